@@ -1,0 +1,25 @@
+import { Command, Option } from 'commander';
+import { emitApp } from '../../bundle/emit-bundle.js';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { loadAndCompile } from '../../operations/load-and-compile.js';
+import { formatPlanTree } from '../../plan/format-plan.js';
+import { EXIT, formatDiagnostics, type Io } from '../output.js';
+
+export function planCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('plan')
+    .description('show the phases each application is deployed in, and the objects of each phase')
+    .argument('[paths...]', 'files or directories to search for specs', ['.'])
+    .option('--app <name>', 'only this application')
+    .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
+    .action(async (paths: string[], opts: { app?: string; format: 'tree' | 'json' }) => {
+      const result = await loadAndCompile({ paths, app: opts.app });
+      if (result.diagnostics.length) io.stderr(formatDiagnostics('text', result.diagnostics, result.sources, io.color));
+      if (hasErrors(result.diagnostics)) {
+        setExit(EXIT.problems);
+        return;
+      }
+      const plans = result.apps.map((a) => emitApp(a).planDocument);
+      io.stdout(opts.format === 'json' ? JSON.stringify(plans, null, 2) + '\n' : formatPlanTree(plans));
+      setExit(opts.app && !plans.length ? EXIT.error : EXIT.ok);
+    });
+}

@@ -1,0 +1,67 @@
+import { Command, Option } from 'commander';
+import { render } from '../../operations/render.js';
+import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, type DiagnosticFormat, type Io } from '../output.js';
+
+interface RenderFlags {
+  out?: string;
+  check: boolean;
+  app?: string;
+  format: DiagnosticFormat;
+}
+
+export function renderCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('render')
+    .description('render the manifest bundle: <out>/<app>/NN-<phase>/MM-<kind>-<name>.yaml and <out>/<app>.plan.json')
+    .argument('[paths...]', 'files or directories to search for specs', ['.'])
+    .option('-o, --out <dir>', 'bundle directory (written atomically); without it, print one YAML stream')
+    .option('--check', 'do not write: exit 1 and list the files when <out> differs from what would be rendered', false)
+    .option('--app <name>', 'only this application')
+    .addOption(new Option('--format <format>', 'format of problems').choices(DIAGNOSTIC_FORMATS).default('text'))
+    .action(async (paths: string[], opts: RenderFlags) => {
+      if (opts.check && !opts.out) {
+        io.stderr('--check needs --out <dir>: the directory to compare with\n');
+        setExit(EXIT.error);
+        return;
+      }
+      const { compiled, outcome } = await render({ paths, out: opts.out, check: opts.check, app: opts.app });
+      if (compiled.diagnostics.length) io.stderr(formatDiagnostics(opts.format, compiled.diagnostics, compiled.sources, io.color));
+      if (opts.app && outcome.kind !== 'invalid' && !compiled.apps.length) {
+        io.stderr(`no application named "${opts.app}"\n`);
+        setExit(EXIT.error);
+        return;
+      }
+      switch (outcome.kind) {
+        case 'invalid':
+          io.stderr('nothing was rendered\n');
+          setExit(EXIT.problems);
+          return;
+        case 'stream':
+          io.stdout(outcome.text);
+          setExit(EXIT.ok);
+          return;
+        case 'written': {
+          const n = compiled.apps.length;
+          const changed = outcome.diff.apps.length;
+          io.stderr(`rendered ${n} application(s) into ${opts.out}${changed ? ` (${changed} changed)` : ' (no changes)'}\n`);
+          setExit(EXIT.ok);
+          return;
+        }
+        case 'checked': {
+          if (!outcome.diff.changes.length) {
+            io.stderr(`${opts.out} is up to date\n`);
+            setExit(EXIT.ok);
+            return;
+          }
+          const mark = { added: '+', changed: '~', removed: '-' } as const;
+          for (const c of outcome.diff.changes) io.stdout(`${mark[c.change]} ${c.path}\n`);
+          io.stderr(`${opts.out} is out of date: ${outcome.diff.changes.length} file(s) differ; run kubemin render --out ${opts.out}\n`);
+          setExit(EXIT.problems);
+          return;
+        }
+        default: {
+          const never: never = outcome;
+          throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+        }
+      }
+    });
+}

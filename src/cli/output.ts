@@ -1,0 +1,38 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatGithub } from '../diagnostics/format-github.js';
+import { formatJson } from '../diagnostics/format-json.js';
+import { formatText } from '../diagnostics/format-text.js';
+import type { SourceSet } from '../load/source-set.js';
+
+export type DiagnosticFormat = 'text' | 'json' | 'github';
+export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
+
+/** Process exit codes, as kubectl diff uses them: 0 clean, 1 problems or differences, 2 usage or runtime error. */
+export const EXIT = { ok: 0, problems: 1, error: 2 } as const;
+
+export interface Io {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  readonly color: boolean;
+}
+
+export const processIo = (): Io => ({
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+});
+
+export function formatDiagnostics(format: DiagnosticFormat, diagnostics: readonly Diagnostic[], sources: SourceSet, color: boolean): string {
+  switch (format) {
+    case 'text':
+      return formatText(diagnostics, sources, { color });
+    case 'json':
+      return formatJson(diagnostics);
+    case 'github':
+      return formatGithub(diagnostics);
+    default: {
+      const never: never = format;
+      throw new Error(`unknown format ${String(never)}`);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { expandApp } from './expand/expand-app.js';
+import type { PendingDiagnostic } from './expand/types.js';
+import type { K8sObject } from './k8s/types.js';
+import { DEFAULT_PARSE_LIMITS, parseSpecFile, type ParseLimits, type SpecDocument } from './load/parse-spec-file.js';
+import { SourceSet } from './load/source-set.js';
+import type { SourceFile, SourceRef } from './load/source.js';
+import { planComponents } from './plan/plan-components.js';
+import { planPhases, type Phase } from './plan/plan-phases.js';
+import { builtinRegistry, type Registry } from './registry.js';
+import { buildSchema } from './spec/build-schema.js';
+import { isUnder, sensitivePointers } from './spec/sensitive.js';
+import type { AppSpec, StepMode } from './spec/types.js';
+import { createSchemaValidator, type SchemaValidator } from './validate/schema-validator.js';
+import { explainTrait } from './validate/explain-trait.js';
+
+/** An object of the bundle and the line that produced it. */
+export interface BundleObject {
+  readonly object: K8sObject;
+  readonly component: string | undefined;
+  readonly source: SourceRef;
+}
+
+export interface BundlePhase {
+  readonly index: number;
+  readonly name: string;
+  readonly step: string | undefined;
+  readonly stepType: string;
+  readonly mode: StepMode;
+  readonly timeout: string;
+  readonly retries: number;
+  readonly components: readonly string[];
+  readonly objects: readonly BundleObject[];
+}
+
+/** One application, compiled: its phases in order, each with its objects in apply order. */
+export interface CompiledApp {
+  readonly name: string;
+  readonly namespace: string;
+  readonly source: SourceRef;
+  readonly phases: readonly BundlePhase[];
+}
+
+export interface CompileResult {
+  /** Sorted by name. Empty when any error was found: nothing half-valid is ever rendered. */
+  readonly apps: CompiledApp[];
+  /** Every problem found, sorted by file and position. */
+  readonly diagnostics: Diagnostic[];
+  /** For code frames (secret values masked). */
+  readonly sources: SourceSet;
+}
+
+export interface CompileOptions {
+  readonly registry?: Registry;
+  readonly limits?: ParseLimits;
+}
+
+/**
+ * The compiler: spec files in, applications out. Pure: no file system, no clock, no cluster.
+ * Each document is parsed, checked against the schema, then by the semantic rules, then expanded
+ * and planned; every stage's problems are collected, and a later stage only sees documents the
+ * earlier ones accepted.
+ */
+export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
+  const registry = options.registry ?? builtinRegistry;
+  const validator = validatorFor(registry);
+  const sources = new SourceSet();
+  const diagnostics: Diagnostic[] = [];
+  const apps: Array<CompiledApp & { doc: SpecDocument }> = [];
+
+  for (const file of [...files].sort((a, b) => cmp(a.path, b.path))) {
+    const parsed = parseSpecFile(file, options.limits ?? DEFAULT_PARSE_LIMITS);
+    diagnostics.push(...parsed.diagnostics);
+    sources.add(parsed.locator);
+    for (const doc of parsed.documents) {
+      const secrets = sensitivePointers(doc.value, registry);
+      if (secrets.length) sources.add(parsed.locator, parsed.locator.valueRanges(doc.index, secrets));
+      const app = compileDocument(doc, registry, validator, diagnostics);
+      if (app) apps.push({ ...app, doc });
+    }
+  }
+  diagnostics.push(...duplicateApps(apps));
+  const all = sortDiagnostics(dedupeDiagnostics(diagnostics));
+  const failed = all.some((d) => d.severity === 'error');
+  return {
+    apps: failed ? [] : apps.map(({ doc: _doc, ...app }) => app).sort((a, b) => cmp(a.name, b.name)),
+    diagnostics: all,
+    sources,
+  };
+}
+
+function compileDocument(
+  doc: SpecDocument,
+  registry: Registry,
+  validator: SchemaValidator,
+  diagnostics: Diagnostic[],
+): CompiledApp | undefined {
+  const place = (pending: PendingDiagnostic[]): Diagnostic[] => pending.map((p) => locate(doc, p));
+  const schemaProblems = validator(doc.value);
+  if (schemaProblems.length) {
+    diagnostics.push(...place(schemaProblems));
+    return undefined;
+  }
+  const spec = doc.value as AppSpec;
+  const plan = planComponents(spec, registry.stepTypes);
+  const ruleProblems = registry.rules.flatMap((rule) => rule.check(spec, { registry, plan }));
+  diagnostics.push(...place(ruleProblems));
+  if (ruleProblems.some((p) => p.severity === 'error')) return undefined;
+
+  const expanded = expandApp(spec, registry);
+  diagnostics.push(...place(expanded.diagnostics));
+  if (expanded.diagnostics.some((p) => p.severity === 'error')) return undefined;
+
+  const phases = planPhases(spec, expanded, plan);
+  const ref = (pointer: string): SourceRef => ({ file: doc.file, pointer, ...doc.locator.locate(doc.index, doc.value, pointer) });
+  return {
+    name: expanded.app.name,
+    namespace: expanded.app.namespace,
+    source: ref(''),
+    phases: phases.map((p: Phase) => ({
+      ...p,
+      objects: p.objects.map((o) => ({ object: o.object, component: o.component, source: ref(o.pointer) })),
+    })),
+  };
+}
+
+function locate(doc: SpecDocument, p: PendingDiagnostic): Diagnostic {
+  const pos = doc.locator.locate(doc.index, doc.value, p.pointer, { key: p.atKey ?? false });
+  return {
+    severity: p.severity,
+    code: p.code,
+    message: p.message,
+    ...(p.hint ? { hint: p.hint } : {}),
+    file: doc.file,
+    pointer: p.pointer,
+    ...pos,
+    ...(p.related?.length
+      ? {
+          related: p.related.map((r) => ({
+            message: r.message,
+            file: doc.file,
+            ...doc.locator.locate(doc.index, doc.value, r.pointer),
+          })),
+        }
+      : {}),
+  };
+}
+
+function duplicateApps(apps: ReadonlyArray<CompiledApp & { doc: SpecDocument }>): Diagnostic[] {
+  const first = new Map<string, CompiledApp>();
+  const out: Diagnostic[] = [];
+  for (const app of apps) {
+    const prev = first.get(app.name);
+    if (!prev) {
+      first.set(app.name, app);
+      continue;
+    }
+    const at = app.doc.locator.locate(app.doc.index, app.doc.value, '/metadata/name');
+    out.push({
+      severity: 'error',
+      code: 'duplicate-app',
+      message: `a second application is named "${app.name}"`,
+      hint: 'application names must be unique in a repository: they name the bundle directories and the inventory',
+      file: app.source.file,
+      pointer: '/metadata/name',
+      ...at,
+      related: [{ message: 'first defined here', file: prev.source.file, line: prev.source.line, col: prev.source.col }],
+    });
+  }
+  return out;
+}
+
+const validators = new WeakMap<Registry, SchemaValidator>();
+
+function validatorFor(registry: Registry): SchemaValidator {
+  let v = validators.get(registry);
+  if (!v) {
+    v = createSchemaValidator(buildSchema(registry), {
+      explainTrait: (trait, component, nested) => explainTrait(registry, trait, component, nested),
+      isSensitive: (root, pointer) => isUnder(pointer, sensitivePointers(root, registry)),
+    });
+    validators.set(registry, v);
+  }
+  return v;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,179 @@
+import type { Container, EnvVar, PersistentVolumeClaimTemplate, Volume } from '../k8s/types.js';
+import { joinPointer } from '../load/json-pointer.js';
+import { canonicalJson } from './hash.js';
+import type {
+  BuiltContainer,
+  BuiltPod,
+  ComponentContext,
+  ContainerPatch,
+  ContainerRole,
+  ContainerSpec,
+  EmittedObject,
+  PendingDiagnostic,
+  TraitDef,
+  TraitOutput,
+} from './types.js';
+
+export interface PodBuildResult {
+  pod: BuiltPod;
+  objects: EmittedObject[];
+  diagnostics: PendingDiagnostic[];
+}
+
+/**
+ * Builds a component's pod: the main container from the common fields, then every trait in table
+ * order, each returning container changes and pod-level additions that are merged here.
+ */
+export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): PodBuildResult {
+  const c = ctx.component;
+  const main = buildContainer(
+    ctx,
+    traits,
+    { name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, traits: c.traits },
+    'main',
+    ctx.pointer,
+  );
+  if (c.ports?.length) {
+    main.container.ports = c.ports.map((p) => ({
+      ...(p.name ? { name: p.name } : {}),
+      containerPort: p.port,
+      ...(p.protocol ? { protocol: p.protocol } : {}),
+    }));
+  }
+  const out = main.output;
+  const diagnostics = [...(out.diagnostics ?? [])];
+  const volumes = mergeVolumes(out.volumes ?? [], joinPointer(ctx.pointer, 'traits'), diagnostics);
+  const native = ctx.type.capabilities.runToCompletion;
+  const sidecars = (out.sidecars ?? []).map((s) => (native ? { ...s, restartPolicy: 'Always' } : s));
+  const initContainers = [...(out.initContainers ?? []), ...(native ? sidecars : [])];
+  const containers = [main.container, ...(native ? [] : sidecars)].map(reorderContainer);
+
+  const spec: BuiltPod['template']['spec'] = {
+    ...(out.pod?.serviceAccountName ? { serviceAccountName: out.pod.serviceAccountName } : {}),
+    ...(out.pod?.automountServiceAccountToken !== undefined
+      ? { automountServiceAccountToken: out.pod.automountServiceAccountToken }
+      : {}),
+    ...(initContainers.length ? { initContainers: initContainers.map(reorderContainer) } : {}),
+    containers,
+    ...(volumes.length ? { volumes } : {}),
+  };
+  return {
+    pod: {
+      template: { metadata: { labels: { ...ctx.labels } }, spec },
+      claimTemplates: dedupeClaimTemplates(out.claimTemplates ?? []),
+      omitReplicas: out.omitReplicas ?? false,
+    },
+    objects: out.objects ?? [],
+    diagnostics,
+  };
+}
+
+/** A container from its spec, with its traits applied in table order. */
+export function buildContainer(
+  ctx: ComponentContext,
+  traits: readonly TraitDef[],
+  spec: ContainerSpec,
+  role: ContainerRole,
+  pointer: string,
+): BuiltContainer {
+  const container: Container = {
+    name: spec.name,
+    ...(spec.image ? { image: spec.image, imagePullPolicy: ctx.policies.imagePullPolicy } : {}),
+    ...(spec.command ? { command: [...spec.command] } : {}),
+    ...(spec.args ? { args: [...spec.args] } : {}),
+    ...(spec.env && Object.keys(spec.env).length ? { env: envFromMap(spec.env) } : {}),
+  };
+  const output: TraitOutput = {};
+  const given = spec.traits ?? {};
+  for (const trait of traits) {
+    const props = given[trait.name];
+    if (props === undefined) continue;
+    const traitPointer = joinPointer(pointer, 'traits', trait.name);
+    const result = trait.apply(props, {
+      component: ctx,
+      container: { name: spec.name, role },
+      pointer: traitPointer,
+      buildContainer: (s, r, p) => buildContainer(ctx, traits, s, r, p),
+    });
+    if (result.container) patchContainer(container, result.container);
+    mergeOutput(output, result);
+  }
+  return { container, output };
+}
+
+function envFromMap(env: Record<string, string>): EnvVar[] {
+  return Object.entries(env).map(([name, value]) => ({ name, value }));
+}
+
+function patchContainer(c: Container, patch: ContainerPatch): void {
+  if (patch.env?.length) c.env = [...(c.env ?? []), ...patch.env];
+  if (patch.envFrom?.length) c.envFrom = [...(c.envFrom ?? []), ...patch.envFrom];
+  if (patch.volumeMounts?.length) c.volumeMounts = [...(c.volumeMounts ?? []), ...patch.volumeMounts];
+  if (patch.resources) c.resources = patch.resources;
+  if (patch.livenessProbe) c.livenessProbe = patch.livenessProbe;
+  if (patch.readinessProbe) c.readinessProbe = patch.readinessProbe;
+  if (patch.startupProbe) c.startupProbe = patch.startupProbe;
+}
+
+/** Adds `from` into `into`: lists are concatenated, the pod settings of the first trait win. */
+export function mergeOutput(into: TraitOutput, from: TraitOutput): void {
+  const lists = ['initContainers', 'sidecars', 'volumes', 'claimTemplates', 'objects', 'diagnostics'] as const;
+  for (const key of lists) {
+    const add = from[key];
+    if (add?.length) (into[key] as unknown[]) = [...((into[key] as unknown[] | undefined) ?? []), ...add];
+  }
+  if (from.pod) into.pod = { ...from.pod, ...into.pod };
+  if (from.omitReplicas) into.omitReplicas = true;
+}
+
+/** Volumes are shared by name: the same definition twice is one volume, two different ones an error. */
+function mergeVolumes(volumes: Volume[], pointer: string, diagnostics: PendingDiagnostic[]): Volume[] {
+  const byName = new Map<string, { volume: Volume; text: string }>();
+  const out: Volume[] = [];
+  for (const v of volumes) {
+    const text = canonicalJson(v);
+    const seen = byName.get(v.name);
+    if (!seen) {
+      byName.set(v.name, { volume: v, text });
+      out.push(v);
+    } else if (seen.text !== text) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'volume-conflict',
+        message: `volume "${v.name}" is defined twice with different sources in this component's pod`,
+        hint: 'give one of the storage entries another name, or make both entries identical to share the volume',
+        pointer,
+      });
+    }
+  }
+  return out;
+}
+
+function dedupeClaimTemplates(claims: PersistentVolumeClaimTemplate[]): PersistentVolumeClaimTemplate[] {
+  const seen = new Set<string>();
+  return claims.filter((c) => (seen.has(c.metadata.name) ? false : (seen.add(c.metadata.name), true)));
+}
+
+/** Fixed key order, so that containers read the same whichever trait touched them first. */
+const CONTAINER_KEYS: ReadonlyArray<keyof Container> = [
+  'name',
+  'image',
+  'imagePullPolicy',
+  'command',
+  'args',
+  'ports',
+  'env',
+  'envFrom',
+  'resources',
+  'volumeMounts',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'restartPolicy',
+];
+
+function reorderContainer(c: Container): Container {
+  const out: Record<string, unknown> = {};
+  for (const k of CONTAINER_KEYS) if (c[k] !== undefined) out[k] = c[k];
+  return out as unknown as Container;
+}

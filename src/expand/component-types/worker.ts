@@ -1,0 +1,20 @@
+import { containerFields, ports } from '../../spec/fragments.js';
+import type { ComponentTypeDef } from '../types.js';
+import { deploymentFor } from '../workload.js';
+
+export const worker: ComponentTypeDef = {
+  name: 'worker',
+  description: 'A long-running background process: a Deployment, never a Service.',
+  capabilities: { podTemplate: true, service: false, scalable: true, claimTemplates: false, runToCompletion: false },
+  workload: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  maxNameLength: 63,
+  properties: {
+    ...containerFields,
+    replicas: { type: 'integer', minimum: 0, description: 'Number of pods (default 1).' },
+    ports: { ...ports, description: 'Container ports (e.g. for metrics); a worker gets no Service.' },
+  },
+  required: ['image'],
+  expand(ctx, pod) {
+    return [deploymentFor(ctx, pod!)];
+  },
+};

@@ -1,0 +1,120 @@
+import type { K8sObject } from '../k8s/types.js';
+import type { AppSpec, ComponentSpec, Policies } from '../spec/types.js';
+import { buildPod } from './build-pod.js';
+import { appLabels, componentLabels, selectorLabels } from './labels.js';
+import type { AppContext, ComponentContext, ComponentTypeDef, PendingDiagnostic, ResolvedPolicies, TraitDef } from './types.js';
+
+/** An object of the bundle, with where it came from. */
+export interface ExpandedObject {
+  readonly object: K8sObject;
+  /** The component it belongs to; undefined for app-level objects (the Namespace). */
+  readonly component: string | undefined;
+  /** JSON pointer of the spec part that produced it. */
+  readonly pointer: string;
+}
+
+export interface ExpandTables {
+  readonly componentTypes: ReadonlyMap<string, ComponentTypeDef>;
+  readonly traits: readonly TraitDef[];
+}
+
+export interface ExpandResult {
+  readonly app: AppContext;
+  readonly objects: ExpandedObject[];
+  readonly diagnostics: PendingDiagnostic[];
+}
+
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_POLICIES: ResolvedPolicies = {
+  imagePullPolicy: 'IfNotPresent',
+  timeout: '5m',
+  retries: 0,
+  allowHostPath: false,
+  allowClusterScope: false,
+};
+
+export function resolvePolicies(base: ResolvedPolicies, override: Policies | undefined): ResolvedPolicies {
+  return override ? { ...base, ...stripUndefined(override) } : base;
+}
+
+export function appContext(spec: AppSpec): AppContext {
+  return {
+    name: spec.metadata.name,
+    namespace: spec.metadata.namespace ?? DEFAULT_NAMESPACE,
+    labels: { ...spec.metadata.labels },
+    policies: resolvePolicies(DEFAULT_POLICIES, spec.spec.policies),
+  };
+}
+
+/** Expands a validated application into Kubernetes objects: components, then their traits. */
+export function expandApp(spec: AppSpec, tables: ExpandTables): ExpandResult {
+  const app = appContext(spec);
+  const objects: ExpandedObject[] = [];
+  const diagnostics: PendingDiagnostic[] = [];
+  if (spec.spec.createNamespace) {
+    objects.push({
+      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: app.namespace, labels: appLabels(app) } },
+      component: undefined,
+      pointer: '/spec/createNamespace',
+    });
+  }
+  spec.spec.components.forEach((component, i) => {
+    const type = tables.componentTypes.get(component.type);
+    if (!type) throw new Error(`component type "${component.type}" reached expansion unvalidated`);
+    const ctx = componentContext(app, component, type, `/spec/components/${i}`);
+    const built = type.capabilities.podTemplate ? buildPod(ctx, tables.traits) : undefined;
+    const own = type.expand(ctx, built?.pod);
+    for (const e of [...own, ...(built?.objects ?? [])]) {
+      objects.push({ object: e.object, component: component.name, pointer: e.pointer ?? ctx.pointer });
+    }
+    if (built) diagnostics.push(...built.diagnostics);
+  });
+  diagnostics.push(...nameCollisions(objects));
+  return { app, objects, diagnostics };
+}
+
+export function componentContext(app: AppContext, component: ComponentSpec, type: ComponentTypeDef, pointer: string): ComponentContext {
+  const labels = componentLabels(app, component);
+  return {
+    app,
+    component,
+    type,
+    pointer,
+    policies: resolvePolicies(app.policies, component.policies),
+    labels,
+    selector: selectorLabels(app, component.name),
+    meta: (name) => ({ name, namespace: app.namespace, labels: { ...labels } }),
+  };
+}
+
+/** Two objects of the same kind and name would overwrite each other in the cluster. */
+function nameCollisions(objects: readonly ExpandedObject[]): PendingDiagnostic[] {
+  const first = new Map<string, ExpandedObject>();
+  const out: PendingDiagnostic[] = [];
+  for (const o of objects) {
+    const key = `${o.object.apiVersion}/${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
+    const prev = first.get(key);
+    if (!prev) {
+      first.set(key, o);
+      continue;
+    }
+    out.push({
+      severity: 'error',
+      code: 'object-name-collision',
+      message: `${o.object.kind} "${o.object.metadata.name}" is produced twice (by ${describe(prev)} and ${describe(o)})`,
+      hint: 'rename one of the components, or give the trait entry another name',
+      pointer: o.pointer,
+      related: [{ message: `the other ${o.object.kind} "${o.object.metadata.name}"`, pointer: prev.pointer }],
+    });
+  }
+  return out;
+}
+
+function describe(o: ExpandedObject): string {
+  return o.component ? `component "${o.component}"` : 'the application';
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+

@@ -1,0 +1,28 @@
+import type { TraitDef } from '../types.js';
+import { autoscale } from './autoscale.js';
+import { envFrom } from './env-from.js';
+import { envs } from './envs.js';
+import { ingress } from './ingress.js';
+import { init } from './init.js';
+import { probes } from './probes.js';
+import { rbac } from './rbac.js';
+import { resources } from './resources.js';
+import { sidecar } from './sidecar.js';
+import { storage } from './storage.js';
+
+/**
+ * The built-in traits, in the order they are applied (KubeMin-Cli's order, then autoscale).
+ * Adding one: a file here, a line in this table, a fixture.
+ */
+export const builtinTraits: readonly TraitDef[] = [
+  storage,
+  envFrom,
+  envs,
+  resources,
+  probes,
+  rbac,
+  init,
+  sidecar,
+  ingress,
+  autoscale,
+] as readonly TraitDef<never>[] as readonly TraitDef[];

@@ -1,0 +1,178 @@
+import type { Volume, VolumeMount } from '../../k8s/types.js';
+import { joinPointer } from '../../load/json-pointer.js';
+import { absolutePath, dnsLabel, size } from '../../spec/fragments.js';
+import type { PendingDiagnostic, Reference, TraitDef, TraitOutput } from '../types.js';
+
+export type StorageType = 'persistent' | 'ephemeral' | 'host-mounted' | 'config' | 'secret';
+
+export interface StorageSpec {
+  name: string;
+  type: StorageType;
+  mountPath?: string;
+  subPath?: string;
+  readOnly?: boolean;
+  size?: string;
+  storageClass?: string;
+  accessMode?: string;
+  claimName?: string;
+  sourceName?: string;
+  hostPath?: string;
+}
+
+const DEFAULT_SIZE = '1Gi';
+
+export const storage: TraitDef<StorageSpec[]> = {
+  name: 'storage',
+  description: 'Volumes mounted into the container: persistent claims, scratch space, host paths, ConfigMaps and Secrets as files.',
+  scope: 'container',
+  requires: ['podTemplate'],
+  schema: {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'type'],
+      properties: {
+        name: { ...dnsLabel, description: 'Volume name, unique in the pod (entries with the same name and source share one volume).' },
+        type: { enum: ['persistent', 'ephemeral', 'host-mounted', 'config', 'secret'] },
+        mountPath: { ...absolutePath, description: 'Where to mount (default /mnt/<name>).' },
+        subPath: { type: 'string', minLength: 1 },
+        readOnly: { type: 'boolean', description: 'Default true for config and secret, false otherwise.' },
+        size: { ...size, description: 'persistent: requested size (default 1Gi); ephemeral: size limit.' },
+        storageClass: { type: 'string', minLength: 1 },
+        accessMode: { enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'], description: 'persistent: default ReadWriteOnce.' },
+        claimName: { ...dnsLabel, description: 'persistent: mount this existing claim instead of creating one.' },
+        sourceName: { ...dnsLabel, description: 'config/secret: the ConfigMap or Secret to mount.' },
+        hostPath: { ...absolutePath, description: 'host-mounted: the path on the node.' },
+      },
+      allOf: [
+        { if: { properties: { type: { const: 'host-mounted' } }, required: ['type'] }, then: { required: ['hostPath'] } },
+        { if: { properties: { type: { enum: ['config', 'secret'] } }, required: ['type'] }, then: { required: ['sourceName'] } },
+      ],
+    },
+  },
+  apply(items, ctx) {
+    const out: Required<Pick<TraitOutput, 'volumes' | 'claimTemplates' | 'objects' | 'diagnostics'>> = {
+      volumes: [],
+      claimTemplates: [],
+      objects: [],
+      diagnostics: [],
+    };
+    const mounts: VolumeMount[] = [];
+    const comp = ctx.component;
+    items.forEach((s, i) => {
+      const pointer = joinPointer(ctx.pointer, i);
+      const readOnly = s.readOnly ?? (s.type === 'config' || s.type === 'secret');
+      mounts.push({
+        name: s.name,
+        mountPath: s.mountPath ?? `/mnt/${s.name}`,
+        ...(s.subPath ? { subPath: s.subPath } : {}),
+        ...(readOnly ? { readOnly: true } : {}),
+      });
+      out.diagnostics.push(...ignoredFields(s, pointer));
+      switch (s.type) {
+        case 'persistent': {
+          const claimSpec = {
+            accessModes: [s.accessMode ?? 'ReadWriteOnce'],
+            ...(s.storageClass ? { storageClassName: s.storageClass } : {}),
+            resources: { requests: { storage: s.size ?? DEFAULT_SIZE } },
+          };
+          if (s.claimName) {
+            out.volumes.push({ name: s.name, persistentVolumeClaim: { claimName: s.claimName } });
+          } else if (comp.type.capabilities.claimTemplates) {
+            out.claimTemplates.push({ metadata: { name: s.name }, spec: claimSpec });
+          } else {
+            const claimName = `${comp.component.name}-${s.name}`;
+            out.volumes.push({ name: s.name, persistentVolumeClaim: { claimName } });
+            out.objects.push({
+              object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: comp.meta(claimName), spec: claimSpec },
+              pointer,
+            });
+            const replicas = comp.component.replicas ?? 1;
+            if (replicas > 1 && claimSpec.accessModes[0] === 'ReadWriteOnce') {
+              out.diagnostics.push({
+                severity: 'warning',
+                code: 'shared-rwo-claim',
+                message: `${replicas} replicas share the ReadWriteOnce claim "${claimName}": pods on other nodes cannot mount it`,
+                hint: 'use a store component (one claim per replica), accessMode ReadWriteMany, or one replica',
+                pointer,
+              });
+            }
+          }
+          break;
+        }
+        case 'ephemeral':
+          out.volumes.push({ name: s.name, emptyDir: s.size ? { sizeLimit: s.size } : {} });
+          break;
+        case 'host-mounted':
+          if (!comp.policies.allowHostPath) {
+            out.diagnostics.push({
+              severity: 'error',
+              code: 'host-path-refused',
+              message: `host-mounted storage "${s.name}" is refused: it gives the pod access to the node's file system`,
+              hint: 'set policies.allowHostPath: true on the application or component if this is really needed',
+              pointer: joinPointer(pointer, 'type'),
+            });
+          }
+          out.volumes.push({ name: s.name, hostPath: { path: s.hostPath } });
+          break;
+        case 'config':
+          out.volumes.push({ name: s.name, configMap: { name: s.sourceName, defaultMode: 420 } });
+          break;
+        case 'secret':
+          out.volumes.push({ name: s.name, secret: { secretName: s.sourceName, defaultMode: 420 } } as Volume);
+          break;
+        default: {
+          const never: never = s.type;
+          throw new Error(`unknown storage type ${String(never)}`);
+        }
+      }
+    });
+    return { container: { volumeMounts: mounts }, ...out };
+  },
+  references(items, pointer) {
+    const refs: Reference[] = [];
+    items.forEach((s, i) => {
+      if ((s.type === 'config' || s.type === 'secret') && s.sourceName) {
+        refs.push({ kind: s.type, name: s.sourceName, pointer: joinPointer(pointer, i, 'sourceName') });
+      }
+    });
+    return refs;
+  },
+};
+
+/** Fields that mean nothing for the storage type are reported, not silently dropped. */
+const MEANINGFUL: Record<StorageType, ReadonlyArray<keyof StorageSpec>> = {
+  persistent: ['size', 'storageClass', 'accessMode', 'claimName'],
+  ephemeral: ['size'],
+  'host-mounted': ['hostPath'],
+  config: ['sourceName'],
+  secret: ['sourceName'],
+};
+const TYPE_SPECIFIC: ReadonlyArray<keyof StorageSpec> = ['size', 'storageClass', 'accessMode', 'claimName', 'sourceName', 'hostPath'];
+
+function ignoredFields(s: StorageSpec, pointer: string): PendingDiagnostic[] {
+  const out: PendingDiagnostic[] = [];
+  for (const f of TYPE_SPECIFIC) {
+    if (s[f] !== undefined && !MEANINGFUL[s.type].includes(f)) {
+      out.push({
+        severity: 'error',
+        code: 'storage-field-unused',
+        message: `"${f}" has no meaning for ${s.type} storage`,
+        hint: `remove it, or use a storage type that takes ${f}`,
+        pointer: joinPointer(pointer, f),
+        atKey: true,
+      });
+    }
+  }
+  if (s.type === 'persistent' && s.claimName && (s.size || s.storageClass || s.accessMode)) {
+    out.push({
+      severity: 'error',
+      code: 'storage-field-unused',
+      message: 'size, storageClass and accessMode have no meaning with claimName: the existing claim decides them',
+      pointer: joinPointer(pointer, 'claimName'),
+      atKey: true,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,196 @@
+import type { JsonSchema } from '../spec/json-schema.js';
+import type { ComponentSpec, Policies } from '../spec/types.js';
+import type {
+  Container,
+  EnvFromSource,
+  EnvVar,
+  K8sObject,
+  Labels,
+  ObjectMeta,
+  PersistentVolumeClaimTemplate,
+  PodTemplateSpec,
+  Probe,
+  ResourceRequirements,
+  Volume,
+  VolumeMount,
+} from '../k8s/types.js';
+
+/**
+ * The shapes of kubemin's extension points for expansion: component types and traits.
+ * Built-ins are written against exactly this API; each is one file and one line in a table.
+ */
+
+/** A diagnostic before it has a place: the pointer is resolved to file:line:col by the caller. */
+export interface PendingDiagnostic {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  hint?: string;
+  /** JSON pointer into the application document. */
+  pointer: string;
+  /** Point at the key rather than the value (e.g. for an unwanted field). */
+  atKey?: boolean;
+  related?: Array<{ message: string; pointer: string }>;
+}
+
+/** What a component type offers to traits. Traits declare which of these they need. */
+export interface ComponentCapabilities {
+  /** Has a pod template: container and pod traits apply. */
+  readonly podTemplate: boolean;
+  /** Exposes its ports through a Service named after the component (ingress needs one). */
+  readonly service: boolean;
+  /** Has replicas that an autoscaler may manage. */
+  readonly scalable: boolean;
+  /** Persistent storage becomes volumeClaimTemplates (one claim per replica). */
+  readonly claimTemplates: boolean;
+  /** Runs to completion: sidecars become native sidecars so they do not keep the pod alive. */
+  readonly runToCompletion: boolean;
+}
+
+export type Capability = keyof ComponentCapabilities;
+
+export interface ResolvedPolicies {
+  imagePullPolicy: NonNullable<Policies['imagePullPolicy']>;
+  timeout: string;
+  retries: number;
+  allowHostPath: boolean;
+  allowClusterScope: boolean;
+}
+
+export interface AppContext {
+  readonly name: string;
+  readonly namespace: string;
+  /** `metadata.labels` of the application, added to every object. */
+  readonly labels: Labels;
+  readonly policies: ResolvedPolicies;
+}
+
+export interface ComponentContext {
+  readonly app: AppContext;
+  readonly component: ComponentSpec;
+  readonly type: ComponentTypeDef;
+  /** JSON pointer of the component in its document, e.g. `/spec/components/2`. */
+  readonly pointer: string;
+  readonly policies: ResolvedPolicies;
+  /** Labels of every object of this component. */
+  readonly labels: Labels;
+  /** The immutable subset used in selectors. */
+  readonly selector: Labels;
+  /** Metadata for an object of this component, in the app's namespace. */
+  meta(name: string): ObjectMeta;
+}
+
+/** An object produced by a component type or a trait, with the pointer it came from. */
+export interface EmittedObject {
+  readonly object: K8sObject;
+  /** Pointer of the spec part that produced it; defaults to the component. */
+  readonly pointer?: string;
+}
+
+/** The pod a component runs, after every trait was applied. */
+export interface BuiltPod {
+  readonly template: PodTemplateSpec;
+  readonly claimTemplates: PersistentVolumeClaimTemplate[];
+  /** An autoscaler owns the replica count: the workload must not set `replicas`. */
+  readonly omitReplicas: boolean;
+}
+
+export interface ComponentTypeDef {
+  readonly name: string;
+  readonly description: string;
+  readonly capabilities: ComponentCapabilities;
+  /** The workload object an autoscaler targets (scalable types). */
+  readonly workload?: { readonly apiVersion: string; readonly kind: string };
+  /** Longest component name whose derived object names still fit Kubernetes' limits. */
+  readonly maxNameLength: number;
+  /** The fields this type accepts besides `name` and `type` (JSON Schema properties). */
+  readonly properties: Record<string, JsonSchema>;
+  readonly required?: readonly string[];
+  /** Fields whose values are secret: masked in every message and code frame. */
+  readonly secretFields?: readonly string[];
+  /** The objects of the component itself (trait objects are added by the expander). */
+  expand(ctx: ComponentContext, pod: BuiltPod | undefined): EmittedObject[];
+}
+
+/** Changes a trait makes to the container it is attached to. */
+export interface ContainerPatch {
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  volumeMounts?: VolumeMount[];
+  resources?: ResourceRequirements;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+}
+
+export interface TraitOutput {
+  container?: ContainerPatch;
+  initContainers?: Container[];
+  sidecars?: Container[];
+  volumes?: Volume[];
+  claimTemplates?: PersistentVolumeClaimTemplate[];
+  pod?: { serviceAccountName?: string; automountServiceAccountToken?: boolean };
+  omitReplicas?: boolean;
+  objects?: EmittedObject[];
+  diagnostics?: PendingDiagnostic[];
+}
+
+export type ContainerRole = 'main' | 'init' | 'sidecar';
+
+/** A container with the pod-level things its traits brought along. */
+export interface BuiltContainer {
+  container: Container;
+  output: TraitOutput;
+}
+
+export interface TraitContext {
+  readonly component: ComponentContext;
+  /** The container this trait is attached to. */
+  readonly container: { readonly name: string; readonly role: ContainerRole };
+  /** Pointer of this trait's value, e.g. `/spec/components/2/traits/storage`. */
+  readonly pointer: string;
+  /** Builds a further container (init, sidecar) with its own nested traits. */
+  buildContainer(spec: ContainerSpec, role: ContainerRole, pointer: string): BuiltContainer;
+}
+
+/** The spec of a container as init and sidecar entries write it. */
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+  traits?: Record<string, unknown>;
+}
+
+/** A name another component (or an existing cluster object) must provide. */
+export interface Reference {
+  readonly kind: 'config' | 'secret';
+  readonly name: string;
+  readonly pointer: string;
+}
+
+export interface TraitDef<P = unknown> {
+  /** The key under `traits`, camelCase. */
+  readonly name: string;
+  readonly description: string;
+  /** `container` traits may also be nested under init and sidecar containers. */
+  readonly scope: 'container' | 'pod';
+  readonly requires?: readonly Capability[];
+  readonly schema: JsonSchema;
+  apply(props: P, ctx: TraitContext): TraitOutput;
+  /** ConfigMaps and Secrets this trait reads, for the deploy-order check. */
+  references?(props: P, pointer: string): Reference[];
+  /** Further containers this trait declares (init, sidecar), so checks can walk their traits. */
+  containers?(props: P, pointer: string): ContainerView[];
+}
+
+/** A container as written in the spec, with where it was written. */
+export interface ContainerView {
+  readonly name: string;
+  readonly role: ContainerRole;
+  readonly env: Record<string, string> | undefined;
+  readonly traits: Record<string, unknown> | undefined;
+  /** Pointer of the container's spec (the component itself for the main container). */
+  readonly pointer: string;
+}

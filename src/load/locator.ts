@@ -1,0 +1,89 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LineIndex } from './line-index.js';
+import { getAtPointer, splitPointer } from './json-pointer.js';
+import type { Position, SourceFile } from './source.js';
+
+/**
+ * Finds where a value of a parsed file is written.
+ *
+ * The hot path (every object's source line, on every render) uses the offsets the fast parser
+ * recorded for each mapping and sequence. Exact positions of keys and scalars (only needed for
+ * diagnostics) come from a second, lazy parse with the `yaml` package, which keeps node ranges.
+ */
+export class FileLocator {
+  readonly lines: LineIndex;
+  private precise: Document[] | undefined;
+
+  constructor(
+    readonly file: SourceFile,
+    private readonly offsets: WeakMap<object, number>,
+  ) {
+    this.lines = new LineIndex(file.text);
+  }
+
+  /** Position of the value at `pointer` in document `docIndex`; with `key`, of its key instead. */
+  locate(docIndex: number, root: unknown, pointer: string, opts: { key?: boolean } = {}): Position {
+    if (!opts.key) {
+      const value = getAtPointer(root, pointer);
+      if (value !== null && typeof value === 'object') {
+        const offset = this.offsets.get(value);
+        if (offset !== undefined) return this.lines.position(offset);
+      }
+    }
+    return this.lines.position(this.preciseOffset(docIndex, pointer, opts.key ?? false));
+  }
+
+  /** Offset ranges [start, end) of the values at the given pointers, for masking secrets. */
+  valueRanges(docIndex: number, pointers: readonly string[]): Array<[number, number]> {
+    const doc = this.documents()[docIndex];
+    if (!doc) return [];
+    const out: Array<[number, number]> = [];
+    for (const p of pointers) {
+      const found = walk(doc, splitPointer(p));
+      if (found.complete && found.node?.range) out.push([found.node.range[0], found.node.range[1]]);
+    }
+    return out;
+  }
+
+  private preciseOffset(docIndex: number, pointer: string, key: boolean): number {
+    const doc = this.documents()[docIndex];
+    if (!doc) return 0;
+    const found = walk(doc, splitPointer(pointer));
+    if (key && found.complete && found.keyNode?.range) return found.keyNode.range[0];
+    return found.node?.range?.[0] ?? doc.contents?.range?.[0] ?? 0;
+  }
+
+  private documents(): Document[] {
+    this.precise ??= parseAllDocuments(this.file.text, { lineCounter: new LineCounter(), uniqueKeys: false }) as Document[];
+    return Array.isArray(this.precise) ? this.precise : [];
+  }
+}
+
+interface WalkResult {
+  node: Node | undefined;
+  keyNode: Node | undefined;
+  /** False when the pointer went further than the document: node is then the deepest ancestor. */
+  complete: boolean;
+}
+
+function walk(doc: Document, segments: string[]): WalkResult {
+  let node = doc.contents as Node | null;
+  let keyNode: Node | undefined;
+  for (const seg of segments) {
+    if (node && isAlias(node)) node = node.resolve(doc) as Node | null ?? null;
+    let next: Node | undefined;
+    keyNode = undefined;
+    if (node && isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+      if (pair) {
+        keyNode = pair.key as Node;
+        next = (pair.value as Node | null) ?? (pair.key as Node);
+      }
+    } else if (node && isSeq(node)) {
+      next = node.items[Number(seg)] as Node | undefined;
+    }
+    if (!next) return { node: node ?? undefined, keyNode: undefined, complete: false };
+    node = next;
+  }
+  return { node: node ?? undefined, keyNode, complete: true };
+}

@@ -1,0 +1,5 @@
+import type { StepTypeDef } from '../types.js';
+import { deploy } from './deploy.js';
+
+/** The built-in workflow step types; the first one is the default `type` of a step. */
+export const builtinStepTypes: readonly StepTypeDef[] = [deploy];

@@ -1,0 +1,29 @@
+import type { PendingDiagnostic } from '../expand/types.js';
+import type { JsonSchema } from '../spec/json-schema.js';
+import type { StepMode, StepSpec } from '../spec/types.js';
+
+/** A phase as a step type plans it: what is deployed together, before the next phase starts. */
+export interface PhaseDraft {
+  readonly name: string;
+  readonly mode: StepMode;
+  readonly components: readonly string[];
+}
+
+export interface StepPlanContext {
+  /** JSON pointer of the step, e.g. `/spec/workflow/steps/1`. */
+  readonly pointer: string;
+}
+
+export interface StepPlan {
+  readonly phases: PhaseDraft[];
+  readonly diagnostics?: PendingDiagnostic[];
+}
+
+/** A workflow step type: its fields (JSON Schema) and how a step of it becomes phases. */
+export interface StepTypeDef {
+  readonly name: string;
+  readonly description: string;
+  readonly properties: Record<string, JsonSchema>;
+  readonly required?: readonly string[];
+  plan(step: StepSpec, ctx: StepPlanContext): StepPlan;
+}

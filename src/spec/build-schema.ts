@@ -1,0 +1,155 @@
+import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
+import type { StepTypeDef } from '../plan/types.js';
+import { annotationMap, dnsLabel, duration, labelMap, policies } from './fragments.js';
+import type { JsonSchema } from './json-schema.js';
+import { API_VERSION, APP_KIND } from './types.js';
+
+export const SCHEMA_ID = 'https://kubemin.dev/schemas/v1alpha1/kubemin.schema.json';
+
+export interface SchemaTables {
+  readonly componentTypes: ReadonlyMap<string, ComponentTypeDef>;
+  readonly traits: readonly TraitDef[];
+  readonly stepTypes: ReadonlyMap<string, StepTypeDef>;
+}
+
+/** Definitions every trait schema may reference. */
+export const CONTAINER_TRAITS_REF = '#/$defs/containerTraits';
+
+/**
+ * The JSON Schema of kubemin.yaml, assembled from the tables: each component type is a closed
+ * object of its own fields (dispatched on `type`), with the traits that apply to it.
+ */
+export function buildSchema(tables: SchemaTables): JsonSchema {
+  const defs: Record<string, JsonSchema> = {};
+  for (const t of tables.traits) defs[traitDef(t.name)] = { description: t.description, ...t.schema };
+  defs.containerTraits = traitsObject(tables.traits.filter((t) => t.scope === 'container'), 'Traits of an init or sidecar container.');
+
+  const typeNames = [...tables.componentTypes.keys()];
+  defs.component = {
+    type: 'object',
+    required: ['name', 'type'],
+    properties: {
+      name: { ...dnsLabel, description: 'Component name, unique in the application.' },
+      type: { enum: typeNames, description: describeTable(tables.componentTypes) },
+    },
+    allOf: typeNames.map((name) => ({
+      if: { properties: { type: { const: name } }, required: ['type'] },
+      then: { $ref: `#/$defs/component.${name}` },
+    })),
+  };
+  for (const type of tables.componentTypes.values()) {
+    defs[`component.${type.name}`] = componentSchema(type, tables.traits);
+  }
+
+  const stepNames = [...tables.stepTypes.keys()];
+  defs.step = {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { ...dnsLabel, description: 'Step name, unique in the workflow; names the phase directories.' },
+      type: { enum: stepNames, default: 'deploy', description: describeTable(tables.stepTypes) },
+    },
+    allOf: stepNames.map((name, i) => ({
+      // The first step type is the default: a step without `type` is one of it.
+      if: i === 0 ? { properties: { type: { const: name } } } : { properties: { type: { const: name } }, required: ['type'] },
+      then: { $ref: `#/$defs/step.${name}` },
+    })),
+  };
+  for (const step of tables.stepTypes.values()) {
+    defs[`step.${step.name}`] = {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', ...(step.required ?? [])],
+      properties: {
+        name: { type: 'string' },
+        type: { const: step.name },
+        timeout: { ...duration, description: 'How long the step may take to become ready (default: policies.timeout, else 5m).' },
+        ...step.properties,
+      },
+    };
+  }
+
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: SCHEMA_ID,
+    title: 'kubemin Application',
+    description: 'An application for kubemin: components, their traits, and the workflow that orders their deployment.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { const: API_VERSION },
+      kind: { const: APP_KIND },
+      metadata: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { ...dnsLabel, description: 'Application name (RFC 1123 label).' },
+          namespace: { ...dnsLabel, description: 'Namespace of every object (default "default").' },
+          labels: { ...labelMap, description: 'Labels added to every object.' },
+          annotations: annotationMap,
+        },
+      },
+      spec: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['components'],
+        properties: {
+          createNamespace: { type: 'boolean', description: 'Emit the Namespace, in the first phase (default false).' },
+          policies: { ...policies, description: 'Application-wide policies; components may override them.' },
+          components: { type: 'array', minItems: 1, items: { $ref: '#/$defs/component' } },
+          workflow: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['steps'],
+            description: 'What is deployed before what. Without it, phases follow dependsOn.',
+            properties: { steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } } },
+          },
+        },
+      },
+    },
+    $defs: defs,
+  };
+}
+
+function componentSchema(type: ComponentTypeDef, traits: readonly TraitDef[]): JsonSchema {
+  const applicable = traits.filter((t) => (t.requires ?? []).every((cap) => type.capabilities[cap]));
+  return {
+    type: 'object',
+    description: type.description,
+    additionalProperties: false,
+    required: ['name', 'type', ...(type.required ?? [])],
+    properties: {
+      name: { type: 'string' },
+      type: { const: type.name },
+      ...type.properties,
+      dependsOn: {
+        type: 'array',
+        uniqueItems: true,
+        items: dnsLabel,
+        description: 'Components that must be deployed and ready first.',
+      },
+      labels: { ...labelMap, description: 'Labels added to this component\'s objects.' },
+      policies: { ...policies, description: 'Overrides of the application policies for this component.' },
+      ...(applicable.length ? { traits: traitsObject(applicable, `Traits of a ${type.name} component.`) } : {}),
+    },
+  };
+}
+
+function traitsObject(traits: readonly TraitDef[], description: string): JsonSchema {
+  return {
+    type: 'object',
+    description,
+    additionalProperties: false,
+    properties: Object.fromEntries(traits.map((t) => [t.name, { $ref: `#/$defs/${traitDef(t.name)}` }])),
+  };
+}
+
+function traitDef(name: string): string {
+  return `trait.${name}`;
+}
+
+function describeTable(table: ReadonlyMap<string, { description: string }>): string {
+  return [...table.values()].map((e) => `${(e as { name?: string }).name}: ${e.description}`).join('\n');
+}

@@ -1,0 +1,110 @@
+import type { JsonSchema } from './json-schema.js';
+
+/** Schema pieces shared by the component-type, trait and step-type tables. */
+
+export const dnsLabel: JsonSchema = {
+  type: 'string',
+  format: 'dns-label',
+  maxLength: 63,
+};
+
+export const nonEmptyString: JsonSchema = { type: 'string', minLength: 1 };
+
+export const stringList: JsonSchema = { type: 'array', items: { type: 'string' } };
+
+/** A map of strings. Numbers and booleans are refused (YAML would change `1.0` or `0755`): quote them. */
+export const stringMap = (what: string): JsonSchema => ({
+  type: 'object',
+  additionalProperties: {
+    type: 'string',
+    errorMessage: `${what} values must be strings; quote numbers and booleans, e.g. "8080" or "true"`,
+  },
+});
+
+export const labelMap: JsonSchema = {
+  type: 'object',
+  propertyNames: { format: 'label-key' },
+  additionalProperties: { type: 'string', format: 'label-value', errorMessage: 'label values must be strings of at most 63 characters: quote numbers and booleans' },
+};
+
+export const annotationMap: JsonSchema = {
+  type: 'object',
+  propertyNames: { format: 'label-key' },
+  additionalProperties: { type: 'string', errorMessage: 'annotation values must be strings; quote numbers and booleans' },
+};
+
+export const quantity: JsonSchema = {
+  type: 'string',
+  format: 'quantity',
+  errorMessage: 'must be a Kubernetes quantity written as a string, e.g. "250m", "1Gi" or "2"',
+};
+
+/** A size: a bare number is an error, not bytes. */
+export const size: JsonSchema = {
+  type: 'string',
+  format: 'quantity',
+  errorMessage: 'must be a size with a unit, written as a string, e.g. "1Gi" or "500Mi" (a bare number would mean bytes)',
+};
+
+export const duration: JsonSchema = {
+  type: 'string',
+  format: 'duration',
+  errorMessage: 'must be a duration such as "90s", "5m" or "1h30m"',
+};
+
+export const absolutePath: JsonSchema = { type: 'string', format: 'absolute-path' };
+
+export const portNumber: JsonSchema = { type: 'integer', minimum: 1, maximum: 65535 };
+
+/** A container port: a number, or the name of a port. */
+export const portRef: JsonSchema = {
+  type: ['integer', 'string'],
+  minimum: 1,
+  maximum: 65535,
+  minLength: 1,
+  maxLength: 15,
+};
+
+export const envMap: JsonSchema = {
+  description: 'Environment variables of the main container, in the order written.',
+  type: 'object',
+  propertyNames: { format: 'env-name' },
+  additionalProperties: {
+    type: 'string',
+    errorMessage: 'env values must be strings; quote numbers and booleans, e.g. "8080" or "true"',
+  },
+};
+
+export const ports: JsonSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['port'],
+    properties: {
+      port: portNumber,
+      name: { type: 'string', format: 'port-name' },
+      protocol: { enum: ['TCP', 'UDP', 'SCTP'] },
+    },
+  },
+};
+
+export const policies: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    imagePullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
+    timeout: { ...duration, description: 'How long a step may take to become ready (default 5m).' },
+    retries: { type: 'integer', minimum: 0, maximum: 10, description: 'How often a failed step is retried.' },
+    allowHostPath: { type: 'boolean', description: 'Allow host-mounted storage (default false).' },
+    allowClusterScope: { type: 'boolean', description: 'Allow cluster-scoped RBAC (default false).' },
+  },
+};
+
+/** The fields of a container: the main one of a component, an init container or a sidecar. */
+export const containerFields = {
+  image: { type: 'string', minLength: 1, description: 'Container image, e.g. ghcr.io/acme/shop:1.4.0.' },
+  command: { ...stringList, description: 'Entrypoint (replaces the image ENTRYPOINT).' },
+  args: { ...stringList, description: 'Arguments (replace the image CMD).' },
+  env: envMap,
+} satisfies Record<string, JsonSchema>;

@@ -1,0 +1,74 @@
+/**
+ * The kubemin.yaml format, as TypeScript sees it after schema validation.
+ * The JSON Schema (built from the component-type, trait and step-type tables) is the source of
+ * truth for what is accepted; these types mirror it for the code that consumes validated specs.
+ */
+
+export const API_VERSION = 'kubemin.dev/v1alpha1';
+export const APP_KIND = 'Application';
+
+export interface AppSpec {
+  apiVersion: typeof API_VERSION;
+  kind: typeof APP_KIND;
+  metadata: AppMetadata;
+  spec: {
+    createNamespace?: boolean;
+    policies?: Policies;
+    components: ComponentSpec[];
+    workflow?: { steps: StepSpec[] };
+  };
+}
+
+export interface AppMetadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+export interface Policies {
+  imagePullPolicy?: ImagePullPolicy;
+  /** Default step timeout, a duration such as `5m`. */
+  timeout?: string;
+  /** How often the applier retries a failed step. */
+  retries?: number;
+  allowHostPath?: boolean;
+  allowClusterScope?: boolean;
+}
+
+export interface PortSpec {
+  port: number;
+  name?: string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** A component: common fields plus the fields of its type (kept open here; each type reads its own). */
+export interface ComponentSpec {
+  name: string;
+  type: string;
+  image?: string;
+  replicas?: number;
+  ports?: PortSpec[];
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+  dependsOn?: string[];
+  labels?: Record<string, string>;
+  policies?: Policies;
+  traits?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+export type StepMode = 'serial' | 'parallel';
+
+export interface StepSpec {
+  name: string;
+  type?: string;
+  components?: string[];
+  /** `StepByStep` and `DAG` are KubeMin-Cli's spellings, accepted and normalised. */
+  mode?: StepMode | 'StepByStep' | 'DAG';
+  timeout?: string;
+  [field: string]: unknown;
+}

@@ -1,0 +1,138 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { closest } from '../diagnostics/did-you-mean.js';
+import type { PendingDiagnostic } from '../expand/types.js';
+import { getAtPointer, joinPointer } from '../load/json-pointer.js';
+import type { JsonSchema } from '../spec/json-schema.js';
+import { FORMATS } from './formats.js';
+
+export interface SchemaContext {
+  /** Trait name -> why it does not apply where it was written, given the component (or undefined). */
+  explainTrait(trait: string, component: Record<string, unknown> | undefined, nested: boolean): string | undefined;
+  /** Whether the value at a pointer is secret: its value then never appears in a message. */
+  isSensitive(root: unknown, pointer: string): boolean;
+}
+
+export type SchemaValidator = (value: unknown) => PendingDiagnostic[];
+
+/** Compiles the schema once; the validator maps every ajv error to a diagnostic with a pointer. */
+export function createSchemaValidator(schema: JsonSchema, ctx: SchemaContext): SchemaValidator {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  ajv.addVocabulary(['errorMessage', 'patternErrorMessage', 'markdownDescription']);
+  for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: (s: string) => check(s) === undefined });
+  const validate: ValidateFunction = ajv.compile(schema);
+  return (value) => (validate(value) ? [] : mapErrors(validate.errors ?? [], value, ctx));
+}
+
+function mapErrors(errors: ErrorObject[], root: unknown, ctx: SchemaContext): PendingDiagnostic[] {
+  // Errors inside a failed oneOf/anyOf branch say nothing useful on their own: keep the parent.
+  const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath + '/');
+  const out: PendingDiagnostic[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'if') continue;
+    if (combinators.some((p) => e.schemaPath.startsWith(p))) continue;
+    const d = mapError(e, root, ctx);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDiagnostic | undefined {
+  const parent = (e.parentSchema ?? {}) as JsonSchema;
+  const at = e.instancePath;
+  const shown = (v: unknown): string => (ctx.isSensitive(root, at) ? '(secret value hidden)' : JSON.stringify(v));
+  const field = lastSegment(at);
+  const error = (code: string, message: string, extra: Partial<PendingDiagnostic> = {}): PendingDiagnostic => ({
+    severity: 'error',
+    code,
+    message,
+    pointer: at,
+    ...extra,
+  });
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const pointer = joinPointer(at, key);
+      if (/\/traits$/.test(at)) {
+        const nested = /\/(init|sidecar)\/\d+\/traits$/.test(at);
+        const component = getAtPointer(root, componentPointer(at)) as Record<string, unknown> | undefined;
+        const why = ctx.explainTrait(key, component, nested);
+        if (why) return error('trait-not-applicable', why, { pointer, atKey: true });
+      }
+      const known = Object.keys(parent.properties ?? {});
+      const guess = closest(key, known);
+      return error('unknown-field', `unknown field "${key}"${field ? ` in ${field}` : ''}`, {
+        pointer,
+        atKey: true,
+        hint: guess ? `did you mean "${guess}"?` : known.length ? `known fields: ${known.join(', ')}` : 'remove it',
+      });
+    }
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return error('missing-field', `missing required field "${missing}"${field ? ` in ${field}` : ''}`, {
+        hint: parent.properties?.[missing]?.description,
+      });
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const value = String(e.data);
+      const guess = ctx.isSensitive(root, at) ? undefined : closest(value, allowed);
+      return error('invalid-value', `${describe(field)} is ${shown(e.data)}, which is not one of: ${allowed.join(', ')}`, {
+        ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
+      });
+    }
+    case 'const':
+      return error('invalid-value', `${describe(field)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
+    case 'format': {
+      const format = (e.params as { format: string }).format;
+      const reason = FORMATS[format]?.(String(e.data));
+      const base = reason ?? `is not a valid ${format}`;
+      if (/\/propertyNames$/.test(e.schemaPath) || e.propertyName !== undefined) {
+        const key = e.propertyName ?? String(e.data);
+        return error('invalid-key', `key ${JSON.stringify(key)}: ${base}`, { pointer: joinPointer(at, key), atKey: true });
+      }
+      return error('invalid-value', `${describe(field)}: ${base}`);
+    }
+    case 'propertyNames':
+      return undefined; // the nested format error says it better
+    case 'pattern':
+      return error('invalid-value', `${describe(field)} ${parent.patternErrorMessage ?? `must match ${parent.pattern}`}`);
+    case 'type':
+      return error('wrong-type', parent.errorMessage ? `${describe(field)}: ${parent.errorMessage}` : `${describe(field)} ${e.message}, not ${ctx.isSensitive(root, at) ? typeName(e.data).split(' ')[0] : typeName(e.data)}`);
+    case 'oneOf':
+    case 'anyOf':
+    case 'minProperties':
+    case 'maxProperties':
+      return error('invalid-value', parent.errorMessage ?? `${describe(field)} ${e.message}`);
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      return error('duplicate-item', `${describe(field)} lists ${JSON.stringify((e.data as unknown[])[j])} twice`, {
+        pointer: joinPointer(at, i),
+      });
+    }
+    default:
+      return error('invalid-value', `${describe(field)} ${e.message ?? 'is invalid'}`);
+  }
+}
+
+function describe(field: string | undefined): string {
+  return field === undefined ? 'the document' : /^\d+$/.test(field) ? `item ${field}` : `"${field}"`;
+}
+
+function lastSegment(pointer: string): string | undefined {
+  if (!pointer) return undefined;
+  const seg = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  return seg;
+}
+
+function componentPointer(traitsPointer: string): string {
+  const m = /^\/spec\/components\/\d+/.exec(traitsPointer);
+  return m ? m[0] : '';
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
