@@ -16,11 +16,12 @@
  *    sequence-entry look-alike, no `---` / `...` document markers) AND is not
  *    a reserved word (null/bool words of YAML 1.1 in any case, `~`, `<<`, `=`,
  *    `.inf`, `.nan`) AND does not look number-ish (NUMBERISH_RE: optional
- *    sign, then a digit or `.`, then only characters that can occur in
- *    YAML 1.1/1.2 ints, floats, sexagesimals and timestamps);
- *  - strings containing `\n` that consist only of printable characters are
- *    written as literal block scalars (`|`, `|-`, `|+`, with an explicit
- *    indentation indicator when needed);
+ *    sign, optional `e`, then a digit or `.`, then only characters that can
+ *    occur in YAML 1.1/1.2 ints, floats, sexagesimals and timestamps);
+ *  - values containing `\n` that consist only of printable characters and have
+ *    some non-whitespace content are written as literal block scalars (`|`,
+ *    `|-`, `|+`, with indentation indicator `2` when the text starts with a
+ *    space or newline; see `canBeBlock` for the few exceptions);
  *  - everything else is double-quoted using JSON string escaping plus `\uXXXX`
  *    escapes for characters YAML treats as non-printable or (in YAML 1.1) as
  *    line breaks.

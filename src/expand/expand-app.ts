@@ -42,6 +42,7 @@ export function appContext(spec: AppSpec): AppContext {
     name: spec.metadata.name,
     namespace: spec.metadata.namespace ?? DEFAULT_NAMESPACE,
     labels: { ...spec.metadata.labels },
+    annotations: { ...spec.metadata.annotations },
     policies: resolvePolicies(DEFAULT_POLICIES, spec.spec.policies),
   };
 }
@@ -53,7 +54,7 @@ export function expandApp(spec: AppSpec, tables: ExpandTables): ExpandResult {
   const diagnostics: PendingDiagnostic[] = [];
   if (spec.spec.createNamespace) {
     objects.push({
-      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: app.namespace, labels: appLabels(app) } },
+      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: app.namespace, labels: appLabels(app), ...annotations(app) } },
       component: undefined,
       pointer: '/spec/createNamespace',
     });
@@ -83,7 +84,7 @@ export function componentContext(app: AppContext, component: ComponentSpec, type
     policies: resolvePolicies(app.policies, component.policies),
     labels,
     selector: selectorLabels(app, component.name),
-    meta: (name) => ({ name, namespace: app.namespace, labels: { ...labels } }),
+    meta: (name) => ({ name, namespace: app.namespace, labels: { ...labels }, ...annotations(app) }),
   };
 }
 
@@ -112,6 +113,10 @@ function nameCollisions(objects: readonly ExpandedObject[]): PendingDiagnostic[]
 
 function describe(o: ExpandedObject): string {
   return o.component ? `component "${o.component}"` : 'the application';
+}
+
+function annotations(app: AppContext): { annotations?: Record<string, string> } {
+  return Object.keys(app.annotations).length ? { annotations: { ...app.annotations } } : {};
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -62,6 +62,8 @@ export interface AppContext {
   readonly namespace: string;
   /** `metadata.labels` of the application, added to every object. */
   readonly labels: Labels;
+  /** `metadata.annotations` of the application, added to every object. */
+  readonly annotations: Record<string, string>;
   readonly policies: ResolvedPolicies;
 }
 

@@ -88,7 +88,7 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
           name: { ...dnsLabel, description: 'Application name (RFC 1123 label).' },
           namespace: { ...dnsLabel, description: 'Namespace of every object (default "default").' },
           labels: { ...labelMap, description: 'Labels added to every object.' },
-          annotations: annotationMap,
+          annotations: { ...annotationMap, description: 'Annotations added to every object.' },
         },
       },
       spec: {

@@ -3,6 +3,7 @@ import { closest } from '../diagnostics/did-you-mean.js';
 import type { PendingDiagnostic } from '../expand/types.js';
 import { getAtPointer, joinPointer } from '../load/json-pointer.js';
 import type { JsonSchema } from '../spec/json-schema.js';
+import { describePointer } from './describe-pointer.js';
 import { FORMATS } from './formats.js';
 
 export interface SchemaContext {
@@ -60,7 +61,7 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
       }
       const known = Object.keys(parent.properties ?? {});
       const guess = closest(key, known);
-      return error('unknown-field', `unknown field "${key}"${field ? ` in ${field}` : ''}`, {
+      return error('unknown-field', `unknown field "${key}" in ${describePointer(root, at)}`, {
         pointer,
         atKey: true,
         hint: guess ? `did you mean "${guess}"?` : known.length ? `known fields: ${known.join(', ')}` : 'remove it',
@@ -68,7 +69,7 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
     }
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      return error('missing-field', `missing required field "${missing}"${field ? ` in ${field}` : ''}`, {
+      return error('missing-field', `missing required field "${missing}" in ${describePointer(root, at)}`, {
         hint: parent.properties?.[missing]?.description,
       });
     }

@@ -21,8 +21,9 @@ export const store: ComponentTypeDef = {
   expand(ctx, pod) {
     const name = ctx.component.name;
     const headless = `${name}-headless`;
+    // volumeClaimTemplates are immutable: only labels that never change go on them.
     const claims = pod!.claimTemplates.map((t) => ({
-      metadata: { name: t.metadata.name, labels: { ...ctx.labels } },
+      metadata: { name: t.metadata.name, labels: { ...ctx.selector } },
       spec: t.spec,
     }));
     const out = [

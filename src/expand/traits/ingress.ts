@@ -129,7 +129,7 @@ export const ingress: TraitDef<IngressSpec[]> = {
         for (const h of hosts) paths.set(h, [...(paths.get(h) ?? []), path]);
       });
       const rules = [...paths.entries()].map(([h, p]) => ({ ...(h ? { host: h } : {}), http: { paths: p } }));
-      const annotations = { ...entry.annotations };
+      const annotations = { ...comp.meta(name).annotations, ...entry.annotations };
       const [rewrite] = [...rewrites];
       if (rewrite !== undefined) annotations[REWRITE_ANNOTATION] = rewrite;
       const object: K8sObject = {

@@ -1,0 +1,56 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { emitApp } from '../../src/bundle/emit-bundle.js';
+import type { CompiledApp } from '../../src/compile.js';
+import { isSpecFileName } from '../../src/load/find-spec-files.js';
+import type { SourceFile } from '../../src/load/source.js';
+
+export const REPO = join(import.meta.dirname, '..', '..');
+
+/** Golden files are rewritten only on request (UPDATE_GOLDEN=1), then reviewed in the diff. */
+export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+
+/** Every file under `dir` (relative POSIX paths -> text), optionally filtered by name. */
+export function readTree(dir: string, keep: (path: string) => boolean = () => true): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path);
+      else if (keep(path)) out.set(path, readFileSync(join(dir, path), 'utf8'));
+    }
+  };
+  walk('');
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+export function writeTree(dir: string, files: ReadonlyMap<string, string>): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+/** The spec files of a case directory, with paths relative to it (skipping `expected/`). */
+export function readSpecs(dir: string): SourceFile[] {
+  const tree = readTree(dir, (p) => !p.startsWith('expected/') && isSpecFileName(p.slice(p.lastIndexOf('/') + 1)));
+  return [...tree].map(([path, text]) => ({ path, text }));
+}
+
+/** The bundle directory's files for compiled apps: manifests and plans. */
+export function bundleTree(apps: readonly CompiledApp[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const app of apps) {
+    const b = emitApp(app);
+    for (const f of [...b.files, b.plan]) out.set(f.path, f.text);
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+export function caseDirs(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => join(root, e.name))
+    .sort();
+}
