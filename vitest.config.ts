@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default', './test/reporters/summary-line.ts'],
     testTimeout: 30_000,
   },
 });
