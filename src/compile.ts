@@ -1,7 +1,7 @@
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { expandApp } from './expand/expand-app.js';
 import type { PendingDiagnostic } from './expand/types.js';
-import type { K8sObject } from './k8s/types.js';
+import { objectRef, type K8sObject } from './k8s/types.js';
 import { DEFAULT_PARSE_LIMITS, parseSpecFile, type ParseLimits, type SpecDocument } from './load/parse-spec-file.js';
 import { SourceSet } from './load/source-set.js';
 import type { SourceFile, SourceRef } from './load/source.js';
@@ -74,12 +74,14 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     sources.add(parsed.locator);
     for (const doc of parsed.documents) {
       const secrets = sensitivePointers(doc.value, registry);
-      if (secrets.length) sources.add(parsed.locator, parsed.locator.valueRanges(doc.index, secrets));
+      // Mask the innermost secret values only, so that keys stay readable in code frames.
+      const leaves = secrets.filter((p) => !secrets.some((q) => q.startsWith(p + '/')));
+      if (leaves.length) sources.add(parsed.locator, parsed.locator.valueRanges(doc.index, leaves));
       const app = compileDocument(doc, registry, validator, diagnostics);
       if (app) apps.push({ ...app, doc });
     }
   }
-  diagnostics.push(...duplicateApps(apps));
+  diagnostics.push(...duplicateApps(apps), ...crossAppCollisions(apps));
   const all = sortDiagnostics(dedupeDiagnostics(diagnostics));
   const failed = all.some((d) => d.severity === 'error');
   return {
@@ -147,7 +149,7 @@ function locate(doc: SpecDocument, p: PendingDiagnostic): Diagnostic {
 }
 
 function duplicateApps(apps: ReadonlyArray<CompiledApp & { doc: SpecDocument }>): Diagnostic[] {
-  const first = new Map<string, CompiledApp>();
+  const first = new Map<string, CompiledApp & { doc: SpecDocument }>();
   const out: Diagnostic[] = [];
   for (const app of apps) {
     const prev = first.get(app.name);
@@ -164,8 +166,39 @@ function duplicateApps(apps: ReadonlyArray<CompiledApp & { doc: SpecDocument }>)
       file: app.source.file,
       pointer: '/metadata/name',
       ...at,
-      related: [{ message: 'first defined here', file: prev.source.file, line: prev.source.line, col: prev.source.col }],
+      related: [{ message: 'first defined here', file: prev.source.file, ...prev.doc.locator.locate(prev.doc.index, prev.doc.value, '/metadata/name') }],
     });
+  }
+  return out;
+}
+
+/** Two apps that produce the same object would overwrite (and later prune) each other's. */
+function crossAppCollisions(apps: readonly CompiledApp[]): Diagnostic[] {
+  const owner = new Map<string, { app: string; object: BundleObject }>();
+  const out: Diagnostic[] = [];
+  for (const app of apps) {
+    for (const phase of app.phases) {
+      for (const o of phase.objects) {
+        const key = `${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
+        const prev = owner.get(key);
+        if (!prev) {
+          owner.set(key, { app: app.name, object: o });
+          continue;
+        }
+        if (prev.app === app.name) continue;
+        out.push({
+          severity: 'error',
+          code: 'object-name-collision',
+          message: `${objectRef(o.object)} is produced by application "${prev.app}" and by application "${app.name}"`,
+          hint: 'objects belong to one application: rename the component, or deploy the apps into different namespaces',
+          file: o.source.file,
+          pointer: o.source.pointer,
+          line: o.source.line,
+          col: o.source.col,
+          related: [{ message: `produced by "${prev.app}" here`, file: prev.object.source.file, line: prev.object.source.line, col: prev.object.source.col }],
+        });
+      }
+    }
   }
   return out;
 }

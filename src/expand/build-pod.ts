@@ -1,4 +1,4 @@
-import type { Container, EnvVar, PersistentVolumeClaimTemplate, Volume } from '../k8s/types.js';
+import type { Container, EnvVar } from '../k8s/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import { canonicalJson } from './hash.js';
 import type {
@@ -8,6 +8,7 @@ import type {
   ContainerPatch,
   ContainerRole,
   ContainerSpec,
+  Declared,
   EmittedObject,
   PendingDiagnostic,
   TraitDef,
@@ -42,7 +43,12 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
   }
   const out = main.output;
   const diagnostics = [...(out.diagnostics ?? [])];
-  const volumes = mergeVolumes(out.volumes ?? [], joinPointer(ctx.pointer, 'traits'), diagnostics);
+  const volumes = mergeByName('volume', out.volumes ?? [], diagnostics);
+  const claimTemplates = mergeByName('volume claim template', out.claimTemplates ?? [], diagnostics, (c) => c.metadata.name);
+  for (const c of out.claimTemplates ?? []) {
+    const clash = (out.volumes ?? []).find((v) => v.value.name === c.value.metadata.name);
+    if (clash) diagnostics.push(conflict('volume', c.value.metadata.name, clash.pointer, c.pointer));
+  }
   const native = ctx.type.capabilities.runToCompletion;
   const sidecars = (out.sidecars ?? []).map((s) => (native ? { ...s, restartPolicy: 'Always' } : s));
   const initContainers = [...(out.initContainers ?? []), ...(native ? sidecars : [])];
@@ -60,7 +66,7 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
   return {
     pod: {
       template: { metadata: { labels: { ...ctx.labels } }, spec },
-      claimTemplates: dedupeClaimTemplates(out.claimTemplates ?? []),
+      claimTemplates,
       omitReplicas: out.omitReplicas ?? false,
     },
     objects: out.objects ?? [],
@@ -126,32 +132,41 @@ export function mergeOutput(into: TraitOutput, from: TraitOutput): void {
   if (from.omitReplicas) into.omitReplicas = true;
 }
 
-/** Volumes are shared by name: the same definition twice is one volume, two different ones an error. */
-function mergeVolumes(volumes: Volume[], pointer: string, diagnostics: PendingDiagnostic[]): Volume[] {
-  const byName = new Map<string, { volume: Volume; text: string }>();
-  const out: Volume[] = [];
-  for (const v of volumes) {
-    const text = canonicalJson(v);
-    const seen = byName.get(v.name);
+/**
+ * Volumes (and claim templates) are shared by name: the same definition declared for two
+ * containers is one volume; two different definitions of one name are an error.
+ */
+function mergeByName<T extends object>(
+  what: string,
+  items: readonly Declared<T>[],
+  diagnostics: PendingDiagnostic[],
+  nameOf: (t: T) => string = (t) => (t as { name: string }).name,
+): T[] {
+  const byName = new Map<string, { item: Declared<T>; text: string }>();
+  const out: T[] = [];
+  for (const item of items) {
+    const name = nameOf(item.value);
+    const text = canonicalJson(item.value);
+    const seen = byName.get(name);
     if (!seen) {
-      byName.set(v.name, { volume: v, text });
-      out.push(v);
+      byName.set(name, { item, text });
+      out.push(item.value);
     } else if (seen.text !== text) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'volume-conflict',
-        message: `volume "${v.name}" is defined twice with different sources in this component's pod`,
-        hint: 'give one of the storage entries another name, or make both entries identical to share the volume',
-        pointer,
-      });
+      diagnostics.push(conflict(what, name, item.pointer, seen.item.pointer));
     }
   }
   return out;
 }
 
-function dedupeClaimTemplates(claims: PersistentVolumeClaimTemplate[]): PersistentVolumeClaimTemplate[] {
-  const seen = new Set<string>();
-  return claims.filter((c) => (seen.has(c.metadata.name) ? false : (seen.add(c.metadata.name), true)));
+function conflict(what: string, name: string, pointer: string, first: string): PendingDiagnostic {
+  return {
+    severity: 'error',
+    code: 'volume-conflict',
+    message: `${what} "${name}" is declared again with a different source in this pod`,
+    hint: 'give one of the storage entries another name, or make both entries identical to share the volume',
+    pointer,
+    related: [{ message: 'first declared here', pointer: first }],
+  };
 }
 
 /** Fixed key order, so that containers read the same whichever trait touched them first. */

@@ -99,11 +99,14 @@ function nameCollisions(objects: readonly ExpandedObject[]): PendingDiagnostic[]
       first.set(key, o);
       continue;
     }
+    const same = prev.component === o.component;
     out.push({
       severity: 'error',
       code: 'object-name-collision',
-      message: `${o.object.kind} "${o.object.metadata.name}" is produced twice (by ${describe(prev)} and ${describe(o)})`,
-      hint: 'rename one of the components, or give the trait entry another name',
+      message: same
+        ? `${describe(o)} produces two ${o.object.kind} objects named "${o.object.metadata.name}"`
+        : `${o.object.kind} "${o.object.metadata.name}" is produced twice (by ${describe(prev)} and ${describe(o)})`,
+      hint: same ? 'give one of the trait entries a name of its own' : 'rename one of the components, or give the trait entry another name',
       pointer: o.pointer,
       related: [{ message: `the other ${o.object.kind} "${o.object.metadata.name}"`, pointer: prev.pointer }],
     });

@@ -125,12 +125,19 @@ export interface ContainerPatch {
   startupProbe?: Probe;
 }
 
+/** A pod volume (or volume claim template) with the spec entry that declared it. */
+export interface Declared<T> {
+  readonly value: T;
+  readonly pointer: string;
+}
+
 export interface TraitOutput {
   container?: ContainerPatch;
   initContainers?: Container[];
   sidecars?: Container[];
-  volumes?: Volume[];
-  claimTemplates?: PersistentVolumeClaimTemplate[];
+  /** Volumes are shared by name across the pod's containers: the same one twice is one volume. */
+  volumes?: Declared<Volume>[];
+  claimTemplates?: Declared<PersistentVolumeClaimTemplate>[];
   pod?: { serviceAccountName?: string; automountServiceAccountToken?: boolean };
   omitReplicas?: boolean;
   objects?: EmittedObject[];

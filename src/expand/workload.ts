@@ -32,7 +32,8 @@ export function serviceFor(ctx: ComponentContext, name: string, opts: ServiceOpt
       })),
     },
   };
-  return { object, pointer: joinPointer(ctx.pointer, 'ports') };
+  // A Service exists because of the ports, except the headless one a store always has.
+  return { object, pointer: opts.headless ? ctx.pointer : joinPointer(ctx.pointer, 'ports') };
 }
 
 /** `http-8080`-style names are not guessed: a port without a name is `p<port>` (or `p<port>-udp`). */

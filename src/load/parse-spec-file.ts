@@ -68,12 +68,16 @@ export function parseSpecFile(file: SourceFile, limits: ParseLimits = DEFAULT_PA
     const start = opens.pop() ?? 0;
     const result = state.result;
     if (result === null || typeof result !== 'object') return;
+    const at = skipBlank(text, start);
     if (offsets.has(result)) {
-      aliases++;
-      if (firstAliasOffset < 0) firstAliasOffset = start;
+      // js-yaml reports some flow collections twice; only a node written `*name` is an alias.
+      if (text.charCodeAt(at) === 42 /* * */) {
+        aliases++;
+        if (firstAliasOffset < 0) firstAliasOffset = at;
+      }
       return;
     }
-    offsets.set(result, skipBlank(text, start));
+    offsets.set(result, at);
   };
 
   let values: unknown[];
@@ -132,7 +136,7 @@ function syntaxDiagnostics(file: SourceFile, locator: FileLocator, err: unknown)
       all.push({
         severity: 'error',
         code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
-        message: firstLine(e.message),
+        message: duplicate ? `key ${JSON.stringify(keyAt(file.text, e.pos[0]))} appears twice in one mapping` : firstLine(e.message),
         ...(duplicate ? { hint: 'remove one of the two entries; YAML keeps only one of them' } : {}),
         file: file.path,
         ...from,
@@ -153,6 +157,12 @@ function syntaxDiagnostics(file: SourceFile, locator: FileLocator, err: unknown)
       col: (mark?.column ?? 0) + 1,
     },
   ];
+}
+
+/** The key written at an offset (a plain or quoted scalar), for messages. */
+function keyAt(text: string, offset: number): string {
+  const m = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^:\n#]*?))\s*:/.exec(text.slice(offset, offset + 300));
+  return (m?.[1] ?? m?.[2]?.replace(/''/g, "'") ?? m?.[3] ?? text.slice(offset, text.indexOf('\n', offset))).trim();
 }
 
 function firstLine(s: string): string {

@@ -187,7 +187,7 @@ function duplicatePhaseNames(phases: readonly PlannedPhase[]): PendingDiagnostic
   const out: PendingDiagnostic[] = [];
   for (const p of phases) {
     const prev = seen.get(p.name);
-    if (prev && p.step !== undefined) {
+    if (prev && p.step !== undefined && prev.step !== p.step) {
       out.push({
         severity: 'error',
         code: 'duplicate-phase-name',

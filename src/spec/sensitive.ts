@@ -1,7 +1,10 @@
 import type { Registry } from '../registry.js';
 import { joinPointer } from '../load/json-pointer.js';
 
-/** Pointers of the secret values of an application document (by the component types' secretFields). */
+/**
+ * Pointers of the secret values of an application document (by the component types'
+ * secretFields): each value of a secret map, then the field itself.
+ */
 export function sensitivePointers(doc: unknown, registry: Pick<Registry, 'componentTypes'>): string[] {
   const components = (doc as { spec?: { components?: unknown } } | null)?.spec?.components;
   if (!Array.isArray(components)) return [];
@@ -9,7 +12,15 @@ export function sensitivePointers(doc: unknown, registry: Pick<Registry, 'compon
   components.forEach((c, i) => {
     if (c === null || typeof c !== 'object') return;
     const type = registry.componentTypes.get(String((c as { type?: unknown }).type));
-    for (const field of type?.secretFields ?? []) out.push(joinPointer(`/spec/components/${i}`, field));
+    for (const field of type?.secretFields ?? []) {
+      const at = joinPointer(`/spec/components/${i}`, field);
+      const value = (c as Record<string, unknown>)[field];
+      // Each value of a secret map, so that code frames still show which key a message is about.
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const key of Object.keys(value)) out.push(joinPointer(at, key));
+      }
+      out.push(at);
+    }
   });
   return out;
 }

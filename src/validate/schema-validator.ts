@@ -89,7 +89,7 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
       const base = reason ?? `is not a valid ${format}`;
       if (/\/propertyNames$/.test(e.schemaPath) || e.propertyName !== undefined) {
         const key = e.propertyName ?? String(e.data);
-        return error('invalid-key', `key ${JSON.stringify(key)}: ${base}`, { pointer: joinPointer(at, key), atKey: true });
+        return error('invalid-key', `invalid key: ${base}`, { pointer: joinPointer(at, key), atKey: true });
       }
       return error('invalid-value', `${describe(field)}: ${base}`);
     }
@@ -98,16 +98,41 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
     case 'pattern':
       return error('invalid-value', `${describe(field)} ${parent.patternErrorMessage ?? `must match ${parent.pattern}`}`);
     case 'type':
-      return error('wrong-type', parent.errorMessage ? `${describe(field)}: ${parent.errorMessage}` : `${describe(field)} ${e.message}, not ${ctx.isSensitive(root, at) ? typeName(e.data).split(' ')[0] : typeName(e.data)}`);
+    {
+      const want = [(e.params as { type: string | string[] }).type].flat().map(typeWord).join(' or ');
+      const got = typeName(e.data, ctx.isSensitive(root, at));
+      return error('wrong-type', parent.errorMessage ? `${describe(field)}: ${parent.errorMessage}` : `${describe(field)} must be ${want}, not ${got}`);
+    }
     case 'oneOf':
     case 'anyOf':
     case 'minProperties':
     case 'maxProperties':
       return error('invalid-value', parent.errorMessage ?? `${describe(field)} ${e.message}`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum': {
+      const limit = (e.params as { limit: number }).limit;
+      const bound = e.keyword === 'minimum' ? `at least ${limit}` : e.keyword === 'maximum' ? `at most ${limit}` : `more than ${limit}`;
+      return error('invalid-value', `${describe(field)} must be ${bound}, not ${shown(e.data)}`);
+    }
+    case 'minItems':
+    case 'maxItems': {
+      const limit = (e.params as { limit: number }).limit;
+      const n = `${limit} item${limit === 1 ? '' : 's'}`;
+      return error('invalid-value', `${describe(field)} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${n}`);
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = (e.params as { limit: number }).limit;
+      if (e.keyword === 'minLength' && limit === 1) return error('invalid-value', `${describe(field)} must not be empty`);
+      return error('invalid-value', `${describe(field)} must have ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${limit} characters`);
+    }
     case 'uniqueItems': {
       const { i, j } = e.params as { i: number; j: number };
-      return error('duplicate-item', `${describe(field)} lists ${JSON.stringify((e.data as unknown[])[j])} twice`, {
-        pointer: joinPointer(at, i),
+      const repeat = Math.max(i, j);
+      return error('duplicate-item', `${describe(field)} lists ${JSON.stringify((e.data as unknown[])[repeat])} twice`, {
+        pointer: joinPointer(at, repeat),
+        related: [{ message: 'first listed here', pointer: joinPointer(at, Math.min(i, j)) }],
       });
     }
     default:
@@ -130,10 +155,16 @@ function componentPointer(traitsPointer: string): string {
   return m ? m[0] : '';
 }
 
-function typeName(v: unknown): string {
+function typeWord(t: string): string {
+  const words: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null' };
+  return words[t] ?? t;
+}
+
+function typeName(v: unknown, hideValue: boolean): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (hideValue) return `a ${typeof v}`;
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `the ${typeof v} ${JSON.stringify(v)}`;
 }

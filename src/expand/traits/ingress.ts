@@ -3,6 +3,7 @@ import { joinPointer } from '../../load/json-pointer.js';
 import { annotationMap, dnsLabel } from '../../spec/fragments.js';
 import type { JsonSchema } from '../../spec/json-schema.js';
 import type { EmittedObject, PendingDiagnostic, TraitDef } from '../types.js';
+import { defaultPortName } from '../workload.js';
 
 type PathType = 'Prefix' | 'Exact' | 'ImplementationSpecific';
 
@@ -118,6 +119,20 @@ export const ingress: TraitDef<IngressSpec[]> = {
             pointer: joinPointer(pointer, 'routes', j),
           });
           return;
+        }
+        if (!r.backend?.service) {
+          const own = comp.component.ports ?? [];
+          const names = own.map((p) => p.name ?? defaultPortName(p.port, p.protocol));
+          const known = typeof port === 'string' ? names.includes(port) : own.some((p) => p.port === port);
+          if (!known) {
+            diagnostics.push({
+              severity: 'error',
+              code: 'ingress-port',
+              message: `route port ${JSON.stringify(port)} is not a port of the Service "${comp.component.name}"`,
+              hint: `its ports: ${own.map((p, k) => `${p.port} (${names[k]})`).join(', ')}`,
+              pointer: joinPointer(pointer, 'routes', j, 'backend', 'port'),
+            });
+          }
         }
         const servicePort = typeof port === 'number' ? { number: port } : { name: port };
         const path = {

@@ -59,6 +59,7 @@ export const storage: TraitDef<StorageSpec[]> = {
       diagnostics: [],
     };
     const mounts: VolumeMount[] = [];
+    const seen = new Map<string, number>();
     const comp = ctx.component;
     items.forEach((s, i) => {
       const pointer = joinPointer(ctx.pointer, i);
@@ -70,6 +71,20 @@ export const storage: TraitDef<StorageSpec[]> = {
         ...(readOnly ? { readOnly: true } : {}),
       });
       out.diagnostics.push(...ignoredFields(s, pointer));
+      const first = seen.get(s.name);
+      if (first !== undefined) {
+        out.diagnostics.push({
+          severity: 'error',
+          code: 'duplicate-storage',
+          message: `storage "${s.name}" is declared twice for this container`,
+          hint: 'give each storage entry its own name',
+          pointer: joinPointer(pointer, 'name'),
+          related: [{ message: 'first declared here', pointer: joinPointer(ctx.pointer, first, 'name') }],
+        });
+        return;
+      }
+      seen.set(s.name, i);
+      const volume = (v: Volume): void => void out.volumes.push({ value: v, pointer });
       switch (s.type) {
         case 'persistent': {
           const claimSpec = {
@@ -78,12 +93,12 @@ export const storage: TraitDef<StorageSpec[]> = {
             resources: { requests: { storage: s.size ?? DEFAULT_SIZE } },
           };
           if (s.claimName) {
-            out.volumes.push({ name: s.name, persistentVolumeClaim: { claimName: s.claimName } });
+            volume({ name: s.name, persistentVolumeClaim: { claimName: s.claimName } });
           } else if (comp.type.capabilities.claimTemplates) {
-            out.claimTemplates.push({ metadata: { name: s.name }, spec: claimSpec });
+            out.claimTemplates.push({ value: { metadata: { name: s.name }, spec: claimSpec }, pointer });
           } else {
             const claimName = `${comp.component.name}-${s.name}`;
-            out.volumes.push({ name: s.name, persistentVolumeClaim: { claimName } });
+            volume({ name: s.name, persistentVolumeClaim: { claimName } });
             out.objects.push({
               object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: comp.meta(claimName), spec: claimSpec },
               pointer,
@@ -102,7 +117,7 @@ export const storage: TraitDef<StorageSpec[]> = {
           break;
         }
         case 'ephemeral':
-          out.volumes.push({ name: s.name, emptyDir: s.size ? { sizeLimit: s.size } : {} });
+          volume({ name: s.name, emptyDir: s.size ? { sizeLimit: s.size } : {} });
           break;
         case 'host-mounted':
           if (!comp.policies.allowHostPath) {
@@ -114,13 +129,13 @@ export const storage: TraitDef<StorageSpec[]> = {
               pointer: joinPointer(pointer, 'type'),
             });
           }
-          out.volumes.push({ name: s.name, hostPath: { path: s.hostPath } });
+          volume({ name: s.name, hostPath: { path: s.hostPath } });
           break;
         case 'config':
-          out.volumes.push({ name: s.name, configMap: { name: s.sourceName, defaultMode: 420 } });
+          volume({ name: s.name, configMap: { name: s.sourceName, defaultMode: 420 } });
           break;
         case 'secret':
-          out.volumes.push({ name: s.name, secret: { secretName: s.sourceName, defaultMode: 420 } } as Volume);
+          volume({ name: s.name, secret: { secretName: s.sourceName, defaultMode: 420 } });
           break;
         default: {
           const never: never = s.type;
@@ -165,14 +180,18 @@ function ignoredFields(s: StorageSpec, pointer: string): PendingDiagnostic[] {
       });
     }
   }
-  if (s.type === 'persistent' && s.claimName && (s.size || s.storageClass || s.accessMode)) {
-    out.push({
-      severity: 'error',
-      code: 'storage-field-unused',
-      message: 'size, storageClass and accessMode have no meaning with claimName: the existing claim decides them',
-      pointer: joinPointer(pointer, 'claimName'),
-      atKey: true,
-    });
+  if (s.type === 'persistent' && s.claimName) {
+    for (const f of ['size', 'storageClass', 'accessMode'] as const) {
+      if (s[f] === undefined) continue;
+      out.push({
+        severity: 'error',
+        code: 'storage-field-unused',
+        message: `"${f}" has no meaning with claimName: the existing claim "${s.claimName}" decides it`,
+        hint: `remove ${f}, or remove claimName to have kubemin create the claim`,
+        pointer: joinPointer(pointer, f),
+        atKey: true,
+      });
+    }
   }
   return out;
 }
