@@ -10,7 +10,7 @@ import { planPhases, type Phase } from './plan/plan-phases.js';
 import { builtinRegistry, type Registry } from './registry.js';
 import { buildSchema } from './spec/build-schema.js';
 import { isUnder, sensitivePointers } from './spec/sensitive.js';
-import type { AppSpec, StepMode } from './spec/types.js';
+import type { AppSpec } from './spec/types.js';
 import { createSchemaValidator, type SchemaValidator } from './validate/schema-validator.js';
 import { explainTrait } from './validate/explain-trait.js';
 
@@ -21,15 +21,8 @@ export interface BundleObject {
   readonly source: SourceRef;
 }
 
-export interface BundlePhase {
-  readonly index: number;
-  readonly name: string;
-  readonly step: string | undefined;
-  readonly stepType: string;
-  readonly mode: StepMode;
-  readonly timeout: string;
-  readonly retries: number;
-  readonly components: readonly string[];
+/** A phase of the bundle: the planned phase, with each object's source resolved to file:line. */
+export interface BundlePhase extends Omit<Phase, 'objects'> {
   readonly objects: readonly BundleObject[];
 }
 
@@ -119,7 +112,7 @@ function compileDocument(
     name: expanded.app.name,
     namespace: expanded.app.namespace,
     source: ref(''),
-    phases: phases.map((p: Phase) => ({
+    phases: phases.map((p) => ({
       ...p,
       objects: p.objects.map((o) => ({ object: o.object, component: o.component, source: ref(o.pointer) })),
     })),

@@ -108,3 +108,10 @@ export const containerFields = {
   args: { ...stringList, description: 'Arguments (replace the image CMD).' },
   env: envMap,
 } satisfies Record<string, JsonSchema>;
+
+/** The fields of a long-running workload: its container, replicas and ports. */
+export const workloadFields = {
+  ...containerFields,
+  replicas: { type: 'integer', minimum: 0, description: 'Number of pods (default 1).' },
+  ports,
+} satisfies Record<string, JsonSchema>;

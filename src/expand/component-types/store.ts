@@ -1,4 +1,4 @@
-import { containerFields, ports } from '../../spec/fragments.js';
+import { workloadFields } from '../../spec/fragments.js';
 import type { ComponentTypeDef } from '../types.js';
 import { replicasField, serviceFor } from '../workload.js';
 
@@ -12,11 +12,7 @@ export const store: ComponentTypeDef = {
   capabilities: { podTemplate: true, service: true, scalable: true, claimTemplates: true, runToCompletion: false },
   workload: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   maxNameLength: STATEFULSET_MAX_NAME,
-  properties: {
-    ...containerFields,
-    replicas: { type: 'integer', minimum: 0, description: 'Number of pods (default 1).' },
-    ports,
-  },
+  properties: workloadFields,
   required: ['image'],
   expand(ctx, pod) {
     const name = ctx.component.name;

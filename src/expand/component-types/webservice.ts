@@ -1,4 +1,4 @@
-import { containerFields, ports } from '../../spec/fragments.js';
+import { workloadFields } from '../../spec/fragments.js';
 import type { ComponentTypeDef } from '../types.js';
 import { deploymentFor, serviceFor } from '../workload.js';
 
@@ -8,11 +8,7 @@ export const webservice: ComponentTypeDef = {
   capabilities: { podTemplate: true, service: true, scalable: true, claimTemplates: false, runToCompletion: false },
   workload: { apiVersion: 'apps/v1', kind: 'Deployment' },
   maxNameLength: 63,
-  properties: {
-    ...containerFields,
-    replicas: { type: 'integer', minimum: 0, description: 'Number of pods (default 1).' },
-    ports,
-  },
+  properties: workloadFields,
   required: ['image'],
   expand(ctx, pod) {
     const out = [deploymentFor(ctx, pod!)];

@@ -1,4 +1,4 @@
-import { containerFields, ports } from '../../spec/fragments.js';
+import { workloadFields } from '../../spec/fragments.js';
 import type { ComponentTypeDef } from '../types.js';
 import { deploymentFor } from '../workload.js';
 
@@ -9,9 +9,8 @@ export const worker: ComponentTypeDef = {
   workload: { apiVersion: 'apps/v1', kind: 'Deployment' },
   maxNameLength: 63,
   properties: {
-    ...containerFields,
-    replicas: { type: 'integer', minimum: 0, description: 'Number of pods (default 1).' },
-    ports: { ...ports, description: 'Container ports (e.g. for metrics); a worker gets no Service.' },
+    ...workloadFields,
+    ports: { ...workloadFields.ports, description: 'Container ports (e.g. for metrics); a worker gets no Service.' },
   },
   required: ['image'],
   expand(ctx, pod) {
