@@ -55,7 +55,7 @@ export async function renderOnce(
   const bundles = result.apps.map(emitApp);
   const t3 = performance.now();
   onStage?.('emit');
-  await writeBundleDir(outDir, bundles);
+  writeBundleDir(outDir, bundles);
   const t4 = performance.now();
   onStage?.('write');
 

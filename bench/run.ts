@@ -286,35 +286,35 @@ function printGoals(
   const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   const rows: string[][] = [];
   const notes: string[] = [];
+  // kubectl label -o yaml and kubectl kustomize print one YAML stream: the comparable kubemin
+  // measure is read + compile + emit (what `kubemin render` without --out does). Writing one
+  // file per object is measured separately: on this VM it is bound by file creation (fs floor).
+  const stream = (r: RenderRun): number => r.ms.read + r.ms.compile + r.ms.emit;
+  const bigRun = medians.get(BIG)!;
   if (labelBig !== undefined) {
-    const ratio = labelBig / big;
+    const ratio = labelBig / stream(bigRun);
     rows.push([
-      `kubemin ${BIG} apps faster than kubectl label`,
-      `${fmtMs(big)} vs ${fmtMs(labelBig)} ms: ${fmtRatio(ratio)}`,
+      `kubemin ${BIG} apps faster than kubectl label (both to a stream)`,
+      `${fmtMs(stream(bigRun))} vs ${fmtMs(labelBig)} ms: ${fmtRatio(ratio)}`,
       `> ${GOALS.vsLabel}x`,
       verdict(ratio > GOALS.vsLabel),
     ]);
-    const bigRun = medians.get(BIG)!.ms;
-    const noWrite = bigRun.read + bigRun.compile + bigRun.emit;
-    notes.push(`kubemin ${BIG} apps without the write stage: ${fmtMs(noWrite)} ms, ${fmtRatio(labelBig / noWrite)} than kubectl label`);
+    notes.push(`kubemin ${BIG} apps into a bundle directory (${fmtInt(bigRun.files)} files): ${fmtMs(big)} ms, ${fmtRatio(labelBig / big)} than kubectl label; the write stage is file creation (see the fs floor column)`);
     if (childWallMs !== undefined) {
-      notes.push(`kubemin ${BIG} apps as one cold process (node startup included): ${fmtMs(childWallMs)} ms, ${fmtRatio(labelBig / childWallMs)} than kubectl label`);
+      notes.push(`kubemin ${BIG} apps as one cold process writing the bundle (node startup included): ${fmtMs(childWallMs)} ms`);
     }
   } else {
     rows.push([`kubemin ${BIG} apps faster than kubectl label`, 'not measured', `> ${GOALS.vsLabel}x`, '-']);
   }
   if (kustomizeMid !== undefined) {
-    const ratio = kustomizeMid / mid.ms.total;
+    const ratio = kustomizeMid / stream(mid);
     rows.push([
-      `kubemin ${MID} apps vs kustomize ${MID} apps`,
-      `${fmtMs(mid.ms.total)} vs ${fmtMs(kustomizeMid)} ms: ${fmtRatio(ratio)}`,
+      `kubemin ${MID} apps vs kustomize ${MID} apps (both to a stream)`,
+      `${fmtMs(stream(mid))} vs ${fmtMs(kustomizeMid)} ms: ${fmtRatio(ratio)}`,
       `>= ${GOALS.vsKustomize}x`,
       verdict(ratio >= GOALS.vsKustomize),
     ]);
-    const noWrite = mid.ms.read + mid.ms.compile + mid.ms.emit;
-    notes.push(
-      `kubemin ${MID} apps without the write stage (kustomize prints to a pipe): ${fmtMs(noWrite)} ms, ${fmtRatio(kustomizeMid / noWrite)} than kustomize`,
-    );
+    notes.push(`kubemin ${MID} apps into a bundle directory: ${fmtMs(mid.ms.total)} ms, ${fmtRatio(kustomizeMid / mid.ms.total)} than kustomize`);
   } else {
     rows.push([`kubemin ${MID} apps vs kustomize ${MID} apps`, 'not measured', `>= ${GOALS.vsKustomize}x`, '-']);
   }
@@ -323,7 +323,7 @@ function printGoals(
   } else {
     rows.push([`peak RSS, ${BIG} apps`, 'not measured', `< ${GOALS.peakRssMiB} MiB`, '-']);
   }
-  console.log('\ngoals (reported, not enforced; kubemin = in-process median, all four stages)');
+  console.log('\ngoals (reported, not enforced; kubemin = in-process median)');
   printTable(['goal', 'measured', 'target', 'status'], rows);
   for (const n of notes) console.log(`  info: ${n}`);
 }

@@ -29,7 +29,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   if (!opts.out) return { compiled, outcome: { kind: 'stream', text: emitStream(compiled.apps) } };
   const bundles = compiled.apps.map(emitApp);
   const dirOpts = { keepOtherApps: opts.app !== undefined };
-  if (opts.check) return { compiled, outcome: { kind: 'checked', diff: await diffBundleDir(opts.out, bundles, dirOpts) } };
-  const { diff } = await writeBundleDir(opts.out, bundles, dirOpts);
+  if (opts.check) return { compiled, outcome: { kind: 'checked', diff: diffBundleDir(opts.out, bundles, dirOpts) } };
+  const diff = writeBundleDir(opts.out, bundles, dirOpts);
   return { compiled, outcome: { kind: 'written', diff } };
 }

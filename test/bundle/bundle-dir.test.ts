@@ -14,32 +14,32 @@ const bundle = (app: string, files: Record<string, string>): AppBundle => ({
 });
 
 describe('bundle directory', () => {
-  it('writes apps, then reports no changes for the same bundle', async () => {
+  it('writes apps, then reports no changes for the same bundle', () => {
     const dir = join(tempDir(), 'out');
     const b = [bundle('a', { '01-x/01-configmap-c.yaml': 'c\n' })];
-    expect((await writeBundleDir(dir, b)).diff.apps).toEqual(['a']);
+    expect(writeBundleDir(dir, b).apps).toEqual(['a']);
     expect(readTree(dir)).toEqual(new Map([['a.plan.json', '{"app":"a"}\n'], ['a/01-x/01-configmap-c.yaml', 'c\n']]));
-    expect((await diffBundleDir(dir, b)).changes).toEqual([]);
+    expect(diffBundleDir(dir, b).changes).toEqual([]);
   });
 
-  it('leaves the directory as it was when writing fails', async () => {
+  it('leaves the directory as it was when writing fails', () => {
     const dir = join(tempDir(), 'out');
-    await writeBundleDir(dir, [bundle('a', { '01-x/01-a.yaml': 'old\n' })]);
+    writeBundleDir(dir, [bundle('a', { '01-x/01-a.yaml': 'old\n' })]);
     const before = readTree(dir);
     // A file and a directory of the same name cannot both be written: staging fails before any swap.
     const broken = bundle('a', { '01-x/01-a.yaml': 'new\n', '01-x/01-a.yaml/child.yaml': 'x\n' });
-    await expect(writeBundleDir(dir, [broken])).rejects.toThrow();
+    expect(() => writeBundleDir(dir, [broken])).toThrow();
     expect(readTree(dir)).toEqual(before);
   });
 
-  it('keeps other apps when rendering a single one, and never touches files it does not own', async () => {
+  it('keeps other apps when rendering a single one, and never touches files it does not own', () => {
     const dir = join(tempDir(), 'out');
-    await writeBundleDir(dir, [bundle('a', { 'x.yaml': 'a\n' }), bundle('b', { 'x.yaml': 'b\n' })]);
+    writeBundleDir(dir, [bundle('a', { 'x.yaml': 'a\n' }), bundle('b', { 'x.yaml': 'b\n' })]);
     mkdirSync(join(dir, 'notes'));
     writeFileSync(join(dir, 'notes/readme.txt'), 'mine\n');
-    await writeBundleDir(dir, [bundle('a', { 'x.yaml': 'a2\n' })], { keepOtherApps: true });
+    writeBundleDir(dir, [bundle('a', { 'x.yaml': 'a2\n' })], { keepOtherApps: true });
     expect(readTree(dir).get('b/x.yaml')).toBe('b\n');
-    await writeBundleDir(dir, [bundle('a', { 'x.yaml': 'a2\n' })]);
+    writeBundleDir(dir, [bundle('a', { 'x.yaml': 'a2\n' })]);
     expect([...readTree(dir).keys()]).toEqual(['a.plan.json', 'a/x.yaml', 'notes/readme.txt']);
   });
 });
