@@ -69,8 +69,10 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
     }
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
+      const hint = parent.errorMessage ?? parent.properties?.[missing]?.description;
       return error('missing-field', `missing required field "${missing}" in ${describePointer(root, at)}`, {
-        hint: parent.properties?.[missing]?.description,
+        ...(hint ? { hint } : {}),
+        atKey: at !== '',
       });
     }
     case 'enum': {

@@ -46,8 +46,14 @@ export const storage: TraitDef<StorageSpec[]> = {
         hostPath: { ...absolutePath, description: 'host-mounted: the path on the node.' },
       },
       allOf: [
-        { if: { properties: { type: { const: 'host-mounted' } }, required: ['type'] }, then: { required: ['hostPath'] } },
-        { if: { properties: { type: { enum: ['config', 'secret'] } }, required: ['type'] }, then: { required: ['sourceName'] } },
+        {
+          if: { properties: { type: { const: 'host-mounted' } }, required: ['type'] },
+          then: { required: ['hostPath'], errorMessage: 'host-mounted storage needs hostPath: the directory of the node to mount' },
+        },
+        {
+          if: { properties: { type: { enum: ['config', 'secret'] } }, required: ['type'] },
+          then: { required: ['sourceName'], errorMessage: 'config and secret storage need sourceName: the ConfigMap or Secret to mount' },
+        },
       ],
     },
   },
