@@ -11,7 +11,7 @@ describe('README', () => {
   const flat = readme.replace(/\s+/g, ' ');
 
   it('gives the two set-up commands', () => {
-    expect(readme).toContain('npm ci && npx kubemin render examples --out rendered');
+    expect(readme).toContain('npm install && npx kubemin render examples --out rendered');
     expect(readme).toMatch(/```sh\nnpm test\n```/);
     expect(readFileSync(join(REPO, '.ci/run'), 'utf8')).toMatch(/\nnpm test\n$/);
   });
