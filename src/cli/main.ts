@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { KubeconfigError } from '../cluster/http-client.js';
+import { ClusterError } from '../cluster/types.js';
 import { SpecPathError } from '../load/find-spec-files.js';
+import { diffCommand } from './commands/diff.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
@@ -32,7 +35,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
-  for (const make of [validateCommand, renderCommand, planCommand, schemaCommand]) {
+  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, schemaCommand]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {
@@ -42,7 +45,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
-    if (err instanceof SpecPathError) {
+    if (err instanceof SpecPathError || err instanceof KubeconfigError || err instanceof ClusterError) {
       io.stderr(`kubemin: ${err.message}\n`);
       return EXIT.error;
     }

@@ -63,7 +63,7 @@ describe('component types', () => {
       ],
     });
     expect(find(r, 'ConfigMap', 'cfg').data).toEqual({ A: '1', 'f.txt': 'x\ny\n' });
-    expect(find(r, 'Secret', 'sec')).toMatchObject({ type: 'Opaque', stringData: { TOKEN: 't' } });
+    expect(find(r, 'Secret', 'sec')).toMatchObject({ type: 'Opaque', data: { TOKEN: 'dA==' } });
   });
 
   it('labels: recommended, then app labels, then component labels; annotations on every object', () => {

@@ -4,7 +4,7 @@ import type { ComponentTypeDef } from '../types.js';
 export const secret: ComponentTypeDef = {
   name: 'secret',
   description:
-    'A Secret named after the component, from `stringData`. Plain secrets in git are readable by anyone with the repo: prefer referencing an existing Secret (envs valueFrom, envFrom, storage).',
+    'A Secret named after the component, from `stringData` (written base64-encoded as `data`). Plain secrets in git are readable by anyone with the repo: prefer referencing an existing Secret (envs valueFrom, envFrom, storage).',
   capabilities: { podTemplate: false, service: false, scalable: false, claimTemplates: false, runToCompletion: false },
   maxNameLength: 63,
   properties: {
@@ -24,7 +24,11 @@ export const secret: ComponentTypeDef = {
           metadata: ctx.meta(c.name),
           type: (c.secretType as string | undefined) ?? 'Opaque',
           ...(c.immutable !== undefined ? { immutable: c.immutable } : {}),
-          stringData: { ...(c.stringData as Record<string, string>) },
+          // `data`, not `stringData`: with server-side apply, kubemin then owns each key, so a key
+          // removed from the spec is removed from the Secret, and diffs compare like with like.
+          data: Object.fromEntries(
+            Object.entries(c.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]),
+          ),
         },
       },
     ];

@@ -1,0 +1,58 @@
+import { Command, Option } from 'commander';
+import { formatDiffJson } from '../../diff/format-json.js';
+import { formatDiffMarkdown } from '../../diff/format-markdown.js';
+import { formatDiffProblems, formatDiffText } from '../../diff/format-text.js';
+import { hasChanges, summarize } from '../../diff/types.js';
+import { diff } from '../../operations/diff.js';
+import { EXIT, formatDiagnostics, type Io } from '../output.js';
+
+type DiffOutput = 'text' | 'markdown' | 'json';
+
+interface DiffFlags {
+  kubeconfig?: string;
+  context?: string;
+  app?: string;
+  output: DiffOutput;
+}
+
+export function diffCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('diff')
+    .description('show what applying the bundle would change in the cluster (server-side apply dry-run); exit 0 no differences, 1 differences, 2 error')
+    .argument('[paths...]', 'files or directories to search for specs', ['.'])
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--app <name>', 'only this application')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (paths: string[], opts: DiffFlags) => {
+      const result = await diff({ paths, app: opts.app, kubeconfig: opts.kubeconfig, context: opts.context });
+      if (result.compiled.diagnostics.length) io.stderr(formatDiagnostics('text', result.compiled.diagnostics, result.compiled.sources, io.color));
+      if (!result.apps) {
+        io.stderr('specs are invalid: nothing was compared\n');
+        setExit(EXIT.error);
+        return;
+      }
+      if (opts.app && !result.apps.length) {
+        io.stderr(`no application named "${opts.app}"\n`);
+        setExit(EXIT.error);
+        return;
+      }
+      switch (opts.output) {
+        case 'text':
+          io.stdout(formatDiffText(result.apps, { color: io.color }));
+          break;
+        case 'markdown':
+          io.stdout(formatDiffMarkdown(result.apps));
+          break;
+        case 'json':
+          io.stdout(formatDiffJson(result.apps));
+          break;
+        default: {
+          const never: never = opts.output;
+          throw new Error(`unknown output ${String(never)}`);
+        }
+      }
+      io.stderr(formatDiffProblems(result.apps));
+      const summary = summarize(result.apps);
+      setExit(summary.errors ? EXIT.error : hasChanges(summary) ? EXIT.problems : EXIT.ok);
+    });
+}

@@ -1,0 +1,75 @@
+import type { K8sObject } from '../k8s/types.js';
+
+/** What identifies an object in the cluster. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export function refOf(o: Pick<K8sObject, 'apiVersion' | 'kind' | 'metadata'>): ObjectRef {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    name: o.metadata.name,
+  };
+}
+
+/** A stable key: group (not version), kind, namespace, name. */
+export function refKey(r: ObjectRef): string {
+  const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.indexOf('/')) : '';
+  return `${group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+}
+
+/** How the API server serves a kind. */
+export interface ResourceInfo {
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+/** Why a call about one object failed, in the API server's terms (Status.reason). */
+export type ClusterErrorReason =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'Forbidden'
+  | 'Unauthorized'
+  | 'BadRequest'
+  | 'UnknownKind'
+  | 'NamespaceNotFound'
+  | 'Timeout'
+  | 'Unavailable'
+  | 'Other';
+
+/** A failed call about one object: typed, with the object and the cause. */
+export class ClusterError extends Error {
+  override readonly name = 'ClusterError';
+  constructor(
+    readonly ref: ObjectRef | undefined,
+    readonly reason: ClusterErrorReason,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The narrow interface the rest of kubemin uses to talk to a cluster. One method, one request
+ * (discovery is cached per group-version), so request counts are predictable.
+ */
+export interface ClusterClient {
+  /** How the server serves a kind, or undefined when it does not (unknown group, version or kind). */
+  resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
+  /** The live object, or undefined when it does not exist. */
+  get(ref: ObjectRef): Promise<K8sObject | undefined>;
+  /** Server-side apply; with `dryRun` nothing is persisted. */
+  apply(object: K8sObject, opts: { fieldManager: string; force: boolean; dryRun: boolean }): Promise<K8sObject>;
+  /** Requests sent so far (for benchmarks and tests of request counts). */
+  readonly requests: number;
+  close(): void;
+}

@@ -1,0 +1,148 @@
+import type { BundleObject, CompiledApp } from '../compile.js';
+import { mapBounded } from '../cluster/bounded.js';
+import { ClusterError, refKey, refOf, type ClusterClient, type ObjectRef } from '../cluster/types.js';
+import { decodeInventory, inventoryRef } from '../inventory/inventory.js';
+import type { K8sObject } from '../k8s/types.js';
+import { formatSourceRef } from '../load/source.js';
+import { maskSecretPair, redact, secretValues } from './mask-secrets.js';
+import { normalizeObject } from './normalize.js';
+import { unifiedDiff } from './object-diff.js';
+import type { AppDiff, ObjectDiff, ObjectProblem } from './types.js';
+
+export const FIELD_MANAGER = 'kubemin';
+
+export interface DiffOptions {
+  /** Most objects compared at once (each is at most two requests). */
+  readonly concurrency?: number;
+}
+
+interface Placed {
+  readonly object: K8sObject;
+  readonly component: string | null;
+  readonly source: string | null;
+  readonly phase: string | null;
+}
+
+/**
+ * Compares each app's bundle with the cluster: for every object a GET of the live object and a
+ * server-side apply dry-run (field manager `kubemin`), then the normalised difference; objects of
+ * the app's inventory that the bundle no longer has are deletes.
+ */
+export async function diffApps(apps: readonly CompiledApp[], client: ClusterClient, opts: DiffOptions = {}): Promise<AppDiff[]> {
+  const out: AppDiff[] = [];
+  for (const app of apps) out.push(await diffApp(app, client, opts.concurrency ?? 8));
+  return out;
+}
+
+async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: number): Promise<AppDiff> {
+  const placed: Placed[] = app.phases.flatMap((p) =>
+    p.objects.map((o: BundleObject) => ({
+      object: o.object,
+      component: o.component ?? null,
+      source: formatSourceRef({ file: o.source.file, line: o.source.line }),
+      phase: `${String(p.index).padStart(2, '0')}-${p.name}`,
+    })),
+  );
+  const problems: ObjectProblem[] = [];
+  const redactions = secretValues(placed.map((p) => p.object));
+  const problem = (p: Omit<Placed, 'object' | 'phase'> & { ref: ObjectRef }, err: unknown): void => {
+    const e = err instanceof ClusterError ? err : new ClusterError(p.ref, 'Other', (err as Error)?.message ?? String(err));
+    problems.push({ ref: p.ref, component: p.component, source: p.source, reason: e.reason, message: redact(e.message, redactions) });
+  };
+
+  // What the cluster has to have before objects can be dry-run: the namespace, and the kinds.
+  const namespaceCreated = placed.some((p) => p.object.kind === 'Namespace' && p.object.metadata.name === app.namespace);
+  const namespaceExists = await exists(client, { apiVersion: 'v1', kind: 'Namespace', name: app.namespace });
+  const bundleKinds = kindsDefinedByCrds(placed.map((p) => p.object));
+
+  let inventory: ObjectRef[] = [];
+  if (namespaceExists) {
+    try {
+      const cm = await client.get(inventoryRef(app.name, app.namespace));
+      if (cm) inventory = [...decodeInventory(app.name, cm).objects];
+    } catch (err) {
+      problem({ ref: inventoryRef(app.name, app.namespace), component: null, source: null }, err);
+    }
+  }
+
+  const diffs = await mapBounded(placed, concurrency, async (p): Promise<ObjectDiff | undefined> => {
+    const ref = refOf(p.object);
+    const base = { ref, component: p.component, source: p.source, phase: p.phase };
+    try {
+      const created = (note: string): ObjectDiff => {
+        const [, shown] = maskSecretPair(undefined, p.object);
+        return { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };
+      };
+      const info = await client.resourceFor(ref.apiVersion, ref.kind);
+      if (!info) {
+        if (bundleKinds.has(`${ref.apiVersion}/${ref.kind}`)) return created('its CustomResourceDefinition is created by this bundle first');
+        throw new ClusterError(ref, 'UnknownKind', `the cluster does not serve ${ref.kind} in ${ref.apiVersion}: install its CustomResourceDefinition first`);
+      }
+      if (info.namespaced && ref.namespace === app.namespace && !namespaceExists) {
+        if (namespaceCreated) return created(`namespace ${app.namespace} is created by this bundle first`);
+        throw new ClusterError(ref, 'NamespaceNotFound', `namespace "${app.namespace}" does not exist; create it, or set createNamespace: true`);
+      }
+      const live = await client.get(ref);
+      let note: string | null = null;
+      let result: K8sObject;
+      try {
+        result = await client.apply(p.object, { fieldManager: FIELD_MANAGER, force: false, dryRun: true });
+      } catch (err) {
+        if (!(err instanceof ClusterError) || err.reason !== 'Conflict') throw err;
+        result = await client.apply(p.object, { fieldManager: FIELD_MANAGER, force: true, dryRun: true });
+        note = `conflict: ${redact(err.message, redactions)}; apply needs --force-conflicts to take these fields over`;
+      }
+      if (!live) {
+        const [, shown] = maskSecretPair(undefined, p.object);
+        return { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };
+      }
+      const [before, after] = maskSecretPair(normalizeObject(live), normalizeObject(result));
+      const diff = unifiedDiff(before, after);
+      return { ...base, action: diff ? 'update' : 'unchanged', diff, note };
+    } catch (err) {
+      problem({ ...base, ref }, err);
+      return undefined;
+    }
+  });
+
+  // Objects kubemin applied before that the bundle no longer has.
+  const wanted = new Set(placed.map((p) => refKey(refOf(p.object))));
+  const gone = inventory.filter((r) => !wanted.has(refKey(r))).sort((a, b) => (refKey(a) < refKey(b) ? -1 : 1));
+  const deletes = await mapBounded(gone, concurrency, async (ref): Promise<ObjectDiff | undefined> => {
+    try {
+      const live = await client.get(ref);
+      if (!live) return undefined;
+      const [shown] = maskSecretPair(normalizeObject(live), undefined);
+      return { ref, component: live.metadata.labels?.['app.kubernetes.io/name'] ?? null, source: null, phase: null, action: 'delete', diff: unifiedDiff(shown, undefined), note: null };
+    } catch (err) {
+      problem({ ref, component: null, source: null }, err);
+      return undefined;
+    }
+  });
+
+  return {
+    app: app.name,
+    namespace: app.namespace,
+    objects: [...diffs, ...deletes].filter((d): d is ObjectDiff => d !== undefined),
+    problems,
+  };
+}
+
+/** Whether an object exists; when the question itself fails, assume yes and let the dry-runs tell. */
+async function exists(client: ClusterClient, ref: ObjectRef): Promise<boolean> {
+  return client.get(ref).then(
+    (o) => o !== undefined,
+    () => true,
+  );
+}
+
+/** `group/version/Kind` of every kind a CustomResourceDefinition of the bundle defines. */
+function kindsDefinedByCrds(objects: readonly K8sObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name: string }> } | undefined;
+    for (const v of spec?.versions ?? []) out.add(`${spec?.group}/${v.name}/${spec?.names?.kind}`);
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { refKey, type ObjectRef } from '../cluster/types.js';
+import type { K8sObject } from '../k8s/types.js';
+import { MANAGED_BY } from '../expand/labels.js';
+
+/**
+ * What kubemin applied for an app, kept in the cluster as a ConfigMap
+ * `kubemin-inventory-<app>` in the app's namespace: the objects that are kubemin's to prune.
+ * `kubemin apply` writes it (only with what was really applied); `kubemin diff` reads it.
+ */
+export interface Inventory {
+  readonly app: string;
+  readonly namespace: string;
+  readonly objects: readonly ObjectRef[];
+}
+
+export const INVENTORY_KEY = 'objects';
+
+export function inventoryName(app: string): string {
+  return `kubemin-inventory-${app}`;
+}
+
+export function inventoryRef(app: string, namespace: string): ObjectRef {
+  return { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: inventoryName(app) };
+}
+
+/** The ConfigMap holding an inventory; objects sorted, one JSON object per line, for readable diffs. */
+export function encodeInventory(inv: Inventory): K8sObject {
+  const objects = [...inv.objects].sort((a, b) => (refKey(a) < refKey(b) ? -1 : refKey(a) > refKey(b) ? 1 : 0));
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: inventoryName(inv.app),
+      namespace: inv.namespace,
+      labels: { 'app.kubernetes.io/instance': inv.app, 'app.kubernetes.io/managed-by': MANAGED_BY },
+    },
+    data: {
+      [INVENTORY_KEY]: objects
+        .map((r) => JSON.stringify({ apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name }))
+        .join('\n') + (objects.length ? '\n' : ''),
+    },
+  };
+}
+
+export class InventoryError extends Error {
+  override readonly name = 'InventoryError';
+}
+
+/** Reads an inventory ConfigMap; a malformed line is an error naming the ConfigMap, never ignored. */
+export function decodeInventory(app: string, cm: K8sObject): Inventory {
+  const text = ((cm.data as Record<string, string> | undefined) ?? {})[INVENTORY_KEY] ?? '';
+  const objects: ObjectRef[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let r: Partial<ObjectRef>;
+    try {
+      r = JSON.parse(line) as Partial<ObjectRef>;
+    } catch {
+      throw new InventoryError(`ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}: line ${i + 1} is not JSON`);
+    }
+    if (typeof r.apiVersion !== 'string' || typeof r.kind !== 'string' || typeof r.name !== 'string') {
+      throw new InventoryError(`ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}: line ${i + 1} lacks apiVersion, kind or name`);
+    }
+    objects.push({ apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name });
+  });
+  return { app, namespace: cm.metadata.namespace ?? '', objects };
+}
