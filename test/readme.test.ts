@@ -24,7 +24,7 @@ describe('README', () => {
 
   it('documents every validation rule and every command', () => {
     for (const r of builtinRegistry.rules) expect(flat).toContain(r.name.replace(/-/g, ' '));
-    for (const cmd of ['validate', 'render', 'plan', 'schema']) expect(readme).toContain(`\`kubemin ${cmd}`);
+    for (const cmd of ['validate', 'render', 'plan', 'diff', 'schema']) expect(readme).toContain(`\`kubemin ${cmd}`);
   });
 
   it('lists the kind order as the code has it', () => {
