@@ -1,0 +1,158 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emitStream } from '../../src/bundle/emit-bundle.js';
+import { emitYaml } from '../../src/bundle/yaml-emit.js';
+import { compile } from '../../src/compile.js';
+import { refOf } from '../../src/cluster/types.js';
+import { diffApps } from '../../src/diff/diff-apps.js';
+import { connect } from '../../src/cluster/http-client.js';
+import { encodeInventory } from '../../src/inventory/inventory.js';
+import { cli, tempDir } from '../helpers/cli.js';
+import { testCluster, type TestCluster } from '../cluster/cluster.js';
+
+/** kubemin diff against the real API server of the test cluster. */
+
+let cluster: TestCluster;
+beforeAll(() => {
+  cluster = testCluster();
+});
+
+const SECRET_VALUE = 'correct-horse-battery-staple';
+
+function shop(ns: string, opts: { image?: string; worker?: boolean; secret?: string; createNamespace?: boolean; size?: string } = {}): string {
+  const components: unknown[] = [
+    { name: 'settings', type: 'config', data: { LOG_LEVEL: 'info' } },
+    { name: 'creds', type: 'secret', stringData: { PASSWORD: opts.secret ?? SECRET_VALUE, USER: 'shop' } },
+    { name: 'redis', type: 'store', image: 'redis:7.2', ports: [{ port: 6379 }], traits: { storage: [{ name: 'data', type: 'persistent', size: opts.size ?? '1Gi' }] } },
+    {
+      name: 'web',
+      type: 'webservice',
+      image: opts.image ?? 'ghcr.io/acme/shop:1.4.0',
+      replicas: 2,
+      ports: [{ port: 8080 }],
+      traits: { envFrom: [{ type: 'config', sourceName: 'settings' }, { type: 'secret', sourceName: 'creds' }], ingress: [{ hosts: ['shop.example.com'] }] },
+    },
+  ];
+  if (opts.worker !== false) components.push({ name: 'worker', type: 'worker', image: 'ghcr.io/acme/shop:1.4.0' });
+  return emitYaml({
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'shop', namespace: ns },
+    spec: { ...(opts.createNamespace ? { createNamespace: true } : {}), components },
+  } as never);
+}
+
+function repo(spec: string): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'shop'));
+  writeFileSync(join(dir, 'shop', 'kubemin.yaml'), spec);
+  return dir;
+}
+
+/** What `kubemin apply` will do, done by kubectl here: server-side apply as `kubemin`, and the inventory. */
+async function applyAsKubemin(spec: string): Promise<void> {
+  const { apps, diagnostics } = compile([{ path: 'kubemin.yaml', text: spec }]);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const app = apps[0]!;
+  await cluster.kubectl(['apply', '--server-side', '--field-manager=kubemin', '-f', '-'], { input: emitStream(apps) });
+  const inventory = encodeInventory({ app: app.name, namespace: app.namespace, objects: app.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))) });
+  await cluster.kubectl(['apply', '--server-side', '--field-manager=kubemin', '-f', '-'], { input: emitYaml(inventory as never) });
+}
+
+async function diff(spec: string, ...args: string[]) {
+  return cli(['diff', repo(spec), '--kubeconfig', cluster.kubeconfig, ...args]);
+}
+
+describe('kubemin diff against the cluster', () => {
+  it('an unchanged app: exit 0 and only the summary line', async () => {
+    const ns = await cluster.newNamespace('diff-same');
+    await applyAsKubemin(shop(ns));
+    const r = await diff(shop(ns));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('0 to create, 0 to update, 0 to delete, 9 unchanged\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('an image bump changes exactly that line', async () => {
+    const ns = await cluster.newNamespace('diff-image');
+    await applyAsKubemin(shop(ns));
+    const r = await diff(shop(ns, { image: 'ghcr.io/acme/shop:1.5.0' }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`Deployment ${ns}/web (update, kubemin.yaml:`);
+    const changed = r.stdout.split('\n').filter((l) => /^[-+]/.test(l));
+    expect(changed).toEqual(['-          image: ghcr.io/acme/shop:1.4.0', '+          image: ghcr.io/acme/shop:1.5.0']);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 1 to update, 0 to delete, 8 unchanged');
+  });
+
+  it('a removed component shows its objects as deletes', async () => {
+    const ns = await cluster.newNamespace('diff-delete');
+    await applyAsKubemin(shop(ns));
+    const r = await diff(shop(ns, { worker: false }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`Deployment ${ns}/worker (delete)`);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 0 to update, 1 to delete, 8 unchanged');
+  });
+
+  it('a secret value change is a masked diff: no value in stdout, stderr or json', async () => {
+    const ns = await cluster.newNamespace('diff-secret');
+    await applyAsKubemin(shop(ns));
+    const changed = 'tr0ub4dor-and-3';
+    const r = await diff(shop(ns, { secret: changed }));
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => /^[-+]/.test(l))).toEqual(['-  PASSWORD: "*** (before)"', '+  PASSWORD: "*** (after)"']);
+    const json = await diff(shop(ns, { secret: changed }), '-o', 'json');
+    for (const text of [r.stdout, r.stderr, json.stdout, json.stderr]) {
+      for (const value of [SECRET_VALUE, changed, Buffer.from(SECRET_VALUE).toString('base64'), Buffer.from(changed).toString('base64')]) {
+        expect(text).not.toContain(value);
+      }
+    }
+    const parsed = JSON.parse(json.stdout) as { summary: { update: number } };
+    expect(parsed.summary.update).toBe(1);
+  });
+
+  it('drift made by hand in the cluster shows in the diff', async () => {
+    const ns = await cluster.newNamespace('diff-drift');
+    await applyAsKubemin(shop(ns));
+    await cluster.kubectl(['-n', ns, 'set', 'image', 'deployment/web', 'web=ghcr.io/acme/shop:hotfix']);
+    const r = await diff(shop(ns));
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => /^[-+]/.test(l))).toEqual(['-          image: ghcr.io/acme/shop:hotfix', '+          image: ghcr.io/acme/shop:1.4.0']);
+    expect(r.stdout).toMatch(/# conflict: .*apply needs --force-conflicts/);
+  });
+
+  it('a change the API server refuses is reported with the object and its source line', async () => {
+    const ns = await cluster.newNamespace('diff-invalid');
+    await applyAsKubemin(shop(ns));
+    // volumeClaimTemplates of a StatefulSet cannot be changed: only the server knows.
+    const r = await diff(shop(ns, { size: '5Gi' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`error: StatefulSet ${ns}/redis \\(kubemin.yaml:\\d+, component redis\\): Invalid: .*Forbidden`));
+  });
+
+  it('a missing namespace: creates when the bundle creates it, a clear error otherwise', async () => {
+    const ns = `diff-nons-${Date.now().toString(36)}`;
+    const created = await diff(shop(ns, { createNamespace: true }));
+    expect(created.code).toBe(1);
+    expect(created.stdout.trimEnd().split('\n').at(-1)).toBe('10 to create, 0 to update, 0 to delete, 0 unchanged');
+    const missing = await diff(shop(ns));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`namespace "${ns}" does not exist; create it, or set createNamespace: true`);
+  });
+
+  it('sends at most two requests per object (plus discovery and the per-app lookups)', async () => {
+    const ns = await cluster.newNamespace('diff-requests');
+    await applyAsKubemin(shop(ns));
+    const { apps } = compile([{ path: 'kubemin.yaml', text: shop(ns) }]);
+    const objects = apps[0]!.phases.reduce((n, p) => n + p.objects.length, 0);
+    const client = await connect({ kubeconfig: cluster.kubeconfig });
+    try {
+      const [result] = await diffApps(apps, client);
+      expect(result!.objects.every((o) => o.action === 'unchanged')).toBe(true);
+      const groupVersions = new Set(apps[0]!.phases.flatMap((p) => p.objects.map((o) => o.object.apiVersion))).size;
+      expect(client.requests).toBeLessThanOrEqual(2 * objects + 2 + groupVersions);
+    } finally {
+      client.close();
+    }
+  });
+});
