@@ -24,9 +24,11 @@ function hostOf(i: number): string {
  * One application of about ten objects: two ConfigMaps, a store (StatefulSet, Service, headless
  * Service) with a persistent volume, a migration Job, a webservice (Deployment, Service, Ingress)
  * and a worker Deployment, deployed by a three-step workflow. Name, namespace, host, image and
- * data differ from app to app, so no two documents (or objects) are alike.
+ * data differ from app to app, so no two documents (or objects) are alike. `webImage` replaces the
+ * image of the web Deployment only (the Job and the worker keep theirs), for a diff with one update
+ * per app.
  */
-export function appSpec(i: number, name = appName(i)): string {
+export function appSpec(i: number, name = appName(i), opts: { webImage?: string } = {}): string {
   const image = imageOf(i);
   return `apiVersion: kubemin.dev/v1alpha1
 kind: Application
@@ -59,7 +61,7 @@ spec:
         envs: [{name: DB_PASSWORD, valueFrom: {secret: {name: db-auth, key: password}}}]
     - name: web
       type: webservice
-      image: ${image}
+      image: ${opts.webImage ?? image}
       replicas: ${2 + (i % 3)}
       ports: [{port: 8080}]
       env: {MODE: web, PUBLIC_URL: "https://${hostOf(i)}"}

@@ -1,22 +1,37 @@
 /**
  * `npm run bench`: kubemin's render speed and memory at 10, 100 and 1000 applications, against
- * `kubectl kustomize` and `kubectl label --local` as references. See bench/README.md.
+ * `kubectl kustomize` and `kubectl label --local` as references; then `kubemin diff` against the
+ * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts). See bench/README.md.
+ *
+ *   node --expose-gc build/bench/run.js [render|diff]...   (default: both sections)
  *
  * Measures; never asserts: goals are printed with whether they are met, and the process exits
  * non-zero only on real errors (specs that do not compile, a reference command that fails).
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { AppBundle } from '../src/bundle/emit-bundle.js';
 import { compile } from '../src/compile.js';
 import { appSpec, writeKubeminTree, writeKustomizeTree } from './generate.js';
 import { BenchError, collectGarbage, renderOnce, STAGES, type RenderRun } from './pipeline.js';
+import { abortDiffBench, benchDiff } from './diff.js';
 import type { ChildReport } from './render-child.js';
+import {
+  COMMAND_TIMEOUT_MS,
+  countMatches,
+  findOnPath,
+  fmtInt,
+  fmtMs,
+  fmtRatio,
+  median,
+  printTable,
+  runCommand,
+  type CommandResult,
+} from './util.js';
 
 const SIZES = [10, 100, 1000] as const;
 const WARMUP = 1;
@@ -29,8 +44,6 @@ const MID = 100;
 const KUSTOMIZE_PROBE = 200;
 /** kustomize at BIG apps is only run when it is expected to take less than this. */
 const KUSTOMIZE_BIG_LIMIT_MS = 60_000;
-/** A reference command taking longer than this is stopped (reported, not an error). */
-const COMMAND_TIMEOUT_MS = 120_000;
 /** tmpfs, to tell kubemin's own write cost from the disk's (used only if it is there). */
 const TMPFS = '/dev/shm';
 
@@ -43,19 +56,41 @@ const GOALS = {
   peakRssMiB: 300,
 };
 
+/** Sections, in the order they run; `npm run bench -- diff` runs only the named ones. */
+const SECTIONS = ['render', 'diff'] as const;
+type Section = (typeof SECTIONS)[number];
+
 let failed = false;
 const tempDirs: string[] = [];
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+  if (unknown.length) {
+    console.error(`usage: run.js [${SECTIONS.join('|')}]... (default: all); unknown: ${unknown.join(' ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const sections = new Set<Section>(args.length ? (args as Section[]) : SECTIONS);
   const started = performance.now();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      abortDiffBench();
       for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
       process.exit(130);
     });
   }
   try {
-    await bench();
+    const root = await tempDir(tmpdir());
+    const cpu = cpus();
+    console.log(`kubemin bench: ${SECTIONS.filter((s) => sections.has(s)).join(', ')}`);
+    console.log(
+      `node ${process.version}, ${platform()} ${arch()}, ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), ` +
+        `${Math.round(totalmem() / 2 ** 30)} GiB RAM; temp dir ${root}`,
+    );
+    if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc to collect garbage between runs');
+    if (sections.has('render')) await bench(root);
+    if (sections.has('diff')) await benchDiff({ root, fail });
   } finally {
     for (const d of tempDirs) await rm(d, { recursive: true, force: true });
   }
@@ -68,15 +103,8 @@ async function tempDir(parent: string): Promise<string> {
   return d;
 }
 
-async function bench(): Promise<void> {
-  const root = await tempDir(tmpdir());
-  const cpu = cpus();
-  console.log('kubemin bench');
-  console.log(
-    `node ${process.version}, ${platform()} ${arch()}, ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), ` +
-      `${Math.round(totalmem() / 2 ** 30)} GiB RAM; temp dir ${root}`,
-  );
-  if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc to collect garbage between runs');
+/** The render section: kubemin render at 10, 100 and 1000 apps, and the kubectl references. */
+async function bench(root: string): Promise<void> {
 
   // ---- inputs
   const specDirs = new Map<number, string>();
@@ -359,47 +387,6 @@ function isWritableDir(dir: string): boolean {
 
 // ---------------------------------------------------------------------------- reference commands
 
-interface CommandResult {
-  readonly ms: number;
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly timedOut: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to completion, timing spawn to exit, with stdout and stderr collected. */
-function runCommand(cmd: string, args: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        ms: performance.now() - start,
-        code,
-        signal,
-        timedOut,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-  });
-}
-
 type Timed =
   | { readonly kind: 'ok'; readonly median: number; readonly min: number; readonly max: number; readonly runs: number; readonly warmups: number }
   | { readonly kind: 'timeout'; readonly afterMs: number }
@@ -443,27 +430,7 @@ function refRow(what: string, apps: number, objects: number, t: Timed, kubeminMs
   return [what, String(apps), String(objects), `${fmtMs(t.median)}${range}`, runs, vs];
 }
 
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 // ---------------------------------------------------------------------------- numbers and tables
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** Per-stage medians, and the median total. */
 function medianRun(runs: readonly RenderRun[]): RenderRun {
@@ -472,37 +439,8 @@ function medianRun(runs: readonly RenderRun[]): RenderRun {
   return { ...runs[0]!, ms };
 }
 
-function countMatches(text: string, re: RegExp): number {
-  return text.match(re)?.length ?? 0;
-}
-
 function pct(part: number, whole: number): string {
   return `${Math.round((part / whole) * 100)}%`;
-}
-
-function fmtMs(ms: number): string {
-  if (ms < 10) return ms.toFixed(2);
-  if (ms < 100) return ms.toFixed(1);
-  return fmtInt(ms);
-}
-
-function fmtInt(x: number): string {
-  return Math.round(x).toLocaleString('en-US');
-}
-
-/** For a ratio other / kubemin: "12.3x faster" or "2.0x slower" (from kubemin's side). */
-function fmtRatio(ratio: number): string {
-  return ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`;
-}
-
-function printTable(head: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = head.map((_, i) => rows.every((r) => /^[-\d.,]+$/.test(r[i] ?? '')));
-  const line = (cells: readonly string[]): string =>
-    '  ' + cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  console.log(line(head));
-  console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
 }
 
 function fail(message: string): void {

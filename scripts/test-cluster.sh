@@ -323,7 +323,8 @@ EOF
     --leader-elect=false --use-service-account-credentials=true --controllers='*' \
     --service-account-private-key-file="$d/sa.key" --root-ca-file="$d/ca.crt" \
     --cluster-signing-cert-file="$d/ca.crt" --cluster-signing-key-file="$d/ca.key" \
-    --service-cluster-ip-range="$SERVICE_CIDR" --kube-api-qps=100 --kube-api-burst=200 --profiling=false
+    --service-cluster-ip-range="$SERVICE_CIDR" --kube-api-qps=100 --kube-api-burst=200 --profiling=false \
+    --enable-hostpath-provisioner # storage.yaml: volumes for claims, in /tmp/hostpath_pv (tests only)
   start kube-scheduler --kubeconfig="$sched" --authentication-kubeconfig="$sched" --authorization-kubeconfig="$sched" \
     --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --cert-dir="$RUN_DIR/kube-scheduler" \
     --leader-elect=false --profiling=false
@@ -334,8 +335,8 @@ EOF
     --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --node-ip=127.0.0.1 --cidr=10.244.0.0/16 \
     --node-lease-duration-seconds=40
 
-  "$KUBECTL" --kubeconfig "$RUN_DIR/kubeconfig" apply -f "$HERE/nodes.yaml" >"$RUN_DIR/logs/nodes.log" 2>&1 \
-    || fail_start "creating the nodes failed: $(cat "$RUN_DIR/logs/nodes.log")"
+  "$KUBECTL" --kubeconfig "$RUN_DIR/kubeconfig" apply -f "$HERE/nodes.yaml" -f "$HERE/storage.yaml" >"$RUN_DIR/logs/nodes.log" 2>&1 \
+    || fail_start "creating the nodes and the storage class failed: $(cat "$RUN_DIR/logs/nodes.log")"
   wait_for 60 kwok "the nodes to be Ready" "$KUBECTL" --kubeconfig "$RUN_DIR/kubeconfig" wait --for=condition=Ready node --all --timeout=5s
   wait_for 60 kube-controller-manager "the nodes to lose their start-up taints" nodes_untainted
   # The serviceaccount controller is up: new namespaces get their `default` ServiceAccount.

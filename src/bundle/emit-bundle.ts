@@ -31,6 +31,8 @@ export interface PlanPhase {
   readonly timeout: string;
   readonly retries: number;
   readonly components: readonly string[];
+  /** Only for step types that have them (e.g. gpu-preflight's `for`). */
+  readonly params?: Readonly<Record<string, JsonValue>>;
   readonly objects: readonly PlanObject[];
 }
 
@@ -77,6 +79,7 @@ export function emitApp(app: CompiledApp): AppBundle {
       timeout: phase.timeout,
       retries: phase.retries,
       components: phase.components,
+      ...(phase.params ? { params: phase.params } : {}),
       objects,
     };
   });

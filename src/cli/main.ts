@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { KubeconfigError } from '../cluster/http-client.js';
 import { ClusterError } from '../cluster/types.js';
 import { SpecPathError } from '../load/find-spec-files.js';
+import { BundleDirError } from '../bundle/read-bundle-dir.js';
+import { InventoryError } from '../inventory/inventory.js';
+import { applyCommand } from './commands/apply.js';
 import { diffCommand } from './commands/diff.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
@@ -35,7 +38,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
-  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, schemaCommand]) {
+  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, schemaCommand]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {
@@ -45,7 +48,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
-    if (err instanceof SpecPathError || err instanceof KubeconfigError || err instanceof ClusterError) {
+    if (err instanceof SpecPathError || err instanceof KubeconfigError || err instanceof ClusterError || err instanceof BundleDirError || err instanceof InventoryError) {
       io.stderr(`kubemin: ${err.message}\n`);
       return EXIT.error;
     }

@@ -14,12 +14,15 @@ export interface Io {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   readonly color: boolean;
+  /** stdout is a terminal: progress may redraw its line. */
+  readonly interactive?: boolean;
 }
 
 export const processIo = (): Io => ({
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+  interactive: Boolean(process.stdout.isTTY),
 });
 
 export function formatDiagnostics(format: DiagnosticFormat, diagnostics: readonly Diagnostic[], sources: SourceSet, color: boolean): string {

@@ -4,3 +4,21 @@ import type { ObjectRef } from './types.js';
 export function formatRef(r: ObjectRef): string {
   return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
 }
+
+/** A problem with one object, as diff, apply and status reports say it. */
+export interface ObjectProblemParts {
+  readonly ref: ObjectRef;
+  /** `file:line` of the spec part that produced the object. */
+  readonly source?: string | null;
+  readonly component?: string | null;
+  readonly reason?: string;
+  readonly message: string;
+  /** `namespace/name` of the pod it was seen on. */
+  readonly pod?: string;
+}
+
+/** `Kind namespace/name (kubemin.yaml:12, component web): Reason: message [pod ns/name]`: the one way a problem about an object is written. */
+export function formatObjectProblem(p: ObjectProblemParts): string {
+  const from = [p.source, p.component ? `component ${p.component}` : null].filter(Boolean).join(', ');
+  return `${formatRef(p.ref)}${from ? ` (${from})` : ''}: ${p.reason ? `${p.reason}: ` : ''}${p.message}${p.pod ? ` [pod ${p.pod}]` : ''}`;
+}

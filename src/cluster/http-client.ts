@@ -2,7 +2,16 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request, type AgentOptions, type RequestOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { K8sObject } from '../k8s/types.js';
-import { ClusterError, type ClusterClient, type ClusterErrorReason, type ObjectRef, type ResourceInfo } from './types.js';
+import {
+  ClusterError,
+  type ApplyCallOptions,
+  type ClusterClient,
+  type ClusterErrorReason,
+  type DeleteOptions,
+  type ListOptions,
+  type ObjectRef,
+  type ResourceInfo,
+} from './types.js';
 
 export interface ConnectOptions {
   /** Path of a kubeconfig; default: KUBECONFIG, then ~/.kube/config. */
@@ -62,8 +71,7 @@ class HttpClusterClient implements ClusterClient {
   resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     let gv = this.discovery.get(apiVersion);
     if (!gv) {
-      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      gv = this.send('GET', path, undefined).then((res) => {
+      gv = this.send('GET', groupVersionPath(apiVersion), undefined).then((res) => {
         if (res.status === 404) return undefined;
         if (res.status >= 300) throw toError(undefined, res);
         const list = res.body as { resources: Array<{ name: string; kind: string; namespaced: boolean }> };
@@ -82,7 +90,7 @@ class HttpClusterClient implements ClusterClient {
     return res.body as K8sObject;
   }
 
-  async apply(object: K8sObject, opts: { fieldManager: string; force: boolean; dryRun: boolean }): Promise<K8sObject> {
+  async apply(object: K8sObject, opts: ApplyCallOptions): Promise<K8sObject> {
     const ref = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
     const query = new URLSearchParams({ fieldManager: opts.fieldManager });
     if (opts.force) query.set('force', 'true');
@@ -92,6 +100,37 @@ class HttpClusterClient implements ClusterClient {
     return res.body as K8sObject;
   }
 
+  async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<K8sObject[]> {
+    const info = await this.resourceFor(apiVersion, kind);
+    if (!info) throw new ClusterError(undefined, 'UnknownKind', `the cluster does not serve ${kind} in ${apiVersion}`);
+    const ns = info.namespaced && opts.namespace ? `/namespaces/${encodeURIComponent(opts.namespace)}` : '';
+    const query = new URLSearchParams();
+    if (opts.labelSelector) query.set('labelSelector', opts.labelSelector);
+    if (opts.fieldSelector) query.set('fieldSelector', opts.fieldSelector);
+    const q = query.size ? `?${query}` : '';
+    const res = await this.send('GET', `${groupVersionPath(apiVersion)}${ns}/${info.plural}${q}`, undefined);
+    if (res.status >= 300) throw toError(undefined, res);
+    const items = (res.body as { items?: K8sObject[] }).items ?? [];
+    return items.map((o) => ({ ...o, apiVersion, kind }));
+  }
+
+  async delete(ref: ObjectRef, opts: DeleteOptions = {}): Promise<boolean> {
+    const body = {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      propagationPolicy: opts.propagationPolicy ?? 'Background',
+      ...(opts.uid ? { preconditions: { uid: opts.uid } } : {}),
+    };
+    const res = await this.send('DELETE', await this.path(ref), JSON.stringify(body), ref);
+    if (res.status === 404) return false;
+    if (res.status >= 300) throw toError(ref, res);
+    return true;
+  }
+
+  forgetDiscovery(): void {
+    this.discovery.clear();
+  }
+
   close(): void {
     this.agent.destroy();
   }
@@ -99,9 +138,8 @@ class HttpClusterClient implements ClusterClient {
   private async path(ref: ObjectRef): Promise<string> {
     const info = await this.resourceFor(ref.apiVersion, ref.kind);
     if (!info) throw new ClusterError(ref, 'UnknownKind', `the cluster does not serve ${ref.kind} in ${ref.apiVersion}`);
-    const prefix = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
     const ns = info.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
-    return `${prefix}${ns}/${info.plural}/${encodeURIComponent(ref.name)}`;
+    return `${groupVersionPath(ref.apiVersion)}${ns}/${info.plural}/${encodeURIComponent(ref.name)}`;
   }
 
   private send(method: string, path: string, body: string | undefined, ref?: ObjectRef, contentType = 'application/json'): Promise<Response> {
@@ -119,7 +157,8 @@ class HttpClusterClient implements ClusterClient {
           headers: {
             ...(this.base.headers as Record<string, string> | undefined),
             Accept: 'application/json',
-            ...(body !== undefined ? { 'Content-Type': contentType } : {}),
+            // An explicit length: a DELETE with a chunked body confuses the next request on the same connection.
+            ...(body !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {}),
           },
         },
         (res) => {
@@ -145,6 +184,11 @@ class HttpClusterClient implements ClusterClient {
       req.end(body);
     });
   }
+}
+
+/** `/api/v1` for the core group, `/apis/<group>/<version>` for the others. */
+function groupVersionPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
 function pickTls(o: RequestOptions): AgentOptions {

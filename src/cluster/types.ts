@@ -58,6 +58,24 @@ export class ClusterError extends Error {
   }
 }
 
+export interface ApplyCallOptions {
+  readonly fieldManager: string;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+}
+
+export interface ListOptions {
+  readonly namespace?: string;
+  /** `key=value,key2=value2` */
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
+
+export interface DeleteOptions {
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  readonly uid?: string;
+}
+
 /**
  * The narrow interface the rest of kubemin uses to talk to a cluster. One method, one request
  * (discovery is cached per group-version), so request counts are predictable.
@@ -68,7 +86,16 @@ export interface ClusterClient {
   /** The live object, or undefined when it does not exist. */
   get(ref: ObjectRef): Promise<K8sObject | undefined>;
   /** Server-side apply; with `dryRun` nothing is persisted. */
-  apply(object: K8sObject, opts: { fieldManager: string; force: boolean; dryRun: boolean }): Promise<K8sObject>;
+  apply(object: K8sObject, opts: ApplyCallOptions): Promise<K8sObject>;
+  /** Objects of a kind (items carry apiVersion and kind), in one namespace or, without, in all. */
+  list(apiVersion: string, kind: string, opts?: ListOptions): Promise<K8sObject[]>;
+  /**
+   * Deletes an object; false when it was already gone. With `uid`, only that incarnation of it
+   * (a precondition: an object recreated since under the same name is left alone).
+   */
+  delete(ref: ObjectRef, opts?: DeleteOptions): Promise<boolean>;
+  /** Forgets what discovery learnt (after CustomResourceDefinitions were created or changed). */
+  forgetDiscovery(): void;
   /** Requests sent so far (for benchmarks and tests of request counts). */
   readonly requests: number;
   close(): void;

@@ -1,5 +1,6 @@
 import type { BundleObject, CompiledApp } from '../compile.js';
 import { mapBounded } from '../cluster/bounded.js';
+import { serverSideApply } from '../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf, type ClusterClient, type ObjectRef } from '../cluster/types.js';
 import { decodeInventory, inventoryRef } from '../inventory/inventory.js';
 import type { K8sObject } from '../k8s/types.js';
@@ -7,9 +8,8 @@ import { formatSourceRef } from '../load/source.js';
 import { maskSecretPair, redact, secretValues } from './mask-secrets.js';
 import { normalizeObject } from './normalize.js';
 import { unifiedDiff } from './object-diff.js';
+import { phaseLabel } from '../plan/plan-phases.js';
 import type { AppDiff, ObjectDiff, ObjectProblem } from './types.js';
-
-export const FIELD_MANAGER = 'kubemin';
 
 export interface DiffOptions {
   /** Most objects compared at once (each is at most two requests). */
@@ -40,7 +40,7 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
       object: o.object,
       component: o.component ?? null,
       source: formatSourceRef({ file: o.source.file, line: o.source.line }),
-      phase: `${String(p.index).padStart(2, '0')}-${p.name}`,
+      phase: phaseLabel(p),
     })),
   );
   const problems: ObjectProblem[] = [];
@@ -82,21 +82,13 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
         if (namespaceCreated) return created(`namespace ${app.namespace} is created by this bundle first`);
         throw new ClusterError(ref, 'NamespaceNotFound', `namespace "${app.namespace}" does not exist; create it, or set createNamespace: true`);
       }
-      const live = await client.get(ref);
-      let note: string | null = null;
-      let result: K8sObject;
-      try {
-        result = await client.apply(p.object, { fieldManager: FIELD_MANAGER, force: false, dryRun: true });
-      } catch (err) {
-        if (!(err instanceof ClusterError) || err.reason !== 'Conflict') throw err;
-        result = await client.apply(p.object, { fieldManager: FIELD_MANAGER, force: true, dryRun: true });
-        note = `conflict: ${redact(err.message, redactions)}; apply needs --force-conflicts to take these fields over`;
-      }
-      if (!live) {
+      const r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report' });
+      const note = r.conflict === undefined ? null : `conflict: ${redact(r.conflict, redactions)}; apply needs --force-conflicts to take these fields over`;
+      if (!r.live) {
         const [, shown] = maskSecretPair(undefined, p.object);
         return { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };
       }
-      const [before, after] = maskSecretPair(normalizeObject(live), normalizeObject(result));
+      const [before, after] = maskSecretPair(normalizeObject(r.live), normalizeObject(r.result));
       const diff = unifiedDiff(before, after);
       return { ...base, action: diff ? 'update' : 'unchanged', diff, note };
     } catch (err) {

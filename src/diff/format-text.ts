@@ -1,4 +1,4 @@
-import { formatRef } from '../cluster/format-ref.js';
+import { formatObjectProblem, formatRef } from '../cluster/format-ref.js';
 import { formatSummary, summarize, type AppDiff } from './types.js';
 
 export interface DiffTextOptions {
@@ -36,8 +36,7 @@ export function formatDiffProblems(apps: readonly AppDiff[]): string {
   const lines: string[] = [];
   for (const app of apps) {
     for (const p of app.problems) {
-      const from = [p.source, p.component ? `component ${p.component}` : null].filter(Boolean).join(', ');
-      lines.push(`error: ${formatRef(p.ref)}${from ? ` (${from})` : ''}: ${p.reason}: ${p.message}`);
+      lines.push(`error: ${formatObjectProblem(p)}`);
     }
   }
   return lines.length ? lines.join('\n') + '\n' : '';

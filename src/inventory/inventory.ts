@@ -10,7 +10,25 @@ import { MANAGED_BY } from '../expand/labels.js';
 export interface Inventory {
   readonly app: string;
   readonly namespace: string;
-  readonly objects: readonly ObjectRef[];
+  readonly objects: readonly InventoryEntry[];
+}
+
+/** An object kubemin applied, with the component and the phase (index) it was applied in, to prune in reverse order. */
+export interface InventoryEntry extends ObjectRef {
+  readonly component?: string;
+  readonly phase?: number;
+}
+
+/** The entry as one line of the ConfigMap: fixed key order, absent fields left out. */
+function entryJson(r: InventoryEntry): string {
+  return JSON.stringify({
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    ...(r.namespace ? { namespace: r.namespace } : {}),
+    name: r.name,
+    ...(r.component ? { component: r.component } : {}),
+    ...(r.phase !== undefined ? { phase: r.phase } : {}),
+  });
 }
 
 export const INVENTORY_KEY = 'objects';
@@ -35,9 +53,7 @@ export function encodeInventory(inv: Inventory): K8sObject {
       labels: { 'app.kubernetes.io/instance': inv.app, 'app.kubernetes.io/managed-by': MANAGED_BY },
     },
     data: {
-      [INVENTORY_KEY]: objects
-        .map((r) => JSON.stringify({ apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name }))
-        .join('\n') + (objects.length ? '\n' : ''),
+      [INVENTORY_KEY]: objects.map(entryJson).join('\n') + (objects.length ? '\n' : ''),
     },
   };
 }
@@ -49,19 +65,26 @@ export class InventoryError extends Error {
 /** Reads an inventory ConfigMap; a malformed line is an error naming the ConfigMap, never ignored. */
 export function decodeInventory(app: string, cm: K8sObject): Inventory {
   const text = ((cm.data as Record<string, string> | undefined) ?? {})[INVENTORY_KEY] ?? '';
-  const objects: ObjectRef[] = [];
+  const objects: InventoryEntry[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
-    let r: Partial<ObjectRef>;
+    let r: Partial<InventoryEntry>;
     try {
-      r = JSON.parse(line) as Partial<ObjectRef>;
+      r = JSON.parse(line) as Partial<InventoryEntry>;
     } catch {
       throw new InventoryError(`ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}: line ${i + 1} is not JSON`);
     }
     if (typeof r.apiVersion !== 'string' || typeof r.kind !== 'string' || typeof r.name !== 'string') {
       throw new InventoryError(`ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}: line ${i + 1} lacks apiVersion, kind or name`);
     }
-    objects.push({ apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name });
+    objects.push({
+      apiVersion: r.apiVersion,
+      kind: r.kind,
+      ...(r.namespace ? { namespace: r.namespace } : {}),
+      name: r.name,
+      ...(typeof r.component === 'string' ? { component: r.component } : {}),
+      ...(typeof r.phase === 'number' ? { phase: r.phase } : {}),
+    });
   });
   return { app, namespace: cm.metadata.namespace ?? '', objects };
 }

@@ -2,7 +2,7 @@ import { closest } from '../diagnostics/did-you-mean.js';
 import type { PendingDiagnostic } from '../expand/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import type { AppSpec, StepMode } from '../spec/types.js';
-import type { StepTypeDef } from './types.js';
+import type { PhaseDraft, StepTypeDef } from './types.js';
 
 /** A phase before objects are placed in it: which components, and where it was declared. */
 export interface PlannedPhase {
@@ -13,6 +13,7 @@ export interface PlannedPhase {
   readonly step: string | undefined;
   readonly stepType: string;
   readonly timeout: string | undefined;
+  readonly params?: PhaseDraft['params'];
   /** Pointer of the step, or of the first component of a dependsOn layer. */
   readonly pointer: string;
 }
@@ -60,7 +61,7 @@ function fromWorkflow(spec: AppSpec, stepTypes: ReadonlyMap<string, StepTypeDef>
     });
     const typeName = step.type ?? defaultType!;
     const type = stepTypes.get(typeName)!;
-    const planned = type.plan(step, { pointer });
+    const planned = type.plan(step, { pointer, componentNames: [...index.keys()] });
     plan.diagnostics.push(...(planned.diagnostics ?? []));
     for (const draft of planned.phases) {
       const components = draft.components.filter((c) => index.has(c) && stepOf.get(c) === step.name && !plan.phaseOf.has(c));

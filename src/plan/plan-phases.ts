@@ -3,7 +3,7 @@ import { resolvePolicies } from '../expand/expand-app.js';
 import { parseDuration } from '../formats/duration.js';
 import type { AppSpec, StepMode } from '../spec/types.js';
 import { compareObjects } from './kind-order.js';
-import type { ComponentPlan } from './plan-components.js';
+import type { ComponentPlan, PlannedPhase } from './plan-components.js';
 
 /** One phase of the bundle: applied together, and ready, before the next one starts. */
 export interface Phase {
@@ -16,8 +16,15 @@ export interface Phase {
   readonly timeout: string;
   readonly retries: number;
   readonly components: readonly string[];
+  /** The step type's parameters for its executor (see PhaseDraft). */
+  readonly params?: PlannedPhase['params'];
   /** In apply order: kind order, then name. */
   readonly objects: readonly ExpandedObject[];
+}
+
+/** `03-app`: how reports name a phase (the bundle directory pads wider past 99 phases). */
+export function phaseLabel(p: { readonly index: number; readonly name: string }): string {
+  return `${String(p.index).padStart(2, '0')}-${p.name}`;
 }
 
 /** The phase of app-level objects (the Namespace), applied before any component. */
@@ -57,6 +64,7 @@ export function planPhases(spec: AppSpec, expanded: ExpandResult, plan: Componen
       timeout: p.timeout ?? longest(policies.map((x) => x.timeout)) ?? expanded.app.policies.timeout,
       retries: policies.length ? Math.max(...policies.map((x) => x.retries)) : expanded.app.policies.retries,
       components: p.components,
+      ...(p.params ? { params: p.params } : {}),
       objects: sortObjects(p.components.flatMap((c) => byComponent.get(c) ?? [])),
     });
   }

@@ -1,3 +1,4 @@
+import type { JsonValue } from '../bundle/yaml-emit.js';
 import type { PendingDiagnostic } from '../expand/types.js';
 import type { JsonSchema } from '../spec/json-schema.js';
 import type { StepMode, StepSpec } from '../spec/types.js';
@@ -7,11 +8,15 @@ export interface PhaseDraft {
   readonly name: string;
   readonly mode: StepMode;
   readonly components: readonly string[];
+  /** What the step type's executor needs at apply time (written to the plan), e.g. which components a check is for. */
+  readonly params?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface StepPlanContext {
   /** JSON pointer of the step, e.g. `/spec/workflow/steps/1`. */
   readonly pointer: string;
+  /** Names of the app's components, for steps that refer to them. */
+  readonly componentNames: readonly string[];
 }
 
 export interface StepPlan {

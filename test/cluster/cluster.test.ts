@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { testCluster } from './cluster.js';
 
 // Smoke tests of the test cluster itself (README, "Test cluster"): the controllers, the scheduler
-// and KWOK's fake nodes behave like a cluster. Waits are kubectl's own, bounded.
+// and KWOK's fake nodes behave like a cluster, failures chosen by image included (registry.invalid/,
+// :crashloop, :fail: scripts/test-cluster/kwok.yaml). Waits are kubectl's own, bounded.
 
 const IMAGE = 'registry.k8s.io/pause:3.10'; // never pulled: KWOK runs no containers
 const WAIT = '--timeout=60s';
 
 const cluster = testCluster();
+
+/** A pod's conditions, type -> status. */
+const conditions = (pod: any): Record<string, string> => Object.fromEntries(pod.status.conditions.map((c: any) => [c.type, c.status]));
 
 const apply = (ns: string, yaml: string): Promise<string> => cluster.kubectl(['apply', '-n', ns, '-f', '-'], { input: yaml });
 
@@ -102,6 +106,108 @@ spec:
     await cluster.kubectl(['wait', '-n', ns, '--for=condition=Complete', 'job/migrate', WAIT]);
     const job = await cluster.kubectlJson<any>(['get', '-n', ns, 'job/migrate']);
     expect(job.status.succeeded).toBe(1);
+  });
+
+  it('never pulls an image under registry.invalid/: ErrImagePull, then ImagePullBackOff, the pod Pending', async () => {
+    const ns = await cluster.newNamespace('pull');
+    await apply(ns, `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: registry.invalid/acme/web:1.0}
+      - {name: proxy, image: ${IMAGE}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: init}
+spec:
+  initContainers: [{name: fetch, image: registry.invalid/acme/fetch}]
+  containers: [{name: main, image: ${IMAGE}}]
+`);
+    await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.replicas}=1', 'deployment/web', WAIT]);
+    await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.containerStatuses[?(@.name=="web")].state.waiting.reason}=ImagePullBackOff', 'pod', '-l', 'app=web', WAIT]);
+    const pod = (await cluster.kubectlJson<{ items: any[] }>(['get', 'pods', '-n', ns, '-l', 'app=web'])).items[0];
+    expect(pod.status.phase).toBe('Pending');
+    expect(conditions(pod)).toMatchObject({ Ready: 'False', ContainersReady: 'False', Initialized: 'True' });
+    const web = pod.status.containerStatuses.find((c: any) => c.name === 'web');
+    // The kubelet retries the pull (ErrImagePull) now and then; the back-off keeps the pull's error.
+    expect(web).toMatchObject({ ready: false, restartCount: 0, state: { waiting: { reason: expect.stringMatching(/^(ErrImagePull|ImagePullBackOff)$/) } } });
+    expect(web.state.waiting.message).toMatch(
+      /^(Back-off pulling image "registry\.invalid\/acme\/web:1\.0": ErrImagePull: )?rpc error: .*failed to pull and unpack image "registry\.invalid\/acme\/web:1\.0": .*no such host$/,
+    );
+    expect(pod.status.containerStatuses.find((c: any) => c.name === 'proxy')).toMatchObject({ ready: true, state: { running: {} } });
+    const deployment = await cluster.kubectlJson<any>(['get', '-n', ns, 'deployment/web']);
+    expect(deployment.status.unavailableReplicas).toBe(1);
+
+    // In an init container: the pod is not Initialized, its containers wait.
+    await cluster.kubectl(['wait', '-n', ns, '--for=condition=Initialized=False', 'pod/init', WAIT]);
+    const init = await cluster.kubectlJson<any>(['get', '-n', ns, 'pod/init']);
+    expect(init.status.phase).toBe('Pending');
+    expect(init.status.initContainerStatuses[0].state.waiting.reason).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
+    expect(init.status.initContainerStatuses[0].state.waiting.message).toContain('"registry.invalid/acme/fetch:latest"');
+    expect(init.status.containerStatuses[0].state.waiting.reason).toBe('PodInitializing');
+  });
+
+  it('crash-loops an image tagged :crashloop: Running, not Ready, CrashLoopBackOff after an exit 1', async () => {
+    const ns = await cluster.newNamespace('crash');
+    await apply(ns, `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: ghcr.io/acme/web:crashloop}]
+`);
+    await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.replicas}=1', 'deployment/web', WAIT]);
+    await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=CrashLoopBackOff', 'pod', '-l', 'app=web', WAIT]);
+    const pod = (await cluster.kubectlJson<{ items: any[] }>(['get', 'pods', '-n', ns, '-l', 'app=web'])).items[0];
+    expect(pod.status.phase).toBe('Running');
+    expect(conditions(pod)).toMatchObject({ Ready: 'False', ContainersReady: 'False' });
+    const [web] = pod.status.containerStatuses;
+    expect(web.ready).toBe(false);
+    expect(web.restartCount).toBeGreaterThanOrEqual(1);
+    expect(web.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    const { name, namespace, uid } = pod.metadata;
+    expect(web.state.waiting.message).toMatch(new RegExp(`^back-off \\w+ restarting failed container=web pod=${name}_${namespace}\\(${uid}\\)$`));
+    const deployment = await cluster.kubectlJson<any>(['get', '-n', ns, 'deployment/web']);
+    expect(deployment.status.unavailableReplicas).toBe(1);
+  });
+
+  it('fails a Job whose image is tagged :fail: each pod exits 1, then BackoffLimitExceeded', async () => {
+    const ns = await cluster.newNamespace('jobfail');
+    await apply(ns, `
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: ghcr.io/acme/migrate:fail}]
+`);
+    // The Job controller waits 10 s (its back-off) before the second pod.
+    await cluster.kubectl(['wait', '-n', ns, '--for=condition=Failed', 'job/migrate', WAIT]);
+    const job = await cluster.kubectlJson<any>(['get', '-n', ns, 'job/migrate']);
+    expect(job.status.conditions.find((c: any) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
+    expect(job.status.failed).toBe(2);
+    const pods = await cluster.kubectlJson<{ items: any[] }>(['get', 'pods', '-n', ns, '-l', 'batch.kubernetes.io/job-name=migrate']);
+    expect(pods.items).toHaveLength(2);
+    for (const pod of pods.items) {
+      expect(pod.status.phase).toBe('Failed');
+      expect(pod.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    }
   });
 
   it('leaves a pod asking for 3 GPUs Pending: Unschedulable, Insufficient nvidia.com/gpu', async () => {

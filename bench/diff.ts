@@ -1,0 +1,510 @@
+/**
+ * The diff section of `npm run bench`: `kubemin diff` against the test cluster (README, "Test
+ * cluster") at 100 and 1000 objects, beside `kubectl diff --server-side` on the same rendered
+ * bundle. See bench/README.md.
+ *
+ * Setup: the generated apps are compiled in-process and applied as kubemin would (server-side
+ * apply, field manager `kubemin`, plus each app's inventory ConfigMap); the specs that are then
+ * diffed bump the web Deployment's image in every app, so each app has one update.
+ *
+ * The cluster is started with this process as a holder and released at the end (also on Ctrl-C):
+ * a cluster started by the bench is stopped, one started by hand is left running. The namespaces
+ * made here are deleted (without waiting) at the end.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { emitStream } from '../src/bundle/emit-bundle.js';
+import { emitYaml, type JsonValue } from '../src/bundle/yaml-emit.js';
+import { connect } from '../src/cluster/http-client.js';
+import { refOf, type ClusterClient, type ObjectRef } from '../src/cluster/types.js';
+import { compile, type CompiledApp } from '../src/compile.js';
+import { hasErrors } from '../src/diagnostics/diagnostic.js';
+import { formatText } from '../src/diagnostics/format-text.js';
+import { diffApps } from '../src/diff/diff-apps.js';
+import { formatSummary, summarize, type AppDiff, type DiffSummary } from '../src/diff/types.js';
+import { encodeInventory, inventoryName } from '../src/inventory/inventory.js';
+import { readSpecFiles } from '../src/load/find-spec-files.js';
+import { appName, appSpec } from './generate.js';
+import { BenchError, collectGarbage } from './pipeline.js';
+import { countMatches, findOnPath, fmtInt, fmtMs, fmtRatio, median, printTable, runCommand, type CommandResult } from './util.js';
+
+/** Applications diffed (10 objects each): 100 and 1000 objects. The largest is set up once; smaller sizes diff its first apps. */
+const APP_COUNTS = [10, 100] as const;
+const WARMUP = 1;
+const RUNS = 3;
+const GOALS = {
+  /** kubemin diff (in-process) faster than kubectl diff on the same objects. */
+  vsKubectl: 1,
+  /** API requests per object. */
+  requestsPerObject: 2,
+};
+/** `up` on a stopped cluster takes about 5 s; an `up` waiting for another's lock may take longer. */
+const UP_TIMEOUT_MS = 180_000;
+/** One kubectl (or kubemin CLI) call, setup apply of every object included. */
+const KUBECTL_TIMEOUT_MS = 120_000;
+/** After the setup apply the controllers react (ReplicaSets, claims, Jobs): wait for the CPU to calm down, at most this long. */
+const SETTLE_MAX_MS = 20_000;
+/** ... "calm" being less than this share of all CPUs busy over one second. */
+const SETTLE_BUSY = 0.3;
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const clusterScript = join(repoRoot, 'scripts', 'test-cluster.sh');
+const kubeminBin = join(repoRoot, 'bin', 'kubemin.js');
+
+export interface DiffBenchContext {
+  /** A temporary directory of the bench (removed by the caller). */
+  readonly root: string;
+  /** Reports a real error: printed, and the bench exits non-zero at the end. */
+  readonly fail: (message: string) => void;
+}
+
+/** What has to be undone, for the end of the section and for Ctrl-C. */
+const pending: { kubectl?: string; kubeconfig?: string; namespaces: string[]; holder: boolean } = { namespaces: [], holder: false };
+
+/**
+ * Undoes what the diff section did, synchronously (for signal handlers): deletes its namespaces
+ * without waiting and releases the test cluster.
+ */
+export function abortDiffBench(): void {
+  if (pending.kubectl && pending.kubeconfig && pending.namespaces.length) {
+    spawnSync(pending.kubectl, ['--kubeconfig', pending.kubeconfig, 'delete', 'namespace', '--wait=false', '--ignore-not-found', ...pending.namespaces], {
+      stdio: 'ignore',
+      timeout: 30_000,
+    });
+    pending.namespaces = [];
+  }
+  if (pending.holder) {
+    spawnSync('bash', [clusterScript, 'release', String(process.pid)], { stdio: 'ignore', timeout: 60_000 });
+    pending.holder = false;
+  }
+}
+
+export async function benchDiff(ctx: DiffBenchContext): Promise<void> {
+  console.log(
+    `\nkubemin diff against the test cluster: ${APP_COUNTS.map((n) => `${n * 10} objects`).join(' and ')} ` +
+      `(${APP_COUNTS.join(' / ')} apps, one namespace each), one image update per app`,
+  );
+  const kubectl = process.env['KUBECTL'] || findOnPath('kubectl');
+  if (!kubectl) {
+    console.log('  skipped: test cluster not available (kubectl not found)');
+    return;
+  }
+
+  // ---- the cluster: started with this process as a holder (or found running)
+  const t = performance.now();
+  pending.holder = true;
+  const up = await runCommand('bash', [clusterScript, 'up', '--no-build'], UP_TIMEOUT_MS, {
+    env: { ...process.env, KUBEMIN_TEST_CLUSTER_HOLDER: String(process.pid), KUBECTL: kubectl },
+    cwd: repoRoot,
+  });
+  const kubeconfig = /^KUBECONFIG=(.+)$/.exec(up.stdout.trim().split('\n').pop() ?? '')?.[1];
+  if (up.code !== 0 || !kubeconfig) {
+    console.log(`  skipped: test cluster not available (${upFailure(up)})`);
+    await release();
+    return;
+  }
+  pending.kubectl = kubectl;
+  pending.kubeconfig = kubeconfig;
+  const startedHere = /\bstarted in \d+ s\b/.test(up.stderr);
+  console.log(
+    `  test cluster: ${startedHere ? 'started by the bench' : 'already running'} in ${fmtMs(performance.now() - t)} ms ` +
+      `(${kubeconfig}); ${startedHere ? 'stopped' : 'left running'} at the end`,
+  );
+
+  try {
+    await measure(ctx, kubectl, kubeconfig);
+  } finally {
+    await cleanup(kubectl, kubeconfig);
+  }
+}
+
+function upFailure(up: CommandResult): string {
+  if (up.timedOut) return `scripts/test-cluster.sh up did not finish in ${UP_TIMEOUT_MS / 1000} s`;
+  const errors = up.stderr
+    .split('\n')
+    .map((l) => l.replace(/^\[test-cluster\]\s*/, '').trim())
+    .filter((l) => l.startsWith('error:'));
+  const why = errors.at(-1)?.replace(/^error:\s*/, '') ?? (up.stderr.trim().split('\n').pop() || `scripts/test-cluster.sh up exited ${up.code ?? up.signal}`);
+  return why;
+}
+
+async function release(): Promise<void> {
+  if (!pending.holder) return;
+  const r = await runCommand('bash', [clusterScript, 'release', String(process.pid)], 60_000, { cwd: repoRoot });
+  pending.holder = false;
+  const said = r.stderr.replace(/\[test-cluster\]\s*/g, '').trim().split('\n').pop();
+  if (r.code !== 0) console.error(`warning: releasing the test cluster failed (npm run cluster:down stops it): ${r.stderr.trim()}`);
+  else if (said) console.log(`  test cluster: ${said}`);
+}
+
+async function cleanup(kubectl: string, kubeconfig: string): Promise<void> {
+  const names = pending.namespaces;
+  if (names.length) {
+    const r = await runCommand(kubectl, ['--kubeconfig', kubeconfig, 'delete', 'namespace', '--wait=false', '--ignore-not-found', ...names], 60_000);
+    pending.namespaces = [];
+    if (r.code !== 0) console.error(`warning: deleting the bench namespaces failed: ${r.stderr.trim().slice(0, 500)}`);
+    else console.log(`  cleanup: ${names.length} namespaces deleted (--wait=false)`);
+  }
+  await release();
+}
+
+// ---------------------------------------------------------------------------- measurement
+
+interface Size {
+  readonly apps: number;
+  readonly objects: number;
+  readonly compiled: CompiledApp[];
+  readonly specDir: string;
+  /** The rendered bundle's app directories (kubectl diff -R -f each). */
+  readonly bundleDirs: string[];
+  readonly expected: DiffSummary;
+}
+
+interface KubeminRun {
+  readonly ms: number;
+  readonly requests: number;
+  readonly calls: CallCounts;
+  readonly summary: DiffSummary;
+  readonly diffs: AppDiff[];
+}
+
+type Timed = { readonly median: number; readonly min: number; readonly max: number; readonly runs: number };
+
+async function measure(ctx: DiffBenchContext, kubectl: string, kubeconfig: string): Promise<void> {
+  const { root, fail } = ctx;
+  const maxApps = Math.max(...APP_COUNTS);
+  // Names unique to this run: namespaces of an earlier run may still be terminating.
+  const prefix = `kb${randomBytes(3).toString('hex')}`;
+  const nameOf = (i: number): string => `${prefix}-${String(i).padStart(4, '0')}`;
+  const indices = Array.from({ length: maxApps }, (_, k) => k + 1);
+  const kubectlBase = ['--kubeconfig', kubeconfig, '--cache-dir', join(root, 'kubectl-cache')];
+  const kubectlRun = (args: readonly string[], input?: string, timeoutMs = KUBECTL_TIMEOUT_MS): Promise<CommandResult> =>
+    runCommand(kubectl, [...kubectlBase, ...args], timeoutMs, input !== undefined ? { input } : {});
+
+  // ---- setup: compile in-process, namespaces, then one server-side apply of every object as kubemin
+  const setupStart = performance.now();
+  const deployed = compile(indices.map((i) => ({ path: `apps/${nameOf(i)}/kubemin.yaml`, text: appSpec(i, nameOf(i)) })));
+  if (hasErrors(deployed.diagnostics) || deployed.apps.length !== maxApps) {
+    throw new BenchError(`the generated specs do not compile:\n${formatText(deployed.diagnostics.slice(0, 20), deployed.sources)}`);
+  }
+  const namespaces = deployed.apps.map((a) => a.namespace);
+  pending.namespaces = namespaces;
+  // Each namespace gets a ResourceQuota of no pods and no claims: the Deployments, StatefulSets
+  // and Jobs exist (and are diffed) but no pods are made, so the 2-core machine running the control
+  // plane is not busy scheduling and faking hundreds of pods while the diffs are timed.
+  const nsStream = namespaces
+    .flatMap((ns): JsonValue[] => [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubemin.dev/bench': prefix } } },
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'kubemin-bench-no-pods', namespace: ns }, spec: { hard: { pods: '0', persistentvolumeclaims: '0' } } },
+    ])
+    .map((o) => `---\n${emitYaml(o)}`)
+    .join('');
+  // --validate=false: with validation on, kubectl spends about 25 ms of CPU per object before it sends
+  // anything (24 of the 39 s that applying the 1100 objects took otherwise). The diffs check what was applied.
+  const nsApply = await kubectlRun(['apply', '--server-side', '--validate=false', '--field-manager=kubemin-bench', '-f', '-'], nsStream);
+  if (nsApply.code !== 0) throw new BenchError(`creating the namespaces failed: ${(nsApply.stderr || nsApply.stdout).slice(0, 2000)}`);
+  const nsMs = nsApply.ms;
+
+  const inventories = deployed.apps.map((app) =>
+    encodeInventory({ app: app.name, namespace: app.namespace, objects: app.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))) }),
+  );
+  const stream = emitStream(deployed.apps) + inventories.map((cm) => `---\n${emitYaml(cm as unknown as JsonValue)}`).join('');
+  const deployedObjects = countObjects(deployed.apps);
+  const applied = await kubectlRun(['apply', '--server-side', '--validate=false', '--field-manager=kubemin', '-f', '-'], stream, KUBECTL_TIMEOUT_MS);
+  const appliedCount = countMatches(applied.stdout, / serverside-applied$/gm);
+  if (applied.timedOut) throw new BenchError(`the setup apply of ${deployedObjects} objects took more than ${KUBECTL_TIMEOUT_MS / 1000} s`);
+  if (applied.code !== 0 || appliedCount !== deployedObjects + inventories.length) {
+    throw new BenchError(
+      `the setup apply failed (exit ${applied.code}, ${appliedCount} of ${deployedObjects + inventories.length} objects applied): ${(applied.stderr || applied.stdout).slice(0, 2000)}`,
+    );
+  }
+  const settleMs = await settle();
+  console.log(
+    `  setup: ${namespaces.length} namespaces (with a ResourceQuota of 0 pods) in ${fmtMs(nsMs)} ms; ` +
+      `${fmtInt(deployedObjects)} objects + ${inventories.length} inventory ConfigMaps in one kubectl apply --server-side ` +
+      `--validate=false --field-manager=kubemin in ${fmtMs(applied.ms)} ms (${fmtInt((appliedCount / applied.ms) * 1000)} objects/s); ` +
+      `${settleMs === undefined ? 'CPU still busy' : 'CPU calm'} after ${fmtMs(settleMs ?? SETTLE_MAX_MS)} ms more`,
+  );
+
+  // ---- what is diffed: the same apps with the web image bumped, as spec trees and a rendered bundle
+  const specText = (i: number): string => appSpec(i, nameOf(i), { webImage: `ghcr.io/acme/${appName(i)}:2.0.0` });
+  const sizes: Size[] = [];
+  for (const n of APP_COUNTS) {
+    const specDir = join(root, `diff-specs-${n}`);
+    for (let i = 1; i <= n; i++) {
+      await mkdir(join(specDir, 'apps', nameOf(i)), { recursive: true });
+      await writeFile(join(specDir, 'apps', nameOf(i), 'kubemin.yaml'), specText(i));
+    }
+    sizes.push({ apps: n, objects: 0, compiled: [], specDir, bundleDirs: [], expected: { create: 0, update: 0, delete: 0, unchanged: 0, errors: 0 } });
+  }
+  const bundleRoot = join(root, 'diff-bundle');
+  const largest = sizes.at(-1)!;
+  const rendered = await runCommand(process.execPath, [kubeminBin, 'render', largest.specDir, '--out', bundleRoot], KUBECTL_TIMEOUT_MS);
+  if (rendered.code !== 0) throw new BenchError(`kubemin render failed (exit ${rendered.code}): ${rendered.stderr.slice(0, 2000)}`);
+  // Only the app directories: the <app>.plan.json files beside them are not manifests.
+  const appDirs = (await readdir(bundleRoot, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const compileMs = new Map<number, number>();
+  for (const [k, s] of sizes.entries()) {
+    const c0 = performance.now();
+    const result = compile(await readSpecFiles(['.'], s.specDir));
+    compileMs.set(s.apps, performance.now() - c0);
+    if (hasErrors(result.diagnostics) || result.apps.length !== s.apps) {
+      throw new BenchError(`the bumped specs do not compile:\n${formatText(result.diagnostics.slice(0, 20), result.sources)}`);
+    }
+    const objects = countObjects(result.apps);
+    sizes[k] = {
+      ...s,
+      compiled: result.apps,
+      objects,
+      bundleDirs: appDirs.slice(0, s.apps).map((d) => join(bundleRoot, d)),
+      expected: { create: 0, update: s.apps, delete: 0, unchanged: objects - s.apps, errors: 0 },
+    };
+  }
+  console.log(
+    `  diffed: the same apps with the web Deployment's image bumped (${fmtMs(rendered.ms)} ms for \`kubemin render --out\` of ` +
+      `${largest.apps} apps, for kubectl); expected per size: ${formatSummary(sizes[0]!.expected)} (and so on)`,
+  );
+  console.log(`  ${WARMUP} warm-up + ${RUNS} runs each, median ms (range)`);
+
+  // ---- the measurements
+  const rows: string[][] = [];
+  const goals: string[][] = [];
+  const notes: string[] = [];
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  for (const s of sizes) {
+    const label = `${fmtInt(s.objects)} objects`;
+
+    // kubemin, in-process: connect (kubeconfig, TLS) + diffApps, a fresh client (and discovery) each run
+    const runs: KubeminRun[] = [];
+    for (let r = 0; r < WARMUP + RUNS; r++) {
+      collectGarbage();
+      const run = await kubeminOnce(s.compiled, kubeconfig);
+      const problem = checkSummary(run.summary, s.expected, run.diffs);
+      if (problem) {
+        fail(`kubemin diff of ${label}: ${problem}`);
+        break;
+      }
+      if (r >= WARMUP) runs.push(run);
+    }
+    const kubemin = runs.length ? timed(runs.map((r) => r.ms)) : undefined;
+    const lastRun = runs.at(-1);
+
+    // kubemin, the CLI end to end once: node startup, read, compile, connect, diff, print
+    const cli = await runCommand(process.execPath, [kubeminBin, 'diff', s.specDir, '--kubeconfig', kubeconfig], KUBECTL_TIMEOUT_MS);
+    const cliSummary = cli.stdout.trimEnd().split('\n').pop() ?? '';
+    let cliMs: number | undefined;
+    if (cli.timedOut) notes.push(`kubemin CLI at ${label}: stopped after ${KUBECTL_TIMEOUT_MS / 1000} s`);
+    else if (cli.code !== 1 || cliSummary !== formatSummary(s.expected)) {
+      fail(`node bin/kubemin.js diff (${label}) exited ${cli.code ?? cli.signal}, last line "${cliSummary}" (expected exit 1, "${formatSummary(s.expected)}"):\n${cli.stderr.slice(0, 2000)}`);
+    } else cliMs = cli.ms;
+
+    // kubectl diff: the warm-up run at -v=6 counts its requests (discovery is already in its disk cache from the setup)
+    const kubectlArgs = ['diff', '--server-side', '--field-manager=kubemin', '-R', ...s.bundleDirs.flatMap((d) => ['-f', d])];
+    const kTimes: number[] = [];
+    let kRequests: number | undefined;
+    for (let r = 0; r < WARMUP + RUNS; r++) {
+      collectGarbage();
+      const verbose = r === 0;
+      const k = await kubectlRun(verbose ? ['-v=6', ...kubectlArgs] : kubectlArgs);
+      if (k.timedOut) {
+        notes.push(`kubectl diff at ${label}: stopped after ${KUBECTL_TIMEOUT_MS / 1000} s`);
+        break;
+      }
+      // Exit 1 is "differences found": success here. 0 would mean it saw no change at all.
+      if (k.code !== 1) {
+        const why = k.code === 0 ? 'exited 0 (no differences), expected 1' : `exited ${k.code ?? k.signal}`;
+        fail(`kubectl diff (${label}) ${why}:\n${nonLogLines(k.stderr).slice(0, 2000)}`);
+        break;
+      }
+      const changed = countMatches(k.stdout, /^diff -u -N /gm);
+      if (changed !== s.expected.update) {
+        fail(`kubectl diff (${label}) shows ${changed} changed objects, expected ${s.expected.update}`);
+        break;
+      }
+      if (verbose) kRequests = countRequests(k.stderr);
+      else kTimes.push(k.ms);
+    }
+    const kube = kTimes.length === RUNS ? timed(kTimes) : undefined;
+
+    const requests = lastRun?.requests;
+    const perObject = requests !== undefined ? requests / s.objects : undefined;
+    rows.push([
+      label,
+      String(s.apps),
+      kubemin ? fmtTimed(kubemin) : 'FAILED',
+      kubemin ? fmtInt((s.objects / kubemin.median) * 1000) : '-',
+      requests !== undefined ? fmtInt(requests) : '-',
+      perObject !== undefined ? perObject.toFixed(2) : '-',
+      cliMs !== undefined ? fmtMs(cliMs) : '-',
+      kube ? fmtTimed(kube) : 'FAILED',
+      kube ? fmtInt((s.objects / kube.median) * 1000) : '-',
+      kRequests !== undefined ? (kRequests / s.objects).toFixed(2) : '-',
+      kube && kubemin ? `${(kube.median / kubemin.median).toFixed(1)}x` : '-',
+    ]);
+
+    if (kube && kubemin) {
+      const ratio = kube.median / kubemin.median;
+      goals.push([`faster than kubectl diff, ${label}`, `${fmtMs(kubemin.median)} vs ${fmtMs(kube.median)} ms: ${fmtRatio(ratio)}`, 'faster', verdict(ratio > GOALS.vsKubectl)]);
+      if (cliMs !== undefined) notes.push(`${label}: kubemin CLI end to end ${fmtMs(cliMs)} ms (node startup included) vs kubectl diff ${fmtMs(kube.median)} ms: ${fmtRatio(kube.median / cliMs)}`);
+    } else {
+      goals.push([`faster than kubectl diff, ${label}`, 'not measured', 'faster', '-']);
+    }
+    if (lastRun && perObject !== undefined) {
+      goals.push([`API requests per object, ${label}`, `${perObject.toFixed(2)} (${fmtInt(lastRun.requests)} requests)`, `<= ${GOALS.requestsPerObject}`, verdict(perObject <= GOALS.requestsPerObject)]);
+      notes.push(`${label}: kubemin's ${fmtInt(lastRun.requests)} requests = ${describeCalls(lastRun.calls, lastRun.requests)}`);
+    }
+    if (kRequests !== undefined) notes.push(`${label}: kubectl diff sent ${fmtInt(kRequests)} requests (counted at -v=6 in its warm-up run)`);
+    notes.push(`${label}: compiling the ${s.apps} spec files (read + compile, not in the diff times) took ${fmtMs(compileMs.get(s.apps)!)} ms`);
+  }
+
+  printTable(
+    ['size', 'apps', 'kubemin diff ms', 'objects/s', 'requests', 'req/object', 'kubemin CLI ms', 'kubectl diff ms', 'objects/s', 'req/object', 'kubectl/kubemin'],
+    rows,
+  );
+  console.log('  kubemin diff: in-process connect({kubeconfig}) + diffApps(apps, client), a new client each run; kubemin CLI: one run of');
+  console.log('  `node bin/kubemin.js diff <spec dir> --kubeconfig ...`; kubectl diff --server-side --field-manager=kubemin -R -f <app dir>...');
+  console.log('  on the rendered bundle (process startup included in both command times)');
+  console.log('\n  goals (reported, not enforced; kubemin = in-process median)');
+  printTable(['goal', 'measured', 'target', 'status'], goals);
+  for (const n of notes) console.log(`  info: ${n}`);
+}
+
+async function kubeminOnce(apps: readonly CompiledApp[], kubeconfig: string): Promise<KubeminRun> {
+  const start = performance.now();
+  const client = await connect({ kubeconfig });
+  try {
+    const calls = newCallCounts();
+    const diffs = await diffApps(apps, countingClient(client, calls));
+    const ms = performance.now() - start;
+    return { ms, requests: client.requests, calls, summary: summarize(diffs), diffs };
+  } finally {
+    client.close();
+  }
+}
+
+/** Undefined when the diff is what the setup makes it: one update per app, the rest unchanged, no problems. */
+function checkSummary(got: DiffSummary, expected: DiffSummary, diffs: readonly AppDiff[]): string | undefined {
+  if (formatSummary(got) === formatSummary(expected)) return undefined;
+  const problems = diffs.flatMap((a) => a.problems).slice(0, 5);
+  const odd = diffs.flatMap((a) => a.objects.filter((o) => o.action !== 'unchanged' && !(o.action === 'update' && o.ref.kind === 'Deployment' && o.ref.name === 'web')));
+  return (
+    `got "${formatSummary(got)}", expected "${formatSummary(expected)}"` +
+    problems.map((p) => `\n  ${p.ref.kind} ${p.ref.namespace ?? ''}/${p.ref.name}: ${p.reason}: ${p.message}`).join('') +
+    odd.slice(0, 3).map((o) => `\n  ${o.action} ${o.ref.kind} ${o.ref.namespace ?? ''}/${o.ref.name}:\n${o.diff.slice(0, 1000)}`).join('')
+  );
+}
+
+// ---------------------------------------------------------------------------- request accounting
+
+interface CallCounts {
+  getObject: number;
+  getNamespace: number;
+  getInventory: number;
+  apply: number;
+  /** Other request-making methods, by name. */
+  other: Record<string, number>;
+}
+
+function newCallCounts(): CallCounts {
+  return { getObject: 0, getNamespace: 0, getInventory: 0, apply: 0, other: {} };
+}
+
+/** Methods that send no request of their own (discovery is what `requests` has beyond the counted calls). */
+const UNCOUNTED = new Set<PropertyKey>(['resourceFor', 'close', 'forgetDiscovery', 'constructor']);
+
+/** The client, counting the calls that each send one request (GETs by what they fetch). */
+function countingClient(client: ClusterClient, calls: CallCounts): ClusterClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (UNCOUNTED.has(prop)) return fn.bind(target);
+      return (...args: unknown[]) => {
+        if (prop === 'get') {
+          const ref = args[0] as ObjectRef;
+          if (ref.kind === 'Namespace') calls.getNamespace++;
+          else if (ref.kind === 'ConfigMap' && ref.name.startsWith(inventoryName(''))) calls.getInventory++;
+          else calls.getObject++;
+        } else if (prop === 'apply') calls.apply++;
+        else calls.other[String(prop)] = (calls.other[String(prop)] ?? 0) + 1;
+        return fn.apply(target, args);
+      };
+    },
+  });
+}
+
+function describeCalls(c: CallCounts, total: number): string {
+  const counted = c.getObject + c.getNamespace + c.getInventory + c.apply + Object.values(c.other).reduce((a, b) => a + b, 0);
+  const parts = [
+    `${fmtInt(c.getObject)} GET object`,
+    `${fmtInt(c.apply)} apply dry-run`,
+    `${fmtInt(c.getNamespace)} GET namespace (one per app)`,
+    `${fmtInt(c.getInventory)} GET inventory (one per app)`,
+    ...Object.entries(c.other).map(([k, v]) => `${fmtInt(v)} ${k}`),
+    `${fmtInt(total - counted)} discovery (one per group-version)`,
+  ];
+  return parts.join(' + ');
+}
+
+/** Requests in kubectl's -v=6 log: `GET https://... 200 OK in 3 milliseconds`, or the structured `verb="GET" url=...`. */
+function countRequests(stderr: string): number {
+  const plain = countMatches(stderr, /\] (GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/\S+ \d{3}\b/gm);
+  return plain || countMatches(stderr, /"Response" verb="[A-Z]+" url="https?:\/\//gm);
+}
+
+/** kubectl's stderr without klog lines (`I1124 12:00:00.000000 ...`). */
+function nonLogLines(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((l) => !/^[IWE]\d{4} /.test(l))
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------- helpers
+
+function countObjects(apps: readonly CompiledApp[]): number {
+  return apps.reduce((n, a) => n + a.phases.reduce((m, p) => m + p.objects.length, 0), 0);
+}
+
+function timed(xs: readonly number[]): Timed {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length };
+}
+
+function fmtTimed(t: Timed): string {
+  return t.runs > 1 ? `${fmtMs(t.median)} (${fmtMs(t.min)}-${fmtMs(t.max)})` : fmtMs(t.median);
+}
+
+/**
+ * Waits until the machine's CPUs are less than SETTLE_BUSY busy over one second (the controllers
+ * have done their work after the setup apply), at most SETTLE_MAX_MS. Returns how long it waited,
+ * or undefined when it gave up (or cannot tell: no /proc/stat).
+ */
+async function settle(): Promise<number | undefined> {
+  const start = performance.now();
+  const sample = (): { busy: number; total: number } | undefined => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      const total = fields.reduce((a, b) => a + b, 0);
+      const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+      return { busy: total - idle, total };
+    } catch {
+      return undefined;
+    }
+  };
+  let prev = sample();
+  if (!prev) return undefined;
+  while (performance.now() - start < SETTLE_MAX_MS) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const cur = sample()!;
+    const share = (cur.busy - prev.busy) / Math.max(1, cur.total - prev.total);
+    prev = cur;
+    if (share < SETTLE_BUSY) return performance.now() - start;
+  }
+  return undefined;
+}

@@ -1,0 +1,205 @@
+import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
+import { refKey, refOf, type ClusterClient } from '../cluster/types.js';
+import { redact, secretValues } from '../diff/mask-secrets.js';
+import { parseDuration } from '../formats/duration.js';
+import { readInventory, writeInventory } from '../inventory/inventory-store.js';
+import { encodeInventory, type InventoryEntry } from '../inventory/inventory.js';
+import { phaseLabel } from '../plan/plan-phases.js';
+import { builtinReadinessRules, readinessTable } from '../readiness/index.js';
+import type { ReadinessRule } from '../readiness/types.js';
+import { systemClock, type Clock } from './clock.js';
+import { executorTable } from './executors/index.js';
+import type { PhaseContext, PhaseRun, StepExecutor } from './executors/types.js';
+import { pruneObjects } from './prune.js';
+import { resetFailedJobs } from './reset-failed-jobs.js';
+import type { AppApplyResult, ApplyEvent, PhaseResult, PruneResult } from './types.js';
+
+export interface ApplyOptions {
+  /** Delete what kubemin applied before and the bundle no longer has, after the last phase. */
+  readonly prune?: boolean;
+  /** Take over fields other field managers own instead of failing. */
+  readonly forceConflicts?: boolean;
+  /** Do not check GPUs before phases that ask for them. */
+  readonly skipPreflight?: boolean;
+  /** Overrides every phase's own timeout (milliseconds). */
+  readonly timeoutMs?: number;
+  /** API requests in flight at once (default 8). */
+  readonly concurrency?: number;
+  /** How often to look at objects that are not ready yet (default 1000 ms). */
+  readonly pollMs?: number;
+  readonly clock?: Clock;
+  /** Stops the apply: waits end, what was applied is recorded, the result says `interrupted`. */
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (e: ApplyEvent) => void;
+  readonly executors?: readonly StepExecutor[];
+  readonly readinessRules?: readonly ReadinessRule[];
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+const entryOf = (o: BundleObject, phase: number): InventoryEntry => ({ ...refOf(o.object), ...(o.component ? { component: o.component } : {}), phase });
+
+/**
+ * `kubemin apply` for one app: phase after phase, each applied (server-side, as `kubemin`) and
+ * waited for by its step type's executor, retried as its policy says; the first phase that does
+ * not get ready stops the app. Then, with `prune`, what the bundle no longer has is deleted.
+ * The inventory records every object as soon as its phase applied it, so that an interrupted
+ * apply can be re-run (and pruned) without orphans.
+ */
+export async function applyApp(app: CompiledApp, client: ClusterClient, opts: ApplyOptions = {}): Promise<AppApplyResult> {
+  const clock = opts.clock ?? systemClock;
+  const emit = opts.onEvent ?? (() => undefined);
+  const executors = executorTable(opts.executors);
+  const ruleFor = readinessTable(opts.readinessRules ?? builtinReadinessRules);
+  const secrets = secretValues(app.phases.flatMap((p) => p.objects.map((o) => o.object)));
+  const scrub = (text: string): string => redact(text, secrets);
+  const started = clock.now();
+  const warnings: string[] = [];
+  emit({ type: 'app-start', app: app.name, namespace: app.namespace, phases: app.phases.map(phaseLabel) });
+
+  const previous = await readInventory(client, app.name, app.namespace);
+  const inventory = new Map(previous.objects.map((e) => [refKey(e), e]));
+  let written = encodeInventory(previous);
+  const flush = async (): Promise<void> => {
+    const next = encodeInventory({ app: app.name, namespace: app.namespace, objects: [...inventory.values()] });
+    if (JSON.stringify(next) === JSON.stringify(written)) return;
+    try {
+      await writeInventory(client, { app: app.name, namespace: app.namespace, objects: [...inventory.values()] });
+      written = next;
+    } catch (err) {
+      warnings.push(scrub(`the inventory ConfigMap ${app.namespace}/${next.metadata.name} could not be written: ${(err as Error).message}`));
+    }
+  };
+
+  const phases: PhaseResult[] = [];
+  const pruned: PruneResult[] = [];
+  let stopped = false;
+  for (const phase of app.phases) {
+    if (stopped) {
+      phases.push(skipped(phase));
+      continue;
+    }
+    const result = await runPhase(phase);
+    phases.push(result);
+    emit({ type: 'phase-end', app: app.name, result });
+    await flush();
+    if (result.outcome !== 'ready') {
+      stopped = true;
+      continue;
+    }
+    pruned.push(...(await replaceJobs(phase)));
+  }
+
+  const bundleKeys = new Set(app.phases.flatMap((p) => p.objects.map((o) => refKey(refOf(o.object)))));
+  const succeeded = !stopped && !opts.signal?.aborted;
+  if (succeeded) {
+    // The bundle's objects are what was applied, in their current phases.
+    for (const p of app.phases) for (const o of p.objects) inventory.set(refKey(refOf(o.object)), entryOf(o, p.index));
+    if (opts.prune) {
+      const leftovers = [...inventory.values()].filter((e) => !bundleKeys.has(refKey(e)));
+      pruned.push(...(await prune(leftovers)));
+    }
+  }
+  await flush();
+
+  const outcome = opts.signal?.aborted ? 'interrupted' : succeeded ? 'applied' : 'failed';
+  const firstBad = phases.find((p) => p.outcome !== 'ready' && p.outcome !== 'skipped');
+  const finished = clock.now();
+  const result: AppApplyResult = {
+    app: app.name,
+    namespace: app.namespace,
+    outcome,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    phases,
+    pruned,
+    failure: firstBad ? { phase: phaseLabel(firstBad), message: firstBad.reasons[0] ?? firstBad.outcome } : null,
+    warnings,
+  };
+  emit({ type: 'app-end', result });
+  return result;
+
+  async function runPhase(phase: BundlePhase): Promise<PhaseResult> {
+    const executor = executors.get(phase.stepType);
+    const phaseStart = clock.now();
+    const attemptsAllowed = 1 + Math.max(0, phase.retries);
+    let run: PhaseRun = { outcome: 'failed', objects: [], reasons: [`no executor for step type "${phase.stepType}": this kubemin cannot apply it`] };
+    let attempts = 0;
+    while (executor && attempts < attemptsAllowed) {
+      attempts++;
+      emit({ type: 'phase-start', app: app.name, phase: phase.name, index: phase.index, objects: phase.objects.length, attempt: attempts });
+      const timeoutMs = opts.timeoutMs ?? parseDuration(phase.timeout) ?? DEFAULT_TIMEOUT_MS;
+      const ctx: PhaseContext = {
+        app,
+        client,
+        clock,
+        deadline: clock.now() + timeoutMs,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        forceConflicts: opts.forceConflicts ?? false,
+        skipPreflight: opts.skipPreflight ?? false,
+        concurrency: opts.concurrency ?? 8,
+        pollMs: opts.pollMs ?? 1000,
+        ruleFor,
+        redact: scrub,
+        recordApplied: (o) => inventory.set(refKey(refOf(o.object)), entryOf(o, phase.index)),
+        progress: (ready, total, waitingFor) => emit({ type: 'phase-progress', app: app.name, phase: phase.name, ready, total, waitingFor }),
+      };
+      try {
+        run = await executor.run(phase, ctx);
+      } catch (err) {
+        run = { outcome: 'failed', objects: [], reasons: [scrub(`phase ${phase.name}: ${(err as Error).message ?? String(err)}`)] };
+      }
+      await flush();
+      const retryable = run.outcome === 'failed' || run.outcome === 'timeout' || run.outcome === 'unschedulable';
+      if (!retryable || attempts >= attemptsAllowed || opts.signal?.aborted) break;
+      await resetFailedJobs(client, run.objects, { clock, deadline: clock.now() + timeoutMs, pollMs: ctx.pollMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+    }
+    const end = clock.now();
+    return {
+      index: phase.index,
+      name: phase.name,
+      stepType: phase.stepType,
+      outcome: opts.signal?.aborted && run.outcome !== 'ready' ? 'interrupted' : run.outcome,
+      startedAt: new Date(phaseStart).toISOString(),
+      finishedAt: new Date(end).toISOString(),
+      durationMs: end - phaseStart,
+      attempts,
+      objects: run.objects,
+      reasons: run.reasons,
+    };
+  }
+
+  async function prune(entries: InventoryEntry[]): Promise<PruneResult[]> {
+    const results = await pruneObjects(client, entries, opts.concurrency ?? 8);
+    for (const r of results) {
+      if (r.action !== 'failed') inventory.delete(refKey(r.ref));
+      emit({ type: 'prune', app: app.name, result: r });
+    }
+    return results;
+  }
+
+  /** A changed Job runs under a new name; once it completed, the Jobs it replaces are deleted. */
+  async function replaceJobs(phase: BundlePhase): Promise<PruneResult[]> {
+    const jobs = new Set(phase.objects.filter((o) => o.object.kind === 'Job').map((o) => o.component));
+    if (!jobs.size) return [];
+    const keep = new Set(phase.objects.map((o) => refKey(refOf(o.object))));
+    const old = [...inventory.values()].filter((e) => e.kind === 'Job' && e.apiVersion.startsWith('batch/') && jobs.has(e.component) && !keep.has(refKey(e)));
+    return old.length ? prune(old) : [];
+  }
+}
+
+function skipped(phase: BundlePhase): PhaseResult {
+  return {
+    index: phase.index,
+    name: phase.name,
+    stepType: phase.stepType,
+    outcome: 'skipped',
+    startedAt: null,
+    finishedAt: null,
+    durationMs: 0,
+    attempts: 0,
+    objects: [],
+    reasons: [],
+  };
+}

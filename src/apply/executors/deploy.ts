@@ -1,0 +1,87 @@
+import type { BundleObject, BundlePhase } from '../../compile.js';
+import { mapBounded } from '../../cluster/bounded.js';
+import { formatObjectProblem } from '../../cluster/format-ref.js';
+import { serverSideApply } from '../../cluster/server-side-apply.js';
+import { ClusterError, refKey, refOf } from '../../cluster/types.js';
+import { formatSourceRef } from '../../load/source.js';
+import { kindRank } from '../../plan/kind-order.js';
+import { describeReadiness, type Readiness } from '../../readiness/types.js';
+import type { ObjectResult } from '../types.js';
+import { waitForReady } from '../wait-for-ready.js';
+import { checkGpus } from './gpu-preflight.js';
+import type { PhaseContext, PhaseRun, StepExecutor } from './types.js';
+
+const sourceOf = (o: BundleObject): string => formatSourceRef({ file: o.source.file, line: o.source.line });
+
+function result(o: BundleObject, fields: Pick<ObjectResult, 'action' | 'state' | 'message'> & Partial<Pick<ObjectResult, 'reason' | 'pod'>>): ObjectResult {
+  return { ref: refOf(o.object), component: o.component ?? null, source: sourceOf(o), ...fields };
+}
+
+function reasonLine(r: ObjectResult): string {
+  return formatObjectProblem({ ref: r.ref, source: r.source, component: r.component, message: r.message, ...(r.reason ? { reason: r.reason } : {}), ...(r.pod ? { pod: r.pod } : {}) });
+}
+
+/**
+ * Server-side apply of a phase's objects: kinds in apply order (namespaces, CRDs, config and
+ * identities before workloads), each kind's objects `concurrency` at once. Stops after the
+ * first kind with a refused object: what depends on it is not applied.
+ */
+async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ results: Map<BundleObject, ObjectResult>; failed: boolean }> {
+  const results = new Map<BundleObject, ObjectResult>();
+  const ranks = [...new Set(phase.objects.map((o) => kindRank(o.object.kind)))].sort((a, b) => a - b);
+  let failed = false;
+  let crds = false;
+  for (const rank of ranks) {
+    if (failed || ctx.signal?.aborted) break;
+    if (crds) ctx.client.forgetDiscovery();
+    const batch = phase.objects.filter((o) => kindRank(o.object.kind) === rank);
+    await mapBounded(batch, ctx.concurrency, async (o) => {
+      try {
+        const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail' });
+        ctx.recordApplied(o);
+        if (o.object.kind === 'CustomResourceDefinition') crds = true;
+        results.set(o, result(o, { action: r.action, state: 'unknown', message: r.action }));
+      } catch (err) {
+        failed = true;
+        const e = err instanceof ClusterError ? err : undefined;
+        const hint = e?.reason === 'Conflict' ? '; another field manager owns these fields: run with --force-conflicts to take them over' : '';
+        results.set(o, result(o, { action: 'failed', state: 'failed', reason: e?.reason ?? 'Error', message: ctx.redact(`${(err as Error).message ?? String(err)}${hint}`) }));
+      }
+    });
+  }
+  if (crds) ctx.client.forgetDiscovery();
+  return { results, failed };
+}
+
+/** The built-in step: GPU preflight (unless skipped), apply, then wait until every object is ready. */
+export const deployExecutor: StepExecutor = {
+  stepType: 'deploy',
+  async run(phase, ctx): Promise<PhaseRun> {
+    if (!ctx.skipPreflight) {
+      const refusal = await checkGpus(phase.objects, ctx);
+      if (refusal && refusal.outcome !== 'ready') return refusal;
+    }
+    const { results, failed } = await applyObjects(phase, ctx);
+    const notApplied = (o: BundleObject): ObjectResult => results.get(o) ?? result(o, { action: 'not-applied', state: 'unknown', message: 'not applied' });
+    if (failed || ctx.signal?.aborted) {
+      const objects = phase.objects.map(notApplied);
+      return { outcome: failed ? 'failed' : 'interrupted', objects, reasons: objects.filter((r) => r.action === 'failed').map(reasonLine) };
+    }
+    const wait = await waitForReady(
+      ctx.client,
+      phase.objects.map((o) => refOf(o.object)),
+      { deadline: ctx.deadline, pollMs: ctx.pollMs, concurrency: ctx.concurrency, clock: ctx.clock, ruleFor: ctx.ruleFor, ...(ctx.signal ? { signal: ctx.signal } : {}), onProgress: ctx.progress },
+    );
+    const objects = phase.objects.map((o) => {
+      const applied = notApplied(o);
+      const seen: Readiness | undefined = wait.states.get(refKey(refOf(o.object)));
+      if (!seen) return applied;
+      return { ...applied, state: seen.state, message: ctx.redact(describeReadiness(seen)), ...(seen.reason ? { reason: seen.reason } : {}), ...(seen.pod ? { pod: seen.pod } : {}) };
+    });
+    const blocking = objects.filter((r) =>
+      wait.outcome === 'timeout' ? r.state !== 'ready' : wait.outcome === 'failed' ? r.state === 'failed' : wait.outcome === 'unschedulable' ? r.state === 'unschedulable' : false,
+    );
+    const reasons = blocking.map((r) => (wait.outcome === 'timeout' ? `${reasonLine(r)} (not ready when the phase timed out)` : reasonLine(r)));
+    return { outcome: wait.outcome, objects, reasons };
+  },
+};

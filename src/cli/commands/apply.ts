@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import { formatApplyText } from '../../apply/format-text.js';
+import { parseDuration } from '../../formats/duration.js';
+import { apply } from '../../operations/apply.js';
+import { applyProgress } from '../apply-progress.js';
+import { EXIT, formatDiagnostics, type Io } from '../output.js';
+
+type ApplyOutput = 'text' | 'json';
+
+interface ApplyFlags {
+  kubeconfig?: string;
+  context?: string;
+  app?: string;
+  prune?: boolean;
+  dryRun?: boolean;
+  timeout?: string;
+  forceConflicts?: boolean;
+  skipPreflight?: boolean;
+  pollInterval: string;
+  output: ApplyOutput;
+}
+
+/** Ctrl-C (or SIGTERM) stops the apply cleanly once; a second one kills as usual. */
+function interruptible(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const stop = (): void => {
+    release();
+    controller.abort();
+  };
+  const release = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { signal: controller.signal, release };
+}
+
+export function applyCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('apply')
+    .description('apply the bundle phase by phase, waiting for each phase to be ready; exit 0 applied and ready, 1 a phase failed or timed out, 2 error')
+    .argument('[paths...]', 'spec files or directories, or one rendered bundle directory (kubemin render --out)', ['.'])
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--app <name>', 'only this application')
+    .option('--prune', 'after the last phase, delete what kubemin applied before and the bundle no longer has')
+    .option('--dry-run', 'server-side dry-run: show what each phase would change, change nothing')
+    .option('--timeout <duration>', "wait at most this long for each phase (default: the phase's timeout from the spec, else 5m)")
+    .option('--force-conflicts', 'take over fields owned by other field managers instead of failing')
+    .option('--skip-preflight', 'do not check GPUs before phases that ask for them')
+    .option('--poll-interval <duration>', 'how often to look at objects that are not ready yet', '1s')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (paths: string[], opts: ApplyFlags) => {
+      const timeoutMs = opts.timeout === undefined ? undefined : parseDuration(opts.timeout);
+      if (opts.timeout !== undefined && timeoutMs === undefined) {
+        io.stderr(`kubemin apply: --timeout ${opts.timeout} is not a duration (e.g. 90s, 5m, 1h)\n`);
+        setExit(EXIT.error);
+        return;
+      }
+      const pollMs = parseDuration(opts.pollInterval);
+      if (!pollMs) {
+        io.stderr(`kubemin apply: --poll-interval ${opts.pollInterval} is not a positive duration (e.g. 500ms, 2s)\n`);
+        setExit(EXIT.error);
+        return;
+      }
+      const showProgress = opts.output === 'text' && !opts.dryRun;
+      const progress = showProgress ? applyProgress(io) : undefined;
+      const { signal, release } = interruptible();
+      let result;
+      try {
+        result = await apply({
+          paths,
+          ...(opts.app ? { app: opts.app } : {}),
+          ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+          ...(opts.context ? { context: opts.context } : {}),
+          prune: opts.prune ?? false,
+          dryRun: opts.dryRun ?? false,
+          forceConflicts: opts.forceConflicts ?? false,
+          skipPreflight: opts.skipPreflight ?? false,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          pollMs,
+          signal,
+          ...(progress ? { onEvent: progress.onEvent } : {}),
+        });
+      } finally {
+        progress?.stop();
+        release();
+      }
+      if (result.compiled?.diagnostics.length) io.stderr(formatDiagnostics('text', result.compiled.diagnostics, result.compiled.sources, io.color));
+      if (!result.apps) {
+        io.stderr('specs are invalid: nothing was applied\n');
+        setExit(EXIT.error);
+        return;
+      }
+      if (opts.app && !result.apps.length) {
+        io.stderr(`no application named "${opts.app}"\n`);
+        setExit(EXIT.error);
+        return;
+      }
+      if (opts.output === 'json') io.stdout(JSON.stringify({ apps: result.apps }, null, 2) + '\n');
+      else if (!showProgress) io.stdout(formatApplyText(result.apps, { color: io.color }));
+      const ok = result.apps.every((a) => a.outcome === 'applied' || a.outcome === 'planned');
+      setExit(ok ? EXIT.ok : EXIT.problems);
+    });
+}

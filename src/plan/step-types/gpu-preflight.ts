@@ -1,0 +1,37 @@
+import { closest } from '../../diagnostics/did-you-mean.js';
+import { joinPointer } from '../../load/json-pointer.js';
+import { dnsLabel } from '../../spec/fragments.js';
+import type { PendingDiagnostic } from '../../expand/types.js';
+import type { StepTypeDef } from '../types.js';
+
+/**
+ * A check, not a deployment: before the phases after it, `kubemin apply` compares the GPUs
+ * (nvidia.com/gpu) the listed components' pods will ask for with what the cluster's nodes have
+ * allocatable and free, and stops before applying anything when they cannot fit. Without `for`,
+ * every component deployed after the step is checked. (Phases with GPU requests are also
+ * checked on their own before they are applied, unless `apply --skip-preflight`.)
+ */
+export const gpuPreflight: StepTypeDef = {
+  name: 'gpu-preflight',
+  description:
+    'Checks before the next phases that the GPUs their pods ask for fit on the nodes (allocatable and free nvidia.com/gpu), and stops before applying when they do not. `for`: the components to check (default: every component deployed after this step).',
+  properties: {
+    for: { type: 'array', minItems: 1, uniqueItems: true, items: dnsLabel, description: 'Components whose GPU requests are checked (default: all deployed after this step).' },
+  },
+  plan(step, ctx) {
+    const wanted = (step.for as string[] | undefined) ?? [];
+    const diagnostics: PendingDiagnostic[] = [];
+    wanted.forEach((name, i) => {
+      if (ctx.componentNames.includes(name)) return;
+      const guess = closest(name, ctx.componentNames);
+      diagnostics.push({
+        severity: 'error',
+        code: 'unknown-component',
+        message: `gpu-preflight step "${step.name}" checks component "${name}", which does not exist`,
+        hint: guess ? `did you mean "${guess}"?` : `components: ${ctx.componentNames.join(', ')}`,
+        pointer: joinPointer(ctx.pointer, 'for', i),
+      });
+    });
+    return { phases: [{ name: step.name, mode: 'serial', components: [], params: { for: wanted } }], diagnostics };
+  },
+};

@@ -1,0 +1,12 @@
+import { statusOf } from '../conditions.js';
+import { progressing, ready, type ReadinessRule } from '../types.js';
+
+/** Ready when Active; a namespace being deleted cannot take new objects. */
+export const namespace: ReadinessRule = {
+  kinds: ['/Namespace'],
+  check(o) {
+    const phase = statusOf(o).phase as string | undefined;
+    if (phase === 'Terminating') return progressing('the namespace is being deleted; objects cannot be created in it until it is gone');
+    return phase === 'Active' || phase === undefined ? ready('active') : progressing(`phase ${phase}`);
+  },
+};
