@@ -203,7 +203,8 @@ function duplicatePhaseNames(phases: readonly PlannedPhase[]): PendingDiagnostic
   return out;
 }
 
-function unknownComponent(name: string, pointer: string, known: string[]): PendingDiagnostic {
+/** A step or dependsOn names a component the app does not have. */
+export function unknownComponent(name: string, pointer: string, known: readonly string[]): PendingDiagnostic {
   const guess = closest(name, known);
   return {
     severity: 'error',

@@ -22,11 +22,15 @@ export function condition(o: K8sObject, type: string): Condition | undefined {
   return list.find((c) => c.type === type);
 }
 
-/** The controller has not seen the latest spec yet. */
-export function generationPending(o: K8sObject): boolean {
+/**
+ * The controller has not seen the latest spec yet. For kinds whose controller may not report
+ * observedGeneration at all (`whenReported`), only a reported one that lags counts.
+ */
+export function generationPending(o: K8sObject, opts: { whenReported?: boolean } = {}): boolean {
   const generation = (o.metadata as { generation?: number }).generation;
   const observed = statusOf(o).observedGeneration as number | undefined;
-  return generation !== undefined && (observed === undefined || observed < generation);
+  if (observed === undefined) return generation !== undefined && !opts.whenReported;
+  return generation !== undefined && observed < generation;
 }
 
 /** `a=b,c=d` from matchLabels; undefined when there are none (kubemin's selectors always have some). */

@@ -74,6 +74,19 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     expect(jobAgain.items.map((j: any) => j.metadata.uid)).toEqual([job.items[0].metadata.uid]); // not run again
   });
 
+  it('applies a rendered bundle directory (kubemin render --out) the same way', async () => {
+    const ns = await cluster.newNamespace('apply-bundle');
+    const out = join(tempDir(), 'rendered');
+    const dir = repo(spec('bundled', ns, [{ name: 'settings', type: 'config', data: { A: 'b' } }, web()], { workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['web'] }] } }));
+    expect((await cli(['render', dir, '--out', out])).code).toBe(0);
+    const r = await cli(['apply', out, '--kubeconfig', cluster.kubeconfig, ...POLL]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^bundled: applying 2 phases to namespace .*\n  01-config\s+ready .*1 object \(1 created\)\n  02-app\s+ready .*2 objects \(2 created\)\nbundled: applied in/);
+    const again = await cli(['apply', dir, '--kubeconfig', cluster.kubeconfig, '-o', 'json', ...POLL]);
+    expect(new Set(actions((JSON.parse(again.stdout) as { apps: AppApplyResult[] }).apps[0]!))).toEqual(new Set(['unchanged']));
+  });
+
   it('fails fast on an image that does not pull, naming the pod and the source line', async () => {
     const ns = await cluster.newNamespace('apply-pull');
     const { code, result } = await apply(spec('pull', ns, [web('registry.invalid/acme/web:1.0')], { policies: { timeout: '10m' } }));

@@ -1,7 +1,6 @@
-import { closest } from '../../diagnostics/did-you-mean.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import { dnsLabel } from '../../spec/fragments.js';
-import type { PendingDiagnostic } from '../../expand/types.js';
+import { unknownComponent } from '../plan-components.js';
 import type { StepTypeDef } from '../types.js';
 
 /**
@@ -20,18 +19,7 @@ export const gpuPreflight: StepTypeDef = {
   },
   plan(step, ctx) {
     const wanted = (step.for as string[] | undefined) ?? [];
-    const diagnostics: PendingDiagnostic[] = [];
-    wanted.forEach((name, i) => {
-      if (ctx.componentNames.includes(name)) return;
-      const guess = closest(name, ctx.componentNames);
-      diagnostics.push({
-        severity: 'error',
-        code: 'unknown-component',
-        message: `gpu-preflight step "${step.name}" checks component "${name}", which does not exist`,
-        hint: guess ? `did you mean "${guess}"?` : `components: ${ctx.componentNames.join(', ')}`,
-        pointer: joinPointer(ctx.pointer, 'for', i),
-      });
-    });
+    const diagnostics = wanted.flatMap((name, i) => (ctx.componentNames.includes(name) ? [] : [unknownComponent(name, joinPointer(ctx.pointer, 'for', i), ctx.componentNames)]));
     return { phases: [{ name: step.name, mode: 'serial', components: [], params: { for: wanted } }], diagnostics };
   },
 };

@@ -9,7 +9,7 @@ import { progressing, ready, type ReadinessRule } from '../types.js';
 export const generic: ReadinessRule = {
   kinds: [],
   check(o) {
-    if (generationPending(o)) return progressing('waiting for its controller to see the new spec');
+    if (generationPending(o, { whenReported: true })) return progressing('waiting for its controller to see the new spec');
     const c = condition(o, 'Ready') ?? condition(o, 'Available');
     if (!c) return ready('exists');
     if (c.status === 'True') return ready(`${c.type}`);
