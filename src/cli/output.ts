@@ -1,3 +1,4 @@
+import type { CompileResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatGithub } from '../diagnostics/format-github.js';
 import { formatJson } from '../diagnostics/format-json.js';
@@ -38,4 +39,29 @@ export function formatDiagnostics(format: DiagnosticFormat, diagnostics: readonl
       throw new Error(`unknown format ${String(never)}`);
     }
   }
+}
+
+/**
+ * Prints what compiling found (diagnostics on stderr) and tells whether the command can go on:
+ * not when the specs are invalid (`apps` undefined) or `--app` names no application (exit 2).
+ */
+export function reportLoaded<T>(
+  io: Io,
+  setExit: (code: number) => void,
+  loaded: { readonly compiled?: CompileResult | undefined; readonly apps?: readonly T[] | undefined },
+  opts: { readonly app?: string | undefined; readonly verb: string },
+): loaded is { readonly compiled?: CompileResult; readonly apps: readonly T[] } {
+  const c = loaded.compiled;
+  if (c?.diagnostics.length) io.stderr(formatDiagnostics('text', c.diagnostics, c.sources, io.color));
+  if (!loaded.apps) {
+    io.stderr(`specs are invalid: nothing was ${opts.verb}\n`);
+    setExit(EXIT.error);
+    return false;
+  }
+  if (opts.app && !loaded.apps.length) {
+    io.stderr(`no application named "${opts.app}"\n`);
+    setExit(EXIT.error);
+    return false;
+  }
+  return true;
 }

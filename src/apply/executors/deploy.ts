@@ -7,7 +7,7 @@ import { formatSourceRef } from '../../load/source.js';
 import { kindRank } from '../../plan/kind-order.js';
 import { describeReadiness, type Readiness } from '../../readiness/types.js';
 import type { ObjectResult } from '../types.js';
-import { waitForReady } from '../wait-for-ready.js';
+import { waitForReady, type WaitOptions } from '../wait-for-ready.js';
 import { checkGpus } from './gpu-preflight.js';
 import type { PhaseContext, PhaseRun, StepExecutor } from './types.js';
 
@@ -30,27 +30,46 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
   const results = new Map<BundleObject, ObjectResult>();
   const ranks = [...new Set(phase.objects.map((o) => kindRank(o.object.kind)))].sort((a, b) => a - b);
   let failed = false;
-  let crds = false;
+  const crds: BundleObject[] = [];
   for (const rank of ranks) {
     if (failed || ctx.signal?.aborted) break;
-    if (crds) ctx.client.forgetDiscovery();
+    if (crds.length) {
+      // The kinds they define must be served before objects of those kinds can be applied.
+      const established = await waitForReady(ctx.client, crds.map((o) => refOf(o.object)), waitOptions(ctx));
+      if (established.outcome !== 'ready') {
+        for (const o of crds) results.set(o, result(o, { action: results.get(o)?.action ?? 'failed', state: 'failed', reason: 'NotEstablished', message: `the CustomResourceDefinition was not established (${established.outcome})` }));
+        failed = true;
+        break;
+      }
+      ctx.client.forgetDiscovery();
+      crds.length = 0;
+    }
     const batch = phase.objects.filter((o) => kindRank(o.object.kind) === rank);
     await mapBounded(batch, ctx.concurrency, async (o) => {
       try {
         const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail' });
         ctx.recordApplied(o);
-        if (o.object.kind === 'CustomResourceDefinition') crds = true;
+        if (o.object.kind === 'CustomResourceDefinition') crds.push(o);
         results.set(o, result(o, { action: r.action, state: 'unknown', message: r.action }));
       } catch (err) {
         failed = true;
         const e = err instanceof ClusterError ? err : undefined;
-        const hint = e?.reason === 'Conflict' ? '; another field manager owns these fields: run with --force-conflicts to take them over' : '';
+        const hint =
+          e?.reason === 'Conflict'
+            ? '; another field manager owns these fields: run with --force-conflicts to take them over'
+            : e?.reason === 'Invalid' && o.object.kind === 'StatefulSet' && /Forbidden: updates to statefulset spec/.test(e.message)
+              ? `; a StatefulSet's other fields (e.g. volumeClaimTemplates) cannot change: delete it keeping its pods (kubectl delete statefulset ${o.object.metadata.name} --cascade=orphan) and apply again; existing claims keep their size`
+              : '';
         results.set(o, result(o, { action: 'failed', state: 'failed', reason: e?.reason ?? 'Error', message: ctx.redact(`${(err as Error).message ?? String(err)}${hint}`) }));
       }
     });
   }
-  if (crds) ctx.client.forgetDiscovery();
+  if (crds.length) ctx.client.forgetDiscovery();
   return { results, failed };
+}
+
+function waitOptions(ctx: PhaseContext): WaitOptions {
+  return { deadline: ctx.deadline, pollMs: ctx.pollMs, concurrency: ctx.concurrency, clock: ctx.clock, ruleFor: ctx.ruleFor, ...(ctx.signal ? { signal: ctx.signal } : {}) };
 }
 
 /** The built-in step: GPU preflight (unless skipped), apply, then wait until every object is ready. */
@@ -67,11 +86,7 @@ export const deployExecutor: StepExecutor = {
       const objects = phase.objects.map(notApplied);
       return { outcome: failed ? 'failed' : 'interrupted', objects, reasons: objects.filter((r) => r.action === 'failed').map(reasonLine) };
     }
-    const wait = await waitForReady(
-      ctx.client,
-      phase.objects.map((o) => refOf(o.object)),
-      { deadline: ctx.deadline, pollMs: ctx.pollMs, concurrency: ctx.concurrency, clock: ctx.clock, ruleFor: ctx.ruleFor, ...(ctx.signal ? { signal: ctx.signal } : {}), onProgress: ctx.progress },
-    );
+    const wait = await waitForReady(ctx.client, phase.objects.map((o) => refOf(o.object)), { ...waitOptions(ctx), onProgress: ctx.progress });
     const objects = phase.objects.map((o) => {
       const applied = notApplied(o);
       const seen: Readiness | undefined = wait.states.get(refKey(refOf(o.object)));

@@ -3,7 +3,7 @@ import { formatApplyText } from '../../apply/format-text.js';
 import { parseDuration } from '../../formats/duration.js';
 import { apply } from '../../operations/apply.js';
 import { applyProgress } from '../apply-progress.js';
-import { EXIT, formatDiagnostics, type Io } from '../output.js';
+import { EXIT, reportLoaded, type Io } from '../output.js';
 
 type ApplyOutput = 'text' | 'json';
 
@@ -86,17 +86,7 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
         progress?.stop();
         release();
       }
-      if (result.compiled?.diagnostics.length) io.stderr(formatDiagnostics('text', result.compiled.diagnostics, result.compiled.sources, io.color));
-      if (!result.apps) {
-        io.stderr('specs are invalid: nothing was applied\n');
-        setExit(EXIT.error);
-        return;
-      }
-      if (opts.app && !result.apps.length) {
-        io.stderr(`no application named "${opts.app}"\n`);
-        setExit(EXIT.error);
-        return;
-      }
+      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'applied' })) return;
       if (opts.output === 'json') io.stdout(JSON.stringify({ apps: result.apps }, null, 2) + '\n');
       else if (!showProgress) io.stdout(formatApplyText(result.apps, { color: io.color }));
       const ok = result.apps.every((a) => a.outcome === 'applied' || a.outcome === 'planned');

@@ -4,7 +4,7 @@ import { formatDiffMarkdown } from '../../diff/format-markdown.js';
 import { formatDiffProblems, formatDiffText } from '../../diff/format-text.js';
 import { hasChanges, summarize } from '../../diff/types.js';
 import { diff } from '../../operations/diff.js';
-import { EXIT, formatDiagnostics, type Io } from '../output.js';
+import { EXIT, reportLoaded, type Io } from '../output.js';
 
 type DiffOutput = 'text' | 'markdown' | 'json';
 
@@ -25,17 +25,7 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(async (paths: string[], opts: DiffFlags) => {
       const result = await diff({ paths, app: opts.app, kubeconfig: opts.kubeconfig, context: opts.context });
-      if (result.compiled.diagnostics.length) io.stderr(formatDiagnostics('text', result.compiled.diagnostics, result.compiled.sources, io.color));
-      if (!result.apps) {
-        io.stderr('specs are invalid: nothing was compared\n');
-        setExit(EXIT.error);
-        return;
-      }
-      if (opts.app && !result.apps.length) {
-        io.stderr(`no application named "${opts.app}"\n`);
-        setExit(EXIT.error);
-        return;
-      }
+      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'compared' })) return;
       switch (opts.output) {
         case 'text':
           io.stdout(formatDiffText(result.apps, { color: io.color }));
