@@ -101,6 +101,7 @@ export async function benchDiff(ctx: DiffBenchContext): Promise<void> {
   const up = await runCommand('bash', [clusterScript, 'up', '--no-build'], UP_TIMEOUT_MS, {
     env: { ...process.env, KUBEMIN_TEST_CLUSTER_HOLDER: String(process.pid), KUBECTL: kubectl },
     cwd: repoRoot,
+    keepOnAbort: true, // cut short, it could leave a half-started cluster behind
   });
   const kubeconfig = /^KUBECONFIG=(.+)$/.exec(up.stdout.trim().split('\n').pop() ?? '')?.[1];
   if (up.code !== 0 || !kubeconfig) {
@@ -135,7 +136,7 @@ function upFailure(up: CommandResult): string {
 
 async function release(): Promise<void> {
   if (!pending.holder) return;
-  const r = await runCommand('bash', [clusterScript, 'release', String(process.pid)], 60_000, { cwd: repoRoot });
+  const r = await runCommand('bash', [clusterScript, 'release', String(process.pid)], 60_000, { cwd: repoRoot, keepOnAbort: true });
   pending.holder = false;
   const said = r.stderr.replace(/\[test-cluster\]\s*/g, '').trim().split('\n').pop();
   if (r.code !== 0) console.error(`warning: releasing the test cluster failed (npm run cluster:down stops it): ${r.stderr.trim()}`);
@@ -167,6 +168,8 @@ interface Size {
 
 interface KubeminRun {
   readonly ms: number;
+  /** CPU time of this process (user + system) during the run: kubemin's own share of the work. */
+  readonly cpuMs: number;
   readonly requests: number;
   readonly calls: CallCounts;
   readonly summary: DiffSummary;
@@ -354,9 +357,11 @@ async function measure(ctx: DiffBenchContext, kubectl: string, kubeconfig: strin
     } else {
       goals.push([`faster than kubectl diff, ${label}`, 'not measured', 'faster', '-']);
     }
-    if (lastRun && perObject !== undefined) {
+    if (lastRun && kubemin && perObject !== undefined) {
       goals.push([`API requests per object, ${label}`, `${perObject.toFixed(2)} (${fmtInt(lastRun.requests)} requests)`, `<= ${GOALS.requestsPerObject}`, verdict(perObject <= GOALS.requestsPerObject)]);
       notes.push(`${label}: kubemin's ${fmtInt(lastRun.requests)} requests = ${describeCalls(lastRun.calls, lastRun.requests)}`);
+      const cpuMs = median(runs.map((r) => r.cpuMs));
+      notes.push(`${label}: kubemin's own CPU (user + system, this process) ${fmtMs(cpuMs)} ms per run of ${fmtMs(kubemin.median)} ms: the rest is waiting for the API server`);
     }
     if (kRequests !== undefined) notes.push(`${label}: kubectl diff sent ${fmtInt(kRequests)} requests (counted at -v=6 in its warm-up run)`);
     notes.push(`${label}: compiling the ${s.apps} spec files (read + compile, not in the diff times) took ${fmtMs(compileMs.get(s.apps)!)} ms`);
@@ -376,12 +381,14 @@ async function measure(ctx: DiffBenchContext, kubectl: string, kubeconfig: strin
 
 async function kubeminOnce(apps: readonly CompiledApp[], kubeconfig: string): Promise<KubeminRun> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const client = await connect({ kubeconfig });
   try {
     const calls = newCallCounts();
     const diffs = await diffApps(apps, countingClient(client, calls));
     const ms = performance.now() - start;
-    return { ms, requests: client.requests, calls, summary: summarize(diffs), diffs };
+    const used = process.cpuUsage(cpu);
+    return { ms, cpuMs: (used.user + used.system) / 1000, requests: client.requests, calls, summary: summarize(diffs), diffs };
   } finally {
     client.close();
   }

@@ -27,6 +27,7 @@ import {
   fmtInt,
   fmtMs,
   fmtRatio,
+  killRunningCommands,
   median,
   printTable,
   runCommand,
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      killRunningCommands();
       abortDiffBench();
       for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
       process.exit(130);

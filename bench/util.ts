@@ -2,7 +2,7 @@
  * Helpers shared by the bench sections (run.ts, diff.ts): running and timing commands, medians,
  * number formats and plain-text tables. Only node built-ins.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,17 @@ export interface CommandOptions {
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Left alone by killRunningCommands() (a command that must not be cut short). */
+  readonly keepOnAbort?: boolean;
+}
+
+/** Commands started by runCommand that have not exited yet (for Ctrl-C). */
+const running = new Set<ChildProcess>();
+
+/** Kills (by pid, SIGTERM) the commands still running, for a signal handler about to exit. */
+export function killRunningCommands(): void {
+  for (const child of running) child.kill('SIGTERM');
+  running.clear();
 }
 
 /** Runs a command to completion, timing spawn to exit, with stdout and stderr collected. */
@@ -40,6 +51,7 @@ export function runCommand(
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
+    if (!opts.keepOnAbort) running.add(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => out.push(b));
@@ -57,10 +69,12 @@ export function runCommand(
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
+      running.delete(child);
       reject(e);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      running.delete(child);
       resolve({
         ms: performance.now() - start,
         code,
