@@ -1,8 +1,9 @@
 import type { BundleObject, CompiledApp } from '../compile.js';
 import { mapBounded } from '../cluster/bounded.js';
-import { serverSideApply } from '../cluster/server-side-apply.js';
+import { serverSideApply, type ServerSideApplyResult } from '../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf, type ClusterClient, type ObjectRef } from '../cluster/types.js';
-import { decodeInventory, inventoryRef } from '../inventory/inventory.js';
+import { inventoryRef } from '../inventory/inventory.js';
+import { readInventory } from '../inventory/inventory-store.js';
 import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
 import { maskSecretPair, redact, secretValues } from './mask-secrets.js';
@@ -50,19 +51,16 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
     problems.push({ ref: p.ref, component: p.component, source: p.source, reason: e.reason, message: redact(e.message, redactions) });
   };
 
-  // What the cluster has to have before objects can be dry-run: the namespace, and the kinds.
+  // What the cluster has to have before objects can be dry-run: the namespace (a dry-run says
+  // when it is missing), and the kinds.
   const namespaceCreated = placed.some((p) => p.object.kind === 'Namespace' && p.object.metadata.name === app.namespace);
-  const namespaceExists = await exists(client, { apiVersion: 'v1', kind: 'Namespace', name: app.namespace });
   const bundleKinds = kindsDefinedByCrds(placed.map((p) => p.object));
 
   let inventory: ObjectRef[] = [];
-  if (namespaceExists) {
-    try {
-      const cm = await client.get(inventoryRef(app.name, app.namespace));
-      if (cm) inventory = [...decodeInventory(app.name, cm).objects];
-    } catch (err) {
-      problem({ ref: inventoryRef(app.name, app.namespace), component: null, source: null }, err);
-    }
+  try {
+    inventory = [...(await readInventory(client, app.name, app.namespace)).objects];
+  } catch (err) {
+    problem({ ref: inventoryRef(app.name, app.namespace), component: null, source: null }, err);
   }
 
   const diffs = await mapBounded(placed, concurrency, async (p): Promise<ObjectDiff | undefined> => {
@@ -78,11 +76,14 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
         if (bundleKinds.has(`${ref.apiVersion}/${ref.kind}`)) return created('its CustomResourceDefinition is created by this bundle first');
         throw new ClusterError(ref, 'UnknownKind', `the cluster does not serve ${ref.kind} in ${ref.apiVersion}: install its CustomResourceDefinition first`);
       }
-      if (info.namespaced && ref.namespace === app.namespace && !namespaceExists) {
-        if (namespaceCreated) return created(`namespace ${app.namespace} is created by this bundle first`);
-        throw new ClusterError(ref, 'NamespaceNotFound', `namespace "${app.namespace}" does not exist; create it, or set createNamespace: true`);
+      let r: ServerSideApplyResult;
+      try {
+        r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report' });
+      } catch (err) {
+        if (!(err instanceof ClusterError) || err.reason !== 'NamespaceNotFound' || !info.namespaced) throw err;
+        if (namespaceCreated && ref.namespace === app.namespace) return created(`namespace ${app.namespace} is created by this bundle first`);
+        throw new ClusterError(ref, 'NamespaceNotFound', `namespace "${ref.namespace}" does not exist; create it, or set createNamespace: true`);
       }
-      const r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report' });
       const note = r.conflict === undefined ? null : `conflict: ${redact(r.conflict, redactions)}; apply needs --force-conflicts to take these fields over`;
       if (!r.live) {
         const [, shown] = maskSecretPair(undefined, p.object);
@@ -118,14 +119,6 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
     objects: [...diffs, ...deletes].filter((d): d is ObjectDiff => d !== undefined),
     problems,
   };
-}
-
-/** Whether an object exists; when the question itself fails, assume yes and let the dry-runs tell. */
-async function exists(client: ClusterClient, ref: ObjectRef): Promise<boolean> {
-  return client.get(ref).then(
-    (o) => o !== undefined,
-    () => true,
-  );
 }
 
 /** `group/version/Kind` of every kind a CustomResourceDefinition of the bundle defines. */

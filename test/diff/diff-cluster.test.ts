@@ -140,7 +140,7 @@ describe('kubemin diff against the cluster', () => {
     expect(missing.stderr).toContain(`namespace "${ns}" does not exist; create it, or set createNamespace: true`);
   });
 
-  it('sends at most two requests per object (plus discovery and the per-app lookups)', async () => {
+  it('sends two requests per object, one per app (its inventory) and discovery once per group version', async () => {
     const ns = await cluster.newNamespace('diff-requests');
     await applyAsKubemin(shop(ns));
     const { apps } = compile([{ path: 'kubemin.yaml', text: shop(ns) }]);
@@ -150,7 +150,7 @@ describe('kubemin diff against the cluster', () => {
       const [result] = await diffApps(apps, client);
       expect(result!.objects.every((o) => o.action === 'unchanged')).toBe(true);
       const groupVersions = new Set(apps[0]!.phases.flatMap((p) => p.objects.map((o) => o.object.apiVersion))).size;
-      expect(client.requests).toBeLessThanOrEqual(2 * objects + 2 + groupVersions);
+      expect(client.requests).toBe(2 * objects + 1 + groupVersions);
     } finally {
       client.close();
     }
