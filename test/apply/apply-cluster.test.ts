@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,25 @@ async function apply(text: string, ...args: string[]): Promise<{ code: number; r
 
 const outcomes = (r: AppApplyResult): string[] => r.phases.map((p) => `${p.name}:${p.outcome}`);
 const actions = (r: AppApplyResult): string[] => r.phases.flatMap((p) => p.objects.map((o) => o.action));
+
+/**
+ * `kubemin apply DIR` as its own process (node with tsx as a loader, so that signals reach the
+ * apply itself), resolved once phase 1 is done and phase 2's Deployment exists.
+ */
+async function startedSecondPhase(dir: string, ns: string): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/kubemin-process.ts', 'apply', dir, '--kubeconfig', cluster.kubeconfig, ...POLL]);
+  let out = '';
+  child.stderr.on('data', (d: Buffer) => void (out += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/01-config\s+ready/.test(out)) resolve();
+    });
+    child.on('exit', (c) => reject(new Error(`apply exited (${c}) before phase 2: ${out}`)));
+  });
+  await cluster.kubectl(['wait', '--for=create', '-n', ns, 'deployment/slow', '--timeout=60s']);
+  return { child, output: () => out };
+}
 
 const web = (image = 'ghcr.io/acme/web:1.0'): Component => ({ name: 'web', type: 'webservice', image, ports: [{ port: 8080 }] });
 
@@ -226,6 +245,19 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     expect(result.phases[0]!.reasons).toEqual([expect.stringMatching(new RegExp(`^Deployment ${ns}/web .*: 0 of 1 replicas (updated|available) \\(not ready when the phase timed out\\)$`))]);
   });
 
+  it('stops cleanly on Ctrl-C: records what it applied and says so', async () => {
+    const ns = await cluster.newNamespace('apply-int');
+    const dir = repo(spec('int', ns, [{ name: 'settings', type: 'config', data: { A: 'b' } }, { name: 'slow', type: 'worker', image: 'ghcr.io/acme/slow:slow' }], { workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['slow'] }] } }));
+    const { child, output } = await startedSecondPhase(dir, ns);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(output()).toMatch(/\n  02-app\s+interrupted .*1 object \(1 created\)\n/);
+    expect(output()).toMatch(/int: interrupted after [\d.]+s; what was applied is recorded: run apply again to converge\n$/);
+    const inventory = await cluster.kubectlJson<any>(['get', 'configmap', inventoryName('int'), '-n', ns]);
+    expect(inventory.data.objects.trim().split('\n').map((l: string) => `${JSON.parse(l).kind}/${JSON.parse(l).name}`).sort()).toEqual(['ConfigMap/settings', 'Deployment/slow']);
+  });
+
   it('converges when re-run after being killed in the middle of a phase', async () => {
     const ns = await cluster.newNamespace('apply-kill');
     const components = [
@@ -234,17 +266,7 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     ];
     const dir = repo(spec('kill', ns, components, { policies: { timeout: '10m' }, workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['slow'] }] } }));
     // Killed (SIGKILL, no chance to clean up) while phase 2 waits.
-    // node itself (tsx as a loader, not tsx's wrapper process), so that SIGKILL reaches the apply.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/kubemin-process.ts', 'apply', dir, '--kubeconfig', cluster.kubeconfig, ...POLL], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (/01-config\s+ready/.test(out)) resolve();
-      });
-      child.on('exit', (c) => reject(new Error(`apply exited (${c}) before phase 2: ${out}`)));
-    });
-    await cluster.kubectl(['wait', '--for=create', '-n', ns, 'deployment/slow', '--timeout=60s']);
+    const { child } = await startedSecondPhase(dir, ns);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
 
