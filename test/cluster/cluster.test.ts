@@ -15,6 +15,33 @@ const conditions = (pod: any): Record<string, string> => Object.fromEntries(pod.
 
 const apply = (ns: string, yaml: string): Promise<string> => cluster.kubectl(['apply', '-n', ns, '-f', '-'], { input: yaml });
 
+/** Deployment `web` (pods labelled app=web) with these containers, as a YAML flow sequence. */
+const deploymentYaml = (replicas: number, containers: string): string => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: ${containers}
+`;
+
+/** Job `migrate` with these containers, restartPolicy Never. */
+const jobYaml = (backoffLimit: number, containers: string): string => `
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  backoffLimit: ${backoffLimit}
+  template:
+    spec:
+      restartPolicy: Never
+      containers: ${containers}
+`;
+
 const gpuPod = (name: string, gpus: number): string => `
 apiVersion: v1
 kind: Pod
@@ -42,18 +69,7 @@ describe('test cluster', { timeout: 120_000 }, () => {
 
   it('rolls out a Deployment of 2 replicas', async () => {
     const ns = await cluster.newNamespace('deploy');
-    await apply(ns, `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: ${IMAGE}, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
-`);
+    await apply(ns, deploymentYaml(2, `[{name: web, image: ${IMAGE}, resources: {requests: {cpu: 100m, memory: 64Mi}}}]`));
     await cluster.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', WAIT]);
     const deployment = await cluster.kubectlJson<any>(['get', '-n', ns, 'deployment/web']);
     expect(deployment.status.availableReplicas).toBe(2);
@@ -92,17 +108,7 @@ spec:
 
   it('completes a Job', async () => {
     const ns = await cluster.newNamespace('job');
-    await apply(ns, `
-apiVersion: batch/v1
-kind: Job
-metadata: {name: migrate}
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{name: migrate, image: ${IMAGE}, command: [./migrate]}]
-`);
+    await apply(ns, jobYaml(0, `[{name: migrate, image: ${IMAGE}, command: [./migrate]}]`));
     await cluster.kubectl(['wait', '-n', ns, '--for=condition=Complete', 'job/migrate', WAIT]);
     const job = await cluster.kubectlJson<any>(['get', '-n', ns, 'job/migrate']);
     expect(job.status.succeeded).toBe(1);
@@ -110,20 +116,7 @@ spec:
 
   it('never pulls an image under registry.invalid/: ErrImagePull, then ImagePullBackOff, the pod Pending', async () => {
     const ns = await cluster.newNamespace('pull');
-    await apply(ns, `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - {name: web, image: registry.invalid/acme/web:1.0}
-      - {name: proxy, image: ${IMAGE}}
----
+    await apply(ns, `${deploymentYaml(1, `[{name: web, image: registry.invalid/acme/web:1.0}, {name: proxy, image: ${IMAGE}}]`)}---
 apiVersion: v1
 kind: Pod
 metadata: {name: init}
@@ -157,18 +150,7 @@ spec:
 
   it('crash-loops an image tagged :crashloop: Running, not Ready, CrashLoopBackOff after an exit 1', async () => {
     const ns = await cluster.newNamespace('crash');
-    await apply(ns, `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: ghcr.io/acme/web:crashloop}]
-`);
+    await apply(ns, deploymentYaml(1, '[{name: web, image: ghcr.io/acme/web:crashloop}]'));
     await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.replicas}=1', 'deployment/web', WAIT]);
     await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=CrashLoopBackOff', 'pod', '-l', 'app=web', WAIT]);
     const pod = (await cluster.kubectlJson<{ items: any[] }>(['get', 'pods', '-n', ns, '-l', 'app=web'])).items[0];
@@ -186,17 +168,7 @@ spec:
 
   it('fails a Job whose image is tagged :fail: each pod exits 1, then BackoffLimitExceeded', async () => {
     const ns = await cluster.newNamespace('jobfail');
-    await apply(ns, `
-apiVersion: batch/v1
-kind: Job
-metadata: {name: migrate}
-spec:
-  backoffLimit: 1
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{name: migrate, image: ghcr.io/acme/migrate:fail}]
-`);
+    await apply(ns, jobYaml(1, '[{name: migrate, image: ghcr.io/acme/migrate:fail}]'));
     // The Job controller waits 10 s (its back-off) before the second pod.
     await cluster.kubectl(['wait', '-n', ns, '--for=condition=Failed', 'job/migrate', WAIT]);
     const job = await cluster.kubectlJson<any>(['get', '-n', ns, 'job/migrate']);
