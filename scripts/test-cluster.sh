@@ -6,6 +6,7 @@
 #   scripts/test-cluster.sh up       build if needed, start (or find running), print KUBECONFIG=...
 #   scripts/test-cluster.sh down     stop every process `up` started, by pid
 #   scripts/test-cluster.sh status   what is running
+#   scripts/test-cluster.sh restart kube-apiserver   stop one component and start it again
 #
 # Binaries are built once into $KUBEMIN_CACHE/test-cluster/<kubernetes version>/bin (outside the
 # checkout, so a fresh clone reuses them). When KUBEBUILDER_ASSETS is set, binaries found there
@@ -246,8 +247,9 @@ EOF
 start() { # start NAME ARGS...: in its own session, so that it outlives this script and its terminal
   local name="$1" exe; exe="$(find_bin "$1")"; shift
   # 8>&- 9>&-: the locks' descriptors must not be inherited, or the lock would last as long as it.
-  setsid "$exe" "$@" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null 8>&- 9>&- &
+  setsid "$exe" "$@" >>"$RUN_DIR/logs/$name.log" 2>&1 </dev/null 8>&- 9>&- &
   echo "$! $exe" >"$RUN_DIR/pids/$name.pid"
+  mkdir -p "$RUN_DIR/args" && printf '%s\0' "$@" >"$RUN_DIR/args/$name" # for `restart`
 }
 
 wait_for() { # wait_for SECONDS COMPONENT WHAT COMMAND...: poll until COMMAND succeeds
@@ -416,6 +418,22 @@ up() {
   echo "KUBECONFIG=$RUN_DIR/kubeconfig"
 }
 
+# restart COMPONENT: stop one running component and start it again with the same arguments (for
+# tests of what clients do while, e.g., the API server restarts). Returns when it is healthy again.
+restart() {
+  local name="${1:-}" args=()
+  [[ " ${COMPONENTS[*]} " == *" $name "* ]] || die "usage: $0 restart {${COMPONENTS[*]}}"
+  take_lock
+  running || die "the cluster is not running"
+  mapfile -d '' args <"$RUN_DIR/args/$name"
+  # shellcheck disable=SC1091
+  source "$RUN_DIR/env"
+  stop_procs "$name"
+  start "$name" "${args[@]}"
+  if [[ "$name" == kube-apiserver ]]; then wait_for 60 kube-apiserver "kube-apiserver /readyz" api /readyz; fi
+  log "restarted $name"
+}
+
 down() {
   take_lock
   if [[ ! -d "$RUN_DIR" ]]; then log "not running"; return 0; fi
@@ -472,8 +490,9 @@ main() {
     up) up "${2:-}" ;;
     down) down ;;
     release) release "${2:-}" ;;
+    restart) restart "${2:-}" ;;
     status) status ;;
-    *) echo "usage: $0 up [--no-build]|down|status|build|release PID" >&2; exit 2 ;;
+    *) echo "usage: $0 up [--no-build]|down|status|build|release PID|restart COMPONENT" >&2; exit 2 ;;
   esac
 }
 
