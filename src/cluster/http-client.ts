@@ -2,8 +2,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request, type AgentOptions, type RequestOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { K8sObject } from '../k8s/types.js';
+import { formatRef } from './format-ref.js';
 import {
   ClusterError,
+  refOf,
   type ApplyCallOptions,
   type ClusterClient,
   type ClusterErrorReason,
@@ -100,6 +102,22 @@ class HttpClusterClient implements ClusterClient {
     return res.body as K8sObject;
   }
 
+  async create(object: K8sObject): Promise<K8sObject> {
+    const ref = refOf(object);
+    const res = await this.send('POST', await this.collectionPath(ref), JSON.stringify(object), ref);
+    if (res.status >= 300) throw toError(ref, res, 'AlreadyExists');
+    return res.body as K8sObject;
+  }
+
+  async replace(object: K8sObject): Promise<K8sObject> {
+    const ref = refOf(object);
+    const meta = object.metadata as K8sObject['metadata'] & { resourceVersion?: string };
+    if (!meta.resourceVersion) throw new ClusterError(ref, 'BadRequest', `${formatRef(ref)}: replace needs metadata.resourceVersion (the version it was read at)`);
+    const res = await this.send('PUT', await this.path(ref), JSON.stringify(object), ref);
+    if (res.status >= 300) throw toError(ref, res, 'Conflict');
+    return res.body as K8sObject;
+  }
+
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<K8sObject[]> {
     const info = await this.resourceFor(apiVersion, kind);
     if (!info) throw new ClusterError(undefined, 'UnknownKind', `the cluster does not serve ${kind} in ${apiVersion}`);
@@ -136,10 +154,15 @@ class HttpClusterClient implements ClusterClient {
   }
 
   private async path(ref: ObjectRef): Promise<string> {
+    return `${await this.collectionPath(ref)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  /** Where objects of the ref's kind (in its namespace) are listed and created. */
+  private async collectionPath(ref: ObjectRef): Promise<string> {
     const info = await this.resourceFor(ref.apiVersion, ref.kind);
     if (!info) throw new ClusterError(ref, 'UnknownKind', `the cluster does not serve ${ref.kind} in ${ref.apiVersion}`);
     const ns = info.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
-    return `${groupVersionPath(ref.apiVersion)}${ns}/${info.plural}/${encodeURIComponent(ref.name)}`;
+    return `${groupVersionPath(ref.apiVersion)}${ns}/${info.plural}`;
   }
 
   private send(method: string, path: string, body: string | undefined, ref?: ObjectRef, contentType = 'application/json'): Promise<Response> {
@@ -198,9 +221,11 @@ function pickTls(o: RequestOptions): AgentOptions {
 
 const REASONS = new Set<ClusterErrorReason>(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'Forbidden', 'Unauthorized', 'BadRequest']);
 
-function toError(ref: ObjectRef | undefined, res: Response): ClusterError {
+/** The error of a failed response; `on409` is the reason of a 409 whose Status does not say (create: AlreadyExists, replace: Conflict). */
+function toError(ref: ObjectRef | undefined, res: Response, on409?: ClusterErrorReason): ClusterError {
   const status = res.body as { reason?: string; message?: string } | undefined;
-  const reason = status?.reason && REASONS.has(status.reason as ClusterErrorReason) ? (status.reason as ClusterErrorReason) : 'Other';
+  const known = status?.reason && REASONS.has(status.reason as ClusterErrorReason) ? (status.reason as ClusterErrorReason) : undefined;
+  const reason = known ?? (res.status === 409 && on409 ? on409 : 'Other');
   const namespaceGone = res.status === 404 && /namespaces "[^"]+" not found/.test(status?.message ?? '');
   return new ClusterError(ref, namespaceGone ? 'NamespaceNotFound' : reason, status?.message ?? `HTTP ${res.status}`, res.status);
 }

@@ -87,6 +87,18 @@ export interface ClusterClient {
   get(ref: ObjectRef): Promise<K8sObject | undefined>;
   /** Server-side apply; with `dryRun` nothing is persisted. */
   apply(object: K8sObject, opts: ApplyCallOptions): Promise<K8sObject>;
+  /**
+   * Creates an object (POST to its collection) and returns it as stored. ClusterError
+   * `AlreadyExists` when an object of that name exists (someone else created it first).
+   */
+  create(object: K8sObject): Promise<K8sObject>;
+  /**
+   * Replaces an object (PUT) on condition that it is still at `metadata.resourceVersion`, which
+   * is required: ClusterError `Conflict` when it changed since that version was read (or was
+   * deleted: a read object carries its uid, a precondition too), `NotFound` when there is none
+   * and it carries no uid. Returns the object as stored.
+   */
+  replace(object: K8sObject): Promise<K8sObject>;
   /** Objects of a kind (items carry apiVersion and kind), in one namespace or, without, in all. */
   list(apiVersion: string, kind: string, opts?: ListOptions): Promise<K8sObject[]>;
   /**
