@@ -1,0 +1,103 @@
+import { simpleGit } from 'simple-git';
+import { GitError, redact } from './git-error.js';
+
+/** One git command: its arguments, what it does (for the error message), and what else it needs. */
+export interface GitCommand {
+  readonly args: readonly string[];
+  /** What was being done, for the error message: "fetching main from https://host/repo.git". */
+  readonly what: string;
+  /** Written to git's stdin. */
+  readonly input?: string | Buffer;
+  /** Added to the environment (GIT_INDEX_FILE, GIT_AUTHOR_NAME, ...). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Talks to the remote: gets the credentials' environment. */
+  readonly remote?: boolean;
+}
+
+export interface GitRunnerOptions {
+  /** The bare repository every command runs in (GIT_DIR). */
+  readonly gitDir: string;
+  /** Environment of commands that talk to the remote (credentials). */
+  readonly remoteEnv: Readonly<Record<string, string>>;
+  /** Never shown: redacted from every error message. */
+  readonly secrets: readonly string[];
+}
+
+/** The outcome of a command allowed to fail (`rev-parse --verify`). */
+export type GitResult = { readonly ok: true; readonly stdout: Buffer } | { readonly ok: false; readonly exitCode: number; readonly stderr: string };
+
+/** Ambient variables that change what git does (GIT_DIR, GIT_INDEX_FILE, editors, pagers): never inherited. */
+const NOT_INHERITED = /^(git_.*|editor|visual|pager|prefix|ssh_askpass)$/i;
+
+/**
+ * Runs git through simple-git, in one bare repository, never prompting (GIT_TERMINAL_PROMPT=0,
+ * GIT_ASKPASS=echo) and never inheriting GIT_* variables. stdout comes back as bytes.
+ */
+export class GitRunner {
+  constructor(private readonly opts: GitRunnerOptions) {}
+
+  get secrets(): readonly string[] {
+    return this.opts.secrets;
+  }
+
+  /** Runs the command; throws GitError (what was done, git's stderr, redacted) when it fails. */
+  async run(cmd: GitCommand): Promise<Buffer> {
+    const result = await this.tryRun(cmd);
+    if (result.ok) return result.stdout;
+    throw new GitError(this.redact(`${cmd.what}: ${result.stderr.trim() || `git exited with ${result.exitCode}`}`));
+  }
+
+  /** Runs the command; its stdout as text without the trailing newline. */
+  async text(cmd: GitCommand): Promise<string> {
+    return (await this.run(cmd)).toString('utf8').replace(/\n$/, '');
+  }
+
+  /** Runs the command and reports a non-zero exit instead of throwing (a failure to start still throws). */
+  async tryRun(cmd: GitCommand): Promise<GitResult> {
+    const extra: Record<string, string> = {
+      GIT_DIR: this.opts.gitDir,
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_ASKPASS: 'echo',
+      ...(cmd.remote ? this.opts.remoteEnv : {}),
+      ...cmd.env,
+    };
+    const env: Record<string, string> = { ...inheritedEnv(), ...extra };
+    const stdout: Buffer[] = [];
+    let failure: { exitCode: number; stderr: string } | undefined;
+    const input = cmd.input === undefined ? undefined : Buffer.from(cmd.input);
+    const git = simpleGit({
+      baseDir: this.opts.gitDir,
+      trimmed: false,
+      // Wait for stdout to close, not just for the process to exit: no output is lost.
+      completion: { onClose: true, onExit: false },
+      allowEnvironment: Object.keys(extra),
+      unsafe: { allowUnsafeAskPass: true, allowUnsafeSshCommand: true, allowUnsafeConfigEnvCount: true },
+      ...(input ? { input: () => input } : {}),
+      errors: (error, result) => {
+        if (result.exitCode === 0) return error;
+        failure = { exitCode: result.exitCode, stderr: Buffer.concat(result.stdErr).toString('utf8') };
+        return new Error('git failed');
+      },
+    })
+      .env(env)
+      .outputHandler((_command, out) => void out.on('data', (chunk: Buffer) => stdout.push(chunk)));
+    try {
+      await git.raw([...cmd.args]);
+    } catch (e) {
+      if (failure) return { ok: false, ...failure };
+      throw new GitError(this.redact(`${cmd.what}: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    return { ok: true, stdout: Buffer.concat(stdout) };
+  }
+
+  /** `text` with every secret of this repository replaced by `***`. */
+  redact(text: string): string {
+    return redact(text, this.opts.secrets);
+  }
+}
+
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !NOT_INHERITED.test(k)) env[k] = v;
+  return env;
+}

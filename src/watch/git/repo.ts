@@ -1,0 +1,182 @@
+import { resolve } from 'node:path';
+import { isSpecFileName } from '../../load/find-spec-files.js';
+import { buildCommit, writeBlobs, type GitIdentity } from './build-commit.js';
+import { prepareCloneDir } from './clone-dir.js';
+import { resolveCredentials, type GitAuth } from './credentials.js';
+import { fetchBranches, requireTip, trackedTip, trackingRef } from './fetch-branches.js';
+import { GitError } from './git-error.js';
+import { GitRunner } from './git-runner.js';
+import { listTree, readObjects } from './read-objects.js';
+import { parseRemoteUrl } from './remote-url.js';
+import { checkBranchName, checkRepoPath, checkRevision, isUnder, normaliseDir } from './repo-paths.js';
+import { retry, type AttemptResult } from './retry.js';
+import { SerialQueue } from './serial-queue.js';
+
+export type { GitAuth } from './credentials.js';
+export type { GitIdentity } from './build-commit.js';
+export { GitError, GitPushError } from './git-error.js';
+
+export interface GitRepoOptions {
+  /** https://..., ssh://..., git@host:path, or a local path / file://. An https URL's userinfo is taken as the token and never stored. */
+  readonly url: string;
+  /** The watched branch. */
+  readonly branch: string;
+  /** Where the local bare clone lives (created if missing, reused if it is a clone of the same url). */
+  readonly workDir: string;
+  /** Where status commits go (default: the watched branch); created from the watched branch's tip if missing. */
+  readonly statusBranch?: string;
+  readonly author: GitIdentity;
+  readonly auth?: GitAuth;
+  /** Default 5. */
+  readonly pushAttempts?: number;
+  /** First retry delay, doubled each time, with jitter (default 200). */
+  readonly backoffMs?: number;
+}
+
+export interface CommitInfo {
+  readonly subject: string;
+  readonly authorName: string;
+  readonly authorEmail: string;
+  /** When the commit was made (committer date). */
+  readonly time: Date;
+}
+
+/**
+ * A bare clone following one branch of a remote: reads specs at any commit without a checkout, and
+ * pushes status commits built without a work tree. Fetches and commits run one at a time.
+ */
+export class GitRepo {
+  private readonly queue = new SerialQueue();
+  private readonly statusBranch: string;
+
+  private constructor(
+    private readonly git: GitRunner,
+    /** The remote URL, without credentials. */
+    readonly url: string,
+    private readonly opts: GitRepoOptions,
+  ) {
+    this.statusBranch = opts.statusBranch ?? opts.branch;
+  }
+
+  /** Creates (git init --bare, then fetch) or reuses the bare clone in `workDir`, and fetches. */
+  static async open(opts: GitRepoOptions): Promise<GitRepo> {
+    checkBranchName(opts.branch);
+    if (opts.statusBranch !== undefined) checkBranchName(opts.statusBranch);
+    const remote = parseRemoteUrl(opts.url);
+    const credentials = await resolveCredentials(remote, opts.auth);
+    const workDir = resolve(opts.workDir);
+    const git = new GitRunner({ gitDir: workDir, ...credentials });
+    await prepareCloneDir(git, workDir, remote.url);
+    const repo = new GitRepo(git, remote.url, opts);
+    await repo.fetch();
+    return repo;
+  }
+
+  /** Fetches the watched branch (and the status branch); returns the watched branch's tip sha. */
+  fetch(): Promise<string> {
+    return this.queue.run(() => this.fetchNow());
+  }
+
+  /** The status branch's tip as last fetched or pushed; undefined while the branch does not exist. */
+  statusTip(): Promise<string | undefined> {
+    return trackedTip(this.git, this.statusBranch);
+  }
+
+  /** Spec files (kubemin.yaml, *.kubemin.yaml) under `dir` ('' or '.' = all) at `sha`, sorted by path. */
+  async readSpecFiles(sha: string, dir: string): Promise<Array<{ path: string; text: string }>> {
+    const under = normaliseDir(dir);
+    const entries = (await listTree(this.git, await this.commit(sha), under)).filter(
+      (e) => e.type === 'blob' && e.mode !== '120000' && isUnder(e.path, under) && isSpecFileName(e.path.slice(e.path.lastIndexOf('/') + 1)),
+    );
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const objects = await readObjects(this.git, entries.map((e) => e.oid));
+    return entries.map((e, i) => {
+      const object = objects[i];
+      if (!object) throw new GitError(`${e.path} at ${sha}: object ${e.oid} is missing`);
+      return { path: e.path, text: object.content.toString('utf8') };
+    });
+  }
+
+  /** One file at a commit, undefined if absent (or not a file). */
+  async readFile(sha: string, path: string): Promise<string | undefined> {
+    const [object] = await readObjects(this.git, [`${await this.commit(sha)}:${checkRepoPath(path)}`]);
+    return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
+  }
+
+  /** Files changed between two commits (git diff --name-only), sorted. */
+  async changedPaths(from: string, to: string): Promise<string[]> {
+    const [a, b] = [await this.commit(from), await this.commit(to)];
+    const out = await this.git.run({ args: ['diff', '--name-only', '-z', '--no-renames', a, b, '--'], what: `comparing ${from} and ${to}` });
+    return out.toString('utf8').split('\0').filter(Boolean).sort();
+  }
+
+  /** Subject, author and committer date of a commit (to tell status commits apart). */
+  async commitInfo(sha: string): Promise<CommitInfo> {
+    const args = ['show', '-s', '--no-show-signature', '--format=%s%x00%an%x00%ae%x00%ct', await this.commit(sha), '--'];
+    const [subject = '', authorName = '', authorEmail = '', time = '0'] = (await this.git.text({ args, what: `reading commit ${sha}` })).split('\0');
+    return { subject, authorName, authorEmail, time: new Date(Number(time) * 1000) };
+  }
+
+  /**
+   * Commits `files` (repo-relative path -> text) with `message` on top of the status branch's remote
+   * tip and pushes it. A rejected push (the branch moved, or anything else) is retried on top of a
+   * fresh fetch, up to `pushAttempts` with backoff; then GitPushError. A commit that would change
+   * nothing is not made: the tip is returned.
+   */
+  commitFiles(files: ReadonlyMap<string, string>, message: string): Promise<{ sha: string; attempts: number }> {
+    return this.queue.run(async () => {
+      for (const path of files.keys()) checkRepoPath(path);
+      const blobs = await writeBlobs(this.git, files);
+      const branch = this.statusBranch;
+      const { value: sha, attempts } = await retry(
+        { attempts: this.opts.pushAttempts ?? 5, backoffMs: this.opts.backoffMs ?? 200, what: `pushing a commit to ${branch} of ${this.url}` },
+        async (n): Promise<AttemptResult<string>> => {
+          if (n > 1) {
+            const failed = await this.fetchNow().then(() => undefined, retryable);
+            if (failed) return { ok: false, error: failed };
+          }
+          const parent = (await trackedTip(this.git, branch)) ?? (await this.watchedTip());
+          const commit = await buildCommit(this.git, { parent, blobs, message, identity: this.opts.author });
+          if (commit === undefined) return { ok: true, value: parent };
+          const pushed = await this.git.tryRun({
+            args: ['-c', 'advice.pushUpdateRejected=false', 'push', '--no-verify', 'origin', `${commit}:refs/heads/${branch}`],
+            remote: true,
+            what: `pushing to ${branch}`,
+          });
+          if (!pushed.ok) {
+            const why = pushed.stderr.trim() || `git exited with ${pushed.exitCode}`;
+            return { ok: false, error: new GitError(this.git.redact(`pushing to ${branch}: ${why}`)) };
+          }
+          await this.git.run({ args: ['update-ref', trackingRef(branch), commit], what: `recording the push to ${branch}` });
+          return { ok: true, value: commit };
+        },
+      );
+      return { sha, attempts };
+    });
+  }
+
+  private async fetchNow(): Promise<string> {
+    const branches = this.statusBranch === this.opts.branch ? [this.opts.branch] : [this.opts.branch, this.statusBranch];
+    const tips = await fetchBranches(this.git, this.url, branches);
+    return requireTip(tips, this.opts.branch, this.url);
+  }
+
+  private async watchedTip(): Promise<string> {
+    const tip = await trackedTip(this.git, this.opts.branch);
+    if (tip === undefined) throw new GitError(`branch ${this.opts.branch} of ${this.url} has not been fetched`);
+    return tip;
+  }
+
+  /** The full sha of a commit, or GitError. */
+  private async commit(rev: string): Promise<string> {
+    const r = await this.git.tryRun({ args: ['rev-parse', '--verify', '--quiet', `${checkRevision(rev)}^{commit}`], what: `finding ${rev}` });
+    if (!r.ok) throw new GitError(`no commit ${rev} in the clone of ${this.url}`);
+    return r.stdout.toString('utf8').trim();
+  }
+}
+
+/** A git failure is worth another attempt; anything else is a bug, thrown. */
+function retryable(e: unknown): GitError {
+  if (e instanceof GitError) return e;
+  throw e;
+}
