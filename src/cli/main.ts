@@ -11,6 +11,7 @@ import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
+import { watchCommand } from './commands/watch.js';
 import { EXIT, processIo, type Io } from './output.js';
 
 /** The package version, from the nearest package.json above this file (in src/ or build/src/). */
@@ -38,7 +39,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
-  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, schemaCommand]) {
+  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {

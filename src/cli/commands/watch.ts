@@ -1,0 +1,137 @@
+import { Command, Option } from 'commander';
+import { parseDuration } from '../../formats/duration.js';
+import { watchRepo } from '../../operations/watch.js';
+import type { DriftMode } from '../../watch/daemon.js';
+import type { LogFormat } from '../../watch/logger.js';
+import { EXIT, type Io } from '../output.js';
+
+interface WatchFlags {
+  repo?: string;
+  dir?: string;
+  branch: string;
+  path: string;
+  interval: string;
+  statusBranch?: string;
+  kubeconfig?: string;
+  context?: string;
+  listen?: string;
+  webhookSecretFile?: string;
+  gitAuthor: string;
+  gitTokenEnv?: string;
+  gitTokenFile?: string;
+  sshKeyFile?: string;
+  workDir?: string;
+  drift: DriftMode;
+  prune: boolean;
+  leaderElection: boolean;
+  leaseNamespace: string;
+  leaseName: string;
+  leaseDuration: string;
+  leaseRenew: string;
+  identity?: string;
+  appConcurrency: string;
+  timeout?: string;
+  pollInterval: string;
+  logFormat: LogFormat;
+}
+
+/** `Name <email>` */
+function parseAuthor(text: string): { name: string; email: string } | undefined {
+  const m = /^\s*(.+?)\s*<([^<>\s]+)>\s*$/.exec(text);
+  return m ? { name: m[1]!, email: m[2]! } : undefined;
+}
+
+export function watchCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('watch')
+    .description('the GitOps daemon: follow a branch, apply every new commit phase by phase (with pruning), commit status reports back; or, with --dir, re-apply a working tree on save')
+    .addOption(new Option('--repo <url-or-path>', 'git repository to follow (https, ssh or a path)').conflicts('dir'))
+    .option('--dir <path>', 'local mode: watch a working tree and re-apply when a spec file is saved')
+    .option('--branch <name>', 'branch to follow', 'main')
+    .option('--path <dir>', 'where the specs are in the repository', '.')
+    .option('--interval <duration>', 'how often to fetch, and to check the cluster for drift', '30s')
+    .option('--status-branch <name>', 'branch the status reports are committed to (default: the followed branch)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config; in a pod, its service account)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--listen <addr>', 'serve /healthz, /readyz, /metrics and POST /hooks/git on host:port or :port')
+    .option('--webhook-secret-file <file>', 'require GitHub\'s X-Hub-Signature-256 on /hooks/git, with the secret in this file')
+    .option('--git-author <author>', 'author of status commits', 'kubemin <kubemin@localhost>')
+    .option('--git-token-env <name>', 'https token from this environment variable')
+    .option('--git-token-file <file>', 'https token from this file')
+    .option('--ssh-key-file <file>', 'ssh private key for ssh repositories')
+    .option('--work-dir <dir>', 'where the local clone is kept (default under ~/.cache/kubemin/watch/)')
+    .addOption(new Option('--drift <mode>', 'live objects that drifted from the last apply: apply again, only report, or do not check').choices(['apply', 'report', 'off']).default('apply'))
+    .option('--no-prune', 'do not delete objects the specs no longer have')
+    .option('--no-leader-election', 'apply without holding the Lease (only one replica may run)')
+    .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'kubemin-system')
+    .option('--lease-name <name>', 'name of the leader-election Lease', 'kubemin-watch')
+    .option('--lease-duration <duration>', 'how long the lease lasts unless renewed: a replica takes over that long after the leader died', '15s')
+    .option('--lease-renew <duration>', 'how often the leader renews the lease', '5s')
+    .option('--identity <id>', 'this replica in the Lease (default: hostname-pid)')
+    .option('--app-concurrency <n>', 'apps applied at once', '4')
+    .option('--timeout <duration>', "wait at most this long for each phase (default: the phase's timeout)")
+    .option('--poll-interval <duration>', 'how often to look at objects that are not ready yet', '1s')
+    .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'))
+    .action(async (opts: WatchFlags) => {
+      const usage = (message: string): void => {
+        io.stderr(`kubemin watch: ${message}\n`);
+        setExit(EXIT.error);
+      };
+      if (!opts.repo && !opts.dir) return usage('give --repo URL (or --dir PATH for local mode)');
+      const author = parseAuthor(opts.gitAuthor);
+      if (!author) return usage(`--git-author ${opts.gitAuthor}: write it as "Name <email>"`);
+      const intervalMs = parseDuration(opts.interval);
+      const pollMs = parseDuration(opts.pollInterval);
+      const timeoutMs = opts.timeout === undefined ? undefined : parseDuration(opts.timeout);
+      const appConcurrency = Number(opts.appConcurrency);
+      const leaseDurationMs = parseDuration(opts.leaseDuration);
+      const leaseRenewMs = parseDuration(opts.leaseRenew);
+      if (!leaseDurationMs || !leaseRenewMs || leaseRenewMs >= leaseDurationMs) return usage('--lease-renew must be a positive duration shorter than --lease-duration');
+      if (!intervalMs) return usage(`--interval ${opts.interval} is not a positive duration (e.g. 30s, 1m)`);
+      if (!pollMs) return usage(`--poll-interval ${opts.pollInterval} is not a positive duration`);
+      if (opts.timeout !== undefined && !timeoutMs) return usage(`--timeout ${opts.timeout} is not a positive duration`);
+      if (!Number.isInteger(appConcurrency) || appConcurrency < 1) return usage(`--app-concurrency ${opts.appConcurrency} is not a whole number >= 1`);
+
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        await watchRepo({
+          ...(opts.repo ? { repo: opts.repo } : {}),
+          ...(opts.dir ? { dir: opts.dir } : {}),
+          branch: opts.branch,
+          path: opts.path === '.' ? '' : opts.path.replace(/\/+$/, ''),
+          ...(opts.statusBranch ? { statusBranch: opts.statusBranch } : {}),
+          author,
+          auth: {
+            ...(opts.gitTokenEnv ? { tokenEnv: opts.gitTokenEnv } : {}),
+            ...(opts.gitTokenFile ? { tokenFile: opts.gitTokenFile } : {}),
+            ...(opts.sshKeyFile ? { sshKeyFile: opts.sshKeyFile } : {}),
+          },
+          ...(opts.workDir ? { workDir: opts.workDir } : {}),
+          ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+          ...(opts.context ? { context: opts.context } : {}),
+          intervalMs,
+          ...(opts.listen ? { listen: opts.listen } : {}),
+          ...(opts.webhookSecretFile ? { webhookSecretFile: opts.webhookSecretFile } : {}),
+          logFormat: opts.logFormat,
+          drift: opts.drift,
+          prune: opts.prune,
+          appConcurrency,
+          leaderElection: opts.leaderElection,
+          leaseNamespace: opts.leaseNamespace,
+          leaseName: opts.leaseName,
+          leaseDurationMs,
+          leaseRenewMs,
+          ...(opts.identity ? { identity: opts.identity } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          pollMs,
+          signal: stop.signal,
+          write: io.stderr,
+        });
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+}

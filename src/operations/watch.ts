@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../apply/clock.js';
+import { connect, type ConnectOptions } from '../cluster/http-client.js';
+import { Watcher, type DriftMode, type WatchEvent } from '../watch/daemon.js';
+import { DirSource } from '../watch/dir-source.js';
+import { GitRepo, type GitAuth } from '../watch/git/repo.js';
+import { GitSource } from '../watch/git-source.js';
+import { startWatchServer } from '../watch/http-server.js';
+import { LeaderElector } from '../watch/leader/leader-election.js';
+import { createLogger, type LogFormat } from '../watch/logger.js';
+import { WatchMetrics } from '../watch/metrics.js';
+import type { WatchSource } from '../watch/source.js';
+
+export interface WatchRunOptions extends ConnectOptions {
+  /** A git repository (URL or path) to follow; or, for development, `dir`. */
+  readonly repo?: string;
+  readonly dir?: string;
+  readonly branch: string;
+  /** Where the specs are in the repository ('' for all of it). */
+  readonly path: string;
+  readonly statusBranch?: string;
+  readonly author: { readonly name: string; readonly email: string };
+  readonly auth: GitAuth;
+  /** The local clone (default: under ~/.cache/kubemin/watch/). */
+  readonly workDir?: string;
+  readonly intervalMs: number;
+  readonly listen?: string;
+  readonly webhookSecretFile?: string;
+  readonly logFormat: LogFormat;
+  readonly drift: DriftMode;
+  readonly prune: boolean;
+  readonly appConcurrency: number;
+  /** Leader election through a Lease; off in local mode. */
+  readonly leaderElection: boolean;
+  readonly leaseNamespace: string;
+  readonly leaseName: string;
+  /** How long a lease lasts without renewal (default 15 s), and how often the leader renews it (default 5 s). */
+  readonly leaseDurationMs?: number;
+  readonly leaseRenewMs?: number;
+  readonly identity?: string;
+  readonly timeoutMs?: number;
+  readonly pollMs?: number;
+  readonly signal: AbortSignal;
+  /** Where log lines go (stderr in the CLI). */
+  readonly write: (line: string) => void;
+  readonly onEvent?: (e: WatchEvent) => void;
+  /** Told the server's URL once it listens (for tests and the benchmark). */
+  readonly onListening?: (url: string) => void;
+  readonly clock?: Clock;
+}
+
+function defaultWorkDir(url: string, branch: string): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'kubemin', 'watch', createHash('sha256').update(`${url}\0${branch}`).digest('hex').slice(0, 16));
+}
+
+/** `kubemin watch`: the daemon, wired up, until `signal` aborts (SIGTERM): then it stops cleanly. */
+export async function watchRepo(opts: WatchRunOptions): Promise<void> {
+  const clock = opts.clock ?? systemClock;
+  const log = createLogger({ format: opts.logFormat, write: opts.write });
+  const metrics = new WatchMetrics();
+  const client = await connect(opts);
+  const closers: Array<() => Promise<void> | void> = [() => client.close()];
+  try {
+    let source: WatchSource;
+    let dirSource: DirSource | undefined;
+    if (opts.dir !== undefined) {
+      source = dirSource = new DirSource(opts.dir);
+    } else {
+      if (!opts.repo) throw new Error('kubemin watch needs --repo URL (or --dir PATH for local mode)');
+      const statusBranch = opts.statusBranch ?? opts.branch;
+      const repo = await GitRepo.open({ url: opts.repo, branch: opts.branch, statusBranch, workDir: opts.workDir ?? defaultWorkDir(opts.repo, opts.branch), author: opts.author, auth: opts.auth });
+      source = new GitSource(repo, { url: repo.url, branch: opts.branch, path: opts.path });
+    }
+    const elect = opts.leaderElection && opts.dir === undefined;
+    let elector: LeaderElector | undefined;
+    const watcher = new Watcher({
+      source,
+      client,
+      log,
+      metrics,
+      clock,
+      intervalMs: opts.intervalMs,
+      appConcurrency: opts.appConcurrency,
+      prune: opts.prune,
+      drift: opts.drift,
+      isLeader: () => !elector || elector.isLeader(),
+      apply: { ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) },
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    });
+    if (elect) {
+      const identity = opts.identity ?? `${hostname()}-${process.pid}`;
+      elector = new LeaderElector({
+        client,
+        namespace: opts.leaseNamespace,
+        name: opts.leaseName,
+        identity,
+        leaseDurationMs: opts.leaseDurationMs ?? 15_000,
+        renewIntervalMs: opts.leaseRenewMs ?? 5_000,
+        clock,
+        onStartedLeading: () => {
+          log.log('info', 'leading: this replica applies', { identity, lease: `${opts.leaseNamespace}/${opts.leaseName}` });
+          metrics.leader.set(1);
+          watcher.reset();
+        },
+        onStoppedLeading: () => {
+          log.log('warn', 'lost the lease: another replica applies now', { identity });
+          metrics.leader.set(0);
+          watcher.interrupt();
+        },
+        log: (level, message, fields) => log.log(level, message, fields as never),
+      });
+      const electing = elector.run(opts.signal);
+      closers.push(async () => {
+        await electing.catch(() => undefined);
+        await elector!.release().catch(() => undefined);
+      });
+    }
+    if (opts.listen !== undefined) {
+      const webhookSecret = opts.webhookSecretFile ? readFileSync(opts.webhookSecretFile, 'utf8').trim() : undefined;
+      const server = await startWatchServer({ listen: opts.listen, metrics, ready: () => watcher.isReady(), onHook: () => watcher.trigger(), log, ...(webhookSecret !== undefined ? { webhookSecret } : {}) });
+      closers.push(() => server.close());
+      opts.onListening?.(server.url);
+      log.log('info', 'listening', { url: server.url });
+    }
+    if (dirSource) {
+      const files = dirSource.watch(() => watcher.trigger());
+      await files.ready;
+      closers.push(() => files.close());
+    }
+    log.log('info', 'watching', { source: source.description, interval: `${opts.intervalMs}ms`, drift: opts.drift, prune: opts.prune, leaderElection: elect });
+    await watcher.run(opts.signal);
+    log.log('info', 'stopped');
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}

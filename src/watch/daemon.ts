@@ -1,0 +1,233 @@
+import { applyApp, type ApplyOptions } from '../apply/apply-app.js';
+import type { Clock } from '../apply/clock.js';
+import type { AppApplyResult } from '../apply/types.js';
+import { emitApp } from '../bundle/emit-bundle.js';
+import { mapBounded } from '../cluster/bounded.js';
+import type { ClusterClient } from '../cluster/types.js';
+import { compile, type CompiledApp } from '../compile.js';
+import { diffApps } from '../diff/diff-apps.js';
+import type { Logger } from './logger.js';
+import type { WatchMetrics } from './metrics.js';
+import type { WatchSource } from './source.js';
+import { buildStatusReport, type ApplyTrigger, type StatusReport } from './status-report.js';
+
+export type DriftMode = 'apply' | 'report' | 'off';
+
+export interface WatchOptions {
+  readonly source: WatchSource;
+  readonly client: ClusterClient;
+  readonly log: Logger;
+  readonly metrics: WatchMetrics;
+  readonly clock: Clock;
+  /** Time between rounds (fetch, apply what changed, drift check). */
+  readonly intervalMs: number;
+  /** Apps applied at once. */
+  readonly appConcurrency: number;
+  readonly prune: boolean;
+  readonly drift: DriftMode;
+  /** Whether this replica may apply (holds the lease); always true without leader election. */
+  readonly isLeader: () => boolean;
+  /** Passed to every apply (poll interval, timeouts...). */
+  readonly apply?: Omit<ApplyOptions, 'prune' | 'signal' | 'onEvent' | 'clock'>;
+  readonly onEvent?: (e: WatchEvent) => void;
+}
+
+/** What the daemon does, for tests and benchmarks (logs say the same for people). */
+export type WatchEvent =
+  | { readonly type: 'round'; readonly revision: string }
+  | { readonly type: 'apply-start'; readonly app: string; readonly revision: string; readonly trigger: ApplyTrigger; readonly at: number }
+  | { readonly type: 'apply-end'; readonly app: string; readonly result: AppApplyResult; readonly report: StatusReport }
+  | { readonly type: 'status-written'; readonly app: string; readonly report: StatusReport }
+  | { readonly type: 'drift'; readonly app: string; readonly objects: number };
+
+interface Current {
+  readonly app: CompiledApp;
+  readonly digest: string;
+}
+
+/**
+ * The GitOps loop. Each round: poll the source; for a new revision compile it and apply, phase by
+ * phase with pruning, every app whose bundle digest differs from its last successful apply (apps
+ * at once up to a bound; one app's failure does not stop the others); with no new revision, check
+ * the live objects for drift. Status reports are written after each apply; one that cannot be
+ * written is kept and written at the next round, so no result is lost.
+ */
+export class Watcher {
+  private revision: string | undefined;
+  private current = new Map<string, Current>();
+  private readonly reports = new Map<string, StatusReport>();
+  private readonly unwritten = new Map<string, StatusReport>();
+  private wake = new AbortController();
+  private again = false;
+  private fetched = false;
+  private applying: AbortController | undefined;
+
+  constructor(private readonly opts: WatchOptions) {}
+
+  /** Start a round now (a push webhook, a saved file, leadership gained). */
+  trigger(): void {
+    this.again = true;
+    this.wake.abort();
+  }
+
+  /** Stops the applies under way (leadership lost): they end `interrupted`, and their status is written. */
+  interrupt(): void {
+    this.applying?.abort();
+  }
+
+  /** Forget what was seen, so the next round looks at everything again (after leadership changed hands). */
+  reset(): void {
+    this.revision = undefined;
+    this.reports.clear();
+    this.trigger();
+  }
+
+  /** Ready: the source answered at least once. */
+  isReady(): boolean {
+    return this.fetched;
+  }
+
+  /** Rounds until `signal` aborts; then the apply under way is interrupted and its status written. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      this.again = false;
+      try {
+        await this.round(signal);
+      } catch (err) {
+        this.opts.log.log('error', 'round failed', { error: (err as Error).message });
+      }
+      if (signal.aborted || this.again) continue;
+      this.wake = new AbortController();
+      const stop = (): void => this.wake.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      await this.opts.clock.sleep(this.opts.intervalMs, this.wake.signal);
+      signal.removeEventListener('abort', stop);
+    }
+    await this.writeStatuses();
+  }
+
+  private async round(signal: AbortSignal): Promise<void> {
+    const { source, log, metrics } = this.opts;
+    let revision: string;
+    try {
+      revision = await source.poll();
+      this.fetched = true;
+    } catch (err) {
+      metrics.fetchErrors.inc();
+      log.log('warn', 'fetch failed', { source: source.description, error: (err as Error).message });
+      return;
+    }
+    metrics.leader.set(this.opts.isLeader() ? 1 : 0);
+    if (!this.opts.isLeader()) return;
+    this.opts.onEvent?.({ type: 'round', revision });
+    await this.writeStatuses();
+    const work = revision !== this.revision ? await this.changedApps(revision) : await this.driftedApps(signal);
+    if (work.length) {
+      // Stopped by shutdown (the run's signal) or by losing the lease (interrupt()).
+      const applying = (this.applying = new AbortController());
+      const stop = (): void => applying.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        await mapBounded(work, this.opts.appConcurrency, (w) => this.applyOne(w.current, revision, w.trigger, applying.signal));
+      } finally {
+        signal.removeEventListener('abort', stop);
+        this.applying = undefined;
+      }
+    }
+    await this.writeStatuses();
+  }
+
+  /** A new revision: what compiles, and of that, what changed since its last successful apply. */
+  private async changedApps(revision: string): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
+    const { source, log, metrics } = this.opts;
+    const files = await source.files(revision);
+    const compiled = compile(files);
+    this.revision = revision;
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      metrics.invalidCommits.inc();
+      for (const d of errors.slice(0, 20)) log.log('error', 'invalid spec: nothing of this revision is applied', { revision: revision.slice(0, 12), at: `${d.file}:${d.line}:${d.col}`, code: d.code, problem: d.message });
+      return [];
+    }
+    log.log('info', 'new revision', { revision: revision.slice(0, 12), apps: compiled.apps.length });
+    this.current = new Map(compiled.apps.map((app) => [app.name, { app, digest: emitApp(app).planDocument.digest }]));
+    const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
+    for (const current of this.current.values()) {
+      const last = this.reports.get(current.app.name) ?? (await source.readStatus(current.app.name));
+      if (last) this.reports.set(current.app.name, last);
+      // The same bundle as last time is not applied again because of a commit (a status commit, a
+      // change elsewhere in the repo), whether it succeeded or failed: only an interrupted apply is.
+      if (last && last.bundleDigest === current.digest && last.outcome !== 'interrupted') continue;
+      out.push({ current, trigger: 'commit' });
+    }
+    if (!out.length) log.log('info', 'no app changed', { revision: revision.slice(0, 12) });
+    return out;
+  }
+
+  /** No new revision: apps applied successfully whose live objects drifted from the bundle. */
+  private async driftedApps(signal: AbortSignal): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
+    if (this.opts.drift === 'off') return [];
+    const healthy = [...this.current.values()].filter((c) => {
+      const r = this.reports.get(c.app.name);
+      return r?.outcome === 'applied' && r.bundleDigest === c.digest;
+    });
+    const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
+    for (const current of healthy) {
+      if (signal.aborted) break;
+      const [diff] = await diffApps([current.app], this.opts.client);
+      const drifted = diff!.objects.filter((o) => o.action === 'create' || o.action === 'update');
+      this.opts.metrics.drift.set({ app: current.app.name }, drifted.length);
+      if (!drifted.length) continue;
+      this.opts.onEvent?.({ type: 'drift', app: current.app.name, objects: drifted.length });
+      this.opts.log.log('warn', this.opts.drift === 'apply' ? 'drift: applying again' : 'drift', {
+        app: current.app.name,
+        objects: drifted.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`).join(','),
+      });
+      if (this.opts.drift === 'apply') out.push({ current, trigger: 'drift' });
+    }
+    return out;
+  }
+
+  private async applyOne(current: Current, revision: string, trigger: ApplyTrigger, signal: AbortSignal): Promise<void> {
+    const { log, metrics, source } = this.opts;
+    const name = current.app.name;
+    this.opts.onEvent?.({ type: 'apply-start', app: name, revision, trigger, at: this.opts.clock.now() });
+    log.log('info', 'applying', { app: name, revision: revision.slice(0, 12), trigger });
+    // Git is the source of truth: fields someone changed by hand (kubectl edit, set image) are taken back.
+    const result = await applyApp(current.app, this.opts.client, { ...this.opts.apply, prune: this.opts.prune, forceConflicts: true, signal, clock: this.opts.clock });
+    const report = buildStatusReport(result, { commit: revision, trigger, bundleDigest: current.digest, previous: this.reports.get(name) });
+    this.reports.set(name, report);
+    this.unwritten.set(name, report);
+    metrics.applies.inc({ app: name, outcome: result.outcome, trigger });
+    for (const p of result.phases) if (p.outcome !== 'skipped') metrics.phaseDuration.observe({ app: name, phase: p.name, outcome: p.outcome }, p.durationMs / 1000);
+    if (result.outcome === 'applied') {
+      const made = await source.revisionTime(revision).catch(() => undefined);
+      if (made) {
+        metrics.commitToApplied.observe({ app: name }, Math.max(0, (this.opts.clock.now() - made.getTime()) / 1000));
+        metrics.lastApplied.set({ app: name }, made.getTime() / 1000);
+      }
+    }
+    log.log(result.outcome === 'applied' ? 'info' : 'error', `apply ${result.outcome}`, {
+      app: name,
+      revision: revision.slice(0, 12),
+      durationMs: result.durationMs,
+      phase: result.failure?.phase,
+      reason: result.failure?.message,
+    });
+    this.opts.onEvent?.({ type: 'apply-end', app: name, result, report });
+  }
+
+  /** Writes the reports not written yet; one that fails stays for the next round. */
+  private async writeStatuses(): Promise<void> {
+    for (const [app, report] of [...this.unwritten]) {
+      try {
+        await this.opts.source.writeStatus(report);
+        if (this.unwritten.get(app) === report) this.unwritten.delete(app);
+        this.opts.onEvent?.({ type: 'status-written', app, report });
+      } catch (err) {
+        this.opts.metrics.statusPushFailures.inc();
+        this.opts.log.log('error', 'status report not written; will try again next round', { app, error: (err as Error).message });
+      }
+    }
+  }
+}

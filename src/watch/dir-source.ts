@@ -1,0 +1,70 @@
+import { watch } from 'chokidar';
+import { createHash } from 'node:crypto';
+import { basename, resolve } from 'node:path';
+import { isSpecFileName, readSpecFiles } from '../load/find-spec-files.js';
+import type { SourceFile } from '../load/source.js';
+import type { WatchSource } from './source.js';
+
+/**
+ * Local mode (`kubemin watch --dir .`): the specs of a working tree, for development. A revision
+ * is the hash of the spec files' paths and texts; status reports are only logged.
+ */
+export class DirSource implements WatchSource {
+  readonly description: string;
+  private readonly seen = new Map<string, SourceFile[]>();
+
+  constructor(private readonly dir: string) {
+    this.description = `directory ${dir}`;
+  }
+
+  async poll(): Promise<string> {
+    const files = await readSpecFiles([this.dir]);
+    const hash = createHash('sha256');
+    for (const f of files) hash.update(f.path).update('\0').update(f.text).update('\0');
+    const revision = `local-${hash.digest('hex').slice(0, 12)}`;
+    this.seen.clear();
+    this.seen.set(revision, files);
+    return revision;
+  }
+
+  async files(revision: string): Promise<SourceFile[]> {
+    const files = this.seen.get(revision);
+    if (!files) throw new Error(`revision ${revision} of ${this.dir} is gone (the files changed again)`);
+    return files;
+  }
+
+  async revisionTime(): Promise<Date | undefined> {
+    return undefined;
+  }
+
+  async readStatus(): Promise<undefined> {
+    return undefined;
+  }
+
+  async writeStatus(): Promise<void> {
+    // Local mode keeps no reports: the daemon's log says what happened.
+  }
+
+  /** Calls `onChange` once a burst of saves to spec files has settled for `debounceMs`. */
+  watch(onChange: () => void, debounceMs = 300): { ready: Promise<void>; close(): Promise<void> } {
+    let timer: NodeJS.Timeout | undefined;
+    const fire = (path: string): void => {
+      if (!isSpecFileName(basename(path))) return;
+      clearTimeout(timer);
+      timer = setTimeout(onChange, debounceMs);
+    };
+    const watcher = watch(resolve(this.dir), {
+      ignoreInitial: true,
+      ignored: (path) => /(^|[/\\])(\.git|node_modules)([/\\]|$)/.test(path),
+      awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 50 },
+    });
+    watcher.on('add', fire).on('change', fire).on('unlink', fire);
+    return {
+      ready: new Promise<void>((resolve) => watcher.once('ready', () => resolve())),
+      close: async () => {
+        clearTimeout(timer);
+        await watcher.close();
+      },
+    };
+  }
+}

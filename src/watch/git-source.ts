@@ -1,0 +1,40 @@
+import type { SourceFile } from '../load/source.js';
+import type { GitRepo } from './git/repo.js';
+import type { WatchSource } from './source.js';
+import { emitStatusReport, parseStatusReport, statusCommitMessage, statusPath, type StatusReport } from './status-report.js';
+
+/**
+ * A branch of a git repository (a bare clone, no work tree): revisions are its commits, the specs
+ * are read from `path` at each, and status reports are commits on the status branch.
+ */
+export class GitSource implements WatchSource {
+  readonly description: string;
+
+  constructor(
+    private readonly repo: GitRepo,
+    private readonly opts: { readonly url: string; readonly branch: string; readonly path: string },
+  ) {
+    this.description = `${opts.url}#${opts.branch}${opts.path ? `:${opts.path}` : ''}`;
+  }
+
+  poll(): Promise<string> {
+    return this.repo.fetch();
+  }
+
+  files(revision: string): Promise<SourceFile[]> {
+    return this.repo.readSpecFiles(revision, this.opts.path);
+  }
+
+  async revisionTime(revision: string): Promise<Date | undefined> {
+    return (await this.repo.commitInfo(revision)).time;
+  }
+
+  async readStatus(app: string): Promise<StatusReport | undefined> {
+    const tip = await this.repo.statusTip();
+    return tip ? parseStatusReport(await this.repo.readFile(tip, statusPath(app))) : undefined;
+  }
+
+  async writeStatus(report: StatusReport): Promise<void> {
+    await this.repo.commitFiles(new Map([[statusPath(report.app), emitStatusReport(report)]]), statusCommitMessage(report));
+  }
+}

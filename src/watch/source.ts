@@ -1,0 +1,21 @@
+import type { SourceFile } from '../load/source.js';
+import type { StatusReport } from './status-report.js';
+
+/**
+ * Where the daemon gets specs and keeps status reports: a git repository (git-source.ts) or, for
+ * development, a working tree (dir-source.ts).
+ */
+export interface WatchSource {
+  /** A short description for logs, never holding credentials. */
+  readonly description: string;
+  /** Looks for something new (git fetch); returns the id of the newest revision (a commit sha). */
+  poll(): Promise<string>;
+  /** The spec files of a revision. */
+  files(revision: string): Promise<SourceFile[]>;
+  /** When a revision was made (committer time), if known. */
+  revisionTime(revision: string): Promise<Date | undefined>;
+  /** The last status report written for an app, if any. */
+  readStatus(app: string): Promise<StatusReport | undefined>;
+  /** Records one app's status report (git: one commit, pushed; retried inside; throws when it finally failed). */
+  writeStatus(report: StatusReport): Promise<void>;
+}

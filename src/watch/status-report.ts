@@ -1,0 +1,96 @@
+import { load } from 'js-yaml';
+import type { AppApplyResult } from '../apply/types.js';
+import { emitYaml, type JsonValue } from '../bundle/yaml-emit.js';
+import { formatRef } from '../cluster/format-ref.js';
+import { phaseLabel } from '../plan/plan-phases.js';
+
+/** Where an app's status report lives in the repository. */
+export const STATUS_DIR = '.kubemin/status';
+
+export function statusPath(app: string): string {
+  return `${STATUS_DIR}/${app}.yaml`;
+}
+
+/** Why the daemon applied: a new commit, drift of the live objects, or a retry of a failed apply. */
+export type ApplyTrigger = 'commit' | 'drift' | 'retry';
+
+/**
+ * `.kubemin/status/<app>.yaml`: what the daemon last did for an app, committed back to the repo.
+ * Built from the apply result (whose messages never hold secret values) and nothing else.
+ */
+export interface StatusReport {
+  readonly apiVersion: 'kubemin.dev/v1alpha1';
+  readonly kind: 'Status';
+  readonly app: string;
+  readonly namespace: string;
+  /** The commit applied (full sha) and its subject. */
+  readonly commit: string;
+  readonly trigger: ApplyTrigger;
+  readonly outcome: AppApplyResult['outcome'];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** The bundle's digest (plan.json `digest`): the daemon applies an app again only when it changes. */
+  readonly bundleDigest: string;
+  readonly phases: ReadonlyArray<{
+    readonly phase: string;
+    readonly outcome: string;
+    readonly durationMs: number;
+    readonly attempts: number;
+    readonly objects: ReadonlyArray<{ readonly object: string; readonly action: string; readonly state: string }>;
+    readonly reasons: readonly string[];
+  }>;
+  readonly pruned: readonly string[];
+  /** The last apply that did not succeed (kept while later ones succeed, for the record). */
+  readonly lastFailure: { readonly commit: string; readonly at: string; readonly phase: string; readonly message: string } | null;
+}
+
+export function buildStatusReport(
+  result: AppApplyResult,
+  ctx: { readonly commit: string; readonly trigger: ApplyTrigger; readonly bundleDigest: string; readonly previous?: StatusReport | undefined },
+): StatusReport {
+  const failure = result.failure
+    ? { commit: ctx.commit, at: result.finishedAt, phase: result.failure.phase, message: result.failure.message }
+    : (ctx.previous?.lastFailure ?? null);
+  return {
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Status',
+    app: result.app,
+    namespace: result.namespace,
+    commit: ctx.commit,
+    trigger: ctx.trigger,
+    outcome: result.outcome,
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    bundleDigest: ctx.bundleDigest,
+    phases: result.phases.map((p) => ({
+      phase: phaseLabel(p),
+      outcome: p.outcome,
+      durationMs: p.durationMs,
+      attempts: p.attempts,
+      objects: p.objects.map((o) => ({ object: formatRef(o.ref), action: o.action, state: o.state })),
+      reasons: p.reasons,
+    })),
+    pruned: result.pruned.map((p) => `${formatRef(p.ref)}: ${p.action}${p.reason ? ` (${p.reason})` : ''}`),
+    lastFailure: failure,
+  };
+}
+
+export function emitStatusReport(r: StatusReport): string {
+  return `# Written by kubemin watch after each apply of this app; do not edit.\n${emitYaml(r as unknown as JsonValue)}`;
+}
+
+/** A status report read back from the repository; undefined when it is missing or not one. */
+export function parseStatusReport(text: string | undefined): StatusReport | undefined {
+  if (!text) return undefined;
+  try {
+    const r = load(text) as Partial<StatusReport> | undefined;
+    return r?.kind === 'Status' && typeof r.app === 'string' && typeof r.bundleDigest === 'string' ? (r as StatusReport) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `kubemin: shop applied at 1a2b3c4 [skip ci]` */
+export function statusCommitMessage(r: StatusReport): string {
+  return `kubemin: ${r.app} ${r.outcome} at ${r.commit.slice(0, 7)} [skip ci]`;
+}
