@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -216,5 +217,53 @@ describe('kubemin watch', { timeout: 180_000 }, () => {
     expect(ended(d, 'shop')[1]!.result.outcome).toBe('applied');
     const live = await cluster.kubectlJson<any>(['get', 'deployment/web', '-n', ns]);
     expect(live.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:2.0');
+  });
+});
+
+describe('kubemin watch, several replicas', { timeout: 180_000 }, () => {
+  /** `kubemin watch` as its own process, JSON logs collected. */
+  function replica(identity: string, fx: RemoteFixture, ns: string) {
+    const child = spawn(process.execPath, [
+      '--import', 'tsx', 'test/helpers/kubemin-process.ts', 'watch',
+      '--repo', fx.remote, '--branch', 'main', '--path', 'apps', '--work-dir', fx.workDir(identity),
+      '--kubeconfig', cluster.kubeconfig, '--interval', '500ms', '--poll-interval', '200ms', '--log-format', 'json',
+      '--lease-namespace', ns, '--lease-duration', '3s', '--lease-renew', '1s', '--identity', identity,
+    ]);
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => void (text += b.toString()));
+    child.stderr.on('data', (b: Buffer) => void (text += b.toString()));
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    onTestFinished(async () => {
+      child.kill('SIGKILL');
+      await closed;
+    });
+    const lines = (): Array<Record<string, string>> =>
+      text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, string>);
+    return { identity, child, closed, lines, log: () => text, leads: () => lines().some((l) => l.msg?.startsWith('leading')), applied: (rev: string) => lines().filter((l) => l.msg === 'applying' && rev.startsWith(l.revision!)).length };
+  }
+
+  it('only the holder of the Lease applies; when it is killed, another takes over', async () => {
+    const ns = await cluster.newNamespace('watch-ha');
+    const fx = new RemoteFixture();
+    const first = fx.commit('shop', { 'apps/shop/kubemin.yaml': app('shop', ns) });
+    const a = replica('replica-a', fx, ns);
+    const b = replica('replica-b', fx, ns);
+    const d: Daemon = { events: [], logs: () => `${a.log()}\n---\n${b.log()}`, stop: async () => undefined, url: () => '' };
+    await until('the first commit applied', d, () => statusOn(fx, 'shop')?.commit === first);
+    const leader = a.leads() ? a : b;
+    const other = leader === a ? b : a;
+    expect(other.leads()).toBe(false);
+    expect(leader.applied(first) + other.applied(first)).toBe(1);
+    expect(other.applied(first)).toBe(0);
+
+    leader.child.kill('SIGKILL'); // no release: the lease has to run out
+    await leader.closed;
+    const second = fx.commitOnRemoteTip('v1.1', { 'apps/shop/kubemin.yaml': app('shop', ns, 'ghcr.io/acme/web:1.1') });
+    await until('the other replica leading and applying the next commit', d, () => statusOn(fx, 'shop')?.commit === second);
+    expect(other.leads()).toBe(true);
+    expect(other.applied(second)).toBe(1);
+    expect(statusOn(fx, 'shop')?.outcome).toBe('applied');
+    const lease = await cluster.kubectlJson<any>(['get', 'lease', 'kubemin-watch', '-n', ns]);
+    expect(lease.spec.holderIdentity).toBe(other.identity);
   });
 });
