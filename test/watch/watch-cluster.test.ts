@@ -132,17 +132,27 @@ describe('kubemin watch', { timeout: 180_000 }, () => {
   it('says which phase failed and why; the next good commit recovers', async () => {
     const ns = await cluster.newNamespace('watch-fail');
     const fx = new RemoteFixture();
-    const bad = fx.commit('bad image', { 'apps/shop/kubemin.yaml': app('shop', ns, 'registry.invalid/acme/web:1.0', { policies: { timeout: '10m' } }) });
+    const secret = 'hunter2-value-of-the-secret';
+    const withSecret = (image: string) =>
+      app('shop', ns, image, { policies: { timeout: '10m' } }).replace('  components:\n', `  components:\n    - {name: creds, type: secret, stringData: {TOKEN: ${secret}}}\n`);
+    const bad = fx.commit('bad image', { 'apps/shop/kubemin.yaml': withSecret('registry.invalid/acme/web:1.0') });
     const d = startDaemon({ repo: fx.remote, workDir: fx.workDir('daemon') });
     const failed = await until('a failed status', d, () => statusOn(fx, 'shop'));
-    expect(failed).toMatchObject({ outcome: 'failed', commit: bad, lastFailure: { commit: bad, phase: '01-web' } });
-    expect(failed.phases[0]).toMatchObject({ phase: '01-web', outcome: 'failed' });
+    // No workflow: creds and web share the first phase (no dependency between them).
+    expect(failed).toMatchObject({ outcome: 'failed', commit: bad, lastFailure: { commit: bad, phase: '01-creds-web' } });
+    expect(failed.phases[0]).toMatchObject({ phase: '01-creds-web', outcome: 'failed' });
     expect(failed.phases[0]!.reasons[0]).toMatch(/Deployment .*\/web .*(ImagePullBackOff|ErrImagePull): container web cannot pull image registry.invalid\/acme\/web:1.0/);
-    expect(d.logs()).toMatch(/error apply failed app=shop .*phase=01-web/);
+    expect(d.logs()).toMatch(/error apply failed app=shop .*phase=01-creds-web/);
 
-    const good = fx.commitOnRemoteTip('fix image', { 'apps/shop/kubemin.yaml': app('shop', ns, 'ghcr.io/acme/web:1.1') });
+    const good = fx.commitOnRemoteTip('fix image', { 'apps/shop/kubemin.yaml': withSecret('ghcr.io/acme/web:1.1') });
     const recovered = await until('an applied status', d, () => statusOn(fx, 'shop')?.outcome === 'applied' && statusOn(fx, 'shop'));
     expect(recovered).toMatchObject({ commit: good, lastFailure: { commit: bad } });
+    // The Secret was applied, and its value is nowhere in what the daemon wrote.
+    expect(recovered.phases.flatMap((p) => p.objects.map((o) => o.object))).toContain(`Secret ${ns}/creds`);
+    for (const text of [d.logs(), fx.files('main').get('.kubemin/status/shop.yaml')!, git(fx.remote, 'log', '-p', '--format=%B', 'main', '--', '.kubemin')]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(Buffer.from(secret).toString('base64'));
+    }
   });
 
   it('applies nothing of a commit whose specs are invalid, and says where', async () => {
