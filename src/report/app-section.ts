@@ -1,0 +1,70 @@
+import type { CompiledApp } from '../compile.js';
+import { formatRef } from '../cluster/format-ref.js';
+import { codeBlock, details, escapeCell, escapeHtml, plural } from './markdown.js';
+import type { Section } from './paginate.js';
+import type { ObjectCounts, PhaseChange } from './phase-changes.js';
+import { phaseDiagram } from './phase-diagram.js';
+import type { AppRenderedDiff, ObjectChange } from './rendered-diff.js';
+
+/** `1 to create, 2 to update` (the non-zero ones), or `no object changes`. */
+export function formatCounts(c: ObjectCounts): string {
+  const parts = [
+    c.create ? `${c.create} to create` : '',
+    c.update ? `${c.update} to update` : '',
+    c.delete ? `${c.delete} to delete` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'no object changes';
+}
+
+/** The summary table: one row per app. */
+export function summaryTable(apps: readonly AppRenderedDiff[]): string {
+  const rows = ['| app | status | phases (changed/total) | create | update | delete |', '|---|---|---:|---:|---:|---:|'];
+  for (const a of apps) {
+    const s = a.summary;
+    rows.push(`| ${escapeCell(a.app)} | ${a.status} | ${s.changedPhases}/${s.phases} | ${s.create} | ${s.update} | ${s.delete} |`);
+  }
+  return rows.join('\n') + '\n\n';
+}
+
+/**
+ * One changed app: a collapsible section with its phase diagram and what changed in its phases,
+ * then one collapsible diff per changed object (split between objects when it spans comments).
+ */
+export function appSection(diff: AppRenderedDiff, head: CompiledApp | undefined): Section {
+  const name = `<b>${escapeHtml(diff.app)}</b>`;
+  const s = diff.summary;
+  const title = `${name} (${diff.status}): ${formatCounts(s)}; ${s.changedPhases} of ${plural(s.phases, 'phase')} changed`;
+  return {
+    open: `<details><summary>${title}</summary>\n\n`,
+    reopen: `<details><summary>${name} (continued)</summary>\n\n`,
+    close: '</details>\n\n',
+    blocks: [overview(diff, head), ...diff.objects.map(objectBlock)],
+  };
+}
+
+function overview(diff: AppRenderedDiff, head: CompiledApp | undefined): string {
+  const parts: string[] = [];
+  if (head) {
+    const changed = new Set(diff.phases.filter((p) => p.changed && p.status !== 'removed').map((p) => p.label));
+    const removed = diff.phases.filter((p) => p.status === 'removed').map((p) => ({ label: p.label, objects: p.objects }));
+    parts.push(codeBlock('mermaid', phaseDiagram(head, changed, { removed })));
+  } else {
+    parts.push(`The application is removed from namespace <code>${escapeHtml(diff.namespace)}</code>.\n`);
+  }
+  const changedPhases = diff.phases.filter((p) => p.changed);
+  if (changedPhases.length) parts.push(changedPhases.map(phaseLine).join('\n') + '\n');
+  return parts.join('\n') + '\n';
+}
+
+/** `- <code>03-app</code> (was <code>02-app</code>) changed: timeout 5m → 10m; 1 to update` */
+function phaseLine(p: PhaseChange): string {
+  const was = p.previous ? ` (was <code>${escapeHtml(p.previous)}</code>)` : '';
+  const what = [...p.changes, formatCounts(p.counts)].map(escapeHtml).join('; ');
+  return `- <code>${escapeHtml(p.label)}</code>${was} ${p.status}: ${what}`;
+}
+
+/** `<details>` titled `<code>Kind ns/name</code> update (kubemin.yaml:12)` with the diff inside. */
+export function objectBlock(o: ObjectChange): string {
+  const summary = `<code>${escapeHtml(formatRef(o.ref))}</code> ${o.action} (${escapeHtml(o.source)}) in <code>${escapeHtml(o.phase)}</code>`;
+  return details(summary, codeBlock('diff', o.diff)) + '\n';
+}

@@ -1,0 +1,52 @@
+import { formatRef } from '../cluster/format-ref.js';
+import { formatSummary, hasChanges, summarize, type AppDiff } from '../diff/types.js';
+import { codeBlock, details, escapeCell, escapeHtml, plural } from './markdown.js';
+import type { Section } from './paginate.js';
+
+/** The live diff (`kubemin diff` against the cluster), or why it was not run. */
+export type LiveDiff = { readonly apps: readonly AppDiff[] } | { readonly skipped: string };
+
+const HEADING = '#### In the cluster';
+
+/** Whether the live diff has anything to show: changes or errors. */
+export function liveHasNews(live: LiveDiff | undefined): boolean {
+  if (!live || !('apps' in live)) return false;
+  const s = summarize(live.apps);
+  return hasChanges(s) || s.errors > 0;
+}
+
+/**
+ * What applying the head would change in the cluster, as `kubemin diff -o markdown` says it (a
+ * table, then per object its problem or a collapsible diff), in blocks so that it can span
+ * comments; or one line saying why it was skipped.
+ */
+export function liveSection(live: LiveDiff): Section {
+  if (!('apps' in live)) {
+    return { open: '', reopen: '', close: '', blocks: [`${HEADING}\n\n_Not compared with the cluster: ${escapeHtml(live.skipped)}_\n\n`] };
+  }
+  const total = summarize(live.apps);
+  const blocks: string[] = [];
+  if (!hasChanges(total) && !total.errors) {
+    blocks.push(`**No changes to the cluster** (${plural(total.unchanged, 'object')} unchanged).\n\n`);
+  } else {
+    const rows = ['| app | namespace | create | update | delete | unchanged | errors |', '|---|---|---:|---:|---:|---:|---:|'];
+    for (const a of live.apps) {
+      const s = summarize([a]);
+      rows.push(`| ${escapeCell(a.app)} | ${escapeCell(a.namespace)} | ${s.create} | ${s.update} | ${s.delete} | ${s.unchanged} | ${s.errors} |`);
+    }
+    blocks.push(`${rows.join('\n')}\n\n**${formatSummary(total)}**\n\n`);
+  }
+  for (const a of live.apps) {
+    for (const p of a.problems) {
+      const from = p.source ? ` (${escapeHtml(p.source)})` : '';
+      blocks.push(`> **error** ${escapeHtml(a.app)}: <code>${escapeHtml(formatRef(p.ref))}</code>${from}: ${escapeHtml(p.reason)}: ${escapeHtml(p.message).replace(/\n/g, ' ')}\n\n`);
+    }
+    for (const o of a.objects) {
+      if (o.action === 'unchanged') continue;
+      const summary = `${escapeHtml(a.app)}: <code>${escapeHtml(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${escapeHtml(o.source)})` : ''}`;
+      const note = o.note ? `_${escapeHtml(o.note)}_\n\n` : '';
+      blocks.push(details(summary, note + codeBlock('diff', o.diff)) + '\n');
+    }
+  }
+  return { open: `${HEADING}\n\n`, reopen: `${HEADING} (continued)\n\n`, close: '', blocks };
+}

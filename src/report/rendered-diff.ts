@@ -1,0 +1,152 @@
+import { emitYaml, type JsonValue } from '../bundle/yaml-emit.js';
+import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
+import { refKey, refOf, type ObjectRef } from '../cluster/types.js';
+import { maskSecretPair } from '../diff/mask-secrets.js';
+import { unifiedDiff } from '../diff/object-diff.js';
+import { formatSourceRef } from '../load/source.js';
+import { phaseLabel } from '../plan/plan-phases.js';
+import { hasObjectChanges, matchPhases, NO_OBJECTS, phasePlanChanges, type ObjectCounts, type PhaseChange } from './phase-changes.js';
+
+/** What a pull request does to one rendered object (unchanged objects are only counted). */
+export type RenderedAction = 'create' | 'update' | 'delete';
+
+export interface ObjectChange {
+  readonly action: RenderedAction;
+  readonly ref: ObjectRef;
+  /** The head's phase label, the base's for a delete. */
+  readonly phase: string;
+  readonly component: string | null;
+  /** `file:line` in the head's specs, the base's for a delete. */
+  readonly source: string;
+  /** Unified diff hunks of the YAML (base → head), secret values masked. */
+  readonly diff: string;
+}
+
+export type AppStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+
+export interface RenderedSummary extends ObjectCounts {
+  /** Phases in `phases` (the head's and the removed ones) and how many of them changed. */
+  readonly phases: number;
+  readonly changedPhases: number;
+}
+
+/** One application's rendered bundle, base against head. */
+export interface AppRenderedDiff {
+  readonly app: string;
+  /** The head's namespace, the base's for a removed app. */
+  readonly namespace: string;
+  readonly status: AppStatus;
+  /** The head's phases in order, then the phases the head no longer has. */
+  readonly phases: readonly PhaseChange[];
+  /** Created and updated objects in the head's apply order, then deleted ones in the base's. */
+  readonly objects: readonly ObjectChange[];
+  readonly summary: RenderedSummary;
+}
+
+/**
+ * The rendered bundles of two commits compared, per application (sorted by name). Objects are
+ * matched by API group, kind, namespace and name, never by file name: a phase inserted before
+ * them renumbers their files without changing them.
+ */
+export function diffRendered(base: readonly CompiledApp[], head: readonly CompiledApp[]): AppRenderedDiff[] {
+  const names = [...new Set([...base, ...head].map((a) => a.name))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return names.map((name) => diffApp(base.find((a) => a.name === name), head.find((a) => a.name === name)));
+}
+
+interface Located {
+  readonly object: BundleObject;
+  readonly phase: BundlePhase;
+}
+
+type MutableCounts = { -readonly [K in keyof ObjectCounts]: number };
+
+function diffApp(base: CompiledApp | undefined, head: CompiledApp | undefined): AppRenderedDiff {
+  const app = (head ?? base)!;
+  const before = locate(base);
+  const after = locate(head);
+  const { matches, removed } = matchPhases(base?.phases ?? [], head?.phases ?? []);
+  const counts = new Map<BundlePhase, MutableCounts>();
+  const countIn = (p: BundlePhase): MutableCounts => {
+    let c = counts.get(p);
+    if (!c) counts.set(p, (c = { ...NO_OBJECTS }));
+    return c;
+  };
+  // A delete counts in the head phase that continues its base phase, when there is one.
+  const headOf = new Map(matches.flatMap((m) => (m.base ? [[m.base, m.head] as const] : [])));
+
+  const objects: ObjectChange[] = [];
+  for (const [key, h] of after) {
+    const b = before.get(key);
+    if (b && yamlOf(b.object) === yamlOf(h.object)) {
+      countIn(h.phase).unchanged++;
+      continue;
+    }
+    const action = b ? 'update' : 'create';
+    countIn(h.phase)[action]++;
+    objects.push(change(action, b?.object, h.object, h));
+  }
+  for (const [key, b] of before) {
+    if (after.has(key)) continue;
+    countIn(headOf.get(b.phase) ?? b.phase).delete++;
+    objects.push(change('delete', b.object, undefined, b));
+  }
+
+  const phases: PhaseChange[] = [
+    ...matches.map(({ head: h, base: b }): PhaseChange => {
+      const c = countIn(h);
+      const changes = b ? phasePlanChanges(b, h) : [];
+      const status = !b ? 'added' : changes.length || hasObjectChanges(c) ? 'changed' : 'unchanged';
+      const previous = b && phaseLabel(b) !== phaseLabel(h) ? phaseLabel(b) : null;
+      return { label: phaseLabel(h), previous, status, changed: status !== 'unchanged', changes, objects: h.objects.length, counts: { ...c } };
+    }),
+    ...removed.map((b): PhaseChange => ({
+      label: phaseLabel(b),
+      previous: null,
+      status: 'removed',
+      changed: true,
+      changes: [],
+      objects: b.objects.length,
+      counts: { ...countIn(b) },
+    })),
+  ];
+  const total = { ...NO_OBJECTS } as MutableCounts;
+  for (const p of phases) for (const k of ['create', 'update', 'delete', 'unchanged'] as const) total[k] += p.counts[k];
+  const changedPhases = phases.filter((p) => p.changed).length;
+  const status = !base ? 'added' : !head ? 'removed' : hasObjectChanges(total) || changedPhases || base.namespace !== head.namespace ? 'changed' : 'unchanged';
+  return {
+    app: app.name,
+    namespace: app.namespace,
+    status,
+    phases,
+    objects,
+    summary: { ...total, phases: phases.length, changedPhases },
+  };
+}
+
+/** Every object of an app by its identity, in apply order. */
+function locate(app: CompiledApp | undefined): Map<string, Located> {
+  const out = new Map<string, Located>();
+  for (const phase of app?.phases ?? []) {
+    for (const object of phase.objects) {
+      const key = refKey(refOf(object.object));
+      if (!out.has(key)) out.set(key, { object, phase });
+    }
+  }
+  return out;
+}
+
+function change(action: RenderedAction, before: BundleObject | undefined, after: BundleObject | undefined, at: Located): ObjectChange {
+  const [b, a] = maskSecretPair(before?.object, after?.object);
+  return {
+    action,
+    ref: refOf(at.object.object),
+    phase: phaseLabel(at.phase),
+    component: at.object.component ?? null,
+    source: formatSourceRef({ file: at.object.source.file, line: at.object.source.line }),
+    diff: unifiedDiff(b, a),
+  };
+}
+
+function yamlOf(o: BundleObject): string {
+  return emitYaml(o.object as unknown as JsonValue);
+}
