@@ -1,0 +1,123 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connect } from '../cluster/http-client.js';
+import { compile, type CompileResult } from '../compile.js';
+import { formatGithub } from '../diagnostics/format-github.js';
+import { diffApps } from '../diff/diff-apps.js';
+import { hasChanges, summarize } from '../diff/types.js';
+import { readSpecFiles } from '../load/find-spec-files.js';
+import { composeReport, REPORT_MARKER } from '../report/compose.js';
+import type { LiveDiff } from '../report/live-section.js';
+import { diffRendered } from '../report/rendered-diff.js';
+import { upsertStickyComments, type CommentsApi } from '../github/sticky-comments.js';
+import { withBaseCheckout } from './base-checkout.js';
+import type { ActionInputs } from './inputs.js';
+
+/** What the Action knows of the run (from GitHub's environment and event payload). */
+export interface ActionContext {
+  /** The checked-out repository (GITHUB_WORKSPACE), at the head of the change. */
+  readonly workspace: string;
+  readonly eventName: string;
+  /** The event payload (GITHUB_EVENT_PATH). */
+  readonly event: Record<string, any>;
+  /** `owner/repo` */
+  readonly repository: string;
+  /** Link to this run's job summary, for comments cut short. */
+  readonly runUrl: string;
+  /** Where the report file goes (RUNNER_TEMP). */
+  readonly tempDir: string;
+  /** The kubeconfig as a file (the Action writes content given inline to a private file first). */
+  readonly kubeconfigPath: string | undefined;
+}
+
+/** What the Action does outside: workflow commands, the job summary, comments. */
+export interface ActionIo {
+  /** Workflow commands (annotations) and log lines, on stdout. */
+  readonly out: (text: string) => void;
+  readonly summary: (markdown: string) => Promise<void>;
+  /** The pull request's comments, when there is a pull request and a token. */
+  readonly comments: CommentsApi | undefined;
+}
+
+export interface ActionResult {
+  readonly changed: boolean;
+  readonly appsChanged: readonly string[];
+  readonly reportPath: string;
+  /** Why the step fails, if it does. */
+  readonly failure: string | undefined;
+}
+
+async function compileAt(dir: string, paths: readonly string[]): Promise<CompileResult> {
+  return compile(await readSpecFiles(paths, dir));
+}
+
+/**
+ * The Action: on a pull request, renders the base and the head and reports the difference per
+ * app and object (and, with a kubeconfig and not from a fork, the live dry-run diff of the head);
+ * validation problems of the head become annotations and fail the step. The report goes to the
+ * job summary, a file, and one sticky comment (split when large).
+ */
+export async function runAction(inputs: ActionInputs, ctx: ActionContext, io: ActionIo): Promise<ActionResult> {
+  const pr = ctx.event.pull_request as Record<string, any> | undefined;
+  const head = await compileAt(ctx.workspace, inputs.paths);
+  io.out(formatGithub(head.diagnostics));
+  const invalid = head.diagnostics.filter((d) => d.severity === 'error').length;
+  const reportPath = join(ctx.tempDir, 'kubemin-report.md');
+  if (inputs.mode === 'validate' || invalid) {
+    const failure = invalid ? `${invalid} problem${invalid === 1 ? '' : 's'} in the specs (see the annotations)` : undefined;
+    const text = `${REPORT_MARKER}\n### kubemin\n\n${failure ? `**${failure}**: nothing was rendered.` : `Specs are valid (${head.apps.length} apps).`}\n`;
+    await writeFile(reportPath, text);
+    await io.summary(text);
+    return { changed: false, appsChanged: [], reportPath, failure };
+  }
+
+  const baseSha: string | undefined = pr?.base?.sha ?? (ctx.event.before && !/^0+$/.test(ctx.event.before) ? ctx.event.before : undefined);
+  const headSha: string = pr?.head?.sha ?? ctx.event.after ?? 'HEAD';
+  const base = baseSha ? await withBaseCheckout(ctx.workspace, baseSha, (dir) => compileAt(dir, inputs.paths)) : undefined;
+  const problems: string[] = [];
+  if (base && base.diagnostics.some((d) => d.severity === 'error')) problems.push('The base commit\'s specs do not compile: every object of the head is shown as created.');
+  if (!baseSha) problems.push('No base commit (not a pull request): every object is shown as created.');
+  const rendered = diffRendered(base?.apps ?? [], head.apps);
+
+  let live: LiveDiff | undefined;
+  if (inputs.mode === 'diff') {
+    const fork = pr !== undefined && pr.head?.repo?.full_name !== (pr.base?.repo?.full_name ?? ctx.repository);
+    if (fork) live = { skipped: 'pull request from a fork: it gets no cluster credentials, so only the rendered diff is shown' };
+    else if (!ctx.kubeconfigPath) live = { skipped: 'no kubeconfig given: only the rendered diff is shown' };
+    else {
+      const client = await connect({ kubeconfig: ctx.kubeconfigPath, ...(inputs.context ? { context: inputs.context } : {}) });
+      try {
+        live = { apps: await diffApps(head.apps, client) };
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  const parts = composeReport(
+    { rendered, headApps: head.apps, ...(live ? { live } : {}), headSha, baseSha: baseSha ?? 'none', ...(problems.length ? { problems } : {}) },
+    { maxCommentSize: inputs.maxCommentSize, summaryUrl: ctx.runUrl },
+  );
+  await writeFile(reportPath, parts.summary);
+  await io.summary(parts.summary);
+  if (inputs.comment && pr && io.comments) {
+    try {
+      const r = await upsertStickyComments(io.comments, REPORT_MARKER, parts.comments);
+      io.out(`kubemin: report in ${parts.comments.length} comment(s): ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted\n`);
+    } catch (err) {
+      // A read-only token (a fork's) cannot comment: the job summary still has the report.
+      io.out(`::warning title=kubemin::the pull request comment could not be written: ${(err as Error).message.replace(/\n/g, ' ')}\n`);
+    }
+  }
+
+  const liveApps = live && 'apps' in live ? live.apps : [];
+  const appsChanged = [...new Set([...rendered.filter((a) => a.status !== 'unchanged').map((a) => a.app), ...liveApps.filter((a) => hasChanges(summarize([a]))).map((a) => a.app)])].sort();
+  const liveErrors = liveApps.reduce((n, a) => n + a.problems.length, 0);
+  const changed = appsChanged.length > 0;
+  const failure = liveErrors
+    ? `the cluster refused ${liveErrors} object${liveErrors === 1 ? '' : 's'} in the dry-run (see the report)`
+    : inputs.failOnChanges && changed
+      ? `the change alters ${appsChanged.join(', ')} (fail-on-changes)`
+      : undefined;
+  return { changed, appsChanged, reportPath, failure };
+}

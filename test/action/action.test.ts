@@ -1,0 +1,232 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emitYaml } from '../../src/bundle/yaml-emit.js';
+import { ACTION_BUILD } from '../../scripts/build-action.mjs';
+import { testCluster } from '../cluster/cluster.js';
+import { cli, tempDir } from '../helpers/cli.js';
+import { REPO } from '../helpers/tree.js';
+import { git } from '../watch/git/remote-fixture.js';
+import { FakeGitHub } from './fake-github.js';
+
+/**
+ * The bundled Action (dist/index.mjs) run as GitHub runs it: `node dist/index.mjs` with the
+ * GITHUB_* and INPUT_* environment, an event payload file, a real git repository with a base and
+ * a head commit, and a local HTTP server standing in for the GitHub REST API.
+ */
+
+const run = promisify(execFile);
+const TOKEN = 'ghs_test-token-0123456789';
+const OWNER_REPO = 'acme/deploy';
+const SECRET = 'the-db-password-value';
+
+function appYaml(ns: string, image: string, extra: Array<Record<string, unknown>> = []): string {
+  return emitYaml({
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'shop', namespace: ns },
+    spec: {
+      components: [
+        { name: 'creds', type: 'secret', stringData: { PASSWORD: SECRET } },
+        { name: 'web', type: 'webservice', image, ports: [{ port: 8080 }], traits: { envFrom: [{ type: 'secret', sourceName: 'creds' }] } },
+        ...extra,
+      ],
+      workflow: { steps: [{ name: 'secrets', components: ['creds'] }, { name: 'app', components: ['web', ...extra.map((c) => c.name as string)], mode: 'parallel' }] },
+    },
+  } as never);
+}
+
+interface Repo {
+  dir: string;
+  base: string;
+  head: string;
+}
+
+/** A repository whose base commit has `before` and whose head (checked out) has `after`. */
+function repository(before: string, after: string): Repo {
+  const dir = tempDir('kubemin-action-');
+  git(dir, 'init', '--quiet', '--initial-branch=main');
+  mkdirSync(join(dir, 'apps', 'shop'), { recursive: true });
+  writeFileSync(join(dir, 'apps', 'shop', 'kubemin.yaml'), before);
+  git(dir, 'add', '--all');
+  git(dir, 'commit', '--quiet', '-m', 'base');
+  const base = git(dir, 'rev-parse', 'HEAD');
+  writeFileSync(join(dir, 'apps', 'shop', 'kubemin.yaml'), after);
+  git(dir, 'commit', '--quiet', '-am', 'head');
+  return { dir, base, head: git(dir, 'rev-parse', 'HEAD') };
+}
+
+let github: FakeGitHub;
+beforeEach(async () => {
+  github = new FakeGitHub(OWNER_REPO, TOKEN);
+  await github.start();
+});
+afterEach(() => github.stop());
+
+interface ActionRun {
+  code: number;
+  stdout: string;
+  summary: string;
+  outputs: Record<string, string>;
+}
+
+async function runAction(repo: Repo, inputs: Record<string, string>, opts: { fork?: boolean } = {}): Promise<ActionRun> {
+  const runner = tempDir('kubemin-runner-');
+  const event = {
+    action: 'synchronize',
+    number: 7,
+    repository: { full_name: OWNER_REPO },
+    pull_request: {
+      number: 7,
+      base: { sha: repo.base, repo: { full_name: OWNER_REPO } },
+      head: { sha: repo.head, repo: { full_name: opts.fork ? 'someone/deploy' : OWNER_REPO } },
+    },
+  };
+  writeFileSync(join(runner, 'event.json'), JSON.stringify(event));
+  writeFileSync(join(runner, 'summary.md'), '');
+  writeFileSync(join(runner, 'output'), '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: repo.dir,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: join(runner, 'event.json'),
+    GITHUB_REPOSITORY: OWNER_REPO,
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_RUN_ID: '42',
+    GITHUB_SHA: repo.head,
+    GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),
+    GITHUB_OUTPUT: join(runner, 'output'),
+    RUNNER_TEMP: runner,
+    'INPUT_GITHUB-TOKEN': TOKEN,
+    INPUT_PATH: 'apps',
+    INPUT_COMMENT: 'true',
+    INPUT_MODE: 'render',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  };
+  const r = await run(process.execPath, [join(REPO, 'dist/index.mjs')], { cwd: repo.dir, env }).then(
+    (x) => ({ code: 0, stdout: x.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
+  const outputs: Record<string, string> = {};
+  const raw = readFileSync(join(runner, 'output'), 'utf8');
+  for (const m of raw.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
+  return { ...r, summary: readFileSync(join(runner, 'summary.md'), 'utf8'), outputs };
+}
+
+describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
+  it('dist/index.mjs is up to date with src/ (npm run build:action)', async () => {
+    const out = join(tempDir(), 'index.mjs');
+    await build({ ...ACTION_BUILD, outfile: out });
+    const fresh = readFileSync(out, 'utf8');
+    const committed = readFileSync(join(REPO, 'dist/index.mjs'), 'utf8');
+    expect(committed === fresh, 'dist/index.mjs is stale: run `npm run build:action` and commit dist/').toBe(true);
+  });
+
+  it('comments the rendered diff once, then updates the same comment; secret values masked', async () => {
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'));
+    const first = await runAction(repo, {});
+    expect(first.code).toBe(0);
+    expect(first.outputs).toMatchObject({ changed: 'true', 'apps-changed': 'shop' });
+    const [comment] = github.on(7);
+    expect(github.on(7)).toHaveLength(1);
+    expect(comment).toMatch(/^<!-- kubemin:report -->\n/);
+    expect(comment).toContain('-          image: ghcr.io/acme/web:1.0');
+    expect(comment).toContain('+          image: ghcr.io/acme/web:1.1');
+    expect(comment).toContain('```mermaid');
+    expect(first.summary).toContain('+          image: ghcr.io/acme/web:1.1');
+    expect(readFileSync(first.outputs['report-path']!, 'utf8')).toBe(first.summary);
+
+    // A new push to the pull request: the same comment is updated, no second one.
+    github.addForeign(7, 'LGTM');
+    writeFileSync(join(repo.dir, 'apps', 'shop', 'kubemin.yaml'), appYaml('shop', 'ghcr.io/acme/web:1.2'));
+    git(repo.dir, 'commit', '--quiet', '-am', 'head 2');
+    const second = await runAction({ ...repo, head: git(repo.dir, 'rev-parse', 'HEAD') }, {});
+    expect(second.code).toBe(0);
+    const after = github.on(7);
+    expect(after).toHaveLength(2);
+    expect(after[0]).toContain('+          image: ghcr.io/acme/web:1.2');
+    expect(after[1]).toBe('LGTM');
+    expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    for (const text of [first.stdout, second.stdout, first.summary, second.summary, ...after]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(Buffer.from(SECRET).toString('base64'));
+    }
+  });
+
+  it('says "no changes" when the rendered manifests do not change', async () => {
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.0') + '# a comment\n');
+    const r = await runAction(repo, {});
+    expect(r.code).toBe(0);
+    expect(r.outputs.changed).toBe('false');
+    expect(github.on(7)[0]).toContain('No changes to rendered manifests');
+  });
+
+  it('splits a report larger than a comment into several, each under the limit', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ name: `svc-${i}`, type: 'webservice', image: `ghcr.io/acme/svc-${i}:1.0`, ports: [{ port: 8080 }], env: Object.fromEntries(Array.from({ length: 20 }, (_, j) => [`VAR_${j}`, `value-${i}-${j}`])) }));
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.0', many));
+    const r = await runAction(repo, { 'max-comment-size': '8000' });
+    expect(r.code).toBe(0);
+    const comments = github.on(7);
+    expect(comments.length).toBeGreaterThan(1);
+    for (const c of comments) {
+      expect(c.length).toBeLessThanOrEqual(8000);
+      expect(c.startsWith('<!-- kubemin:report -->')).toBe(true);
+    }
+    expect(comments.at(-1)).toMatch(/job summary/);
+    // Shrinking the report again deletes the comments no longer needed.
+    git(repo.dir, 'reset', '--quiet', '--hard', repo.base);
+    const small = await runAction({ ...repo, head: repo.base }, {});
+    expect(small.code).toBe(0);
+    expect(github.on(7)).toHaveLength(1);
+  });
+
+  it('annotates the problems of a bad spec and fails', async () => {
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.0').replace('ports:', 'portz:'));
+    const r = await runAction(repo, {});
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=apps\/shop\/kubemin.yaml,line=\d+,col=\d+,title=kubemin unknown-field::.*portz/m);
+    expect(r.stdout).toMatch(/::error::1 problem in the specs/);
+    expect(github.on(7)).toEqual([]);
+  });
+
+  it('from a fork: the rendered diff only, and says so', async () => {
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'));
+    const r = await runAction(repo, { mode: 'diff', kubeconfig: '/nonexistent/kubeconfig' }, { fork: true });
+    expect(r.code).toBe(0);
+    expect(github.on(7)[0]).toMatch(/pull request from a fork/);
+  });
+});
+
+describe('the GitHub Action with the test cluster', { timeout: 120_000 }, () => {
+  const cluster = testCluster();
+
+  it('adds the live dry-run diff, the same as kubemin diff', async () => {
+    const ns = await cluster.newNamespace('action-live');
+    const repo = repository(appYaml(ns, 'ghcr.io/acme/web:1.0'), appYaml(ns, 'ghcr.io/acme/web:1.1'));
+    // The base is live in the cluster.
+    const baseDir = tempDir();
+    mkdirSync(join(baseDir, 'shop'));
+    writeFileSync(join(baseDir, 'shop', 'kubemin.yaml'), appYaml(ns, 'ghcr.io/acme/web:1.0'));
+    expect((await cli(['apply', baseDir, '--kubeconfig', cluster.kubeconfig, '--poll-interval', '200ms'])).code).toBe(0);
+
+    const r = await runAction(repo, { mode: 'diff', kubeconfig: readFileSync(cluster.kubeconfig, 'utf8') });
+    expect(r.code).toBe(0);
+    const comment = github.on(7)[0]!;
+    expect(comment).toContain('In the cluster');
+    const diff = await cli(['diff', join(repo.dir, 'apps'), '--kubeconfig', cluster.kubeconfig, '-o', 'markdown']);
+    expect(diff.code).toBe(1);
+    // Every changed line of kubemin diff is in the comment's live section.
+    const changed = diff.stdout.split('\n').filter((l) => /^[-+] /.test(l));
+    expect(changed).toEqual(['-          image: ghcr.io/acme/web:1.0', '+          image: ghcr.io/acme/web:1.1']);
+    const live = comment.slice(comment.indexOf('In the cluster'));
+    for (const line of changed) expect(live).toContain(line);
+    expect(live).toContain('0 to create, 1 to update, 0 to delete');
+    expect(r.stdout + r.summary + comment).not.toContain(SECRET);
+  });
+});
