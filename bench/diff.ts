@@ -7,17 +7,13 @@
  * apply, field manager `kubemin`, plus each app's inventory ConfigMap); the specs that are then
  * diffed bump the web Deployment's image in every app, so each app has one update.
  *
- * The cluster is started with this process as a holder and released at the end (also on Ctrl-C):
- * a cluster started by the bench is stopped, one started by hand is left running. The namespaces
- * made here are deleted (without waiting) at the end.
+ * The cluster comes from cluster.ts (started once per bench, released at its end). The namespaces
+ * made here are deleted (without waiting) at the end of the section.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { emitStream } from '../src/bundle/emit-bundle.js';
 import { emitYaml, type JsonValue } from '../src/bundle/yaml-emit.js';
 import { connect } from '../src/cluster/http-client.js';
@@ -29,9 +25,23 @@ import { diffApps } from '../src/diff/diff-apps.js';
 import { formatSummary, summarize, type AppDiff, type DiffSummary } from '../src/diff/types.js';
 import { encodeInventory, inventoryName } from '../src/inventory/inventory.js';
 import { readSpecFiles } from '../src/load/find-spec-files.js';
+import {
+  countKubectlRequests,
+  deleteNamespaces,
+  describeSettle,
+  KUBECTL_TIMEOUT_MS,
+  kubectlRunner,
+  kubeminBin,
+  nonLogLines,
+  observedClient,
+  settle,
+  testCluster,
+  trackNamespaces,
+  type TestCluster,
+} from './cluster.js';
 import { appName, appSpec } from './generate.js';
 import { BenchError, collectGarbage } from './pipeline.js';
-import { countMatches, findOnPath, fmtInt, fmtMs, fmtRatio, median, printTable, runCommand, type CommandResult } from './util.js';
+import { countMatches, fmtInt, fmtMs, fmtRatio, median, printTable, runCommand, type SectionContext } from './util.js';
 
 /** Applications diffed (10 objects each): 100 and 1000 objects. The largest is set up once; smaller sizes diff its first apps. */
 const APP_COUNTS = [10, 100] as const;
@@ -43,115 +53,23 @@ const GOALS = {
   /** API requests per object. */
   requestsPerObject: 2,
 };
-/** `up` on a stopped cluster takes about 5 s; an `up` waiting for another's lock may take longer. */
-const UP_TIMEOUT_MS = 180_000;
-/** One kubectl (or kubemin CLI) call, setup apply of every object included. */
-const KUBECTL_TIMEOUT_MS = 120_000;
-/** After the setup apply the controllers react (ReplicaSets, claims, Jobs): wait for the CPU to calm down, at most this long. */
-const SETTLE_MAX_MS = 20_000;
-/** ... "calm" being less than this share of all CPUs busy over one second. */
-const SETTLE_BUSY = 0.3;
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const clusterScript = join(repoRoot, 'scripts', 'test-cluster.sh');
-const kubeminBin = join(repoRoot, 'bin', 'kubemin.js');
-
-export interface DiffBenchContext {
-  /** A temporary directory of the bench (removed by the caller). */
-  readonly root: string;
-  /** Reports a real error: printed, and the bench exits non-zero at the end. */
-  readonly fail: (message: string) => void;
-}
-
-/** What has to be undone, for the end of the section and for Ctrl-C. */
-const pending: { kubectl?: string; kubeconfig?: string; namespaces: string[]; holder: boolean } = { namespaces: [], holder: false };
-
-/**
- * Undoes what the diff section did, synchronously (for signal handlers): deletes its namespaces
- * without waiting and releases the test cluster.
- */
-export function abortDiffBench(): void {
-  if (pending.kubectl && pending.kubeconfig && pending.namespaces.length) {
-    spawnSync(pending.kubectl, ['--kubeconfig', pending.kubeconfig, 'delete', 'namespace', '--wait=false', '--ignore-not-found', ...pending.namespaces], {
-      stdio: 'ignore',
-      timeout: 30_000,
-    });
-    pending.namespaces = [];
-  }
-  if (pending.holder) {
-    spawnSync('bash', [clusterScript, 'release', String(process.pid)], { stdio: 'ignore', timeout: 60_000 });
-    pending.holder = false;
-  }
-}
-
-export async function benchDiff(ctx: DiffBenchContext): Promise<void> {
+export async function benchDiff(ctx: SectionContext): Promise<void> {
   console.log(
     `\nkubemin diff against the test cluster: ${APP_COUNTS.map((n) => `${n * 10} objects`).join(' and ')} ` +
       `(${APP_COUNTS.join(' / ')} apps, one namespace each), one image update per app`,
   );
-  const kubectl = process.env['KUBECTL'] || findOnPath('kubectl');
-  if (!kubectl) {
-    console.log('  skipped: test cluster not available (kubectl not found)');
+  const cluster = await testCluster();
+  if ('skipped' in cluster) {
+    console.log(`  skipped: test cluster not available (${cluster.skipped})`);
     return;
   }
-
-  // ---- the cluster: started with this process as a holder (or found running)
-  const t = performance.now();
-  pending.holder = true;
-  const up = await runCommand('bash', [clusterScript, 'up', '--no-build'], UP_TIMEOUT_MS, {
-    env: { ...process.env, KUBEMIN_TEST_CLUSTER_HOLDER: String(process.pid), KUBECTL: kubectl },
-    cwd: repoRoot,
-    keepOnAbort: true, // cut short, it could leave a half-started cluster behind
-  });
-  const kubeconfig = /^KUBECONFIG=(.+)$/.exec(up.stdout.trim().split('\n').pop() ?? '')?.[1];
-  if (up.code !== 0 || !kubeconfig) {
-    console.log(`  skipped: test cluster not available (${upFailure(up)})`);
-    await release();
-    return;
-  }
-  pending.kubectl = kubectl;
-  pending.kubeconfig = kubeconfig;
-  const startedHere = /\bstarted in \d+ s\b/.test(up.stderr);
-  console.log(
-    `  test cluster: ${startedHere ? 'started by the bench' : 'already running'} in ${fmtMs(performance.now() - t)} ms ` +
-      `(${kubeconfig}); ${startedHere ? 'stopped' : 'left running'} at the end`,
-  );
-
+  const namespaces: string[] = [];
   try {
-    await measure(ctx, kubectl, kubeconfig);
+    await measure(ctx, cluster, namespaces);
   } finally {
-    await cleanup(kubectl, kubeconfig);
+    await deleteNamespaces(namespaces);
   }
-}
-
-function upFailure(up: CommandResult): string {
-  if (up.timedOut) return `scripts/test-cluster.sh up did not finish in ${UP_TIMEOUT_MS / 1000} s`;
-  const errors = up.stderr
-    .split('\n')
-    .map((l) => l.replace(/^\[test-cluster\]\s*/, '').trim())
-    .filter((l) => l.startsWith('error:'));
-  const why = errors.at(-1)?.replace(/^error:\s*/, '') ?? (up.stderr.trim().split('\n').pop() || `scripts/test-cluster.sh up exited ${up.code ?? up.signal}`);
-  return why;
-}
-
-async function release(): Promise<void> {
-  if (!pending.holder) return;
-  const r = await runCommand('bash', [clusterScript, 'release', String(process.pid)], 60_000, { cwd: repoRoot, keepOnAbort: true });
-  pending.holder = false;
-  const said = r.stderr.replace(/\[test-cluster\]\s*/g, '').trim().split('\n').pop();
-  if (r.code !== 0) console.error(`warning: releasing the test cluster failed (npm run cluster:down stops it): ${r.stderr.trim()}`);
-  else if (said) console.log(`  test cluster: ${said}`);
-}
-
-async function cleanup(kubectl: string, kubeconfig: string): Promise<void> {
-  const names = pending.namespaces;
-  if (names.length) {
-    const r = await runCommand(kubectl, ['--kubeconfig', kubeconfig, 'delete', 'namespace', '--wait=false', '--ignore-not-found', ...names], 60_000);
-    pending.namespaces = [];
-    if (r.code !== 0) console.error(`warning: deleting the bench namespaces failed: ${r.stderr.trim().slice(0, 500)}`);
-    else console.log(`  cleanup: ${names.length} namespaces deleted (--wait=false)`);
-  }
-  await release();
 }
 
 // ---------------------------------------------------------------------------- measurement
@@ -178,16 +96,15 @@ interface KubeminRun {
 
 type Timed = { readonly median: number; readonly min: number; readonly max: number; readonly runs: number };
 
-async function measure(ctx: DiffBenchContext, kubectl: string, kubeconfig: string): Promise<void> {
+async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: string[]): Promise<void> {
   const { root, fail } = ctx;
   const maxApps = Math.max(...APP_COUNTS);
   // Names unique to this run: namespaces of an earlier run may still be terminating.
   const prefix = `kb${randomBytes(3).toString('hex')}`;
   const nameOf = (i: number): string => `${prefix}-${String(i).padStart(4, '0')}`;
   const indices = Array.from({ length: maxApps }, (_, k) => k + 1);
-  const kubectlBase = ['--kubeconfig', kubeconfig, '--cache-dir', join(root, 'kubectl-cache')];
-  const kubectlRun = (args: readonly string[], input?: string, timeoutMs = KUBECTL_TIMEOUT_MS): Promise<CommandResult> =>
-    runCommand(kubectl, [...kubectlBase, ...args], timeoutMs, input !== undefined ? { input } : {});
+  const { kubeconfig } = cluster;
+  const kubectlRun = kubectlRunner(cluster, join(root, 'kubectl-cache'));
 
   // ---- setup: compile in-process, namespaces, then one server-side apply of every object as kubemin
   const setupStart = performance.now();
@@ -195,8 +112,8 @@ async function measure(ctx: DiffBenchContext, kubectl: string, kubeconfig: strin
   if (hasErrors(deployed.diagnostics) || deployed.apps.length !== maxApps) {
     throw new BenchError(`the generated specs do not compile:\n${formatText(deployed.diagnostics.slice(0, 20), deployed.sources)}`);
   }
-  const namespaces = deployed.apps.map((a) => a.namespace);
-  pending.namespaces = namespaces;
+  namespaces.push(...deployed.apps.map((a) => a.namespace));
+  trackNamespaces(namespaces);
   // Each namespace gets a ResourceQuota of no pods and no claims: the Deployments, StatefulSets
   // and Jobs exist (and are diffed) but no pods are made, so the 2-core machine running the control
   // plane is not busy scheduling and faking hundreds of pods while the diffs are timed.
@@ -231,7 +148,7 @@ async function measure(ctx: DiffBenchContext, kubectl: string, kubeconfig: strin
     `  setup: ${namespaces.length} namespaces (with a ResourceQuota of 0 pods) in ${fmtMs(nsMs)} ms; ` +
       `${fmtInt(deployedObjects)} objects + ${inventories.length} inventory ConfigMaps in one kubectl apply --server-side ` +
       `--validate=false --field-manager=kubemin in ${fmtMs(applied.ms)} ms (${fmtInt((appliedCount / applied.ms) * 1000)} objects/s); ` +
-      `${settleMs === undefined ? 'CPU still busy' : 'CPU calm'} after ${fmtMs(settleMs ?? SETTLE_MAX_MS)} ms more`,
+      `${describeSettle(settleMs)} more`,
   );
 
   // ---- what is diffed: the same apps with the web image bumped, as spec trees and a rendered bundle
@@ -329,7 +246,7 @@ async function measure(ctx: DiffBenchContext, kubectl: string, kubeconfig: strin
         fail(`kubectl diff (${label}) shows ${changed} changed objects, expected ${s.expected.update}`);
         break;
       }
-      if (verbose) kRequests = countRequests(k.stderr);
+      if (verbose) kRequests = countKubectlRequests(k.stderr);
       else kTimes.push(k.ms);
     }
     const kube = kTimes.length === RUNS ? timed(kTimes) : undefined;
@@ -421,28 +338,16 @@ function newCallCounts(): CallCounts {
   return { getObject: 0, getNamespace: 0, getInventory: 0, apply: 0, other: {} };
 }
 
-/** Methods that send no request of their own (discovery is what `requests` has beyond the counted calls). */
-const UNCOUNTED = new Set<PropertyKey>(['resourceFor', 'close', 'forgetDiscovery', 'constructor']);
-
 /** The client, counting the calls that each send one request (GETs by what they fetch). */
 function countingClient(client: ClusterClient, calls: CallCounts): ClusterClient {
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      if (UNCOUNTED.has(prop)) return fn.bind(target);
-      return (...args: unknown[]) => {
-        if (prop === 'get') {
-          const ref = args[0] as ObjectRef;
-          if (ref.kind === 'Namespace') calls.getNamespace++;
-          else if (ref.kind === 'ConfigMap' && ref.name.startsWith(inventoryName(''))) calls.getInventory++;
-          else calls.getObject++;
-        } else if (prop === 'apply') calls.apply++;
-        else calls.other[String(prop)] = (calls.other[String(prop)] ?? 0) + 1;
-        return fn.apply(target, args);
-      };
-    },
+  return observedClient(client, (method, args) => {
+    if (method === 'get') {
+      const ref = args[0] as ObjectRef;
+      if (ref.kind === 'Namespace') calls.getNamespace++;
+      else if (ref.kind === 'ConfigMap' && ref.name.startsWith(inventoryName(''))) calls.getInventory++;
+      else calls.getObject++;
+    } else if (method === 'apply') calls.apply++;
+    else calls.other[method] = (calls.other[method] ?? 0) + 1;
   });
 }
 
@@ -451,26 +356,12 @@ function describeCalls(c: CallCounts, total: number): string {
   const parts = [
     `${fmtInt(c.getObject)} GET object`,
     `${fmtInt(c.apply)} apply dry-run`,
-    `${fmtInt(c.getNamespace)} GET namespace (one per app)`,
+    ...(c.getNamespace ? [`${fmtInt(c.getNamespace)} GET namespace`] : []),
     `${fmtInt(c.getInventory)} GET inventory (one per app)`,
     ...Object.entries(c.other).map(([k, v]) => `${fmtInt(v)} ${k}`),
     `${fmtInt(total - counted)} discovery (one per group-version)`,
   ];
   return parts.join(' + ');
-}
-
-/** Requests in kubectl's -v=6 log: `GET https://... 200 OK in 3 milliseconds`, or the structured `verb="GET" url=...`. */
-function countRequests(stderr: string): number {
-  const plain = countMatches(stderr, /\] (GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/\S+ \d{3}\b/gm);
-  return plain || countMatches(stderr, /"Response" verb="[A-Z]+" url="https?:\/\//gm);
-}
-
-/** kubectl's stderr without klog lines (`I1124 12:00:00.000000 ...`). */
-function nonLogLines(stderr: string): string {
-  return stderr
-    .split('\n')
-    .filter((l) => !/^[IWE]\d{4} /.test(l))
-    .join('\n');
 }
 
 // ---------------------------------------------------------------------------- helpers
@@ -485,33 +376,4 @@ function timed(xs: readonly number[]): Timed {
 
 function fmtTimed(t: Timed): string {
   return t.runs > 1 ? `${fmtMs(t.median)} (${fmtMs(t.min)}-${fmtMs(t.max)})` : fmtMs(t.median);
-}
-
-/**
- * Waits until the machine's CPUs are less than SETTLE_BUSY busy over one second (the controllers
- * have done their work after the setup apply), at most SETTLE_MAX_MS. Returns how long it waited,
- * or undefined when it gave up (or cannot tell: no /proc/stat).
- */
-async function settle(): Promise<number | undefined> {
-  const start = performance.now();
-  const sample = (): { busy: number; total: number } | undefined => {
-    try {
-      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-      const total = fields.reduce((a, b) => a + b, 0);
-      const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-      return { busy: total - idle, total };
-    } catch {
-      return undefined;
-    }
-  };
-  let prev = sample();
-  if (!prev) return undefined;
-  while (performance.now() - start < SETTLE_MAX_MS) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const cur = sample()!;
-    const share = (cur.busy - prev.busy) / Math.max(1, cur.total - prev.total);
-    prev = cur;
-    if (share < SETTLE_BUSY) return performance.now() - start;
-  }
-  return undefined;
 }

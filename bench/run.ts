@@ -1,16 +1,17 @@
 /**
  * `npm run bench`: kubemin's render speed and memory at 10, 100 and 1000 applications, against
  * `kubectl kustomize` and `kubectl label --local` as references; then `kubemin diff` against the
- * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts). See bench/README.md.
+ * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts); then `kubemin apply` of
+ * 100 apps to the test cluster, against `kubectl apply --server-side` (apply.ts). See bench/README.md.
  *
- *   node --expose-gc build/bench/run.js [render|diff]...   (default: both sections)
+ *   node --expose-gc build/bench/run.js [render|diff|apply]...   (default: every section)
  *
  * Measures; never asserts: goals are printed with whether they are met, and the process exits
  * non-zero only on real errors (specs that do not compile, a reference command that fails).
  */
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,9 @@ import type { AppBundle } from '../src/bundle/emit-bundle.js';
 import { compile } from '../src/compile.js';
 import { appSpec, writeKubeminTree, writeKustomizeTree } from './generate.js';
 import { BenchError, collectGarbage, renderOnce, STAGES, type RenderRun } from './pipeline.js';
-import { abortDiffBench, benchDiff } from './diff.js';
+import { benchApply } from './apply.js';
+import { abortTestCluster, releaseTestCluster } from './cluster.js';
+import { benchDiff } from './diff.js';
 import type { ChildReport } from './render-child.js';
 import {
   COMMAND_TIMEOUT_MS,
@@ -58,7 +61,7 @@ const GOALS = {
 };
 
 /** Sections, in the order they run; `npm run bench -- diff` runs only the named ones. */
-const SECTIONS = ['render', 'diff'] as const;
+const SECTIONS = ['render', 'diff', 'apply'] as const;
 type Section = (typeof SECTIONS)[number];
 
 let failed = false;
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       killRunningCommands();
-      abortDiffBench();
+      abortTestCluster();
       for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
       process.exit(130);
     });
@@ -88,15 +91,27 @@ async function main(): Promise<void> {
     console.log(`kubemin bench: ${SECTIONS.filter((s) => sections.has(s)).join(', ')}`);
     console.log(
       `node ${process.version}, ${platform()} ${arch()}, ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), ` +
-        `${Math.round(totalmem() / 2 ** 30)} GiB RAM; temp dir ${root}`,
+        `${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; temp dir ${root}`,
     );
     if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc to collect garbage between runs');
-    if (sections.has('render')) await bench(root);
-    if (sections.has('diff')) await benchDiff({ root, fail });
+    if (sections.has('render')) await section(() => bench(root));
+    if (sections.has('diff')) await section(() => benchDiff({ root, fail }));
+    if (sections.has('apply')) await section(() => benchApply({ root, fail }));
   } finally {
+    await releaseTestCluster();
     for (const d of tempDirs) await rm(d, { recursive: true, force: true });
   }
   console.log(`\nbench took ${(Math.round((performance.now() - started) / 100) / 10).toFixed(1)} s (cleanup included)`);
+}
+
+/** Runs a section; a BenchError (its setup went wrong) is reported and the next section runs. */
+async function section(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof BenchError)) throw err;
+    fail(err.message);
+  }
 }
 
 async function tempDir(parent: string): Promise<string> {

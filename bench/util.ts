@@ -1,11 +1,19 @@
 /**
- * Helpers shared by the bench sections (run.ts, diff.ts): running and timing commands, medians,
+ * Helpers shared by the bench sections (run.ts, diff.ts, apply.ts): running and timing commands, medians,
  * number formats and plain-text tables. Only node built-ins.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+
+/** What run.ts gives a section (diff.ts, apply.ts). */
+export interface SectionContext {
+  /** A temporary directory of the bench (removed by the caller). */
+  readonly root: string;
+  /** Reports a real error: printed, and the bench exits non-zero at the end. */
+  readonly fail: (message: string) => void;
+}
 
 /** A command taking longer than this is stopped (reported, not an error). */
 export const COMMAND_TIMEOUT_MS = 120_000;

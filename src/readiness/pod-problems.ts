@@ -4,6 +4,8 @@ import { failed, type Readiness } from './types.js';
 
 /** Waiting reasons a kubelet reports for an image that does not pull: waiting longer will not help. */
 const IMAGE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+/** The scheduler's words for a pod waiting for its claims to be bound. */
+const UNBOUND_CLAIMS = /unbound immediate PersistentVolumeClaims/;
 /** Waiting reasons for a container that cannot be created (e.g. a missing Secret or key). */
 const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
@@ -64,7 +66,9 @@ export function podProblem(pods: readonly K8sObject[], opts: { crashLoops?: bool
   }
   for (const pod of live) {
     const scheduled = condition(pod, 'PodScheduled');
-    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    // A StatefulSet's claim and pod are made together: until the claim is bound the scheduler says
+    // the pod has unbound claims. That is a wait for the volume, not a refusal.
+    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' && !UNBOUND_CLAIMS.test(scheduled.message ?? '')) {
       return { state: 'unschedulable', reason: 'Unschedulable', message: `the scheduler cannot place it: ${scheduled.message ?? 'no node fits'}`, pod: podName(pod) };
     }
   }

@@ -137,6 +137,11 @@ describe('pod problems', () => {
     expect(podProblem([pod('d', waiting('ContainerCreating'))])).toBeUndefined();
   });
 
+  it('waits for claims to be bound instead of calling their pod refused', () => {
+    const waitingForClaim = pod('db-0', { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.' }] });
+    expect(podProblem([waitingForClaim])).toBeUndefined();
+  });
+
   it('names the image that does not pull, also in an init container', () => {
     const init = pod('e', { initContainerStatuses: [{ name: 'fetch', state: { waiting: { reason: 'ErrImagePull', message: 'no such host' } } }] }, {}, { initContainers: [{ name: 'fetch', image: 'registry.invalid/fetch:2' }] });
     expect(podProblem([init])!.message).toBe('container fetch cannot pull image registry.invalid/fetch:2 (ErrImagePull: no such host)');
