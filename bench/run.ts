@@ -2,9 +2,10 @@
  * `npm run bench`: kubemin's render speed and memory at 10, 100 and 1000 applications, against
  * `kubectl kustomize` and `kubectl label --local` as references; then `kubemin diff` against the
  * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts); then `kubemin apply` of
- * 100 apps to the test cluster, against `kubectl apply --server-side` (apply.ts). See bench/README.md.
+ * 100 apps to the test cluster, against `kubectl apply --server-side` (apply.ts); then `kubemin watch`'s
+ * latency from a git push to the apply (watch.ts). See bench/README.md.
  *
- *   node --expose-gc build/bench/run.js [render|diff|apply]...   (default: every section)
+ *   node --expose-gc build/bench/run.js [render|diff|apply|watch]...   (default: every section)
  *
  * Measures; never asserts: goals are printed with whether they are met, and the process exits
  * non-zero only on real errors (specs that do not compile, a reference command that fails).
@@ -22,6 +23,7 @@ import { BenchError, collectGarbage, renderOnce, STAGES, type RenderRun } from '
 import { benchApply } from './apply.js';
 import { abortTestCluster, releaseTestCluster } from './cluster.js';
 import { benchDiff } from './diff.js';
+import { benchWatch } from './watch.js';
 import type { ChildReport } from './render-child.js';
 import {
   COMMAND_TIMEOUT_MS,
@@ -61,7 +63,7 @@ const GOALS = {
 };
 
 /** Sections, in the order they run; `npm run bench -- diff` runs only the named ones. */
-const SECTIONS = ['render', 'diff', 'apply'] as const;
+const SECTIONS = ['render', 'diff', 'apply', 'watch'] as const;
 type Section = (typeof SECTIONS)[number];
 
 let failed = false;
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     if (sections.has('render')) await section(() => bench(root));
     if (sections.has('diff')) await section(() => benchDiff({ root, fail }));
     if (sections.has('apply')) await section(() => benchApply({ root, fail }));
+    if (sections.has('watch')) await section(() => benchWatch({ root, fail }));
   } finally {
     await releaseTestCluster();
     for (const d of tempDirs) await rm(d, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the bench sections (run.ts, diff.ts, apply.ts): running and timing commands, medians,
+ * Helpers shared by the bench sections (run.ts, diff.ts, apply.ts, watch.ts): running and timing commands, medians,
  * number formats and plain-text tables. Only node built-ins.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,7 +7,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-/** What run.ts gives a section (diff.ts, apply.ts). */
+/** What run.ts gives a section (diff.ts, apply.ts, watch.ts). */
 export interface SectionContext {
   /** A temporary directory of the bench (removed by the caller). */
   readonly root: string;
