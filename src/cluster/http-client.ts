@@ -21,8 +21,8 @@ export interface ConnectOptions {
   readonly context?: string;
   /** Most requests in flight at once. */
   readonly concurrency?: number;
-  /** Per-request timeout. */
-  readonly timeoutMs?: number;
+  /** Per-request timeout (default 30 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export class KubeconfigError extends Error {
@@ -47,7 +47,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ClusterClient>
   if (!cluster) throw new KubeconfigError('the kubeconfig has no current cluster (set a context with --context)');
   const base: RequestOptions = {};
   await kc.applyToHTTPSOptions(base);
-  return new HttpClusterClient(new URL(cluster.server), base, opts.concurrency ?? 16, opts.timeoutMs ?? 30_000);
+  return new HttpClusterClient(new URL(cluster.server), base, opts.concurrency ?? 16, opts.requestTimeoutMs ?? 30_000);
 }
 
 interface Response {
