@@ -1,5 +1,6 @@
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { expandApp } from './expand/expand-app.js';
+import { expandApp, extensionFailed } from './expand/expand-app.js';
+import { ExtensionError } from './plugins/extension-error.js';
 import type { PendingDiagnostic } from './expand/types.js';
 import { objectRef, type K8sObject } from './k8s/types.js';
 import { DEFAULT_PARSE_LIMITS, parseSpecFile, type ParseLimits, type SpecDocument } from './load/parse-spec-file.js';
@@ -44,7 +45,8 @@ export interface CompileResult {
 }
 
 export interface CompileOptions {
-  readonly registry?: Registry;
+  /** The tables: one for every file, or the one for each file (plugins are declared per directory tree). */
+  readonly registry?: Registry | ((file: string) => Registry);
   readonly limits?: ParseLimits;
 }
 
@@ -55,13 +57,15 @@ export interface CompileOptions {
  * earlier ones accepted.
  */
 export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
-  const registry = options.registry ?? builtinRegistry;
-  const validator = validatorFor(registry);
+  const given = options.registry;
+  const registryFor = typeof given === 'function' ? given : () => given ?? builtinRegistry;
   const sources = new SourceSet();
   const diagnostics: Diagnostic[] = [];
   const apps: Array<CompiledApp & { doc: SpecDocument }> = [];
 
   for (const file of [...files].sort((a, b) => cmp(a.path, b.path))) {
+    const registry = registryFor(file.path);
+    const validator = validatorFor(registry);
     const parsed = parseSpecFile(file, options.limits ?? DEFAULT_PARSE_LIMITS);
     diagnostics.push(...parsed.diagnostics);
     sources.add(parsed.locator);
@@ -98,7 +102,13 @@ function compileDocument(
   }
   const spec = doc.value as AppSpec;
   const plan = planComponents(spec, registry.stepTypes);
-  const ruleProblems = registry.rules.flatMap((rule) => rule.check(spec, { registry, plan }));
+  let ruleProblems: PendingDiagnostic[];
+  try {
+    ruleProblems = registry.rules.flatMap((rule) => rule.check(spec, { registry, plan }));
+  } catch (err) {
+    if (!(err instanceof ExtensionError)) throw err;
+    ruleProblems = [extensionFailed(err, 'the application', '')];
+  }
   diagnostics.push(...place(ruleProblems));
   if (ruleProblems.some((p) => p.severity === 'error')) return undefined;
 

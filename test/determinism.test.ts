@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { compile } from '../src/compile.js';
 import type { SourceFile } from '../src/load/source.js';
-import { bundleTree, caseDirs, readSpecs, REPO } from './helpers/tree.js';
+import { bundleTree, caseDirs, readSpecs, registriesFor, REPO } from './helpers/tree.js';
 
 /** Same input, byte-identical bundle: whatever the order of files or of independent components. */
 
@@ -13,8 +13,11 @@ const allSpecs: SourceFile[] = [...caseDirs(join(REPO, 'fixtures/render')), ...c
   return readSpecs(dir).map((f) => ({ path: `${prefix}/${f.path}`, text: f.text }));
 });
 
+// The plugin example (examples/plugins) compiles with its plugins, as `kubemin render` finds them.
+const registry = await registriesFor(allSpecs, REPO);
+
 function render(files: SourceFile[]): Map<string, string> {
-  const result = compile(files);
+  const result = compile(files, { registry });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return bundleTree(result.apps);
 }

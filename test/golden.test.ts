@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/compile.js';
-import { bundleTree, caseDirs, readSpecs, readTree, REPO, UPDATE_GOLDEN, writeTree } from './helpers/tree.js';
+import { bundleTree, caseDirs, compileDir, readTree, REPO, UPDATE_GOLDEN, writeTree } from './helpers/tree.js';
 
 /**
  * Each case renders to a reviewed bundle: fixtures/render/<case>/expected/, and for the examples
@@ -19,8 +18,8 @@ describe('golden bundles', () => {
   });
 
   for (const c of cases) {
-    it(`${c.dir.slice(REPO.length + 1)} renders to its expected bundle`, () => {
-      const result = compile(readSpecs(c.dir));
+    it(`${c.dir.slice(REPO.length + 1)} renders to its expected bundle`, async () => {
+      const result = await compileDir(c.dir);
       expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const actual = bundleTree(result.apps);
       expect(actual.size).toBeGreaterThan(0);

@@ -5,9 +5,11 @@ import { ClusterError } from '../cluster/types.js';
 import { SpecPathError } from '../load/find-spec-files.js';
 import { BundleDirError } from '../bundle/read-bundle-dir.js';
 import { InventoryError } from '../inventory/inventory.js';
+import { PluginLoadError } from '../plugins/extension-error.js';
 import { applyCommand } from './commands/apply.js';
 import { diffCommand } from './commands/diff.js';
 import { planCommand } from './commands/plan.js';
+import { pluginsCommand } from './commands/plugins.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -39,7 +41,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
-  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand]) {
+  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand, pluginsCommand]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {
@@ -49,7 +51,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
-    if (err instanceof SpecPathError || err instanceof KubeconfigError || err instanceof ClusterError || err instanceof BundleDirError || err instanceof InventoryError) {
+    if (err instanceof SpecPathError || err instanceof KubeconfigError || err instanceof ClusterError || err instanceof BundleDirError || err instanceof InventoryError || err instanceof PluginLoadError) {
       io.stderr(`kubemin: ${err.message}\n`);
       return EXIT.error;
     }

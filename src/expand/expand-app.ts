@@ -1,5 +1,6 @@
 import type { K8sObject } from '../k8s/types.js';
 import type { AppSpec, ComponentSpec, Policies } from '../spec/types.js';
+import { ExtensionError } from '../plugins/extension-error.js';
 import { buildPod } from './build-pod.js';
 import { appLabels, componentLabels, selectorLabels } from './labels.js';
 import type { AppContext, ComponentContext, ComponentTypeDef, PendingDiagnostic, ResolvedPolicies, TraitDef } from './types.js';
@@ -63,15 +64,31 @@ export function expandApp(spec: AppSpec, tables: ExpandTables): ExpandResult {
     const type = tables.componentTypes.get(component.type);
     if (!type) throw new Error(`component type "${component.type}" reached expansion unvalidated`);
     const ctx = componentContext(app, component, type, `/spec/components/${i}`);
-    const built = type.capabilities.podTemplate ? buildPod(ctx, tables.traits) : undefined;
-    const own = type.expand(ctx, built?.pod);
-    for (const e of [...own, ...(built?.objects ?? [])]) {
-      objects.push({ object: e.object, component: component.name, pointer: e.pointer ?? ctx.pointer });
+    try {
+      const built = type.capabilities.podTemplate ? buildPod(ctx, tables.traits) : undefined;
+      const own = type.expand(ctx, built?.pod);
+      for (const e of [...own, ...(built?.objects ?? [])]) {
+        objects.push({ object: e.object, component: component.name, pointer: e.pointer ?? ctx.pointer });
+      }
+      if (built) diagnostics.push(...built.diagnostics);
+    } catch (err) {
+      if (!(err instanceof ExtensionError)) throw err;
+      diagnostics.push(extensionFailed(err, `component "${component.name}"`, ctx.pointer));
     }
-    if (built) diagnostics.push(...built.diagnostics);
   });
   diagnostics.push(...nameCollisions(objects));
   return { app, objects, diagnostics };
+}
+
+/** A plugin failed on a part of the spec: an error there, naming the plugin. */
+export function extensionFailed(err: ExtensionError, part: string, pointer: string): PendingDiagnostic {
+  return {
+    severity: 'error',
+    code: 'plugin-failed',
+    message: `${err.message} (on ${part})`,
+    hint: `a fault of the plugin, not of the spec: fix the plugin or report it to its authors; nothing of this application is rendered`,
+    pointer,
+  };
 }
 
 export function componentContext(app: AppContext, component: ComponentSpec, type: ComponentTypeDef, pointer: string): ComponentContext {

@@ -1,17 +1,35 @@
+import { resolve } from 'node:path';
 import { compile, type CompileOptions, type CompileResult } from '../compile.js';
 import { readSpecFiles } from '../load/find-spec-files.js';
+import type { PluginSet } from '../plugins/plugin-set.js';
+import { PluginResolver } from '../plugins/load-plugins.js';
 
-export interface LoadOptions extends CompileOptions {
+export interface LoadOptions extends Omit<CompileOptions, 'registry'> {
   readonly paths: readonly string[];
   readonly cwd?: string;
   /** Keep only this application. */
   readonly app?: string;
 }
 
-/** Reads the spec files under `paths` and compiles them (the file-system edge of the compiler). */
-export async function loadAndCompile(opts: LoadOptions): Promise<CompileResult & { fileCount: number }> {
-  const files = await readSpecFiles(opts.paths, opts.cwd);
-  const result = compile(files, opts);
+export interface LoadResult extends CompileResult {
+  readonly fileCount: number;
+  /** The plugins (and built-ins) a spec file was compiled with: its directory's kubemin.config. */
+  pluginsFor(file: string): PluginSet;
+}
+
+/**
+ * Reads the spec files under `paths`, loads the plugins their directories declare
+ * (kubemin.config.mjs or .kubemin/config.yaml, nearest above each file), and compiles them: the
+ * file-system edge of the compiler.
+ */
+export async function loadAndCompile(opts: LoadOptions): Promise<LoadResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const files = await readSpecFiles(opts.paths, cwd);
+  const resolver = new PluginResolver();
+  const sets = new Map<string, PluginSet>();
+  for (const f of files) sets.set(f.path, await resolver.forFile(resolve(cwd, f.path)));
+  const pluginsFor = (file: string): PluginSet => sets.get(file)!;
+  const result = compile(files, { ...opts, registry: (file) => pluginsFor(file).registry });
   const apps = opts.app ? result.apps.filter((a) => a.name === opts.app) : result.apps;
-  return { ...result, apps, fileCount: files.length };
+  return { ...result, apps, fileCount: files.length, pluginsFor };
 }

@@ -2,6 +2,8 @@ import { closest } from '../diagnostics/did-you-mean.js';
 import type { PendingDiagnostic } from '../expand/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import type { AppSpec, StepMode } from '../spec/types.js';
+import { extensionFailed } from '../expand/expand-app.js';
+import { ExtensionError } from '../plugins/extension-error.js';
 import type { PhaseDraft, StepTypeDef } from './types.js';
 
 /** A phase before objects are placed in it: which components, and where it was declared. */
@@ -61,7 +63,14 @@ function fromWorkflow(spec: AppSpec, stepTypes: ReadonlyMap<string, StepTypeDef>
     });
     const typeName = step.type ?? defaultType!;
     const type = stepTypes.get(typeName)!;
-    const planned = type.plan(step, { pointer, componentNames: [...index.keys()] });
+    let planned: ReturnType<StepTypeDef['plan']>;
+    try {
+      planned = type.plan(step, { pointer, componentNames: [...index.keys()] });
+    } catch (err) {
+      if (!(err instanceof ExtensionError)) throw err;
+      plan.diagnostics.push(extensionFailed(err, `step "${step.name}"`, pointer));
+      return;
+    }
     plan.diagnostics.push(...(planned.diagnostics ?? []));
     for (const draft of planned.phases) {
       const components = draft.components.filter((c) => index.has(c) && stepOf.get(c) === step.name && !plan.phaseOf.has(c));

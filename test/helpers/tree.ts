@@ -1,7 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { emitApp } from '../../src/bundle/emit-bundle.js';
-import type { CompiledApp } from '../../src/compile.js';
+import { compile, type CompiledApp, type CompileResult } from '../../src/compile.js';
+import { PluginResolver } from '../../src/plugins/load-plugins.js';
+import type { Registry } from '../../src/registry.js';
 import { isSpecFileName } from '../../src/load/find-spec-files.js';
 import type { SourceFile } from '../../src/load/source.js';
 
@@ -53,4 +55,21 @@ export function caseDirs(root: string): string[] {
     .filter((e) => e.isDirectory())
     .map((e) => join(root, e.name))
     .sort();
+}
+
+/**
+ * The tables each spec file compiles with: the plugins its directory declares (kubemin.config
+ * nearest above it, as `kubemin` finds them), for specs read relative to `root`.
+ */
+export async function registriesFor(files: readonly SourceFile[], root: string): Promise<(path: string) => Registry> {
+  const resolver = new PluginResolver();
+  const byPath = new Map<string, Registry>();
+  for (const f of files) byPath.set(f.path, (await resolver.forFile(join(root, f.path))).registry);
+  return (path) => byPath.get(path)!;
+}
+
+/** Compiles the specs of a case directory with the plugins it declares. */
+export async function compileDir(dir: string): Promise<CompileResult> {
+  const files = readSpecs(dir);
+  return compile(files, { registry: await registriesFor(files, dir) });
 }

@@ -1,0 +1,67 @@
+import { emitYaml, type JsonValue } from '../bundle/yaml-emit.js';
+import type { EmittedObject, TraitOutput } from '../expand/types.js';
+import type { StepPlan } from '../plan/types.js';
+
+const KIND = /^[A-Z][A-Za-z0-9]*$/;
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What is wrong with an object a plugin returned, or undefined when it can go into a bundle. */
+export function objectProblem(o: unknown): string | undefined {
+  if (!isRecord(o)) return 'an object must be a mapping';
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion) return 'the object has no apiVersion';
+  if (typeof o.kind !== 'string' || !KIND.test(o.kind)) return `the object's kind ${JSON.stringify(o.kind)} is not a Kubernetes kind`;
+  const meta = o.metadata;
+  if (!isRecord(meta)) return `${o.kind} has no metadata`;
+  if (typeof meta.name !== 'string' || meta.name.length > 253 || !NAME.test(meta.name)) return `${o.kind} has no valid metadata.name (${JSON.stringify(meta.name)})`;
+  if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || !NAME.test(meta.namespace))) return `${o.kind} ${meta.name} has an invalid namespace`;
+  for (const field of ['labels', 'annotations'] as const) {
+    const map = meta[field];
+    if (map === undefined) continue;
+    if (!isRecord(map) || Object.values(map).some((v) => typeof v !== 'string')) return `${o.kind} ${meta.name}: metadata.${field} must map strings to strings`;
+  }
+  try {
+    emitYaml(o as JsonValue);
+  } catch (err) {
+    return `${o.kind} ${meta.name} cannot be written as YAML (${(err as Error).message.replace(/^emitYaml: /, '')})`;
+  }
+  return undefined;
+}
+
+export function emittedProblem(out: unknown): string | undefined {
+  if (!Array.isArray(out)) return 'must return a list of {object, pointer?}';
+  for (const e of out) {
+    if (!isRecord(e)) return 'must return a list of {object, pointer?}';
+    const problem = objectProblem(e.object);
+    if (problem) return problem;
+    if (e.pointer !== undefined && (typeof e.pointer !== 'string' || (e.pointer !== '' && !e.pointer.startsWith('/')))) return `pointer ${JSON.stringify(e.pointer)} is not a JSON pointer`;
+  }
+  return undefined;
+}
+
+export function traitOutputProblem(out: unknown): string | undefined {
+  if (!isRecord(out)) return 'must return a trait output (a mapping)';
+  const o = out as TraitOutput;
+  if (o.objects !== undefined) {
+    const problem = emittedProblem(o.objects as EmittedObject[]);
+    if (problem) return `objects: ${problem}`;
+  }
+  for (const list of ['initContainers', 'sidecars'] as const) {
+    const items = o[list];
+    if (items === undefined) continue;
+    if (!Array.isArray(items) || items.some((c) => !isRecord(c) || typeof c.name !== 'string' || !NAME.test(c.name))) return `${list}: each container needs a valid name`;
+  }
+  if (o.container !== undefined && !isRecord(o.container)) return 'container must be a mapping of changes';
+  return undefined;
+}
+
+export function stepPlanProblem(out: unknown): string | undefined {
+  if (!isRecord(out) || !Array.isArray(out.phases)) return 'must return {phases: [...]}';
+  for (const p of (out as unknown as StepPlan).phases) {
+    if (!isRecord(p) || typeof p.name !== 'string' || !NAME.test(p.name)) return 'each phase needs a valid name';
+    if (p.mode !== 'serial' && p.mode !== 'parallel') return `phase ${p.name}: mode must be serial or parallel`;
+    if (!Array.isArray(p.components) || p.components.some((c) => typeof c !== 'string')) return `phase ${p.name}: components must be a list of names`;
+  }
+  return undefined;
+}

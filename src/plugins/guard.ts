@@ -1,0 +1,41 @@
+import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
+import type { StepTypeDef } from '../plan/types.js';
+import { emittedProblem, stepPlanProblem, traitOutputProblem } from './check-output.js';
+import { ExtensionError } from './extension-error.js';
+
+/** Calls a plugin's function: a throw becomes an ExtensionError naming the plugin; the result is checked. */
+function call<T>(origin: string, what: string, fn: () => T, problem: (out: unknown) => string | undefined): T {
+  let out: T;
+  try {
+    out = fn();
+  } catch (err) {
+    throw new ExtensionError(origin, what, `it threw: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (out instanceof Promise) throw new ExtensionError(origin, what, 'it returned a promise: these functions must be synchronous and pure');
+  const p = problem(out);
+  if (p) throw new ExtensionError(origin, what, `it returned something invalid: ${p}`);
+  return out;
+}
+
+const anything = (): undefined => undefined;
+
+/** A plugin's component type whose `expand` cannot crash kubemin or put an invalid object in a bundle. */
+export function guardComponentType(def: ComponentTypeDef, origin: string): ComponentTypeDef {
+  const what = `component type "${def.name}"`;
+  return { ...def, expand: (ctx, pod) => call(origin, what, () => def.expand(ctx, pod), emittedProblem) };
+}
+
+export function guardTrait(def: TraitDef, origin: string): TraitDef {
+  const what = `trait "${def.name}"`;
+  return {
+    ...def,
+    apply: (props, ctx) => call(origin, what, () => def.apply(props, ctx), traitOutputProblem),
+    ...(def.references ? { references: (props: unknown, pointer: string) => call(origin, what, () => def.references!(props, pointer), anything) } : {}),
+    ...(def.containers ? { containers: (props: unknown, pointer: string) => call(origin, what, () => def.containers!(props, pointer), anything) } : {}),
+  };
+}
+
+export function guardStepType(def: StepTypeDef, origin: string): StepTypeDef {
+  const what = `step type "${def.name}"`;
+  return { ...def, plan: (step, ctx) => call(origin, what, () => def.plan(step, ctx), stepPlanProblem) };
+}
