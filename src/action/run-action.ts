@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from '../cluster/http-client.js';
-import { compile, type CompileResult } from '../compile.js';
+import type { CompileResult } from '../compile.js';
 import { formatGithub } from '../diagnostics/format-github.js';
 import { diffApps } from '../diff/diff-apps.js';
 import { hasChanges, summarize } from '../diff/types.js';
-import { readSpecFiles } from '../load/find-spec-files.js';
+import { loadAndCompile } from '../operations/load-and-compile.js';
 import { composeReport, REPORT_MARKER } from '../report/compose.js';
 import type { LiveDiff } from '../report/live-section.js';
 import { diffRendered } from '../report/rendered-diff.js';
@@ -47,8 +47,9 @@ export interface ActionResult {
   readonly failure: string | undefined;
 }
 
-async function compileAt(dir: string, paths: readonly string[]): Promise<CompileResult> {
-  return compile(await readSpecFiles(paths, dir));
+/** The specs of a checkout, compiled with the plugins it declares (as `kubemin render` there would). */
+function compileAt(dir: string, paths: readonly string[]): Promise<CompileResult> {
+  return loadAndCompile({ paths, cwd: dir });
 }
 
 /**
