@@ -8,6 +8,7 @@ import { InventoryError } from '../inventory/inventory.js';
 import { PluginLoadError } from '../plugins/extension-error.js';
 import { applyCommand } from './commands/apply.js';
 import { diffCommand } from './commands/diff.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { pluginsCommand } from './commands/plugins.js';
@@ -42,7 +43,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
-  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand, pluginsCommand, initCommand]) {
+  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand, pluginsCommand, initCommand, importCommand]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {

@@ -1,0 +1,100 @@
+import { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { importKubeminCli } from '../../import/kubemin-cli/import-kubemin-cli.js';
+import { formatProblem } from '../../import/kubemin-cli/problems.js';
+import { EXIT, type Io } from '../output.js';
+
+/**
+ * `kubemin import <tool> <file>`: converts an application written for another tool into a
+ * kubemin.yaml. One subcommand per tool; today KubeMin-Cli.
+ */
+export function importCommand(io: Io, setExit: (code: number) => void): Command {
+  const kubeminCli = new Command('kubemin-cli')
+    .description('convert a KubeMin-Cli application (the JSON body of its REST API) into a kubemin.yaml')
+    .argument('<file>', 'the KubeMin-Cli application, as JSON')
+    .option('-o, --output <file>', 'write the kubemin.yaml to this file (replaced atomically) instead of stdout')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action((file: string, opts: { output?: string }) => setExit(importKubeminCliFile(io, file, opts.output)));
+  return new Command('import')
+    .description('convert an application written for another tool into a kubemin.yaml')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .addCommand(kubeminCli);
+}
+
+/** Reads, converts, reports, writes; returns the exit code. */
+function importKubeminCliFile(io: Io, file: string, output: string | undefined): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    io.stderr(`kubemin: cannot read ${file}: ${reason(err)}\n`);
+    return EXIT.error;
+  }
+  const parsed = parseJson(text);
+  if ('error' in parsed) {
+    io.stderr(`${file}: error: ${parsed.error}\n`);
+    return EXIT.problems;
+  }
+  const result = importKubeminCli(parsed.value, { file: basename(file) });
+  io.stderr(result.warnings.map((w) => formatProblem(file, 'warning', w)).join(''));
+  if (result.errors.length) {
+    io.stderr(result.errors.map((e) => formatProblem(file, 'error', e)).join(''));
+    io.stderr(`${file}: not converted (${count(result.errors.length, 'error')}): nothing was written\n`);
+    return EXIT.problems;
+  }
+  if (output === undefined) {
+    io.stdout(result.spec);
+    return EXIT.ok;
+  }
+  try {
+    writeAtomically(output, result.spec);
+  } catch (err) {
+    io.stderr(`kubemin: cannot write ${output}: ${reason(err)}\n`);
+    return EXIT.error;
+  }
+  io.stderr(`${file}: imported into ${output}${result.warnings.length ? ` (${count(result.warnings.length, 'warning')})` : ''}\n`);
+  return EXIT.ok;
+}
+
+/**
+ * JSON.parse with a message that says where, and never quotes the input (V8 quotes a piece of
+ * it, which may be a secret value).
+ */
+function parseJson(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+  } catch (err) {
+    const message = reason(err).replace(/, ".*" is not valid JSON$/s, '');
+    const at = /at position (\d+)/.exec(message);
+    if (!at) return { error: `invalid JSON: ${message}` };
+    const before = text.replace(/^\uFEFF/, '').slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    const col = before.length - before.lastIndexOf('\n');
+    return { error: `invalid JSON at line ${line}, column ${col}: ${message.replace(/ in JSON at position \d+.*$/s, '')}` };
+  }
+}
+
+/** Writes `path` whole or not at all: a temporary file beside it, then a rename over it. */
+function writeAtomically(path: string, text: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory');
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, text, { flag: 'wx' });
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
