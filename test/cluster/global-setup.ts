@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,15 @@ function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ co
   });
 }
 
+/** `scripts/test-cluster.sh build`, its progress on stderr as it happens. */
+function build(): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [script, 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('close', (code) => resolve(code ?? 1));
+    child.on('error', () => resolve(1));
+  });
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (!(await clusterNeeded(project))) {
     project.provide('kubeconfig', '');
@@ -62,14 +71,21 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const holder = String(process.pid);
   const started = Date.now();
-  const result = await run(['up', '--no-build'], { ...process.env, KUBEMIN_TEST_CLUSTER_HOLDER: holder });
+  const env = { ...process.env, KUBEMIN_TEST_CLUSTER_HOLDER: holder };
+  let result = await run(['up', '--no-build'], env);
+  if (result.code !== 0 && /binaries not built/.test(result.stderr)) {
+    // A new machine: build them now (once, 6 to 8 minutes), showing the build's progress.
+    process.stderr.write('[test-cluster] the test cluster\'s binaries are not built yet: building them from source now (6 to 8 minutes, once per machine)\n');
+    const built = await build();
+    result = built === 0 ? await run(['up', '--no-build'], env) : { code: built, stdout: '', stderr: 'binaries not built: building them failed (see the build output above)' };
+  }
   const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(result.stdout.trim().split('\n').pop() ?? '')?.[1] ?? '';
   if (result.code !== 0 || !kubeconfig) {
     const notBuilt = /binaries not built/.test(result.stderr);
     const how = notBuilt
       ? process.env.CI === 'true'
-        ? '.ci/run builds them before the tests: see its output for why that failed'
-        : 'build them once with `npm run cluster:build` (about 8 minutes, once), or point KUBEBUILDER_ASSETS at a directory that has them'
+        ? '.ci/run builds them before the tests, and the test run tried again: see the build output for why it failed'
+        : 'building them failed (see above): fix that and run `npm run cluster:build`, or point KUBEBUILDER_ASSETS at a directory that has them'
       : 'see the component logs named above; `npm run cluster:up` shows the same';
     const reason = `the test cluster could not be started (scripts/test-cluster.sh up exited ${result.code}): ${how}\n${result.stderr.trim()}`;
     project.provide('kubeconfig', '');
