@@ -4,6 +4,7 @@ import { redact, secretValues } from '../diff/mask-secrets.js';
 import { parseDuration } from '../formats/duration.js';
 import { readInventory, writeInventory } from '../inventory/inventory-store.js';
 import { encodeInventory, type InventoryEntry } from '../inventory/inventory.js';
+import type { K8sObject } from '../k8s/types.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 import { builtinReadinessRules, readinessTable } from '../readiness/index.js';
 import type { ReadinessRule } from '../readiness/types.js';
@@ -59,13 +60,14 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
 
   const previous = await readInventory(client, app.name, app.namespace);
   const inventory = new Map(previous.objects.map((e) => [refKey(e), e]));
-  let written = encodeInventory(previous);
+  const textOf = (cm: K8sObject): string => JSON.stringify(cm.data);
+  let written = textOf(encodeInventory(previous));
   const flush = async (): Promise<void> => {
     const next = encodeInventory({ app: app.name, namespace: app.namespace, objects: [...inventory.values()] });
-    if (JSON.stringify(next) === JSON.stringify(written)) return;
+    if (textOf(next) === written) return;
     try {
-      await writeInventory(client, { app: app.name, namespace: app.namespace, objects: [...inventory.values()] });
-      written = next;
+      await writeInventory(client, next);
+      written = textOf(next);
     } catch (err) {
       warnings.push(scrub(`the inventory ConfigMap ${app.namespace}/${next.metadata.name} could not be written: ${(err as Error).message}`));
     }

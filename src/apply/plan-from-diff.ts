@@ -36,7 +36,7 @@ export function planFromDiff(app: CompiledApp, diff: AppDiff, opts: { prune?: bo
       durationMs: 0,
       attempts: 0,
       objects,
-      reasons: refused.map((o) => formatObjectProblem({ ref: o.ref, source: o.source, component: o.component, message: o.message, ...(o.reason ? { reason: o.reason } : {}) })),
+      reasons: refused.map(formatObjectProblem),
     };
   });
   const firstBad = phases.find((p) => p.outcome === 'failed');

@@ -1,6 +1,7 @@
 import { FIELD_MANAGER } from '../cluster/server-side-apply.js';
 import type { ClusterClient } from '../cluster/types.js';
-import { decodeInventory, encodeInventory, inventoryRef, type Inventory } from './inventory.js';
+import type { K8sObject } from '../k8s/types.js';
+import { decodeInventory, inventoryRef, type Inventory } from './inventory.js';
 
 /** The app's inventory in the cluster; empty when there is none yet (or its namespace does not exist). */
 export async function readInventory(client: ClusterClient, app: string, namespace: string): Promise<Inventory> {
@@ -11,7 +12,7 @@ export async function readInventory(client: ClusterClient, app: string, namespac
   return cm ? decodeInventory(app, cm) : { app, namespace, objects: [] };
 }
 
-/** Writes the inventory (server-side apply as kubemin; the ConfigMap is kubemin's own, so conflicts are forced). */
-export async function writeInventory(client: ClusterClient, inventory: Inventory): Promise<void> {
-  await client.apply(encodeInventory(inventory), { fieldManager: FIELD_MANAGER, force: true, dryRun: false });
+/** Writes an inventory's ConfigMap (encodeInventory) by server-side apply as kubemin; it is kubemin's own, so conflicts are forced. */
+export async function writeInventory(client: ClusterClient, configMap: K8sObject): Promise<void> {
+  await client.apply(configMap, { fieldManager: FIELD_MANAGER, force: true, dryRun: false });
 }

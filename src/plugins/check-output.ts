@@ -5,7 +5,7 @@ import type { StepPlan } from '../plan/types.js';
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What is wrong with an object a plugin returned, or undefined when it can go into a bundle. */
 export function objectProblem(o: unknown): string | undefined {

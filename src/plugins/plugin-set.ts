@@ -4,6 +4,7 @@ import type { StepTypeDef } from '../plan/types.js';
 import { createRegistry, type Registry } from '../registry.js';
 import { builtinRules } from '../validate/rules/index.js';
 import { builtinPlugin } from './builtin.js';
+import { isRecord } from './check-output.js';
 import { PluginLoadError } from './extension-error.js';
 import { guardComponentType, guardStepType, guardTrait } from './guard.js';
 import type { LoadedPlugin, PluginStepType } from './types.js';
@@ -20,8 +21,6 @@ export interface PluginSet {
 export function describePlugin(p: LoadedPlugin): string {
   return `plugin "${p.plugin.name}" (${p.source})`;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What is wrong with a plugin's shape (names, schemas, functions), before anything of it is used. */
 function shapeProblem(p: unknown): string | undefined {

@@ -45,10 +45,11 @@ interface Repo {
   head: string;
 }
 
-/** A repository whose base commit has `before` and whose head (checked out) has `after`. */
-function repository(before: string, after: string): Repo {
+/** A repository whose base commit has `before` (and `files`) and whose head (checked out) has `after`. */
+function repository(before: string, after: string, files: Record<string, string> = {}): Repo {
   const dir = tempDir('kubemin-action-');
   git(dir, 'init', '--quiet', '--initial-branch=main');
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
   mkdirSync(join(dir, 'apps', 'shop'), { recursive: true });
   writeFileSync(join(dir, 'apps', 'shop', 'kubemin.yaml'), before);
   git(dir, 'add', '--all');
@@ -184,6 +185,24 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     const small = await runAction({ ...repo, head: repo.base }, {});
     expect(small.code).toBe(0);
     expect(github.on(7)).toHaveLength(1);
+  });
+
+  it('compiles base and head with the plugins their checkouts declare', async () => {
+    const plugin = (greeting: string) =>
+      appYaml('shop', 'ghcr.io/acme/web:1.0', [{ name: 'hello', type: 'greeting', greeting }]);
+    const repo = repository(plugin('hello'), plugin('bonjour'), {
+      'kubemin.config.mjs': "export default { plugins: ['./greeting.mjs'] };\n",
+      'greeting.mjs': `export default { name: 'greeting', componentTypes: [{ name: 'greeting', description: 'a ConfigMap', maxNameLength: 63,
+        capabilities: { podTemplate: false, service: false, scalable: false, claimTemplates: false, runToCompletion: false },
+        properties: { greeting: { type: 'string' } }, required: ['greeting'],
+        expand: (ctx) => [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: ctx.meta(ctx.component.name + '-greeting'), data: { text: ctx.component.greeting } } }] }] };\n`,
+    });
+    const r = await runAction(repo, {});
+    expect(r.code).toBe(0);
+    const comment = github.on(7)[0]!;
+    expect(comment).toContain('<code>ConfigMap shop/hello-greeting</code> update');
+    expect(comment).toContain('-  text: hello');
+    expect(comment).toContain('+  text: bonjour');
   });
 
   it('annotates the problems of a bad spec and fails', async () => {

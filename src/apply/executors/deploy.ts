@@ -17,10 +17,6 @@ function result(o: BundleObject, fields: Pick<ObjectResult, 'action' | 'state' |
   return { ref: refOf(o.object), component: o.component ?? null, source: sourceOf(o), ...fields };
 }
 
-function reasonLine(r: ObjectResult): string {
-  return formatObjectProblem({ ref: r.ref, source: r.source, component: r.component, message: r.message, ...(r.reason ? { reason: r.reason } : {}), ...(r.pod ? { pod: r.pod } : {}) });
-}
-
 /**
  * Server-side apply of a phase's objects: kinds in apply order (namespaces, CRDs, config and
  * identities before workloads), each kind's objects `concurrency` at once. Stops after the
@@ -84,7 +80,7 @@ export const deployExecutor: StepExecutor = {
     const notApplied = (o: BundleObject): ObjectResult => results.get(o) ?? result(o, { action: 'not-applied', state: 'unknown', message: 'not applied' });
     if (failed || ctx.signal?.aborted) {
       const objects = phase.objects.map(notApplied);
-      return { outcome: failed ? 'failed' : 'interrupted', objects, reasons: objects.filter((r) => r.action === 'failed').map(reasonLine) };
+      return { outcome: failed ? 'failed' : 'interrupted', objects, reasons: objects.filter((r) => r.action === 'failed').map(formatObjectProblem) };
     }
     const wait = await waitForReady(ctx.client, phase.objects.map((o) => refOf(o.object)), { ...waitOptions(ctx), onProgress: ctx.progress });
     const objects = phase.objects.map((o) => {
@@ -96,7 +92,7 @@ export const deployExecutor: StepExecutor = {
     const blocking = objects.filter((r) =>
       wait.outcome === 'timeout' ? r.state !== 'ready' : wait.outcome === 'failed' ? r.state === 'failed' : wait.outcome === 'unschedulable' ? r.state === 'unschedulable' : false,
     );
-    const reasons = blocking.map((r) => (wait.outcome === 'timeout' ? `${reasonLine(r)} (not ready when the phase timed out)` : reasonLine(r)));
+    const reasons = blocking.map((r) => (wait.outcome === 'timeout' ? `${formatObjectProblem(r)} (not ready when the phase timed out)` : formatObjectProblem(r)));
     return { outcome: wait.outcome, objects, reasons };
   },
 };
