@@ -1,19 +1,19 @@
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { expandApp, extensionFailed } from './expand/expand-app.js';
-import { ExtensionError } from './plugins/extension-error.js';
+import { expandApp } from './expand/expand-app.js';
 import type { PendingDiagnostic } from './expand/types.js';
 import { objectRef, type K8sObject } from './k8s/types.js';
 import { DEFAULT_PARSE_LIMITS, parseSpecFile, type ParseLimits, type SpecDocument } from './load/parse-spec-file.js';
 import { SourceSet } from './load/source-set.js';
 import type { SourceFile, SourceRef } from './load/source.js';
-import { planComponents } from './plan/plan-components.js';
 import { planPhases, type Phase } from './plan/plan-phases.js';
 import { builtinRegistry, type Registry } from './registry.js';
 import { buildSchema } from './spec/build-schema.js';
 import { isUnder, sensitivePointers } from './spec/sensitive.js';
 import type { AppSpec } from './spec/types.js';
 import { createSchemaValidator, type SchemaValidator } from './validate/schema-validator.js';
+import { checkObjects } from './validate/check-objects.js';
 import { explainTrait } from './validate/explain-trait.js';
+import { runRules } from './validate/run-rules.js';
 
 /** An object of the bundle and the line that produced it. */
 export interface BundleObject {
@@ -52,9 +52,10 @@ export interface CompileOptions {
 
 /**
  * The compiler: spec files in, applications out. Pure: no file system, no clock, no cluster.
- * Each document is parsed, checked against the schema, then by the semantic rules, then expanded
- * and planned; every stage's problems are collected, and a later stage only sees documents the
- * earlier ones accepted.
+ * Each document is parsed, checked against the schema and by the semantic rules (those whose
+ * parts are valid run even when the schema found errors elsewhere), then expanded, its objects
+ * checked as the API server would, and planned; every stage's problems are collected, and
+ * expansion only sees documents the checks accepted.
  */
 export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
   const given = options.registry;
@@ -95,28 +96,24 @@ function compileDocument(
   diagnostics: Diagnostic[],
 ): CompiledApp | undefined {
   const place = (pending: PendingDiagnostic[]): Diagnostic[] => pending.map((p) => locate(doc, p));
-  const schemaProblems = validator(doc.value);
-  if (schemaProblems.length) {
-    diagnostics.push(...place(schemaProblems));
-    return undefined;
-  }
+  const schema = validator(doc.value);
+  diagnostics.push(...place(schema.diagnostics));
+  // The rules whose parts of the document are valid run even when others are not: every
+  // problem of a file at once. Nothing half-valid is expanded.
   const spec = doc.value as AppSpec;
-  const plan = planComponents(spec, registry.stepTypes);
-  let ruleProblems: PendingDiagnostic[];
-  try {
-    ruleProblems = registry.rules.flatMap((rule) => rule.check(spec, { registry, plan }));
-  } catch (err) {
-    if (!(err instanceof ExtensionError)) throw err;
-    ruleProblems = [extensionFailed(err, 'the application', '')];
-  }
-  diagnostics.push(...place(ruleProblems));
-  if (ruleProblems.some((p) => p.severity === 'error')) return undefined;
+  const rules = runRules(spec, registry, schema.invalid);
+  diagnostics.push(...place(rules.problems));
+  if (schema.diagnostics.length || rules.problems.some((p) => p.severity === 'error')) return undefined;
 
   const expanded = expandApp(spec, registry);
   diagnostics.push(...place(expanded.diagnostics));
   if (expanded.diagnostics.some((p) => p.severity === 'error')) return undefined;
+  // What the API server would refuse in the objects themselves (whatever produced them).
+  const refused = checkObjects(spec, expanded.objects);
+  diagnostics.push(...place(refused));
+  if (refused.length) return undefined;
 
-  const phases = planPhases(spec, expanded, plan);
+  const phases = planPhases(spec, expanded, rules.plan());
   const ref = (pointer: string): SourceRef => ({ file: doc.file, pointer, ...doc.locator.locate(doc.index, doc.value, pointer) });
   return {
     name: expanded.app.name,

@@ -62,6 +62,18 @@ export function checkDnsLabel(s: string): string | undefined {
   return problem === undefined ? undefined : `${quote(s)} must be ${DNS_LABEL_RULE}; ${problem}`;
 }
 
+const DNS_1035_LABEL_RULE =
+  "a lowercase RFC 1035 label: a-z, 0-9 and '-', starting with a letter and ending with a letter or digit, at most 63 characters";
+
+/**
+ * RFC 1035 label: a Service name. Kubernetes 1.36 also accepts a leading digit (the
+ * RelaxedServiceNameValidation feature, beta), earlier versions refuse it: kubemin follows them.
+ */
+export function checkDns1035Label(s: string): string | undefined {
+  const problem = labelProblem(s, 63) ?? (/^[0-9]/.test(s) ? `it starts with a digit (Kubernetes before 1.36 refuses it)` : undefined);
+  return problem === undefined ? undefined : `${quote(s)} must be ${DNS_1035_LABEL_RULE}; ${problem}`;
+}
+
 /**
  * RFC 1123 subdomain (most other resource names, label key prefixes). As in Kubernetes, only
  * the total length is limited; the labels are not limited to 63 characters each.
@@ -142,6 +154,11 @@ export function checkLabelKey(s: string): string | undefined {
   if (name === '') return fail(parts.length === 2 ? "the name after '/' is empty" : 'it is empty');
   const problem = namePartProblem(name, parts.length === 2 ? 'the name' : 'it');
   return problem === undefined ? undefined : fail(problem);
+}
+
+/** An annotation key: as a label key, but the API server compares it in lowercase, so `Example.com/Note` is one. */
+export function checkAnnotationKey(s: string): string | undefined {
+  return checkLabelKey(s.toLowerCase()) === undefined ? undefined : checkLabelKey(s);
 }
 
 /** A label value: empty, or up to 63 alphanumerics, '-', '_' and '.', alphanumeric at both ends. */

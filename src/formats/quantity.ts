@@ -45,14 +45,14 @@ const ALL_SUFFIXES =
 const SHAPE = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/su;
 const MAX_INT64 = (1n << 63n) - 1n;
 
-interface Parts {
+export interface Parts {
   readonly negative: boolean;
   readonly int: string;
   readonly frac: string;
   readonly suffix: string;
 }
 
-type Scale = { readonly base: 2 | 10; readonly exponent: number };
+export type Scale = { readonly base: 2 | 10; readonly exponent: number };
 
 function scaleOf(suffix: string): Scale | undefined {
   const binary = BINARY.get(suffix);
@@ -140,6 +140,12 @@ function check(s: string): Checked {
     return fail(`${quote(s)} has an invalid unit ${quote(suffix)}${note}; write ${orList(hints)}`);
   }
   return fail(`${quote(s)} has an invalid unit ${quote(suffix)}; use ${ALL_SUFFIXES}`);
+}
+
+/** The parts of a valid quantity (sign, digits, scale), or undefined when `s` is not one. */
+export function quantityParts(s: string): (Parts & { readonly scale: Scale }) | undefined {
+  const result = check(s);
+  return result.ok ? { ...result.parts, scale: result.scale } : undefined;
 }
 
 /** Why `s` is not a Kubernetes quantity, or undefined when it is one. */

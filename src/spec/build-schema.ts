@@ -69,7 +69,7 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
     };
   }
 
-  return {
+  return boundIntegers({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: SCHEMA_ID,
     title: 'kubemin Application',
@@ -110,7 +110,27 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
       },
     },
     $defs: defs,
-  };
+  });
+}
+
+/** The largest value of an int32, the type of most integer fields of Kubernetes objects. */
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * Every integer without a maximum gets INT32_MAX: Kubernetes stores replicas, probe timings,
+ * job limits and the like as 32-bit integers and silently wraps larger values (1e12 replicas
+ * arrive as -727379968). Plugin fields included; a schema that sets its own maximum keeps it.
+ * Returns a copy: the fragments and tables are shared and never changed.
+ */
+function boundIntegers<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(boundIntegers) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = boundIntegers(v);
+  const type = (node as JsonSchema).type;
+  const integer = type === 'integer' || (Array.isArray(type) && type.includes('integer'));
+  if (integer && out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = INT32_MAX;
+  return out as T;
 }
 
 function componentSchema(type: ComponentTypeDef, traits: readonly TraitDef[]): JsonSchema {

@@ -8,6 +8,12 @@ export const dnsLabel: JsonSchema = {
   maxLength: 63,
 };
 
+/** A Service name (RFC 1035 label): like dnsLabel, but starting with a letter. */
+export const dns1035Label: JsonSchema = { type: 'string', format: 'dns-1035-label' };
+
+/** Most object names and class names (storage classes, ingress classes). */
+export const dnsSubdomain: JsonSchema = { type: 'string', format: 'dns-subdomain' };
+
 export const nonEmptyString: JsonSchema = { type: 'string', minLength: 1 };
 
 export const stringList: JsonSchema = { type: 'array', items: { type: 'string' } };
@@ -21,6 +27,9 @@ export const stringMap = (what: string): JsonSchema => ({
   },
 });
 
+/** The data of a ConfigMap or Secret: keys Kubernetes accepts (they become file names), string values. */
+export const configData = (what: string): JsonSchema => ({ ...stringMap(what), propertyNames: { format: 'config-key' } });
+
 export const labelMap: JsonSchema = {
   type: 'object',
   propertyNames: { format: 'label-key' },
@@ -29,20 +38,21 @@ export const labelMap: JsonSchema = {
 
 export const annotationMap: JsonSchema = {
   type: 'object',
-  propertyNames: { format: 'label-key' },
+  propertyNames: { format: 'annotation-key' },
   additionalProperties: { type: 'string', errorMessage: 'annotation values must be strings; quote numbers and booleans' },
 };
 
+/** A resource amount (cpu, memory, requests and limits): a quantity of at least 0. */
 export const quantity: JsonSchema = {
   type: 'string',
-  format: 'quantity',
+  format: 'resource-quantity',
   errorMessage: 'must be a Kubernetes quantity written as a string, e.g. "250m", "1Gi" or "2"',
 };
 
-/** A size: a bare number is an error, not bytes. */
+/** A size: more than 0; a bare number is an error, not bytes. */
 export const size: JsonSchema = {
   type: 'string',
-  format: 'quantity',
+  format: 'size',
   errorMessage: 'must be a size with a unit, written as a string, e.g. "1Gi" or "500Mi" (a bare number would mean bytes)',
 };
 
@@ -103,7 +113,7 @@ export const policies: JsonSchema = {
 
 /** The fields of a container: the main one of a component, an init container or a sidecar. */
 export const containerFields = {
-  image: { type: 'string', minLength: 1, description: 'Container image, e.g. ghcr.io/acme/shop:1.4.0.' },
+  image: { type: 'string', format: 'image', description: 'Container image, e.g. ghcr.io/acme/shop:1.4.0.' },
   command: { ...stringList, description: 'Entrypoint (replaces the image ENTRYPOINT).' },
   args: { ...stringList, description: 'Arguments (replace the image CMD).' },
   env: envMap,

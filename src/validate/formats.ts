@@ -1,7 +1,13 @@
 import { checkCronSchedule, checkTimeZone } from '../formats/cron.js';
+import { checkEnvFieldPath } from '../formats/downward-api.js';
 import { checkDuration } from '../formats/duration.js';
+import { checkIngressHost } from '../formats/hosts.js';
+import { checkImage } from '../formats/image.js';
+import { checkConfigKey, checkHttpHeaderName } from '../formats/keys.js';
 import {
   checkAbsolutePath,
+  checkAnnotationKey,
+  checkDns1035Label,
   checkDnsLabel,
   checkDnsSubdomain,
   checkEnvVarName,
@@ -9,22 +15,39 @@ import {
   checkLabelKey,
   checkLabelValue,
 } from '../formats/names.js';
+import { checkIngressPath, checkRelativePath } from '../formats/paths.js';
 import { checkQuantity } from '../formats/quantity.js';
+import { checkResourceQuantity, checkSize } from '../formats/quantity-value.js';
+import { checkContainerResourceName } from '../formats/resource-names.js';
 
 /**
  * The string formats the schema uses. Each returns why a value is wrong, so that a failed
- * `format` becomes a specific message instead of "must match format".
+ * `format` becomes a specific message instead of "must match format". Where Kubernetes checks a
+ * value, the format checks it the same way (or more strictly), so that what passes here is
+ * accepted by the API server.
  */
 export const FORMATS: Readonly<Record<string, (s: string) => string | undefined>> = {
   'dns-label': checkDnsLabel,
+  'dns-1035-label': checkDns1035Label,
+  'dns-subdomain': checkDnsSubdomain,
   'label-key': checkLabelKey,
   'label-value': checkLabelValue,
+  'annotation-key': checkAnnotationKey,
+  'config-key': checkConfigKey,
   'port-name': checkIanaSvcName,
   'env-name': checkEnvVarName,
+  'env-field-path': checkEnvFieldPath,
+  'http-header-name': checkHttpHeaderName,
   'absolute-path': checkAbsolutePath,
+  'relative-path': checkRelativePath,
+  'ingress-path': checkIngressPath,
+  'hostname-wildcard': checkIngressHost,
+  image: checkImage,
   quantity: checkQuantity,
+  'resource-quantity': checkResourceQuantity,
+  size: checkSize,
+  'resource-name': checkContainerResourceName,
   duration: checkDuration,
   cron: checkCronSchedule,
   'time-zone': checkTimeZone,
-  'hostname-wildcard': (s) => checkDnsSubdomain(s.startsWith('*.') ? s.slice(2) : s),
 };

@@ -5,13 +5,27 @@ import type { AppSpec } from '../spec/types.js';
 
 export interface RuleContext {
   readonly registry: Registry;
-  /** The workflow planned into phases (computed once, shared by the rules that need it). */
+  /**
+   * The workflow planned into phases (computed once, shared by the rules that need it). A rule
+   * that uses it declares PLAN_READS among its `reads`.
+   */
   readonly plan: ComponentPlan;
 }
 
-/** A semantic check of one schema-valid application. One file per rule, one line in the table. */
+/** What planning the workflow reads: component names and dependencies, and the workflow. */
+export const PLAN_READS: readonly string[] = ['/spec/components/*/name', '/spec/components/*/dependsOn', '/spec/workflow'];
+
+/** A semantic check of one application. One file per rule, one line in the table. */
 export interface ValidationRule {
   readonly name: string;
   readonly description: string;
+  /**
+   * The parts of the document the rule reads, as JSON pointers in which `*` stands for any one
+   * key or index (`/spec/components/*` + `/name`). A document with schema errors is still checked by
+   * the rules whose parts are all valid: none of its schema errors is at, above or below a part
+   * the rule reads. A rule without `reads` runs on schema-valid documents only.
+   */
+  readonly reads?: readonly string[];
+  /** `app` is schema-valid in every part the rule declares it reads (and maybe nowhere else). */
   check(app: AppSpec, ctx: RuleContext): PendingDiagnostic[];
 }

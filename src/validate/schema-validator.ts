@@ -13,7 +13,17 @@ export interface SchemaContext {
   isSensitive(root: unknown, pointer: string): boolean;
 }
 
-export type SchemaValidator = (value: unknown) => PendingDiagnostic[];
+export interface SchemaResult {
+  readonly diagnostics: PendingDiagnostic[];
+  /**
+   * The parts of the document that are not known to be valid (JSON pointers): where a value is
+   * wrong, a missing field, an unknown key, and the whole of an object whose `type` selects its
+   * schema when that `type` is wrong (none of its other fields was checked). Empty when valid.
+   */
+  readonly invalid: string[];
+}
+
+export type SchemaValidator = (value: unknown) => SchemaResult;
 
 /** Compiles the schema once; the validator maps every ajv error to a diagnostic with a pointer. */
 export function createSchemaValidator(schema: JsonSchema, ctx: SchemaContext): SchemaValidator {
@@ -21,7 +31,27 @@ export function createSchemaValidator(schema: JsonSchema, ctx: SchemaContext): S
   ajv.addVocabulary(['errorMessage', 'patternErrorMessage', 'markdownDescription']);
   for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: (s: string) => check(s) === undefined });
   const validate: ValidateFunction = ajv.compile(schema);
-  return (value) => (validate(value) ? [] : mapErrors(validate.errors ?? [], value, ctx));
+  return (value) => {
+    if (validate(value)) return { diagnostics: [], invalid: [] };
+    const errors = validate.errors ?? [];
+    // An `if` error only says that its `then` failed: the `then`'s own errors say where.
+    const parts = errors.filter((e) => e.keyword !== 'if').map(invalidPart);
+    return { diagnostics: mapErrors(errors, value, ctx), invalid: [...new Set(parts)].sort() };
+  };
+}
+
+/** Objects whose schema is chosen by their `type` (an `if`/`then` per type): components and workflow steps. */
+const DISCRIMINATED = /^(\/spec\/components\/\d+|\/spec\/workflow\/steps\/\d+)\/type$/;
+
+/** The part of the document an ajv error shows to be invalid. */
+function invalidPart(e: ErrorObject): string {
+  let at = e.instancePath;
+  if (e.keyword === 'required') at = joinPointer(at, (e.params as { missingProperty: string }).missingProperty);
+  else if (e.keyword === 'additionalProperties') at = joinPointer(at, String((e.params as { additionalProperty: string }).additionalProperty));
+  else if (e.keyword === 'propertyNames') at = joinPointer(at, String((e.params as { propertyName: string }).propertyName));
+  else if (e.propertyName !== undefined) at = joinPointer(at, e.propertyName);
+  const discriminated = DISCRIMINATED.exec(at);
+  return discriminated ? discriminated[1]! : at;
 }
 
 function mapErrors(errors: ErrorObject[], root: unknown, ctx: SchemaContext): PendingDiagnostic[] {

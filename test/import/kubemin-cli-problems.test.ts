@@ -140,7 +140,7 @@ describe('kubemin import kubemin-cli: input that cannot be converted', () => {
     expect(schema.spec).toBe('');
     expect(places(schema.errors)).toEqual([['/component/0/traits/ingress/0/routes/0/path', 'invalid-value']]);
     expect(schema.errors[0]!.message).toBe(
-      'kubemin refuses the converted spec: "path" must start with / (at /spec/components/0/traits/ingress/0/routes/0/path of the converted spec)',
+      `kubemin refuses the converted spec: "path": "no-slash" must be an absolute URL path such as /api, without '//', '/./', '/../' or an encoded '/' (%2F), not ending in '/.' or '/..'; it does not start with '/' (try "/no-slash") (at /spec/components/0/traits/ingress/0/routes/0/path of the converted spec)`,
     );
     // ...then its rules and the expansion of the components.
     const expanded = run(

@@ -1,4 +1,4 @@
-import { stringMap } from '../../spec/fragments.js';
+import { configData } from '../../spec/fragments.js';
 import type { ComponentTypeDef } from '../types.js';
 
 export const config: ComponentTypeDef = {
@@ -7,7 +7,7 @@ export const config: ComponentTypeDef = {
   capabilities: { podTemplate: false, service: false, scalable: false, claimTemplates: false, runToCompletion: false },
   maxNameLength: 63,
   properties: {
-    data: { ...stringMap('ConfigMap data'), description: 'Keys and string values (file contents may span lines).' },
+    data: { ...configData('ConfigMap data'), description: 'Keys and string values (file contents may span lines).' },
     immutable: { type: 'boolean', description: 'Make the ConfigMap immutable.' },
   },
   required: ['data'],

@@ -1,4 +1,4 @@
-import { stringMap } from '../../spec/fragments.js';
+import { configData } from '../../spec/fragments.js';
 import type { ComponentTypeDef } from '../types.js';
 
 export const secret: ComponentTypeDef = {
@@ -8,7 +8,7 @@ export const secret: ComponentTypeDef = {
   capabilities: { podTemplate: false, service: false, scalable: false, claimTemplates: false, runToCompletion: false },
   maxNameLength: 63,
   properties: {
-    stringData: { ...stringMap('Secret stringData'), description: 'Keys and string values.' },
+    stringData: { ...configData('Secret stringData'), description: 'Keys and string values.' },
     secretType: { type: 'string', minLength: 1, description: 'Secret type (default Opaque).' },
     immutable: { type: 'boolean', description: 'Make the Secret immutable.' },
   },

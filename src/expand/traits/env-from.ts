@@ -24,7 +24,7 @@ export const envFrom: TraitDef<EnvFromSpec[]> = {
       properties: {
         type: { enum: ['config', 'secret'] },
         sourceName: { ...dnsLabel, description: 'The ConfigMap or Secret (a component of this app, or an existing one).' },
-        prefix: { type: 'string', minLength: 1, description: 'Prepended to every variable name.' },
+        prefix: { type: 'string', format: 'env-name', description: 'Prepended to every variable name.' },
         optional: { type: 'boolean', description: 'Start even when the source does not exist.' },
       },
     },

@@ -20,11 +20,8 @@ const keyRef: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'key'],
-  properties: { name: dnsLabel, key: { type: 'string', minLength: 1 }, optional: { type: 'boolean' } },
+  properties: { name: dnsLabel, key: { type: 'string', format: 'config-key' }, optional: { type: 'boolean' } },
 };
-
-/** Pod fields the downward API exposes as env (`fieldRef.fieldPath`). */
-const FIELD_PATH = "^(metadata\\.(name|namespace|uid)|metadata\\.(labels|annotations)\\['[^']+'\\]|spec\\.(nodeName|serviceAccountName)|status\\.(hostIP|hostIPs|podIP|podIPs))$";
 
 export const envs: TraitDef<EnvSpec[]> = {
   name: 'envs',
@@ -49,11 +46,7 @@ export const envs: TraitDef<EnvSpec[]> = {
           properties: {
             secret: keyRef,
             config: keyRef,
-            field: {
-              type: 'string',
-              pattern: FIELD_PATH,
-              patternErrorMessage: "must be a pod field such as metadata.name, metadata.namespace, metadata.labels['x'], spec.nodeName or status.podIP",
-            },
+            field: { type: 'string', format: 'env-field-path', description: "A pod field such as metadata.name, metadata.labels['x'] or status.podIP." },
           },
         },
       },

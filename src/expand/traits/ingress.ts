@@ -1,6 +1,6 @@
 import type { K8sObject } from '../../k8s/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
-import { annotationMap, dnsLabel } from '../../spec/fragments.js';
+import { annotationMap, dns1035Label, dnsLabel, dnsSubdomain } from '../../spec/fragments.js';
 import type { JsonSchema } from '../../spec/json-schema.js';
 import type { EmittedObject, PendingDiagnostic, TraitDef } from '../types.js';
 import { defaultPortName } from '../workload.js';
@@ -43,7 +43,7 @@ export const ingress: TraitDef<IngressSpec[]> = {
       properties: {
         name: { ...dnsLabel, description: 'Ingress name (default <component>, then <component>-2, -3...).' },
         hosts: { type: 'array', items: host, description: 'Hosts served by every route without its own host.' },
-        className: { type: 'string', minLength: 1, description: 'ingressClassName, e.g. nginx.' },
+        className: { ...dnsSubdomain, description: 'ingressClassName, e.g. nginx.' },
         annotations: annotationMap,
         tls: {
           type: 'array',
@@ -61,15 +61,15 @@ export const ingress: TraitDef<IngressSpec[]> = {
             type: 'object',
             additionalProperties: false,
             properties: {
-              path: { type: 'string', pattern: '^/', patternErrorMessage: 'must start with /', description: 'Default /.' },
+              path: { type: 'string', format: 'ingress-path', description: 'Default /.' },
               pathType,
               host,
               backend: {
                 type: 'object',
                 additionalProperties: false,
                 properties: {
-                  service: { ...dnsLabel, description: 'Default: this component\'s Service.' },
-                  port: { type: ['integer', 'string'], minimum: 1, maximum: 65535, minLength: 1, description: 'Port number or name (default: the component\'s first port).' },
+                  service: { ...dns1035Label, description: 'Default: this component\'s Service.' },
+                  port: { type: ['integer', 'string'], minimum: 1, maximum: 65535, format: 'port-name', description: 'Port number or name (default: the component\'s first port).' },
                 },
               },
               rewrite: {

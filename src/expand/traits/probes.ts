@@ -54,7 +54,7 @@ export const probes: TraitDef<ProbeSpec[]> = {
             scheme: { enum: ['HTTP', 'HTTPS'] },
             httpHeaders: {
               type: 'array',
-              items: { type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
+              items: { type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { name: { type: 'string', format: 'http-header-name' }, value: { type: 'string' } } },
             },
           },
         },

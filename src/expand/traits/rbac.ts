@@ -43,12 +43,19 @@ export const rbac: TraitDef<RbacSpec[]> = {
             additionalProperties: false,
             required: ['verbs'],
             properties: {
-              apiGroups: { ...stringList, description: 'Default [""] (the core group).' },
-              resources: stringList,
+              apiGroups: { ...stringList, minItems: 1, description: 'Default [""] (the core group).' },
+              resources: { ...stringList, minItems: 1 },
               resourceNames: stringList,
-              nonResourceURLs: stringList,
+              nonResourceURLs: { ...stringList, minItems: 1, description: 'URLs such as /metrics (ClusterRoles only), in a rule of their own.' },
               verbs: { ...stringList, minItems: 1 },
             },
+            // As the API server: a rule is about resources or about non-resource URLs, never both.
+            oneOf: [
+              { required: ['resources'], not: { required: ['nonResourceURLs'] } },
+              { required: ['nonResourceURLs'], not: { anyOf: [{ required: ['apiGroups'] }, { required: ['resources'] }, { required: ['resourceNames'] }] } },
+            ],
+            errorMessage:
+              'a rule grants either resources (with apiGroups and resourceNames) or nonResourceURLs: give it resources, or put nonResourceURLs in a rule of their own',
           },
         },
       },

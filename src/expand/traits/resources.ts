@@ -14,7 +14,7 @@ export interface ResourcesSpec {
   limits?: Record<string, string>;
 }
 
-const resourceMap: JsonSchema = { type: 'object', minProperties: 1, additionalProperties: quantity };
+const resourceMap: JsonSchema = { type: 'object', minProperties: 1, propertyNames: { format: 'resource-name' }, additionalProperties: quantity };
 
 export const resources: TraitDef<ResourcesSpec> = {
   name: 'resources',
@@ -48,17 +48,8 @@ export const resources: TraitDef<ResourcesSpec> = {
       });
     }
     if (!short) {
-      const gpuReq = r.requests?.[GPU_RESOURCE];
-      const gpuLim = r.limits?.[GPU_RESOURCE];
-      if ((gpuReq !== undefined || gpuLim !== undefined) && gpuReq !== gpuLim && gpuLim !== undefined && gpuReq !== undefined) {
-        diagnostics.push({
-          severity: 'error',
-          code: 'gpu-requests-limits',
-          message: `${GPU_RESOURCE} requests (${gpuReq}) and limits (${gpuLim}) differ; extended resources cannot be overcommitted`,
-          hint: 'set them equal, or set only limits',
-          pointer: joinPointer(ctx.pointer, 'limits', GPU_RESOURCE),
-        });
-      }
+      // How requests and limits must relate (GPUs and other extended resources) is the rule
+      // src/validate/rules/resource-amounts.ts, checked before expansion.
       const out: ResourceRequirements = {
         ...(r.requests ? { requests: { ...r.requests } } : {}),
         ...(r.limits ? { limits: { ...r.limits } } : {}),

@@ -1,6 +1,6 @@
 import type { Volume, VolumeMount } from '../../k8s/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
-import { absolutePath, dnsLabel, size } from '../../spec/fragments.js';
+import { absolutePath, dnsLabel, dnsSubdomain, size } from '../../spec/fragments.js';
 import type { PendingDiagnostic, Reference, TraitDef, TraitOutput } from '../types.js';
 
 export type StorageType = 'persistent' | 'ephemeral' | 'host-mounted' | 'config' | 'secret';
@@ -36,10 +36,10 @@ export const storage: TraitDef<StorageSpec[]> = {
         name: { ...dnsLabel, description: 'Volume name, unique in the pod (entries with the same name and source share one volume).' },
         type: { enum: ['persistent', 'ephemeral', 'host-mounted', 'config', 'secret'] },
         mountPath: { ...absolutePath, description: 'Where to mount (default /mnt/<name>).' },
-        subPath: { type: 'string', minLength: 1 },
+        subPath: { type: 'string', format: 'relative-path', description: 'Mount this path inside the volume instead of its root.' },
         readOnly: { type: 'boolean', description: 'Default true for config and secret, false otherwise.' },
         size: { ...size, description: 'persistent: requested size (default 1Gi); ephemeral: size limit.' },
-        storageClass: { type: 'string', minLength: 1 },
+        storageClass: { ...dnsSubdomain, description: 'persistent: the StorageClass (default: the cluster\'s default class).' },
         accessMode: { enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'], description: 'persistent: default ReadWriteOnce.' },
         claimName: { ...dnsLabel, description: 'persistent: mount this existing claim instead of creating one.' },
         sourceName: { ...dnsLabel, description: 'config/secret: the ConfigMap or Secret to mount.' },

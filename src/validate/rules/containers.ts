@@ -8,6 +8,7 @@ export const containers: ValidationRule = {
   name: 'containers',
   description:
     'Container names are unique in a pod; an environment variable is set once per container; names that programs cannot read are flagged.',
+  reads: ['/spec/components/*/name', '/spec/components/*/type', '/spec/components/*/env', '/spec/components/*/traits'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {

@@ -1,15 +1,20 @@
 import type { ValidationRule } from '../rule.js';
 import { containers } from './containers.js';
+import { mountPaths } from './mount-paths.js';
 import { nameLength } from './name-length.js';
 import { plainSecret } from './plain-secret.js';
 import { ports } from './ports.js';
 import { probePorts } from './probe-ports.js';
 import { referenceOrder } from './reference-order.js';
+import { resourceAmounts } from './resource-amounts.js';
 import { reservedLabels } from './reserved-labels.js';
 import { uniqueNames } from './unique-names.js';
 import { workflow } from './workflow.js';
 
-/** Semantic checks run on every schema-valid application, in this order. */
+/**
+ * Semantic checks, in this order: on every application, each rule when the parts of it that it
+ * reads passed the schema (see ValidationRule.reads).
+ */
 export const builtinRules: readonly ValidationRule[] = [
   uniqueNames,
   workflow,
@@ -19,5 +24,7 @@ export const builtinRules: readonly ValidationRule[] = [
   ports,
   containers,
   probePorts,
+  mountPaths,
+  resourceAmounts,
   plainSecret,
 ];

@@ -4,6 +4,7 @@ import type { ValidationRule } from '../rule.js';
 export const nameLength: ValidationRule = {
   name: 'name-length',
   description: "A component's name is short enough for the names Kubernetes derives from it (pods, jobs, labels).",
+  reads: ['/spec/components/*/name', '/spec/components/*/type'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {

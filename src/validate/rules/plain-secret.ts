@@ -3,6 +3,7 @@ import type { ValidationRule } from '../rule.js';
 export const plainSecret: ValidationRule = {
   name: 'plain-secret',
   description: 'Warns about Secret values written in plain text in the repository.',
+  reads: ['/spec/components/*/name', '/spec/components/*/type'],
   check(app, ctx) {
     return app.spec.components.flatMap((c, i) =>
       ctx.registry.componentTypes.get(c.type)?.secretFields?.length

@@ -1,6 +1,6 @@
 import type { PendingDiagnostic } from '../../expand/types.js';
 import { referencesOf } from '../../spec/walk.js';
-import type { ValidationRule } from '../rule.js';
+import { PLAN_READS, type ValidationRule } from '../rule.js';
 
 /** The component types that provide what a reference of each kind names. */
 const PROVIDER_TYPE = { config: 'config', secret: 'secret' } as const;
@@ -9,6 +9,7 @@ export const referenceOrder: ValidationRule = {
   name: 'reference-order',
   description:
     'A ConfigMap or Secret component that another component reads (envFrom, envs, storage) is of the right type and is not deployed after its reader.',
+  reads: [...PLAN_READS, '/spec/components/*/type', '/spec/components/*/traits'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     const byName = new Map(app.spec.components.map((c, i) => [c.name, { c, i }]));

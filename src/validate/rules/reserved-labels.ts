@@ -6,6 +6,7 @@ import type { ValidationRule } from '../rule.js';
 export const reservedLabels: ValidationRule = {
   name: 'reserved-labels',
   description: 'Labels kubemin uses for selectors and ownership cannot be set by hand.',
+  reads: ['/metadata/labels', '/spec/components/*/labels'],
   check(app) {
     const out: PendingDiagnostic[] = [];
     const scan = (labels: Record<string, string> | undefined, pointer: string): void => {

@@ -4,6 +4,7 @@ import type { ValidationRule } from '../rule.js';
 export const uniqueNames: ValidationRule = {
   name: 'unique-names',
   description: 'Component names and workflow step names are unique within an application.',
+  reads: ['/spec/components/*/name', '/spec/workflow/steps/*/name'],
   check(app) {
     return [
       ...duplicates(app.spec.components.map((c) => c.name), (i) => `/spec/components/${i}/name`, 'component'),
