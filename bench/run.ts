@@ -3,9 +3,10 @@
  * `kubectl kustomize` and `kubectl label --local` as references; then `kubemin diff` against the
  * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts); then `kubemin apply` of
  * 100 apps to the test cluster, against `kubectl apply --server-side` (apply.ts); then `kubemin watch`'s
- * latency from a git push to the apply (watch.ts). See bench/README.md.
+ * latency from a git push to the apply (watch.ts); then the differential test against the API server
+ * at scale (parity.ts). See bench/README.md.
  *
- *   node --expose-gc build/bench/run.js [render|diff|apply|watch]...   (default: every section)
+ *   node --expose-gc build/bench/run.js [render|diff|apply|watch|parity]...   (default: every section)
  *
  * Measures; never asserts: goals are printed with whether they are met, and the process exits
  * non-zero only on real errors (specs that do not compile, a reference command that fails).
@@ -23,6 +24,7 @@ import { BenchError, collectGarbage, renderOnce, STAGES, type RenderRun } from '
 import { benchApply } from './apply.js';
 import { abortTestCluster, releaseTestCluster } from './cluster.js';
 import { benchDiff } from './diff.js';
+import { benchParity } from './parity.js';
 import { benchWatch } from './watch.js';
 import type { ChildReport } from './render-child.js';
 import {
@@ -63,7 +65,7 @@ const GOALS = {
 };
 
 /** Sections, in the order they run; `npm run bench -- diff` runs only the named ones. */
-const SECTIONS = ['render', 'diff', 'apply', 'watch'] as const;
+const SECTIONS = ['render', 'diff', 'apply', 'watch', 'parity'] as const;
 type Section = (typeof SECTIONS)[number];
 
 let failed = false;
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     if (sections.has('diff')) await section(() => benchDiff({ root, fail }));
     if (sections.has('apply')) await section(() => benchApply({ root, fail }));
     if (sections.has('watch')) await section(() => benchWatch({ root, fail }));
+    if (sections.has('parity')) await section(() => benchParity({ root, fail }));
   } finally {
     await releaseTestCluster();
     for (const d of tempDirs) await rm(d, { recursive: true, force: true });
