@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { compile, type CompileOptions, type CompileResult } from '../compile.js';
-import { readSpecFiles } from '../load/find-spec-files.js';
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { findSpecFiles } from '../load/find-spec-files.js';
 import type { PluginSet } from '../plugins/plugin-set.js';
 import { PluginResolver } from '../plugins/load-plugins.js';
 
@@ -24,12 +25,14 @@ export interface LoadResult extends CompileResult {
  */
 export async function loadAndCompile(opts: LoadOptions): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const files = await readSpecFiles(opts.paths, cwd);
+  // Symbolic links that are not followed are warnings, beside the compiler's diagnostics.
+  const { files, diagnostics: found } = await findSpecFiles(opts.paths, cwd);
   const resolver = new PluginResolver();
   const sets = new Map<string, PluginSet>();
   for (const f of files) sets.set(f.path, await resolver.forFile(resolve(cwd, f.path)));
   const pluginsFor = (file: string): PluginSet => sets.get(file)!;
   const result = compile(files, { ...opts, registry: (file) => pluginsFor(file).registry });
   const apps = opts.app ? result.apps.filter((a) => a.name === opts.app) : result.apps;
-  return { ...result, apps, fileCount: files.length, pluginsFor };
+  const diagnostics = found.length ? sortDiagnostics([...found, ...result.diagnostics]) : result.diagnostics;
+  return { ...result, diagnostics, apps, fileCount: files.length, pluginsFor };
 }
