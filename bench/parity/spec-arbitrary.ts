@@ -62,7 +62,7 @@ const configKeys = edge(
   ['KEY', 'key.name', 'key-name', 'KEY_NAME', '.hidden', 'a..b', letters(253, 'k'), 'config.json', '1'],
   ['bad key', '../x', '..x', '.', '..', '', 'a/b', letters(254, 'k'), 'é'],
 );
-const labelKeys = edge(['team', 'example.com/team', 'a.b/c_d', letters(63, 'k'), `${letters(253, 'p')}/n`], ['-team', 'a/b/c', letters(64, 'k'), 'Example.com/x', `${letters(254, 'p')}/n`, '']);
+const labelKeys = edge(['team', 'example.com/team', 'a.b/c_d', letters(63, 'k'), `${letters(253, 'p')}/n`], ['-team', 'a/b/c', letters(64, 'k'), 'Example.com/x', `${letters(254, 'p')}/n`, '', 'job-name', 'batch.kubernetes.io/controller-uid', 'app.kubernetes.io/name']);
 const labelValues = edge(['', 'payments', 'a_b.c-d', letters(63, 'v'), '1'], [letters(64, 'v'), '-x', 'a b', 'x_']);
 const envNames = edge(['A', 'MY_VAR', 'my.var', 'x-y', '_X', 'A1', '1X', 'a b', '$X', '~'], ['A=B', '', 'é', 'A\tB']);
 const images = edge(['ghcr.io/acme/app:1.0', 'nginx', 'registry.example.com:5000/a/b:2', 'busybox@sha256:' + letters(64, 'a')], ['', ' ', 'nginx ', ' nginx', 'ngi nx']);
@@ -213,7 +213,7 @@ const schedules = edge(
   ['0 3 * * *', '@daily', '*/5 * * * *', '0 0 1,15 * *', '0 0 * * 0', '30 2 * * MON-FRI', '0 0 1 JAN *', '@every 1h', '0 0 ? * *', '@hourly', '0 0 31 2 *', '1-59/7 * * * *'],
   ['*/0 * * * *', '60 * * * *', 'TZ=UTC 0 * * * *', '* * * * * *', 'H * * * *', '5-3 * * * *', '@reboot', '', '0 0 * * 7', '0 0 L * *'],
 );
-const timeZones = edge(['UTC', 'Europe/Berlin', 'America/New_York', 'Etc/GMT+5', 'Asia/Kolkata'], ['Local', 'Nowhere/City', '', 'utc']);
+const timeZones = edge(['UTC', 'Europe/Berlin', 'America/New_York', 'Etc/GMT+5', 'Asia/Kolkata', 'US/Eastern', 'EST5EDT', 'Factory'], ['Local', 'Nowhere/City', '', 'utc', 'US/Pacific-New', 'PST', 'SystemV/AST4']);
 
 // ---- components
 interface Draft {

@@ -20,6 +20,7 @@
  */
 import { checkGoDuration } from './duration.js';
 import { orList, quote } from './quote.js';
+import { TZDATA_NAMES, TZDATA_VERSION } from './time-zone-names.js';
 
 interface FieldSpec {
   readonly name: string;
@@ -228,18 +229,16 @@ export function checkCronSchedule(s: string): string | undefined {
 
 let knownZones: ReadonlyMap<string, string> | undefined;
 
-/** Exact-case IANA names ICU lists, plus the UTC spellings it folds away, keyed by lower case. */
+/** The names of the tz database, keyed by lower case. */
 function zonesByLowerCase(): ReadonlyMap<string, string> {
-  if (!knownZones) {
-    const names = [...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC'];
-    knownZones = new Map(names.map((n) => [n.toLowerCase(), n]));
-  }
+  knownZones ??= new Map([...TZDATA_NAMES].map((n) => [n.toLowerCase(), n]));
   return knownZones;
 }
 
 /** The characters Kubernetes allows in each `/`-separated part of `timeZone`. */
 const TIME_ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
 
+/** The zone ICU (Intl) takes a name for: it knows aliases the tz database has dropped. */
 function resolvedTimeZone(tz: string): string | undefined {
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
@@ -249,22 +248,11 @@ function resolvedTimeZone(tz: string): string | undefined {
 }
 
 /**
- * ICU knows some ids that are not in the IANA database, so Go's `time.LoadLocation` (and with it
- * Kubernetes) rejects them: Java's three-letter ids (`PST`, `IST`, ...) and the `SystemV/` ones.
- */
-const ICU_ONLY = new Set(
-  'ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST'.split(' '),
-);
-
-/**
- * Why `tz` is not a valid CronJob `spec.timeZone`, or undefined when it is one: an IANA time
- * zone name, spelled with its exact case (Go's `time.LoadLocation` is case-sensitive), not
- * `Local`, not a UTC offset, and within Kubernetes' character rules.
- *
- * Names come from the ICU data of the running Node.js, which can lag or lead the tz database of
- * the cluster by a release. Links that ICU does not list as canonical (e.g. `US/Eastern`,
- * `Asia/Kolkata`) are accepted when ICU resolves them and each part starts with an uppercase
- * letter, as every IANA name does; their inner case cannot be checked.
+ * Why `tz` is not a valid CronJob `spec.timeZone`, or undefined when it is one: a name of the
+ * IANA time zone database as Go's `time.LoadLocation` knows it (TZDATA_NAMES, the API server's),
+ * with its exact case, not `Local`, not a UTC offset, and within Kubernetes' character rules.
+ * Aliases the database has dropped (`US/Pacific-New`) or never had (`PST`), which ICU still
+ * resolves, are refused with the name to write instead.
  */
 export function checkTimeZone(tz: string): string | undefined {
   const iana = 'an IANA time zone name such as Europe/Berlin, America/New_York or UTC';
@@ -289,15 +277,14 @@ export function checkTimeZone(tz: string): string | undefined {
   if (badPart !== undefined) {
     return `${quote(tz)} is not a time zone name; use ${iana} (each part between '/' is 1-14 of A-Z, a-z, 0-9, '.', '-', '_', '+')`;
   }
+  if (TZDATA_NAMES.has(tz)) return undefined;
   const exact = zonesByLowerCase().get(tz.toLowerCase());
-  if (exact === tz) return undefined;
   if (exact !== undefined) return `${quote(tz)} has the wrong case; time zone names are case-sensitive: write ${exact}`;
-  const resolved = ICU_ONLY.has(tz.toUpperCase()) || /^systemv\//i.test(tz) ? undefined : resolvedTimeZone(tz);
-  if (resolved === undefined) {
-    const prefixedOffset = /^(?:UTC|GMT)([+-])([0-9]{1,2})(?::?([0-9]{2}))?$/i.exec(tz);
-    if (prefixedOffset) return offsetReason(prefixedOffset[1]!, prefixedOffset[2]!, prefixedOffset[3]);
-    return `${quote(tz)} is not a known time zone; use ${iana}`;
+  const prefixedOffset = /^(?:UTC|GMT)([+-])([0-9]{1,2})(?::?([0-9]{2}))?$/i.exec(tz);
+  if (prefixedOffset) return offsetReason(prefixedOffset[1]!, prefixedOffset[2]!, prefixedOffset[3]);
+  const resolved = resolvedTimeZone(tz);
+  if (resolved !== undefined && TZDATA_NAMES.has(resolved)) {
+    return `${quote(tz)} is not a known time zone: it is not in the tz database Kubernetes uses (tzdata ${TZDATA_VERSION}); write ${resolved}`;
   }
-  if (tz.split('/').every((p) => /^[A-Z]/.test(p))) return undefined;
-  return `${quote(tz)} is not spelled like an IANA time zone name (they are case-sensitive); write ${resolved}`;
+  return `${quote(tz)} is not a known time zone; use ${iana}`;
 }

@@ -214,6 +214,7 @@ describe('checkTimeZone', () => {
     ['us/eastern', 'case-sensitive'],
     ['Mars/Olympus_Mons', 'is not a known time zone'],
     ['PST', 'is not a known time zone'], // ICU knows it, the IANA database does not
+    ['US/Pacific-New', 'not in the tz database Kubernetes uses (tzdata 2025c); write America/Los_Angeles'], // dropped in 2020, ICU still resolves it
     ['SystemV/AST4', 'is not a known time zone'],
     ['Europe/../Berlin', 'is not a time zone name'],
     ['America/Very_Long_City_Name', 'is not a time zone name'],

@@ -298,6 +298,32 @@ const ROWS: readonly Row[] = [
     object: (ns) => deployment(ns, { resources: { limits: { gpu: '1' } } }),
     refused: /limits\[gpu\]: Invalid value: "gpu": must be a standard resource for containers/,
   },
+  {
+    fixture: '103-job-controller-labels',
+    what: 'a Job whose pod template has the job-name label',
+    object: (ns) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: ns },
+      spec: { template: { metadata: { labels: { 'job-name': 'nightly' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'ghcr.io/acme/app:1.0' }] } } },
+    }),
+    refused: /spec.template.metadata.labels\[job-name\]: Invalid value/,
+  },
+  {
+    fixture: '104-time-zone-dropped',
+    what: 'a time zone Node.js still resolves and the tz database has dropped',
+    object: (ns) => ({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: ns },
+      spec: {
+        schedule: '0 3 * * *',
+        timeZone: 'US/Pacific-New',
+        jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'n', image: 'ghcr.io/acme/app:1.0' }] } } } },
+      },
+    }),
+    refused: /spec.timeZone: Invalid value: "US\/Pacific-New": unknown time zone/,
+  },
 ];
 
 async function refusal(client: ClusterClient, object: K8sObject, dryRun = true): Promise<string> {
