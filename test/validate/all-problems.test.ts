@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applicationArbitrary } from '../../bench/parity/spec-arbitrary.js';
+import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { compile } from '../../src/compile.js';
 import { overlaps, readsAreValid } from '../../src/validate/read-paths.js';
 import { codes } from '../helpers/spec.js';
@@ -91,5 +94,34 @@ describe('read paths', () => {
     expect(readsAreValid(undefined, [])).toBe(true);
     expect(readsAreValid(undefined, ['/spec/x'])).toBe(false);
     expect(readsAreValid(['/metadata/labels'], ['/spec/x'])).toBe(true);
+  });
+});
+
+describe('rules on documents with schema errors', () => {
+  /** Every node of a JSON value, as [parent, key] pairs. */
+  function slots(v: unknown, out: Array<[Record<string, unknown> | unknown[], string | number]> = []): typeof out {
+    if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), slots(x, out)));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push([v as Record<string, unknown>, k]), slots(x, out));
+    return out;
+  }
+
+  it('never crash, whatever part is broken (property)', () => {
+    const junk = fc.oneof(fc.constant(null), fc.integer(), fc.string({ maxLength: 3 }), fc.constant([1, 'x']), fc.constant({ x: 1 }), fc.boolean());
+    fc.assert(
+      fc.property(applicationArbitrary('ns'), fc.array(fc.tuple(fc.nat(), junk), { minLength: 1, maxLength: 3 }), (spec, corruptions) => {
+        const doc = structuredClone(spec) as Record<string, unknown>;
+        for (const [which, value] of corruptions) {
+          const all = slots(doc);
+          if (!all.length) break;
+          const [parent, key] = all[which % all.length]!;
+          (parent as Record<string | number, unknown>)[key] = structuredClone(value);
+        }
+        const result = compile([{ path: 'kubemin.yaml', text: emitYaml(doc as never) }]);
+        // Whatever broke, the problems have places and nothing half-valid is rendered.
+        for (const d of result.diagnostics) expect(d.pointer, d.message).toBeTypeOf('string');
+        if (result.diagnostics.some((d) => d.severity === 'error')) expect(result.apps).toEqual([]);
+      }),
+      { numRuns: 400, seed: 11 },
+    );
   });
 });
