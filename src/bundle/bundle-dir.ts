@@ -1,21 +1,27 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { adoptPlannedApps, foreignEntries, isEmpty, readAppFiles } from './app-files.js';
+import { BundleOwnershipError, OutDirError, type ForeignEntry } from './bundle-errors.js';
+import { errnoCode, nodeBundleFs, type BundleFs } from './bundle-fs.js';
+import type { LockOptions } from './bundle-lock.js';
+import { fileDigest, MANIFEST_FILE, manifestText, parseManifest, PLAN_SUFFIX, type BundleManifest } from './bundle-manifest.js';
+import { openBundleDir } from './bundle-session.js';
+import { commitBundleChange, type JournalEntry } from './bundle-transaction.js';
 import type { AppBundle } from './emit-bundle.js';
 
 /**
  * The bundle directory on disk (the file-system edge of rendering). `DIR` holds, per app,
- * `<app>/` and `<app>.plan.json`; an app whose plan file is there is kubemin's to replace or remove.
- * Other files in DIR are never touched. Synchronous on purpose: thousands of small files are
- * written several times faster with sync calls than through promises, and nothing else runs
- * meanwhile in a CLI.
+ * `<app>/` and `<app>.plan.json`, and `.kubemin-bundle.json`, the record of what kubemin wrote.
+ * kubemin replaces or deletes an app only while its files are the ones recorded there; anything
+ * else in DIR is never touched. Every change is one transaction (bundle-transaction.ts) under the
+ * directory's lock (bundle-lock.ts).
  */
-
-const PLAN_SUFFIX = '.plan.json';
-const STAGING = '.kubemin-staging';
 
 export interface BundleDirOptions {
   /** Leave apps that are not being rendered alone (rendering a single app). */
   readonly keepOtherApps?: boolean;
+  /** The file system (a test wraps it to count calls or kill the process between them). */
+  readonly fs?: BundleFs;
+  readonly lock?: LockOptions;
 }
 
 export type FileChange = 'added' | 'changed' | 'removed';
@@ -25,118 +31,128 @@ export interface BundleDirDiff {
   readonly changes: ReadonlyArray<{ readonly path: string; readonly change: FileChange }>;
   /** Apps whose files differ (including apps to remove), sorted. */
   readonly apps: readonly string[];
+  /** What rendering would have to replace or delete but may not (kubemin did not write it): empty when it can. */
+  readonly foreign: readonly ForeignEntry[];
 }
 
-/** What writing `bundles` would change in `dir`, including apps kubemin rendered before that are gone now. */
-export function diffBundleDir(dir: string, bundles: readonly AppBundle[], opts: BundleDirOptions = {}): BundleDirDiff {
+interface BundleDirPlan {
+  readonly diff: BundleDirDiff;
+  readonly put: readonly AppBundle[];
+  readonly remove: readonly string[];
+  readonly manifest: BundleManifest;
+}
+
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** The record of DIR: its manifest, or for a bundle written before there was one, the apps it can prove it wrote. */
+function previousRender(fs: BundleFs, dir: string): { manifest: BundleManifest; text?: string } {
+  const path = join(dir, MANIFEST_FILE);
+  if (fs.kind(path) === undefined) return { manifest: adoptPlannedApps(fs, dir) };
+  const text = fs.read(path).toString('utf8');
+  return { manifest: parseManifest(text, path), text };
+}
+
+function planBundleDir(fs: BundleFs, dir: string, bundles: readonly AppBundle[], opts: BundleDirOptions): BundleDirPlan & { manifestOnDisk?: string } {
+  const previous = previousRender(fs, dir);
   const changes: Array<{ path: string; change: FileChange }> = [];
-  const apps: string[] = [];
-  const wanted = new Set(bundles.map((b) => b.app));
+  const foreign: ForeignEntry[] = [];
+  const put: AppBundle[] = [];
+  const remove: string[] = [];
+  const manifest = new Map<string, ReadonlyMap<string, string>>();
+  const rendered = new Set(bundles.map((b) => b.app));
   for (const b of bundles) {
+    const want = new Map([...b.files, b.plan].map((f) => [f.path, fileDigest(f.text)]));
+    const onDisk = readAppFiles(fs, dir, b.app);
     const before = changes.length;
-    const have = readApp(dir, b.app);
-    const want = [...b.files, b.plan];
-    for (const f of want) {
-      const old = have.get(f.path);
-      if (old === undefined) changes.push({ path: f.path, change: 'added' });
-      else if (old !== f.text) changes.push({ path: f.path, change: 'changed' });
+    for (const [path, digest] of want) {
+      const have = onDisk.files.get(path);
+      if (have === undefined) changes.push({ path, change: 'added' });
+      else if (have !== digest) changes.push({ path, change: 'changed' });
     }
-    const wantPaths = new Set(want.map((f) => f.path));
-    for (const path of have.keys()) if (!wantPaths.has(path)) changes.push({ path, change: 'removed' });
-    if (changes.length > before) apps.push(b.app);
+    for (const path of onDisk.files.keys()) if (!want.has(path)) changes.push({ path, change: 'removed' });
+    for (const path of onDisk.strays) changes.push({ path, change: 'removed' });
+    manifest.set(b.app, want);
+    if (changes.length === before) continue;
+    put.push(b);
+    foreign.push(...foreignEntries(b.app, onDisk, previous.manifest.get(b.app)));
   }
-  for (const app of opts.keepOtherApps ? [] : renderedApps(dir)) {
-    if (wanted.has(app)) continue;
-    apps.push(app);
-    for (const path of readApp(dir, app).keys()) changes.push({ path, change: 'removed' });
+  for (const [app, listed] of previous.manifest) {
+    if (rendered.has(app)) continue;
+    if (opts.keepOtherApps) {
+      manifest.set(app, listed);
+      continue;
+    }
+    const onDisk = readAppFiles(fs, dir, app);
+    if (isEmpty(onDisk)) continue;
+    remove.push(app);
+    for (const path of [...onDisk.files.keys(), ...onDisk.strays]) changes.push({ path, change: 'removed' });
+    foreign.push(...foreignEntries(app, onDisk, listed));
   }
-  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { changes, apps: apps.sort() };
+  const apps = [...put.map((b) => b.app), ...remove].sort();
+  const diff = { changes: changes.sort(byPath), apps, foreign: foreign.sort(byPath) };
+  return { diff, put, remove, manifest, ...(previous.text !== undefined ? { manifestOnDisk: previous.text } : {}) };
+}
+
+function notADirectory(dir: string): OutDirError {
+  return new OutDirError(`${dir} is a file: the bundle goes into a directory (it is created when missing); remove the file or choose another path`);
+}
+
+/** What writing `bundles` would change in `dir`, including apps kubemin rendered before that are gone now. Writes nothing but the lock (and completes an interrupted render). */
+export function diffBundleDir(dir: string, bundles: readonly AppBundle[], opts: BundleDirOptions = {}): BundleDirDiff {
+  const fs = opts.fs ?? nodeBundleFs;
+  const kind = fs.kind(dir, { follow: true });
+  if (kind === undefined) {
+    const changes = bundles.flatMap((b) => [...b.files, b.plan].map((f) => ({ path: f.path, change: 'added' as const })));
+    return { changes: changes.sort(byPath), apps: bundles.map((b) => b.app).sort(), foreign: [] };
+  }
+  if (kind !== 'dir') throw notADirectory(dir);
+  const session = openBundleDir(fs, dir, 'read', opts.lock);
+  try {
+    return planBundleDir(fs, dir, bundles, opts).diff;
+  } finally {
+    session.release();
+  }
+}
+
+/** `mkdir -p`, one call per missing directory. */
+function makeDir(fs: BundleFs, dir: string): void {
+  const kind = fs.kind(dir, { follow: true });
+  if (kind === 'dir') return;
+  if (kind !== undefined) throw notADirectory(dir);
+  const parent = dirname(dir);
+  if (parent !== dir) makeDir(fs, parent);
+  try {
+    fs.mkdir(dir);
+  } catch (err) {
+    if (errnoCode(err) !== 'EEXIST') throw err;
+  }
 }
 
 /**
- * Writes the bundles into `dir` so that a failure leaves `dir` as it was: every file of a changed
- * app is written into a staging directory first, then each changed app is swapped in by rename,
- * and a swap that fails is rolled back. Apps rendered before but absent now are removed.
+ * Writes the bundles into `dir` as one transaction: afterwards (or after a kill, once the next
+ * kubemin command has recovered) `dir` is entirely the old bundle or entirely the new one. Apps
+ * rendered before but absent now are removed. Throws a BundleOwnershipError, changing nothing,
+ * when it would have to replace or delete something kubemin did not write; a BundleLockError when
+ * another process holds the directory; a file-system error as it is (no space, read-only), having
+ * changed nothing.
  */
 export function writeBundleDir(dir: string, bundles: readonly AppBundle[], opts: BundleDirOptions = {}): BundleDirDiff {
-  mkdirSync(dir, { recursive: true });
-  const diff = diffBundleDir(dir, bundles, opts);
-  if (!diff.apps.length) return diff;
-  const staging = join(dir, STAGING);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join(staging, 'old'), { recursive: true });
-  const changed = new Set(diff.apps);
+  const fs = opts.fs ?? nodeBundleFs;
+  makeDir(fs, dir);
+  const session = openBundleDir(fs, dir, 'write', opts.lock);
   try {
-    const made = new Set<string>();
-    for (const b of bundles) {
-      if (!changed.has(b.app)) continue;
-      for (const f of [...b.files, b.plan]) {
-        const slash = f.path.lastIndexOf('/');
-        const parent = join(staging, 'new', slash === -1 ? '' : f.path.slice(0, slash));
-        if (!made.has(parent)) {
-          mkdirSync(parent, { recursive: true });
-          made.add(parent);
-        }
-        writeFileSync(join(staging, 'new', f.path), f.text);
-      }
-    }
-    swap(dir, staging, diff.apps, new Set(bundles.map((b) => b.app)));
+    const plan = planBundleDir(fs, dir, bundles, opts);
+    if (plan.diff.foreign.length) throw new BundleOwnershipError(dir, plan.diff.foreign);
+    const manifest = manifestText(plan.manifest);
+    if (!plan.put.length && !plan.remove.length && manifest === plan.manifestOnDisk) return plan.diff;
+    const entries: JournalEntry[] = [];
+    for (const b of plan.put) entries.push({ name: b.app, put: b.files.length > 0 }, { name: `${b.app}${PLAN_SUFFIX}`, put: true });
+    for (const app of plan.remove) entries.push({ name: app, put: false }, { name: `${app}${PLAN_SUFFIX}`, put: false });
+    entries.push({ name: MANIFEST_FILE, put: true });
+    const files = [...plan.put.flatMap((b) => [...b.files, b.plan]), { path: MANIFEST_FILE, text: manifest }];
+    commitBundleChange(fs, dir, { files, entries });
+    return plan.diff;
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    session.release();
   }
-  return diff;
-}
-
-function swap(dir: string, staging: string, apps: readonly string[], present: ReadonlySet<string>): void {
-  const undo: Array<() => void> = [];
-  try {
-    for (const app of apps) {
-      for (const name of [app, `${app}${PLAN_SUFFIX}`]) {
-        const live = join(dir, name);
-        const old = join(staging, 'old', name);
-        if (existsSync(live)) {
-          renameSync(live, old);
-          undo.push(() => renameSync(old, live));
-        }
-        if (present.has(app)) {
-          renameSync(join(staging, 'new', name), live);
-          undo.push(() => rmSync(live, { recursive: true, force: true }));
-        }
-      }
-    }
-  } catch (err) {
-    for (const step of undo.reverse()) {
-      try {
-        step();
-      } catch {
-        // keep undoing the rest
-      }
-    }
-    throw err;
-  }
-}
-
-/** Apps kubemin rendered into `dir` before: those with a plan file. */
-function renderedApps(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((e) => e.endsWith(PLAN_SUFFIX))
-    .map((e) => e.slice(0, -PLAN_SUFFIX.length));
-}
-
-/** The files of one rendered app (its directory and plan), by path relative to `dir`. */
-function readApp(dir: string, app: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const plan = join(dir, `${app}${PLAN_SUFFIX}`);
-  if (existsSync(plan)) out.set(`${app}${PLAN_SUFFIX}`, readFileSync(plan, 'utf8'));
-  const walk = (rel: string): void => {
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const path = `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(path);
-      else if (e.isFile()) out.set(path, readFileSync(join(dir, path), 'utf8'));
-    }
-  };
-  if (existsSync(join(dir, app))) walk(app);
-  return out;
 }

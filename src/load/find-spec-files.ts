@@ -3,7 +3,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from './source.js';
 
-const SKIP_DIRS = new Set(['.git', 'node_modules']);
+// `.kubemin-staging`: where `kubemin render` stages a bundle (src/bundle/bundle-transaction.ts).
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.kubemin-staging']);
 
 /** `kubemin.yaml` or `<anything>.kubemin.yaml`. */
 export function isSpecFileName(name: string): boolean {
@@ -82,7 +83,11 @@ interface Walk {
 }
 
 async function walk(w: Walk, dir: string, real: string, viaLink: boolean, depth: number): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  // A directory below the one named that disappears meanwhile (renamed by a render into it) held no spec.
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (depth === 0 || err.code !== 'ENOENT') throw err;
+    return [];
+  });
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {

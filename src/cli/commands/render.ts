@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { describeForeign } from '../../bundle/bundle-errors.js';
 import { render } from '../../operations/render.js';
 import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, type DiagnosticFormat, type Io } from '../output.js';
 
@@ -13,7 +14,7 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
   return new Command('render')
     .description('render the manifest bundle: <out>/<app>/NN-<phase>/MM-<kind>-<name>.yaml and <out>/<app>.plan.json')
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
-    .option('-o, --out <dir>', 'bundle directory (written atomically); without it, print one YAML stream')
+    .option('-o, --out <dir>', 'bundle directory (one transaction, under a lock; only what kubemin wrote there is replaced); without it, print one YAML stream')
     .option('--check', 'do not write: exit 1 and list the files when <out> differs from what would be rendered', false)
     .option('--app <name>', 'only this application')
     .addOption(new Option('--format <format>', 'format of problems').choices(DIAGNOSTIC_FORMATS).default('text'))
@@ -25,15 +26,18 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
       }
       const { compiled, outcome } = await render({ paths, out: opts.out, check: opts.check, app: opts.app });
       if (compiled.diagnostics.length) io.stderr(formatDiagnostics(opts.format, compiled.diagnostics, compiled.sources, io.color));
-      if (opts.app && outcome.kind !== 'invalid' && !compiled.apps.length) {
-        io.stderr(`no application named "${opts.app}"\n`);
-        setExit(EXIT.error);
-        return;
-      }
       switch (outcome.kind) {
+        case 'no-specs':
+          io.stderr(`no kubemin.yaml or *.kubemin.yaml found under ${paths.join(', ')}\n`);
+          setExit(EXIT.problems);
+          return;
         case 'invalid':
           io.stderr('nothing was rendered\n');
           setExit(EXIT.problems);
+          return;
+        case 'no-app':
+          io.stderr(`no application named "${outcome.app}": nothing was rendered\n`);
+          setExit(EXIT.error);
           return;
         case 'stream':
           io.stdout(outcome.text);
@@ -55,6 +59,10 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
           const mark = { added: '+', changed: '~', removed: '-' } as const;
           for (const c of outcome.diff.changes) io.stdout(`${mark[c.change]} ${c.path}\n`);
           io.stderr(`${opts.out} is out of date: ${outcome.diff.changes.length} file(s) differ; run kubemin render --out ${opts.out}\n`);
+          if (outcome.diff.foreign.length) {
+            const lines = describeForeign(opts.out!, outcome.diff.foreign).map((l) => `  ${l}\n`);
+            io.stderr(`kubemin render would refuse: it does not replace or delete what it did not write; move these away first:\n${lines.join('')}`);
+          }
           setExit(EXIT.problems);
           return;
         }
