@@ -161,7 +161,10 @@ describe('render never replaces or deletes what kubemin did not write', () => {
     const check = await cli(['render', 'shop', '--out', 'out', '--check'], dir);
     expect(check.code).toBe(1);
     expect(check.stdout).toBe('~ shop/05-app/02-deployment-web.yaml\n');
-    expect(check.stderr).toContain('kubemin render would refuse: it does not replace or delete what it did not write; move these away first:\n  out/shop/05-app/02-deployment-web.yaml was changed since kubemin wrote it\n');
+    expect(check.stderr).toContain(
+      'out is out of date: 1 file(s) differ, and kubemin render would refuse to write it: it does not replace or delete what it did not write. Move these away first:\n' +
+        '  out/shop/05-app/02-deployment-web.yaml was changed since kubemin wrote it\n',
+    );
     const r = await cli(['render', 'shop', '--out', 'out'], dir);
     expect(r.code).toBe(2);
     expect(readTree(join(dir, 'out'))).toEqual(before);

@@ -58,10 +58,12 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
           }
           const mark = { added: '+', changed: '~', removed: '-' } as const;
           for (const c of outcome.diff.changes) io.stdout(`${mark[c.change]} ${c.path}\n`);
-          io.stderr(`${opts.out} is out of date: ${outcome.diff.changes.length} file(s) differ; run kubemin render --out ${opts.out}\n`);
+          const differ = `${opts.out} is out of date: ${outcome.diff.changes.length} file(s) differ`;
           if (outcome.diff.foreign.length) {
             const lines = describeForeign(opts.out!, outcome.diff.foreign).map((l) => `  ${l}\n`);
-            io.stderr(`kubemin render would refuse: it does not replace or delete what it did not write; move these away first:\n${lines.join('')}`);
+            io.stderr(`${differ}, and kubemin render would refuse to write it: it does not replace or delete what it did not write. Move these away first:\n${lines.join('')}`);
+          } else {
+            io.stderr(`${differ}; run kubemin render --out ${opts.out}\n`);
           }
           setExit(EXIT.problems);
           return;
