@@ -1,11 +1,16 @@
 // Bundles the GitHub Action's entry point (src/action/main.ts) into dist/index.mjs, which is
-// committed (GitHub runs it without installing anything). `npm run build:action`; a test checks
-// that the committed file is what this produces from the sources.
+// committed (GitHub runs it without installing anything), with the two entry points of the
+// plugin worker beside it (dist/plugin-worker.mjs, dist/plugin-supervisor.mjs: a repository's
+// plugins run in a worker thread, src/plugins/plugin-host.ts). `npm run build:action`; a test
+// checks that the committed files are what this produces from the sources.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
+const src = (path) => fileURLToPath(new URL(`../src/${path}`, import.meta.url));
+
 export const ACTION_BUILD = {
-  entryPoints: [fileURLToPath(new URL('../src/action/main.ts', import.meta.url))],
+  entryPoints: { index: src('action/main.ts'), 'plugin-worker': src('plugins/plugin-worker.ts'), 'plugin-supervisor': src('plugins/plugin-supervisor.ts') },
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -18,7 +23,10 @@ export const ACTION_BUILD = {
   logLevel: 'warning',
 };
 
+/** The files of the bundle, in its directory (dist/). */
+export const ACTION_FILES = ['index.mjs', 'plugin-worker.mjs', 'plugin-supervisor.mjs'];
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const outfile = process.argv[2] ?? fileURLToPath(new URL('../dist/index.mjs', import.meta.url));
-  await build({ ...ACTION_BUILD, outfile });
+  const outdir = process.argv[2] ?? fileURLToPath(new URL('../dist', import.meta.url));
+  await build({ ...ACTION_BUILD, outdir });
 }

@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { compile, type CompileOptions, type CompileResult } from '../compile.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { findSpecFiles } from '../load/find-spec-files.js';
 import type { PluginSet } from '../plugins/plugin-set.js';
-import { PluginResolver } from '../plugins/load-plugins.js';
+import { pluginsForFiles, withLoadFailures } from '../plugins/plugins-for-files.js';
 
 export interface LoadOptions extends Omit<CompileOptions, 'registry'> {
   readonly paths: readonly string[];
@@ -20,18 +19,18 @@ export interface LoadResult extends CompileResult {
 
 /**
  * Reads the spec files under `paths`, loads the plugins their directories declare
- * (kubemin.config.mjs or .kubemin/config.yaml, nearest above each file), and compiles them: the
- * file-system edge of the compiler.
+ * (kubemin.config.mjs or .kubemin/config.yaml, nearest above each file up to the repository root),
+ * and compiles them: the file-system edge of the compiler.
  */
 export async function loadAndCompile(opts: LoadOptions): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
   // Symbolic links that are not followed are warnings, beside the compiler's diagnostics.
   const { files, diagnostics: found } = await findSpecFiles(opts.paths, cwd);
-  const resolver = new PluginResolver();
-  const sets = new Map<string, PluginSet>();
-  for (const f of files) sets.set(f.path, await resolver.forFile(resolve(cwd, f.path)));
+  // Plugins run in a worker: a fault of theirs (at load or in a call) is a plugin-failed diagnostic.
+  const { sets, failures } = await pluginsForFiles(files, opts.paths, cwd);
   const pluginsFor = (file: string): PluginSet => sets.get(file)!;
-  const result = compile(files, { ...opts, registry: (file) => pluginsFor(file).registry });
+  const compiled = compile(files.filter((f) => sets.has(f.path)), { ...opts, registry: (file) => pluginsFor(file).registry });
+  const result = withLoadFailures(compiled, failures);
   const apps = opts.app ? result.apps.filter((a) => a.name === opts.app) : result.apps;
   const diagnostics = found.length ? sortDiagnostics([...found, ...result.diagnostics]) : result.diagnostics;
   return { ...result, diagnostics, apps, fileCount: files.length, pluginsFor };

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../apply/clock.js';
 import { connect, type ConnectOptions } from '../cluster/http-client.js';
+import { loadInstalledPlugins } from '../plugins/load-plugins.js';
+import { noticeRepoPluginConfigs } from '../plugins/repo-config-notice.js';
 import { Watcher, type DriftMode, type WatchEvent } from '../watch/daemon.js';
 import { DirSource } from '../watch/dir-source.js';
 import { GitRepo, type GitAuth } from '../watch/git/repo.js';
@@ -50,6 +52,8 @@ export interface WatchRunOptions extends ConnectOptions {
   /** Told the server's URL once it listens (for tests and the benchmark). */
   readonly onListening?: (url: string) => void;
   readonly clock?: Clock;
+  /** Plugins installed with the daemon (`--plugin`: npm packages or paths, from the working directory); a repository's own config is never run. */
+  readonly plugins?: readonly string[];
 }
 
 function defaultWorkDir(url: string, branch: string): string {
@@ -62,18 +66,24 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   const clock = opts.clock ?? systemClock;
   const log = createLogger({ format: opts.logFormat, write: opts.write });
   const metrics = new WatchMetrics();
+  // Loaded before anything else: a plugin that is missing or fails to load stops the daemon at once.
+  const plugins = loadInstalledPlugins(opts.plugins ?? [], process.cwd());
+  if (opts.plugins?.length) log.log('info', 'plugins', { loaded: plugins.set.plugins.slice(1).map((p) => `${p.plugin.name} (${p.source})`).join(', ') });
   const client = await connect(opts);
-  const closers: Array<() => Promise<void> | void> = [() => client.close()];
+  const closers: Array<() => Promise<void> | void> = [() => plugins.close(), () => client.close()];
+  const ignoredConfigs = (revision: string, configs: string[]): void =>
+    log.log('warn', "the repository's plugin config is not run: the daemon runs only plugins installed with it (kubemin watch --plugin <package-or-path>)", { revision: revision.slice(0, 12), configs: configs.join(',') });
   try {
     let source: WatchSource;
     let dirSource: DirSource | undefined;
     if (opts.dir !== undefined) {
-      source = dirSource = new DirSource(opts.dir);
+      dirSource = new DirSource(opts.dir);
+      source = noticeRepoPluginConfigs(dirSource, async (_revision, path) => existsSync(resolve(path)), ignoredConfigs);
     } else {
       if (!opts.repo) throw new Error('kubemin watch needs --repo URL (or --dir PATH for local mode)');
       const statusBranch = opts.statusBranch ?? opts.branch;
       const repo = await GitRepo.open({ url: opts.repo, branch: opts.branch, statusBranch, workDir: opts.workDir ?? defaultWorkDir(opts.repo, opts.branch), author: opts.author, auth: opts.auth });
-      source = new GitSource(repo, { url: repo.url, branch: opts.branch, path: opts.path });
+      source = noticeRepoPluginConfigs(new GitSource(repo, { url: repo.url, branch: opts.branch, path: opts.path }), async (revision, path) => (await repo.readFile(revision, path)) !== undefined, ignoredConfigs);
     }
     const elect = opts.leaderElection && opts.dir === undefined;
     let elector: LeaderElector | undefined;
@@ -88,7 +98,8 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       prune: opts.prune,
       drift: opts.drift,
       isLeader: () => !elector || elector.isLeader(),
-      apply: { ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) },
+      apply: { executors: plugins.set.executors, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) },
+      registry: plugins.set.registry,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
     if (elect) {

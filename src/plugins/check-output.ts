@@ -65,3 +65,14 @@ export function stepPlanProblem(out: unknown): string | undefined {
   }
   return undefined;
 }
+
+const PHASE_RUN_OUTCOMES: ReadonlySet<string> = new Set(['ready', 'failed', 'unschedulable', 'refused', 'timeout', 'interrupted']);
+
+/** What is wrong with what a step type's `execute` returned, or undefined when it is a PhaseRun. */
+export function phaseRunProblem(out: unknown): string | undefined {
+  if (!isRecord(out)) return 'must return {outcome, objects, reasons}';
+  if (typeof out.outcome !== 'string' || !PHASE_RUN_OUTCOMES.has(out.outcome)) return `outcome must be one of ${[...PHASE_RUN_OUTCOMES].join(', ')}`;
+  if (!Array.isArray(out.objects) || out.objects.some((o) => !isRecord(o) || !isRecord(o.ref))) return 'objects must be a list of object results (each with a ref)';
+  if (!Array.isArray(out.reasons) || out.reasons.some((r) => typeof r !== 'string')) return 'reasons must be a list of strings';
+  return undefined;
+}

@@ -14,5 +14,26 @@ export class ExtensionError extends Error {
 
 /** A plugin could not be loaded, or clashes with another: an error at load time, before anything is compiled. */
 export class PluginLoadError extends Error {
-  override readonly name = 'PluginLoadError';
+  override readonly name: string = 'PluginLoadError';
+}
+
+/**
+ * A plugin's code failed to load: it threw, looped, ran out of memory or tried to exit while its
+ * modules were imported. Compiling reports it as a `plugin-failed` diagnostic on the spec files
+ * the config applies to (exit 1); elsewhere (schema, plugins, apply) it is a PluginLoadError.
+ */
+export class PluginLoadFault extends PluginLoadError {
+  override readonly name = 'PluginLoadFault';
+  constructor(
+    /** The config (or the daemon's plugin list) whose plugins failed. */
+    readonly config: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A call of a plugin's function gave no value: the message says why (it threw, did not return in time, ran out of memory...). */
+export class PluginCallError extends Error {
+  override readonly name = 'PluginCallError';
 }

@@ -1,15 +1,19 @@
 import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
 import type { StepTypeDef } from '../plan/types.js';
 import { emittedProblem, stepPlanProblem, traitOutputProblem } from './check-output.js';
-import { ExtensionError } from './extension-error.js';
+import { ExtensionError, PluginCallError } from './extension-error.js';
 
-/** Calls a plugin's function: a throw becomes an ExtensionError naming the plugin; the result is checked. */
+/**
+ * Calls a plugin's function: a throw becomes an ExtensionError naming the plugin; the result is
+ * checked. The functions of a repository's plugins run in their worker (remote-plugin.ts), whose
+ * failures (a throw, a time limit, the heap limit, an exit) arrive as a PluginCallError saying so.
+ */
 function call<T>(origin: string, what: string, fn: () => T, problem: (out: unknown) => string | undefined): T {
   let out: T;
   try {
     out = fn();
   } catch (err) {
-    throw new ExtensionError(origin, what, `it threw: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ExtensionError(origin, what, err instanceof PluginCallError ? err.message : `it threw: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (out instanceof Promise) throw new ExtensionError(origin, what, 'it returned a promise: these functions must be synchronous and pure');
   const p = problem(out);

@@ -1,127 +1,130 @@
 import { load } from 'js-yaml';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { shortHash } from '../expand/hash.js';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { GPU_RESOURCE } from '../expand/traits/resources.js';
 import * as fragments from '../spec/fragments.js';
 import { PluginLoadError } from './extension-error.js';
+import { pluginLimits, type PluginLimits } from './limits.js';
+import { PluginHost } from './plugin-host.js';
 import { builtinPluginSet, createPluginSet, type PluginSet } from './plugin-set.js';
-import type { KubeminPlugin, LoadedPlugin, PluginApi, PluginModule } from './types.js';
+import { remotePlugins } from './remote-plugin.js';
+import type { PluginSource, WorkerSetup } from './wire.js';
+import { configRoot, shown } from './worker-load.js';
 
 /** Where a repository declares its plugins, looked for in this order in each directory. */
 export const CONFIG_NAMES = ['kubemin.config.mjs', 'kubemin.config.js', '.kubemin/config.yaml'] as const;
 
-// Data only: the schema fragments (functions among them are left out).
-const API: PluginApi = {
-  apiVersion: 1,
-  fragments: Object.fromEntries(Object.entries(fragments).filter(([, v]) => typeof v !== 'function')) as PluginApi['fragments'],
+// The plugin API's data: the schema fragments (functions among them are left out), the GPU resource.
+const API: WorkerSetup['api'] = {
+  fragments: Object.fromEntries(Object.entries(fragments).filter(([, v]) => typeof v !== 'function')),
   gpuResource: GPU_RESOURCE,
-  shortHash,
 };
 
-/**
- * The config file that applies to a directory: the nearest one in it or above it, up to the
- * repository root (a directory with `.git`) or the file system's root.
- */
-export function findPluginConfig(dir: string): string | undefined {
+const isUnder = (path: string, dir: string): boolean => {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/** The repository a directory is in: the nearest directory above it (or it) with `.git` (a directory, or a worktree's file). */
+export function repositoryRoot(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * The config that applies to a directory: the nearest one in it or above it, up to the
+ * repository root (the nearest `.git`) or, outside a repository, up to `boundary` (the directory
+ * given on the command line; the directory itself when none is given). A config in a parent
+ * directory above that is never read: it is not the repository's, whoever planted it there.
+ */
+export function findPluginConfig(dir: string, boundary?: string): string | undefined {
+  const start = resolve(dir);
+  const given = resolve(boundary ?? start);
+  const stop = repositoryRoot(start) ?? (isUnder(start, given) ? given : start);
+  for (let d = start; ; d = dirname(d)) {
     for (const name of CONFIG_NAMES) if (existsSync(join(d, name))) return join(d, name);
-    if (existsSync(join(d, '.git')) || dirname(d) === d) return undefined;
+    if (d === stop || dirname(d) === d) return undefined;
   }
 }
 
-/** A path as people read it: relative to the working directory when it is under it. */
-function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+/** The boundary for a spec file: the nearest of the paths given on the command line that holds it (a file's directory). */
+export async function commandLineBoundary(file: string, paths: readonly string[], cwd: string): Promise<string> {
+  const abs = resolve(cwd, file);
+  const dirs = await Promise.all(
+    paths.map(async (p) => {
+      const given = resolve(cwd, p);
+      const isFile = await stat(given).then((s) => s.isFile(), () => false);
+      return isFile ? dirname(given) : given;
+    }),
+  );
+  const holding = dirs.filter((d) => isUnder(abs, d)).sort((a, b) => b.length - a.length);
+  return holding[0] ?? dirname(abs);
 }
 
-/** The plugin a module gives: its default export, or what that function returns for the API. */
-async function pluginOf(value: unknown, source: string): Promise<KubeminPlugin> {
-  const module = value as PluginModule;
-  try {
-    return typeof module === 'function' ? await module(API) : module;
-  } catch (err) {
-    throw new PluginLoadError(`${source}: the plugin's function threw: ${(err as Error).message}`);
-  }
-}
-
-/** The directory a config speaks for, which its relative paths start from: `.kubemin/`'s parent. */
-function configRoot(configFile: string): string {
-  const dir = dirname(configFile);
-  return dir.endsWith(`${sep}.kubemin`) ? dirname(dir) : dir;
-}
-
-/** Imports a plugin named in a config: a path (relative to the config) or an npm package (resolved from it). */
-async function importPlugin(specifier: string, configFile: string): Promise<LoadedPlugin> {
-  const from = configRoot(configFile);
-  let file: string;
-  try {
-    file = specifier.startsWith('.') || isAbsolute(specifier) ? resolve(from, specifier) : createRequire(join(from, 'noop.js')).resolve(specifier);
-  } catch (err) {
-    throw new PluginLoadError(`${configFile}: plugin "${specifier}" cannot be found (${(err as Error).message.split('\n')[0]}); install it, or fix the path`);
-  }
-  let module: { default?: unknown };
-  try {
-    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  } catch (err) {
-    throw new PluginLoadError(`${configFile}: plugin "${specifier}" failed to load: ${(err as Error).message}`);
-  }
-  const source = specifier.startsWith('.') || isAbsolute(specifier) ? shown(file) : specifier;
-  if (module.default === undefined) throw new PluginLoadError(`${source}: the module has no default export (the plugin)`);
-  return { plugin: await pluginOf(module.default, source), source };
-}
-
-/** The entries of a config: module names, or (in a JS config) plugins given inline. */
-async function configEntries(file: string): Promise<unknown[]> {
+async function sourceOf(file: string): Promise<PluginSource> {
+  if (!file.endsWith('.yaml')) return { kind: 'config', file };
   let config: unknown;
-  if (file.endsWith('.yaml')) {
-    try {
-      config = load(await readFile(file, 'utf8'));
-    } catch (err) {
-      throw new PluginLoadError(`${file}: not YAML: ${(err as Error).message.split('\n')[0]}`);
-    }
-  } else {
-    try {
-      config = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
-    } catch (err) {
-      throw new PluginLoadError(`${file}: failed to load: ${(err as Error).message}`);
-    }
+  try {
+    config = load(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new PluginLoadError(`${file}: not YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  const plugins = (config as { plugins?: unknown } | undefined)?.plugins;
-  if (plugins === undefined) return [];
+  const plugins = (config as { plugins?: unknown } | undefined)?.plugins ?? [];
   if (!Array.isArray(plugins)) throw new PluginLoadError(`${file}: plugins must be a list`);
-  return plugins;
+  const bad = plugins.findIndex((p) => typeof p !== 'string');
+  if (bad >= 0) throw new PluginLoadError(`${file}: plugins[${bad}] must be a module name or a path`);
+  return { kind: 'modules', from: configRoot(file), specifiers: plugins as string[] };
 }
 
-/** Loads a config's plugins and builds its tables. */
-export async function loadPluginConfig(file: string): Promise<PluginSet> {
-  const loaded: LoadedPlugin[] = [];
-  for (const [i, entry] of (await configEntries(file)).entries()) {
-    if (typeof entry === 'string') loaded.push(await importPlugin(entry, file));
-    else loaded.push({ plugin: await pluginOf(entry, `${file} (plugins[${i}])`), source: `${file} (plugins[${i}])` });
+/** Starts a worker for a source's plugins, loads them, and builds the tables. */
+function loadPlugins(source: PluginSource, label: string, limits: PluginLimits): PluginSet & { readonly host: PluginHost } {
+  const { host, plugins } = PluginHost.load(source, limits, API, label);
+  try {
+    return { ...createPluginSet(remotePlugins(host, plugins)), host };
+  } catch (err) {
+    host.close();
+    throw err;
   }
-  return createPluginSet(loaded);
+}
+
+/** Loads a config's plugins (in their worker) and builds its tables. */
+export async function loadPluginConfig(file: string, limits: PluginLimits = pluginLimits()): Promise<PluginSet & { readonly host: PluginHost }> {
+  return loadPlugins(await sourceOf(file), shown(file), limits);
+}
+
+/**
+ * The watch daemon's plugins: modules installed with it (`--plugin`, paths or npm packages
+ * resolved from `from`), never a config of the repository it follows.
+ */
+export function loadInstalledPlugins(specifiers: readonly string[], from: string, limits: PluginLimits = pluginLimits()): { readonly set: PluginSet; close(): void } {
+  if (!specifiers.length) return { set: builtinPluginSet, close: () => undefined };
+  const set = loadPlugins({ kind: 'modules', from, specifiers }, 'kubemin watch --plugin', limits);
+  return { set, close: () => set.host.close() };
 }
 
 /** Plugin sets by the config that applies, each loaded once. */
 export class PluginResolver {
-  private readonly sets = new Map<string, Promise<PluginSet>>();
+  private readonly sets = new Map<string, Promise<PluginSet & { readonly host: PluginHost }>>();
+  private limits: PluginLimits | undefined;
 
-  /** The tables for a spec file (the built-ins when no config applies). */
-  forFile(file: string): Promise<PluginSet> {
-    return this.forDir(dirname(resolve(file)));
+  /** The tables for a spec file (the built-ins when no config applies); `boundary` as findPluginConfig's. */
+  forFile(file: string, boundary?: string): Promise<PluginSet> {
+    return this.forDir(dirname(resolve(file)), boundary);
   }
 
-  forDir(dir: string): Promise<PluginSet> {
-    const config = findPluginConfig(dir);
-    if (!config) return Promise.resolve(builtinPluginSet);
+  forDir(dir: string, boundary?: string): Promise<PluginSet> {
+    const config = findPluginConfig(dir, boundary);
+    return config ? this.forConfig(config) : Promise.resolve(builtinPluginSet);
+  }
+
+  forConfig(config: string): Promise<PluginSet> {
     let set = this.sets.get(config);
     if (!set) {
-      set = loadPluginConfig(config);
+      this.limits ??= pluginLimits();
+      set = loadPluginConfig(config, this.limits);
       this.sets.set(config, set);
     }
     return set;
@@ -130,5 +133,10 @@ export class PluginResolver {
   /** Every config loaded so far, with its set. */
   async loaded(): Promise<Array<{ config: string; set: PluginSet }>> {
     return Promise.all([...this.sets].map(async ([config, set]) => ({ config, set: await set })));
+  }
+
+  /** Stops the workers (they never keep kubemin running; this frees them sooner). */
+  async close(): Promise<void> {
+    for (const set of this.sets.values()) (await set.catch(() => undefined))?.host.close();
   }
 }

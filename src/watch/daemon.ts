@@ -6,6 +6,7 @@ import { mapBounded } from '../cluster/bounded.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { compile, type CompiledApp } from '../compile.js';
 import { diffApps } from '../diff/diff-apps.js';
+import type { Registry } from '../registry.js';
 import type { Logger } from './logger.js';
 import type { WatchMetrics } from './metrics.js';
 import type { WatchSource } from './source.js';
@@ -29,6 +30,8 @@ export interface WatchOptions {
   readonly isLeader: () => boolean;
   /** Passed to every apply (poll interval, timeouts...). */
   readonly apply?: Omit<ApplyOptions, 'prune' | 'signal' | 'onEvent' | 'clock'>;
+  /** The tables to compile with: the built-ins and the plugins installed with the daemon, never the repository's. */
+  readonly registry?: Registry;
   readonly onEvent?: (e: WatchEvent) => void;
 }
 
@@ -141,7 +144,7 @@ export class Watcher {
   private async changedApps(revision: string): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
     const { source, log, metrics } = this.opts;
     const files = await source.files(revision);
-    const compiled = compile(files);
+    const compiled = compile(files, { registry: this.opts.registry });
     this.revision = revision;
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {

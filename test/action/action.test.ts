@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
-import { ACTION_BUILD } from '../../scripts/build-action.mjs';
+import { ACTION_BUILD, ACTION_FILES } from '../../scripts/build-action.mjs';
 import { testCluster } from '../cluster/cluster.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/tree.js';
@@ -121,12 +121,14 @@ async function runAction(repo: Repo, inputs: Record<string, string>, opts: { for
 }
 
 describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
-  it('dist/index.mjs is up to date with src/ (npm run build:action)', async () => {
-    const out = join(tempDir(), 'index.mjs');
-    await build({ ...ACTION_BUILD, outfile: out });
-    const fresh = readFileSync(out, 'utf8');
-    const committed = readFileSync(join(REPO, 'dist/index.mjs'), 'utf8');
-    expect(committed === fresh, 'dist/index.mjs is stale: run `npm run build:action` and commit dist/').toBe(true);
+  it('dist/ is up to date with src/ (npm run build:action)', async () => {
+    const out = tempDir();
+    await build({ ...ACTION_BUILD, outdir: out });
+    for (const file of ACTION_FILES) {
+      const fresh = readFileSync(join(out, file), 'utf8');
+      const committed = readFileSync(join(REPO, 'dist', file), 'utf8');
+      expect(committed === fresh, `dist/${file} is stale: run \`npm run build:action\` and commit dist/`).toBe(true);
+    }
   });
 
   it('comments the rendered diff once, then updates the same comment; secret values masked', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { compile } from '../../src/compile.js';
 import { PluginLoadError } from '../../src/plugins/extension-error.js';
 import { loadAndCompile } from '../../src/operations/load-and-compile.js';
 import { createPluginSet } from '../../src/plugins/plugin-set.js';
@@ -95,11 +96,60 @@ describe('loading plugins', () => {
   });
 });
 
+describe('plugin functions run in a worker', () => {
+  it("a trait's ctx.buildContainer calls back into kubemin, whose traits may call the same worker again", async () => {
+    const traits = `export default {
+      name: 'helpers',
+      traits: [
+        { name: 'helper', description: 'a sidecar built by kubemin', scope: 'pod', requires: ['podTemplate'], schema: { type: 'string' },
+          apply(tag, ctx) {
+            const built = ctx.buildContainer({ name: 'helper', image: 'ghcr.io/acme/helper:1', traits: { tag, envs: [{ name: 'FROM', value: 'kubemin' }] } }, 'sidecar', ctx.pointer);
+            return { sidecars: [built.container] };
+          } },
+        { name: 'tag', description: 'an env var TAG', scope: 'container', schema: { type: 'string' }, apply: (tag) => ({ container: { env: [{ name: 'TAG', value: tag }] } }) },
+      ],
+    };\n`;
+    const dir = repo({
+      'kubemin.config.mjs': "export default { plugins: ['./helpers.mjs'] };\n",
+      'helpers.mjs': traits,
+      'kubemin.yaml': spec('      greeting: x\n').replace('type: tiny\n      greeting: x\n', 'type: worker\n      image: ghcr.io/acme/w:1\n      traits: {helper: v7}\n'),
+    });
+    const result = await loadAndCompile({ paths: ['.'], cwd: dir });
+    expect(result.diagnostics).toEqual([]);
+    const deployment = result.apps[0]!.phases.flatMap((p) => p.objects).find((o) => o.object.kind === 'Deployment')!.object as any;
+    const helper = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === 'helper');
+    expect(helper.env).toEqual(expect.arrayContaining([{ name: 'TAG', value: 'v7' }, { name: 'FROM', value: 'kubemin' }]));
+  });
+});
+
+describe('a plugin that does not return in time', () => {
+  it('stops its worker for the rest of the compile; the next compile (the daemon\'s next revision) gets a fresh one', async () => {
+    vi.stubEnv('KUBEMIN_PLUGIN_TIMEOUT', '1s');
+    try {
+      const dir = repo({ 'kubemin.config.mjs': "export default { plugins: ['./tiny.mjs'] };\n", 'tiny.mjs': tinyPlugin('tiny', `if (ctx.component.greeting === 'loop') for (;;) {} ${OK_EXPAND}`) });
+      const { registry } = await loadPluginConfig(join(dir, 'kubemin.config.mjs'));
+      const file = (greeting: string) => ({ path: 'kubemin.yaml', text: spec(`      greeting: ${greeting}\n`) + '    - {name: second, type: tiny, greeting: fine}\n' });
+      const slow = compile([file('loop')], { registry });
+      expect(slow.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual([
+        expect.stringMatching(/^6: component type "tiny" of plugin "tiny" \(.*\): did not return within 1 s \(the time limit; KUBEMIN_PLUGIN_TIMEOUT\) \(on component "hi"\)$/),
+        expect.stringMatching(/^9: .*: not called: the plugins of .*kubemin.config.mjs were stopped earlier in this run: did not return within 1 s/),
+      ]);
+      await new Promise((r) => setImmediate(r));
+      const next = compile([file('hello')], { registry });
+      expect(next.diagnostics).toEqual([]);
+      expect(next.apps[0]!.phases.flatMap((p) => p.objects.map((o) => o.object.metadata.name))).toEqual(['hi', 'second']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
 describe('a plugin that fails', () => {
   for (const [what, body, message] of [
     ['throws', "throw new Error('boom: no greeting service');", /component type "tiny" of plugin "tiny" \(.*tiny.mjs\): it threw: boom: no greeting service \(on component "hi"\)/],
     ['returns an object without a name', "return [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} } }];", /it returned something invalid: ConfigMap has no valid metadata.name/],
-    ['returns something that is not YAML', "return [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: ctx.meta('x'), data: { f: () => 1 } } }];", /cannot be written as YAML/],
+    ['returns something that is not YAML', "return [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: ctx.meta('x'), data: { f: new Map() } } }];", /cannot be written as YAML \(cannot serialise an instance of Map at data.f\)/],
+    ['returns something that is not data', "return [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: ctx.meta('x'), data: { f: () => 1 } } }];", /it returned something that is not data: \/0\/object\/data\/f is a function/],
     ['is not synchronous', 'return Promise.resolve([]);', /it returned a promise/],
   ] as const) {
     it(`${what}: a diagnostic naming the plugin and the component; nothing is written`, async () => {

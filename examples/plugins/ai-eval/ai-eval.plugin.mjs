@@ -5,7 +5,11 @@
 // gets a file:line:col diagnostic like any other) and a function from the spec to Kubernetes
 // objects. The default export may be the plugin itself, or, as here, a function that receives
 // kubemin's plugin API (schema fragments, the GPU resource name, a short hash) and returns it.
-// Plugins get data and return data: kubemin gives them no file system or network.
+// kubemin calls these functions with data and takes only data back; they should stay pure (the
+// same spec, the same objects). They run in a worker thread with a time limit per call and a heap
+// limit, and cannot end kubemin's process, but that is not a sandbox: a plugin is code from the
+// repository and runs with the rights of whoever runs kubemin (it could read files, the
+// environment or the network). Run kubemin only on repositories whose plugins you trust.
 
 /** @param {import('../../../src/plugins/types.js').PluginApi} api */
 export default function aiEvalPlugin(api) {

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { dirname, relative, resolve } from 'node:path';
 import { readSpecFiles } from '../../load/find-spec-files.js';
-import { describePlugin, type PluginSet } from '../../plugins/plugin-set.js';
-import { findPluginConfig, PluginResolver } from '../../plugins/load-plugins.js';
+import { builtinPluginSet, describePlugin, type PluginSet } from '../../plugins/plugin-set.js';
+import { commandLineBoundary, findPluginConfig, PluginResolver } from '../../plugins/load-plugins.js';
 import { EXIT, type Io } from '../output.js';
 
 function describeSet(set: PluginSet): string[] {
@@ -25,22 +25,24 @@ export function pluginsCommand(io: Io, setExit: (code: number) => void): Command
     .action(async (paths: string[]) => {
       const cwd = process.cwd();
       const files = await readSpecFiles(paths, cwd);
-      // The directories to look from: every spec file's, and the paths themselves (specs or not).
-      const dirs = [...new Set([...paths.map((p) => resolve(cwd, p)), ...files.map((f) => dirname(resolve(cwd, f.path)))])];
+      // The config of each path given (specs or not), and of each spec file under them.
       const configs = new Map<string, string[]>();
-      for (const dir of dirs) {
-        const config = findPluginConfig(dir) ?? '';
-        const users = files.filter((f) => findPluginConfig(dirname(resolve(cwd, f.path))) === (config || undefined)).map((f) => f.path);
-        configs.set(config, users);
-      }
+      const note = (config: string | undefined, user?: string): void => {
+        const users = configs.get(config ?? '') ?? [];
+        if (user) users.push(user);
+        configs.set(config ?? '', users);
+      };
+      for (const p of paths) note(findPluginConfig(await commandLineBoundary(p, paths, cwd)));
+      for (const f of files) note(findPluginConfig(dirname(resolve(cwd, f.path)), await commandLineBoundary(f.path, paths, cwd)), f.path);
       const resolver = new PluginResolver();
       const out: string[] = [];
       for (const [config, users] of [...configs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const set = await resolver.forDir(config ? dirname(config) : cwd);
+        const set = config ? await resolver.forConfig(config) : builtinPluginSet;
         out.push(config ? `${relative(cwd, config) || config}:` : 'no kubemin.config (built-ins only):');
         out.push(...describeSet(set));
         if (users.length) out.push(`    used by: ${users.join(', ')}`);
       }
+      await resolver.close();
       io.stdout(out.join('\n') + '\n');
       setExit(EXIT.ok);
     });

@@ -33,6 +33,7 @@ interface WatchFlags {
   timeout?: string;
   pollInterval: string;
   logFormat: LogFormat;
+  plugin: string[];
 }
 
 /** `Name <email>` */
@@ -71,6 +72,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--timeout <duration>', "wait at most this long for each phase (default: the phase's timeout)")
     .option('--poll-interval <duration>', 'how often to look at objects that are not ready yet', '1s')
     .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'))
+    .option('--plugin <package-or-path>', "a plugin installed with the daemon (an npm package or a path, from the working directory); repeatable. The repository's kubemin.config is never run", (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (opts: WatchFlags) => {
       const usage = (message: string): void => {
         io.stderr(`kubemin watch: ${message}\n`);
@@ -128,6 +130,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
           pollMs,
           signal: stop.signal,
           write: io.stderr,
+          ...(opts.plugin.length ? { plugins: opts.plugin } : {}),
         });
       } finally {
         process.off('SIGTERM', onSignal);

@@ -1,0 +1,4 @@
+import { createRequire as __kubeminRequire } from 'node:module';
+const require = __kubeminRequire(import.meta.url);
+import{Worker as y,workerData as s}from"node:worker_threads";var o={toMain:0,toWorker:1,dead:2};var e=s,{signals:t}=e.worker,l=!1;function d(r){l||(l=!0,e.gonePort.postMessage(r),Atomics.store(t,o.dead,1),Atomics.add(t,o.toMain,1),Atomics.notify(t,o.toMain))}var n=new y(e.entry.target,{eval:e.entry.eval,workerData:e.worker,transferList:[e.worker.port],resourceLimits:e.resourceLimits,stdout:!0,stderr:!0});n.stdout.pipe(process.stderr);n.stderr.pipe(process.stderr);n.on("error",r=>{let a=r.code==="ERR_WORKER_OUT_OF_MEMORY";d({kind:a?"memory":"crashed",message:a?"ran out of memory":`made its worker fail: ${r.message.split(`
+`)[0]}`})});n.on("exit",r=>d({kind:"crashed",message:`stopped its worker (exit code ${r})`}));
