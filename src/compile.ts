@@ -9,6 +9,8 @@ import { planPhases, type Phase } from './plan/plan-phases.js';
 import { builtinRegistry, type Registry } from './registry.js';
 import { buildSchema } from './spec/build-schema.js';
 import { isUnder, sensitivePointers } from './spec/sensitive.js';
+import { Redactor } from './secrets/redactor.js';
+import { specSecrets } from './secrets/spec-secrets.js';
 import type { AppSpec } from './spec/types.js';
 import { createSchemaValidator, type SchemaValidator } from './validate/schema-validator.js';
 import { checkObjects } from './validate/check-objects.js';
@@ -33,6 +35,8 @@ export interface CompiledApp {
   readonly namespace: string;
   readonly source: SourceRef;
   readonly phases: readonly BundlePhase[];
+  /** The secret values of its spec file (a plugin's secret fields included): scrubbed from others' messages about it. */
+  readonly secrets?: readonly string[];
 }
 
 export interface CompileResult {
@@ -42,6 +46,8 @@ export interface CompileResult {
   readonly diagnostics: Diagnostic[];
   /** For code frames (secret values masked). */
   readonly sources: SourceSet;
+  /** The secret values of the specs, valid or not: no output may show them (Redactor). */
+  readonly secrets: readonly string[];
 }
 
 export interface CompileOptions {
@@ -63,6 +69,7 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
   const sources = new SourceSet();
   const diagnostics: Diagnostic[] = [];
   const apps: Array<CompiledApp & { doc: SpecDocument }> = [];
+  const secrets: string[] = [];
 
   for (const file of [...files].sort((a, b) => cmp(a.path, b.path))) {
     const registry = registryFor(file.path);
@@ -70,22 +77,22 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     const parsed = parseSpecFile(file, options.limits ?? DEFAULT_PARSE_LIMITS);
     diagnostics.push(...parsed.diagnostics);
     sources.add(parsed.locator);
+    const found = specSecrets(parsed, registry);
+    sources.add(parsed.locator, found.ranges);
+    secrets.push(...found.values);
     for (const doc of parsed.documents) {
-      const secrets = sensitivePointers(doc.value, registry);
-      // Mask the innermost secret values only, so that keys stay readable in code frames.
-      const leaves = secrets.filter((p) => !secrets.some((q) => q.startsWith(p + '/')));
-      if (leaves.length) sources.add(parsed.locator, parsed.locator.valueRanges(doc.index, leaves));
       const app = compileDocument(doc, registry, validator, diagnostics);
-      if (app) apps.push({ ...app, doc });
+      if (app) apps.push({ ...app, ...(found.values.length ? { secrets: found.values } : {}), doc });
     }
   }
   diagnostics.push(...duplicateApps(apps), ...crossAppCollisions(apps));
-  const all = sortDiagnostics(dedupeDiagnostics(diagnostics));
+  const all = sortDiagnostics(dedupeDiagnostics(scrubMessages(diagnostics, secrets)));
   const failed = all.some((d) => d.severity === 'error');
   return {
     apps: failed ? [] : apps.map(({ doc: _doc, ...app }) => app).sort((a, b) => cmp(a.name, b.name)),
     diagnostics: all,
     sources,
+    secrets: [...new Set(secrets)].sort(),
   };
 }
 
@@ -201,6 +208,21 @@ function crossAppCollisions(apps: readonly CompiledApp[]): Diagnostic[] {
     }
   }
   return out;
+}
+
+/**
+ * No message shows a secret value, however short: where kubemin quotes one (a plugin's object
+ * with a secret in a label, say) it is masked, and a plugin's message is someone else's text,
+ * masked wherever a value stands quoted or alone.
+ */
+function scrubMessages(diagnostics: Diagnostic[], secrets: readonly string[]): Diagnostic[] {
+  if (!secrets.length) return diagnostics;
+  const redactor = new Redactor().addAll(secrets);
+  return diagnostics.map((d) => {
+    const message = d.code === 'plugin-failed' ? redactor.scrubForeign(d.message) : redactor.scrubMessage(d.message);
+    const hint = d.hint === undefined ? undefined : redactor.scrubMessage(d.hint);
+    return message === d.message && hint === d.hint ? d : { ...d, message, ...(hint === undefined ? {} : { hint }) };
+  });
 }
 
 const validators = new WeakMap<Registry, SchemaValidator>();

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFile as writeFileRaw } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from '../cluster/http-client.js';
 import type { CompileResult } from '../compile.js';
@@ -6,6 +6,7 @@ import { formatGithub } from '../diagnostics/format-github.js';
 import { diffApps } from '../diff/diff-apps.js';
 import { hasChanges, summarize } from '../diff/types.js';
 import { loadAndCompile } from '../operations/load-and-compile.js';
+import { Redactor, type SecretSink } from '../secrets/redactor.js';
 import { composeReport, REPORT_MARKER } from '../report/compose.js';
 import type { LiveDiff } from '../report/live-section.js';
 import { diffRendered } from '../report/rendered-diff.js';
@@ -48,8 +49,13 @@ export interface ActionResult {
 }
 
 /** The specs of a checkout, compiled with the plugins it declares (as `kubemin render` there would). */
-function compileAt(dir: string, paths: readonly string[]): Promise<CompileResult> {
-  return loadAndCompile({ paths, cwd: dir });
+function compileAt(dir: string, paths: readonly string[], secrets: SecretSink): Promise<CompileResult> {
+  return loadAndCompile({ paths, cwd: dir, secrets });
+}
+
+/** The Action's outputs, each scrubbed of the secret values of base and head before it leaves. */
+function scrubbing(io: ActionIo, redactor: Redactor): ActionIo {
+  return { ...io, out: (text) => io.out(redactor.scrub(text)), summary: (markdown) => io.summary(redactor.scrub(markdown)) };
 }
 
 /**
@@ -58,9 +64,12 @@ function compileAt(dir: string, paths: readonly string[]): Promise<CompileResult
  * validation problems of the head become annotations and fail the step. The report goes to the
  * job summary, a file, and one sticky comment (split when large).
  */
-export async function runAction(inputs: ActionInputs, ctx: ActionContext, io: ActionIo): Promise<ActionResult> {
+export async function runAction(inputs: ActionInputs, ctx: ActionContext, given: ActionIo): Promise<ActionResult> {
+  const redactor = new Redactor();
+  const io = scrubbing(given, redactor);
+  const writeFile = (path: string, text: string): Promise<void> => writeFileRaw(path, redactor.scrub(text));
   const pr = ctx.event.pull_request as Record<string, any> | undefined;
-  const head = await compileAt(ctx.workspace, inputs.paths);
+  const head = await compileAt(ctx.workspace, inputs.paths, redactor);
   io.out(formatGithub(head.diagnostics));
   const invalid = head.diagnostics.filter((d) => d.severity === 'error').length;
   const reportPath = join(ctx.tempDir, 'kubemin-report.md');
@@ -74,7 +83,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, io: Ac
 
   const baseSha: string | undefined = pr?.base?.sha ?? (ctx.event.before && !/^0+$/.test(ctx.event.before) ? ctx.event.before : undefined);
   const headSha: string = pr?.head?.sha ?? ctx.event.after ?? 'HEAD';
-  const base = baseSha ? await withBaseCheckout(ctx.workspace, baseSha, (dir) => compileAt(dir, inputs.paths)) : undefined;
+  const base = baseSha ? await withBaseCheckout(ctx.workspace, baseSha, (dir) => compileAt(dir, inputs.paths, redactor)) : undefined;
   const problems: string[] = [];
   if (base && base.diagnostics.some((d) => d.severity === 'error')) problems.push('The base commit\'s specs do not compile: every object of the head is shown as created.');
   if (!baseSha) problems.push('No base commit (not a pull request): every object is shown as created.');
@@ -103,7 +112,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, io: Ac
   await io.summary(parts.summary);
   if (inputs.comment && pr && io.comments) {
     try {
-      const r = await upsertStickyComments(io.comments, REPORT_MARKER, parts.comments);
+      const r = await upsertStickyComments(io.comments, REPORT_MARKER, parts.comments.map((c) => redactor.scrub(c)));
       io.out(`kubemin: report in ${parts.comments.length} comment(s): ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted\n`);
     } catch (err) {
       // A read-only token (a fork's) cannot comment: the job summary still has the report.

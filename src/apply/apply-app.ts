@@ -1,10 +1,12 @@
 import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
-import { refKey, refOf, type ClusterClient } from '../cluster/types.js';
-import { redact, secretValues } from '../diff/mask-secrets.js';
+import { ClusterError, refKey, refOf, type ClusterClient } from '../cluster/types.js';
+import { objectSecrets } from '../secrets/object-secrets.js';
+import { Redactor } from '../secrets/redactor.js';
 import { parseDuration } from '../formats/duration.js';
 import { readInventory, writeInventory } from '../inventory/inventory-store.js';
 import { encodeInventory, type InventoryEntry } from '../inventory/inventory.js';
 import type { K8sObject } from '../k8s/types.js';
+import { formatSourceRef } from '../load/source.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 import { builtinReadinessRules, readinessTable } from '../readiness/index.js';
 import type { ReadinessRule } from '../readiness/types.js';
@@ -52,8 +54,8 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
   const emit = opts.onEvent ?? (() => undefined);
   const executors = executorTable(opts.executors);
   const ruleFor = readinessTable(opts.readinessRules ?? builtinReadinessRules);
-  const secrets = secretValues(app.phases.flatMap((p) => p.objects.map((o) => o.object)));
-  const scrub = (text: string): string => redact(text, secrets);
+  const redactor = new Redactor().addAll([...(app.secrets ?? []), ...objectSecrets(app.phases.flatMap((p) => p.objects.map((o) => o.object)))]);
+  const scrub = (text: string): string => redactor.scrubForeign(text);
   const started = clock.now();
   const warnings: string[] = [];
   emit({ type: 'app-start', app: app.name, namespace: app.namespace, phases: app.phases.map(phaseLabel) });
@@ -62,14 +64,21 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
   const inventory = new Map(previous.objects.map((e) => [refKey(e), e]));
   const textOf = (cm: K8sObject): string => JSON.stringify(cm.data);
   let written = textOf(encodeInventory(previous));
-  const flush = async (): Promise<void> => {
+  /**
+   * Writes the inventory when it changed; resolves the error when it could not be (also a warning).
+   * Ahead of the phase that creates the app's namespace there is nowhere to write it: not an error.
+   */
+  const flush = async (opts: { beforePhase?: boolean } = {}): Promise<unknown> => {
     const next = encodeInventory({ app: app.name, namespace: app.namespace, objects: [...inventory.values()] });
-    if (textOf(next) === written) return;
+    if (textOf(next) === written) return undefined;
     try {
       await writeInventory(client, next);
       written = textOf(next);
+      return undefined;
     } catch (err) {
+      if (opts.beforePhase && err instanceof ClusterError && err.reason === 'NamespaceNotFound') return undefined;
       warnings.push(scrub(`the inventory ConfigMap ${app.namespace}/${next.metadata.name} could not be written: ${(err as Error).message}`));
+      return err;
     }
   };
 
@@ -128,7 +137,14 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
     const attemptsAllowed = 1 + Math.max(0, phase.retries);
     let run: PhaseRun = { outcome: 'failed', objects: [], reasons: [`no executor for step type "${phase.stepType}": this kubemin cannot apply it`] };
     let attempts = 0;
-    while (executor && attempts < attemptsAllowed) {
+    // Write-ahead: the phase's objects are in the inventory before any is applied, so that an apply
+    // cut short (the API server gone, the process killed) leaves nothing the inventory does not know
+    // of, for a later bundle without them to prune. When it cannot be written, nothing is applied;
+    // unless the app's namespace does not exist yet (its own phase creates it): then after the phase.
+    for (const o of phase.objects) inventory.set(refKey(refOf(o.object)), entryOf(o, phase.index));
+    const unrecorded = executor ? await flush({ beforePhase: true }) : undefined;
+    if (unrecorded !== undefined) run = notRecorded(phase, unrecorded, scrub);
+    while (executor && unrecorded === undefined && attempts < attemptsAllowed) {
       attempts++;
       emit({ type: 'phase-start', app: app.name, phase: phase.name, index: phase.index, objects: phase.objects.length, attempt: attempts });
       const timeoutMs = opts.timeoutMs ?? parseDuration(phase.timeout) ?? DEFAULT_TIMEOUT_MS;
@@ -189,6 +205,17 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
     const old = [...inventory.values()].filter((e) => e.kind === 'Job' && e.apiVersion.startsWith('batch/') && jobs.has(e.component) && !keep.has(refKey(e)));
     return old.length ? prune(old) : [];
   }
+}
+
+/** A phase not applied because the inventory could not be written first: its objects fail with the reason (e.g. Unavailable). */
+function notRecorded(phase: BundlePhase, err: unknown, scrub: (text: string) => string): PhaseRun {
+  const reason = err instanceof ClusterError ? err.reason : 'Error';
+  const message = scrub(`not applied: the inventory could not be written first: ${reason}: ${(err as Error).message ?? String(err)}`);
+  return {
+    outcome: 'failed',
+    objects: phase.objects.map((o) => ({ ref: refOf(o.object), component: o.component ?? null, source: formatSourceRef({ file: o.source.file, line: o.source.line }), action: 'not-applied', state: 'failed', reason, message })),
+    reasons: [`phase ${phase.name}: ${message}`],
+  };
 }
 
 function skipped(phase: BundlePhase): PhaseResult {

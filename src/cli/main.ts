@@ -16,7 +16,9 @@ import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
-import { EXIT, processIo, type Io } from './output.js';
+import { Redactor } from '../secrets/redactor.js';
+import { describeSystemError, isSystemError } from './system-error.js';
+import { EXIT, processIo, scrubbingIo, type Io } from './output.js';
 
 /** The package version, from the nearest package.json above this file (in src/ or build/src/). */
 function packageVersion(): string {
@@ -32,7 +34,8 @@ function packageVersion(): string {
 }
 
 /** Runs the CLI and returns the exit code; only the bin entry calls process.exit. */
-export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function runCli(argv: readonly string[], given: Io = processIo()): Promise<number> {
+  const io = scrubbingIo(given, new Redactor());
   let code: number = EXIT.ok;
   const setExit = (c: number): void => {
     code = c;
@@ -48,16 +51,35 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return code;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
-    }
-    if (err instanceof SpecPathError || err instanceof KubeconfigError || err instanceof ClusterError || err instanceof BundleDirError || err instanceof InventoryError || err instanceof PluginLoadError) {
-      io.stderr(`kubemin: ${err.message}\n`);
-      return EXIT.error;
-    }
-    io.stderr(`kubemin: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    code = reportFailure(io, err);
+  }
+  // A write error is emitted after the write: let it arrive.
+  if (given.outputFailure) await new Promise((resolve) => setImmediate(resolve));
+  const failure = given.outputFailure?.();
+  if (failure) {
+    io.stderr(`kubemin: ${isSystemError(failure) ? describeSystemError({ ...failure, path: 'standard output' }) : `cannot write standard output: ${String(failure)}`}\n`);
     return EXIT.error;
   }
+  return code;
 }
+
+/** The top-level catch: one line for the user, never a stack trace (unless KUBEMIN_DEBUG is set), and an honest exit code. */
+function reportFailure(io: Io, err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+  if (USER_ERRORS.some((c) => err instanceof c)) {
+    io.stderr(`kubemin: ${(err as Error).message}\n`);
+    return EXIT.error;
+  }
+  if (isSystemError(err)) {
+    io.stderr(`kubemin: ${describeSystemError(err)}\n`);
+    return EXIT.error;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const debug = process.env.KUBEMIN_DEBUG ? `\n${err instanceof Error ? err.stack : ''}` : ' (KUBEMIN_DEBUG=1 shows where)';
+  io.stderr(`kubemin: internal error: ${message.split('\n')[0]}: a bug in kubemin, please report it with the command that caused it${debug}\n`);
+  return EXIT.error;
+}
+
+/** Errors about the user's input or environment, each with a message that says what to do. */
+const USER_ERRORS = [SpecPathError, KubeconfigError, ClusterError, BundleDirError, InventoryError, PluginLoadError];

@@ -4,6 +4,7 @@ import { formatGithub } from '../diagnostics/format-github.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
 import type { SourceSet } from '../load/source-set.js';
+import type { Redactor, SecretSink } from '../secrets/redactor.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
@@ -17,14 +18,60 @@ export interface Io {
   readonly color: boolean;
   /** stdout is a terminal: progress may redraw its line. */
   readonly interactive?: boolean;
+  /**
+   * Writes the command's product to stdout as it is: a manifest stream or a converted spec, which
+   * hold secret values by design. Everything else goes through stdout and stderr. Default: stdout.
+   */
+  readonly product?: (s: string) => void;
+  /** Where a command registers the secret values it meets: stdout and stderr never show them. */
+  readonly secrets?: SecretSink;
+  /** Why writing to stdout failed, if it did (other than its reader going away). */
+  readonly outputFailure?: () => unknown;
 }
 
-export const processIo = (): Io => ({
-  stdout: (s) => void process.stdout.write(s),
-  stderr: (s) => void process.stderr.write(s),
-  color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
-  interactive: Boolean(process.stdout.isTTY),
-});
+/**
+ * The Io every command gets: each write to stdout and stderr is scrubbed of the secret values
+ * registered so far (the output boundary, as GitHub Actions' add-mask); the product is not.
+ */
+export function scrubbingIo(io: Io, redactor: Redactor): Io {
+  return {
+    ...io,
+    stdout: (s) => io.stdout(redactor.scrub(s)),
+    stderr: (s) => io.stderr(redactor.scrub(s)),
+    product: io.product ?? io.stdout,
+    secrets: redactor,
+  };
+}
+
+export const processIo = (): Io => {
+  let failure: unknown;
+  // A reader that goes away (`kubemin render | head -1`) is not an error: later writes are dropped
+  // and the command ends with its own exit code. Any other write error (a full disk behind `>`)
+  // is kept and reported once the command is done.
+  const writer = (stream: NodeJS.WriteStream): ((s: string) => void) => {
+    let closed = false;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      closed = true;
+      if (err.code !== 'EPIPE' && stream === process.stdout) failure ??= err;
+    });
+    return (s) => {
+      if (closed) return;
+      try {
+        stream.write(s);
+      } catch (err) {
+        closed = true;
+        if ((err as NodeJS.ErrnoException).code !== 'EPIPE' && stream === process.stdout) failure ??= err;
+      }
+    };
+  };
+  return {
+    stdout: writer(process.stdout),
+    stderr: writer(process.stderr),
+    color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+    interactive: Boolean(process.stdout.isTTY),
+    outputFailure: () => failure,
+  };
+};
 
 export function formatDiagnostics(format: DiagnosticFormat, diagnostics: readonly Diagnostic[], sources: SourceSet, color: boolean): string {
   switch (format) {
@@ -49,10 +96,15 @@ export function reportLoaded<T>(
   io: Io,
   setExit: (code: number) => void,
   loaded: { readonly compiled?: CompileResult | undefined; readonly apps?: readonly T[] | undefined },
-  opts: { readonly app?: string | undefined; readonly verb: string },
+  opts: { readonly app?: string | undefined; readonly verb: string; readonly paths: readonly string[] },
 ): loaded is { readonly compiled?: CompileResult; readonly apps: readonly T[] } {
   const c = loaded.compiled;
   if (c?.diagnostics.length) io.stderr(formatDiagnostics('text', c.diagnostics, c.sources, io.color));
+  if (c && 'fileCount' in c && c.fileCount === 0) {
+    io.stderr(`${noSpecsFound(opts.paths)}: nothing was ${opts.verb}\n`);
+    setExit(EXIT.error);
+    return false;
+  }
   if (!loaded.apps) {
     io.stderr(`specs are invalid: nothing was ${opts.verb}\n`);
     setExit(EXIT.error);
@@ -64,4 +116,9 @@ export function reportLoaded<T>(
     return false;
   }
   return true;
+}
+
+/** What every command says when its paths hold no spec file. */
+export function noSpecsFound(paths: readonly string[]): string {
+  return `no kubemin.yaml or *.kubemin.yaml found under ${paths.join(', ')}`;
 }

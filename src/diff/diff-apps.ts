@@ -6,7 +6,9 @@ import { inventoryRef } from '../inventory/inventory.js';
 import { readInventory } from '../inventory/inventory-store.js';
 import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
-import { maskSecretPair, redact, secretValues } from './mask-secrets.js';
+import { maskSecretPair } from './mask-secrets.js';
+import { objectSecrets } from '../secrets/object-secrets.js';
+import { Redactor } from '../secrets/redactor.js';
 import { normalizeObject } from './normalize.js';
 import { unifiedDiff } from './object-diff.js';
 import { phaseLabel } from '../plan/plan-phases.js';
@@ -45,10 +47,10 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
     })),
   );
   const problems: ObjectProblem[] = [];
-  const redactions = secretValues(placed.map((p) => p.object));
+  const redactor = new Redactor().addAll([...(app.secrets ?? []), ...objectSecrets(placed.map((p) => p.object))]);
   const problem = (p: Omit<Placed, 'object' | 'phase'> & { ref: ObjectRef }, err: unknown): void => {
     const e = err instanceof ClusterError ? err : new ClusterError(p.ref, 'Other', (err as Error)?.message ?? String(err));
-    problems.push({ ref: p.ref, component: p.component, source: p.source, reason: e.reason, message: redact(e.message, redactions) });
+    problems.push({ ref: p.ref, component: p.component, source: p.source, reason: e.reason, message: redactor.scrubForeign(e.message) });
   };
 
   // What the cluster has to have before objects can be dry-run: the namespace (a dry-run says
@@ -84,7 +86,7 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
         if (namespaceCreated && ref.namespace === app.namespace) return created(`namespace ${app.namespace} is created by this bundle first`);
         throw new ClusterError(ref, 'NamespaceNotFound', `namespace "${ref.namespace}" does not exist; create it, or set createNamespace: true`);
       }
-      const note = r.conflict === undefined ? null : `conflict: ${redact(r.conflict, redactions)}; apply needs --force-conflicts to take these fields over`;
+      const note = r.conflict === undefined ? null : `conflict: ${redactor.scrubForeign(r.conflict)}; apply needs --force-conflicts to take these fields over`;
       if (!r.live) {
         const [, shown] = maskSecretPair(undefined, p.object);
         return { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };

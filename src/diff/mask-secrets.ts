@@ -1,14 +1,11 @@
 import type { K8sObject } from '../k8s/types.js';
+import { isSecretObject as isSecret } from '../secrets/object-secrets.js';
+import { MASK } from '../secrets/redactor.js';
 
-export const MASK = '***';
 const BEFORE = '*** (before)';
 const AFTER = '*** (after)';
 
 const SECRET_FIELDS = ['data', 'stringData'] as const;
-
-function isSecret(o: K8sObject | undefined): o is K8sObject {
-  return o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
-}
 
 /**
  * Secret values replaced by masks, as kubectl diff does: a value equal on both sides is `***` on
@@ -32,28 +29,4 @@ export function maskSecretPair(before: K8sObject | undefined, after: K8sObject |
     return out;
   };
   return [mask(before, after, BEFORE), mask(after, before, AFTER)];
-}
-
-/** Every secret value of these objects (and their base64 forms), to redact from server messages. */
-export function secretValues(objects: Iterable<K8sObject | undefined>): string[] {
-  const out = new Set<string>();
-  for (const o of objects) {
-    if (!isSecret(o)) continue;
-    for (const field of SECRET_FIELDS) {
-      for (const v of Object.values((o[field] as Record<string, string> | undefined) ?? {})) {
-        if (typeof v !== 'string' || v.length < 4) continue;
-        out.add(v);
-        if (field === 'data') out.add(Buffer.from(v, 'base64').toString('utf8'));
-        else out.add(Buffer.from(v, 'utf8').toString('base64'));
-      }
-    }
-  }
-  return [...out].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
-}
-
-/** Replaces every occurrence of a secret value in a message. */
-export function redact(text: string, values: readonly string[]): string {
-  let out = text;
-  for (const v of values) if (out.includes(v)) out = out.split(v).join(MASK);
-  return out;
 }

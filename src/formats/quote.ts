@@ -14,3 +14,8 @@ export function orList(items: readonly string[], conjunction: 'or' | 'and' = 'or
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
+
+/** "a, b, c and 3995 more": the first items of a list of `total`, so that a message stays one line however big the input. */
+export function someOf(first: readonly string[], total: number, conjunction: 'or' | 'and' = 'or'): string {
+  return total > first.length ? `${first.join(', ')} ${conjunction} ${total - first.length} more` : orList(first, conjunction);
+}

@@ -39,10 +39,25 @@ export class FileLocator {
     if (!doc) return [];
     const out: Array<[number, number]> = [];
     for (const p of pointers) {
-      const found = walk(doc, splitPointer(p));
-      if (found.complete && found.node?.range) out.push([found.node.range[0], found.node.range[1]]);
+      for (const node of walkAll(doc, doc.contents as Node | null, splitPointer(p))) {
+        if (node.range) out.push([node.range[0], node.range[1]]);
+      }
     }
     return out;
+  }
+
+  /**
+   * The documents as the tolerant parser reads them, also when the file has syntax errors (a
+   * best effort: what a broken file would have meant, for masking its secret values).
+   */
+  tolerantValues(): unknown[] {
+    return this.documents().map((doc) => {
+      try {
+        return doc.toJS({ maxAliasCount: 50 }) as unknown;
+      } catch {
+        return undefined;
+      }
+    });
   }
 
   private preciseOffset(docIndex: number, pointer: string, key: boolean): number {
@@ -86,4 +101,20 @@ function walk(doc: Document, segments: string[]): WalkResult {
     node = next;
   }
   return { node: node ?? undefined, keyNode, complete: true };
+}
+
+/** Every node at the path: a key written twice in a mapping (an error, but its frame is shown) leads to both values. */
+function walkAll(doc: Document, from: Node | null, segments: readonly string[]): Node[] {
+  let node = from;
+  if (node && isAlias(node)) node = (node.resolve(doc) as Node | null) ?? null;
+  if (!node) return [];
+  const [seg, ...rest] = segments;
+  if (seg === undefined) return [node];
+  if (isMap(node)) {
+    return node.items
+      .filter((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg)
+      .flatMap((p) => walkAll(doc, (p.value as Node | null) ?? null, rest));
+  }
+  if (isSeq(node)) return walkAll(doc, (node.items[Number(seg)] as Node | null) ?? null, rest);
+  return [];
 }

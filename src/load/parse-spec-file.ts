@@ -110,6 +110,17 @@ export function parseSpecFile(file: SourceFile, limits: ParseLimits = DEFAULT_PA
     if (value === null || value === undefined) return;
     documents.push({ file: file.path, index, value, locator });
   });
+  if (!documents.length) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'empty-file',
+      message: 'the file holds no application (it is empty, or only comments)',
+      hint: 'write an application in it (`kubemin init` writes a first one), or delete the file',
+      file: file.path,
+      line: 1,
+      col: 1,
+    });
+  }
   return { documents, diagnostics, locator };
 }
 

@@ -8,7 +8,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { diffApps } from '../diff/diff-apps.js';
 import type { StepExecutor } from '../apply/executors/types.js';
 import { PluginResolver } from '../plugins/load-plugins.js';
-import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
+import { loadAndCompile, registerSecrets, type LoadOptions } from './load-and-compile.js';
 
 export interface ApplyRunOptions extends LoadOptions, ConnectOptions, Omit<ApplyOptions, 'concurrency'> {
   /** Server-side dry-run of every object: what would change, phase by phase; nothing is changed or waited for. */
@@ -28,13 +28,14 @@ async function loadApps(opts: ApplyRunOptions): Promise<{ compiled?: CompileResu
   const [only] = opts.paths;
   if (opts.paths.length === 1 && only !== undefined && (await isBundleDir(only))) {
     const apps = await readBundleDir(only);
+    registerSecrets(opts.secrets, [], apps);
     // A rendered bundle's step types run with the plugins declared where kubemin runs.
     const { executors } = await new PluginResolver().forDir(opts.cwd ?? process.cwd());
     return { apps: opts.app ? apps.filter((a) => a.name === opts.app) : apps, executorsFor: () => executors };
   }
   const compiled = await loadAndCompile(opts);
   const executorsFor = (app: CompiledApp): readonly StepExecutor[] => compiled.pluginsFor(app.source.file).executors;
-  return hasErrors(compiled.diagnostics) ? { compiled, executorsFor } : { compiled, apps: compiled.apps, executorsFor };
+  return hasErrors(compiled.diagnostics) || compiled.fileCount === 0 ? { compiled, executorsFor } : { compiled, apps: compiled.apps, executorsFor };
 }
 
 /** `kubemin apply`: every app, one after another, phase by phase; or, with dryRun, what would change. */

@@ -1,14 +1,13 @@
 import { connect, type ConnectOptions } from '../cluster/http-client.js';
-import type { CompileResult } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { diffApps } from '../diff/diff-apps.js';
 import type { AppDiff } from '../diff/types.js';
-import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
+import { loadAndCompile, type LoadOptions, type LoadResult } from './load-and-compile.js';
 
 export interface DiffRunOptions extends LoadOptions, ConnectOptions {}
 
 export interface DiffRunResult {
-  readonly compiled: CompileResult;
+  readonly compiled: LoadResult;
   /** Undefined when the specs did not compile. */
   readonly apps?: AppDiff[];
   /** API requests sent. */
@@ -18,7 +17,7 @@ export interface DiffRunResult {
 /** `kubemin diff`: compile in memory, then compare every app with the cluster. */
 export async function diff(opts: DiffRunOptions): Promise<DiffRunResult> {
   const compiled = await loadAndCompile(opts);
-  if (hasErrors(compiled.diagnostics)) return { compiled, requests: 0 };
+  if (hasErrors(compiled.diagnostics) || compiled.fileCount === 0) return { compiled, requests: 0 };
   const client = await connect(opts);
   try {
     const apps = await diffApps(compiled.apps, client, { concurrency: opts.concurrency });

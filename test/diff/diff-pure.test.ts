@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiffMarkdown } from '../../src/diff/format-markdown.js';
 import { formatDiffText } from '../../src/diff/format-text.js';
-import { maskSecretPair, redact, secretValues } from '../../src/diff/mask-secrets.js';
+import { maskSecretPair } from '../../src/diff/mask-secrets.js';
+import { objectSecrets } from '../../src/secrets/object-secrets.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 import { normalizeObject } from '../../src/diff/normalize.js';
 import { unifiedDiff } from '../../src/diff/object-diff.js';
 import type { AppDiff, ObjectDiff } from '../../src/diff/types.js';
@@ -27,8 +29,8 @@ describe('secret masking', () => {
   });
 
   it('redacts secret values, raw and base64, from server messages', () => {
-    const values = secretValues([secret({ token: Buffer.from('hunter2-secret').toString('base64') })]);
-    expect(redact('data[token]: Invalid value: "hunter2-secret" (aHVudGVyMi1zZWNyZXQ=)', values)).toBe('data[token]: Invalid value: "***" (***)');
+    const redactor = new Redactor().addAll(objectSecrets([secret({ token: Buffer.from('hunter2-secret').toString('base64') })]));
+    expect(redactor.scrubForeign('data[token]: Invalid value: "hunter2-secret" (aHVudGVyMi1zZWNyZXQ=)')).toBe('data[token]: Invalid value: "***" (***)');
   });
 });
 

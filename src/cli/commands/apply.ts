@@ -81,12 +81,13 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
           pollMs,
           signal,
           ...(progress ? { onEvent: progress.onEvent } : {}),
+          ...(io.secrets ? { secrets: io.secrets } : {}),
         });
       } finally {
         progress?.stop();
         release();
       }
-      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'applied' })) return;
+      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'applied', paths })) return;
       if (opts.output === 'json') io.stdout(JSON.stringify({ apps: result.apps }, null, 2) + '\n');
       else if (!showProgress) io.stdout(formatApplyText(result.apps, { color: io.color }));
       const ok = result.apps.every((a) => a.outcome === 'applied' || a.outcome === 'planned');

@@ -24,8 +24,8 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--app <name>', 'only this application')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(async (paths: string[], opts: DiffFlags) => {
-      const result = await diff({ paths, app: opts.app, kubeconfig: opts.kubeconfig, context: opts.context });
-      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'compared' })) return;
+      const result = await diff({ paths, app: opts.app, kubeconfig: opts.kubeconfig, context: opts.context, secrets: io.secrets });
+      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'compared', paths })) return;
       switch (opts.output) {
         case 'text':
           io.stdout(formatDiffText(result.apps, { color: io.color }));

@@ -4,6 +4,8 @@ import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:
 import { basename, dirname, join } from 'node:path';
 import { importKubeminCli } from '../../import/kubemin-cli/import-kubemin-cli.js';
 import { formatProblem } from '../../import/kubemin-cli/problems.js';
+import { jsonSyntaxError } from '../../import/kubemin-cli/json-syntax.js';
+import { kubeminCliSecrets } from '../../import/kubemin-cli/secrets.js';
 import { EXIT, type Io } from '../output.js';
 
 /**
@@ -39,6 +41,7 @@ function importKubeminCliFile(io: Io, file: string, output: string | undefined):
     io.stderr(`${file}: error: ${parsed.error}\n`);
     return EXIT.problems;
   }
+  for (const v of kubeminCliSecrets(parsed.value)) io.secrets?.add(v);
   const result = importKubeminCli(parsed.value, { file: basename(file) });
   io.stderr(result.warnings.map((w) => formatProblem(file, 'warning', w)).join(''));
   if (result.errors.length) {
@@ -47,7 +50,7 @@ function importKubeminCliFile(io: Io, file: string, output: string | undefined):
     return EXIT.problems;
   }
   if (output === undefined) {
-    io.stdout(result.spec);
+    (io.product ?? io.stdout)(result.spec);
     return EXIT.ok;
   }
   try {
@@ -60,21 +63,13 @@ function importKubeminCliFile(io: Io, file: string, output: string | undefined):
   return EXIT.ok;
 }
 
-/**
- * JSON.parse with a message that says where, and never quotes the input (V8 quotes a piece of
- * it, which may be a secret value).
- */
+/** JSON.parse, with a message of kubemin's own that says where and never quotes the input. */
 function parseJson(text: string): { value: unknown } | { error: string } {
   try {
     return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
-  } catch (err) {
-    const message = reason(err).replace(/, ".*" is not valid JSON$/s, '');
-    const at = /at position (\d+)/.exec(message);
-    if (!at) return { error: `invalid JSON: ${message}` };
-    const before = text.replace(/^\uFEFF/, '').slice(0, Number(at[1]));
-    const line = before.split('\n').length;
-    const col = before.length - before.lastIndexOf('\n');
-    return { error: `invalid JSON at line ${line}, column ${col}: ${message.replace(/ in JSON at position \d+.*$/s, '')}` };
+  } catch {
+    const e = jsonSyntaxError(text);
+    return { error: `invalid JSON at line ${e.line}, column ${e.col}: ${e.message}` };
   }
 }
 

@@ -3,7 +3,7 @@ import { emitApp } from '../../bundle/emit-bundle.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { loadAndCompile } from '../../operations/load-and-compile.js';
 import { formatPlanTree } from '../../plan/format-plan.js';
-import { EXIT, formatDiagnostics, type Io } from '../output.js';
+import { EXIT, formatDiagnostics, noSpecsFound, type Io } from '../output.js';
 
 export function planCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('plan')
@@ -12,14 +12,20 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--app <name>', 'only this application')
     .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
     .action(async (paths: string[], opts: { app?: string; format: 'tree' | 'json' }) => {
-      const result = await loadAndCompile({ paths, app: opts.app });
+      const result = await loadAndCompile({ paths, app: opts.app, secrets: io.secrets });
       if (result.diagnostics.length) io.stderr(formatDiagnostics('text', result.diagnostics, result.sources, io.color));
-      if (hasErrors(result.diagnostics)) {
+      if (result.fileCount === 0) io.stderr(`${noSpecsFound(paths)}\n`);
+      if (hasErrors(result.diagnostics) || result.fileCount === 0) {
         setExit(EXIT.problems);
+        return;
+      }
+      if (opts.app && !result.apps.length) {
+        io.stderr(`no application named "${opts.app}"\n`);
+        setExit(EXIT.error);
         return;
       }
       const plans = result.apps.map((a) => emitApp(a).planDocument);
       io.stdout(opts.format === 'json' ? JSON.stringify(plans, null, 2) + '\n' : formatPlanTree(plans));
-      setExit(opts.app && !plans.length ? EXIT.error : EXIT.ok);
+      setExit(EXIT.ok);
     });
 }

@@ -24,7 +24,7 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
         setExit(EXIT.error);
         return;
       }
-      const { compiled, outcome } = await render({ paths, out: opts.out, check: opts.check, app: opts.app });
+      const { compiled, outcome } = await render({ paths, out: opts.out, check: opts.check, app: opts.app, secrets: io.secrets });
       if (compiled.diagnostics.length) io.stderr(formatDiagnostics(opts.format, compiled.diagnostics, compiled.sources, io.color));
       switch (outcome.kind) {
         case 'no-specs':
@@ -40,7 +40,7 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
           setExit(EXIT.error);
           return;
         case 'stream':
-          io.stdout(outcome.text);
+          (io.product ?? io.stdout)(outcome.text);
           setExit(EXIT.ok);
           return;
         case 'written': {

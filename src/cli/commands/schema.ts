@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { stat } from 'node:fs/promises';
 import { PluginResolver } from '../../plugins/load-plugins.js';
 import { buildSchema } from '../../spec/build-schema.js';
 import { EXIT, type Io } from '../output.js';
@@ -8,6 +9,12 @@ export function schemaCommand(io: Io, setExit: (code: number) => void): Command 
     .description('print the JSON Schema of kubemin.yaml (for editors: yaml-language-server), with the plugins declared for DIR')
     .argument('[dir]', 'directory whose plugins (the nearest kubemin.config above it) are included', '.')
     .action(async (dir: string) => {
+      const info = await stat(dir).catch(() => undefined);
+      if (!info?.isDirectory()) {
+        io.stderr(`kubemin schema: ${dir}: ${info ? 'not a directory' : 'no such directory'} (name the directory whose kubemin.config declares the plugins, or none for the built-ins)\n`);
+        setExit(EXIT.error);
+        return;
+      }
       const { registry } = await new PluginResolver().forDir(dir);
       io.stdout(JSON.stringify(buildSchema(registry), null, 2) + '\n');
       setExit(EXIT.ok);

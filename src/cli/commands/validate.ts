@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadAndCompile } from '../../operations/load-and-compile.js';
-import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, type DiagnosticFormat, type Io } from '../output.js';
+import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, noSpecsFound, type DiagnosticFormat, type Io } from '../output.js';
 
 export function validateCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('validate')
@@ -9,7 +9,7 @@ export function validateCommand(io: Io, setExit: (code: number) => void): Comman
     .addOption(new Option('--format <format>', 'output format').choices(DIAGNOSTIC_FORMATS).default('text'))
     .option('--strict', 'count warnings as problems (exit 1)', false)
     .action(async (paths: string[], opts: { format: DiagnosticFormat; strict: boolean }) => {
-      const result = await loadAndCompile({ paths });
+      const result = await loadAndCompile({ paths, secrets: io.secrets });
       const problems = result.diagnostics.filter((d) => d.severity === 'error' || opts.strict);
       if (opts.format === 'text' && !result.diagnostics.length) {
         io.stdout(`${result.fileCount} file(s), ${result.apps.length} application(s): no problems found\n`);
@@ -17,7 +17,7 @@ export function validateCommand(io: Io, setExit: (code: number) => void): Comman
         const text = formatDiagnostics(opts.format, result.diagnostics, result.sources, io.color);
         (opts.format === 'text' ? io.stderr : io.stdout)(text);
       }
-      if (result.fileCount === 0) io.stderr(`no kubemin.yaml or *.kubemin.yaml found under ${paths.join(', ')}\n`);
+      if (result.fileCount === 0) io.stderr(`${noSpecsFound(paths)}\n`);
       setExit(problems.length || result.fileCount === 0 ? EXIT.problems : EXIT.ok);
     });
 }

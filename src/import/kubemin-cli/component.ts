@@ -1,6 +1,6 @@
 import { closest } from '../../diagnostics/did-you-mean.js';
 import { RESERVED_LABELS } from '../../expand/labels.js';
-import { orList, quote } from '../../formats/quote.js';
+import { orList, quote, someOf } from '../../formats/quote.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import type { ComponentSpec, PortSpec } from '../../spec/types.js';
 import { COMPONENT_KINDS, type AppInfo, type ComponentInfo, type ConvertContext, type KcComponentKind } from './context.js';
@@ -184,14 +184,31 @@ function componentLabels(props: JsonObject<KcProperties> | undefined, problems: 
 
 /** KubeMin-Cli's Service selects by the application's labels: every pod of the app, not just this component's. */
 function selectorWarning(props: JsonObject<KcProperties>, ctx: ConvertContext): void {
-  const others = ctx.app.components.filter((o) => o !== ctx.component && (o.type === 'webservice' || o.type === 'store'));
-  if (!others.length) return;
+  // The first few other workloads are named (found without a pass over all of them: big apps stay linear).
+  const NAMED = 3;
+  const named: ComponentInfo[] = [];
+  for (const o of ctx.app.components) {
+    if (named.length > NAMED) break;
+    if (o !== ctx.component && (o.type === 'webservice' || o.type === 'store')) named.push(o);
+  }
+  if (!named.length) return;
+  const total = workloadCount(ctx.app.components) - (ctx.component.type === 'webservice' || ctx.component.type === 'store' ? 1 : 0);
+  const names = named.slice(0, NAMED).map((o) => quote(o.name));
   ctx.problems.warn(
     props.at('ports'),
     'service-selector',
-    `KubeMin-Cli's Service ${quote(ctx.component.name)} selects every pod of the application, so it also sent traffic to ${orList(
-      others.map((o) => quote(o.name)),
-      'and',
-    )}; kubemin's selects only this component's pods`,
+    `KubeMin-Cli's Service ${quote(ctx.component.name)} selects every pod of the application, so it also sent traffic to ${someOf(names, total, 'and')}; kubemin's selects only this component's pods`,
   );
+}
+
+const workloads = new WeakMap<readonly ComponentInfo[], number>();
+
+/** How many components of the app run pods (counted once per app). */
+function workloadCount(components: readonly ComponentInfo[]): number {
+  let n = workloads.get(components);
+  if (n === undefined) {
+    n = components.filter((o) => o.type === 'webservice' || o.type === 'store').length;
+    workloads.set(components, n);
+  }
+  return n;
 }

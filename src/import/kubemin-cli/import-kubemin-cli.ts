@@ -62,6 +62,7 @@ export function importKubeminCli(json: unknown, opts: { file: string }): ImportR
   const app: AppInfo = { name: name ?? '', namespace: namespace ?? 'default', components: infos };
   const components: ComponentSpec[] = [];
   const converted: ComponentInfo[] = [];
+  const byName = new Map<string, ComponentInfo>();
   (items ?? []).forEach((item, i) => {
     const c = JsonObject.read<KcComponent>(item.value, item.pointer, problems, 'a component');
     const info = infos[i];
@@ -71,13 +72,14 @@ export function importKubeminCli(json: unknown, opts: { file: string }): ImportR
     }
     const spec = convertComponent(c, info, app, problems);
     if (!spec) return;
-    const first = converted.find((o) => o.name === spec.name);
+    const first = byName.get(spec.name);
     if (first) {
       problems.error(c.at('name'), 'duplicate-component', `a second component is named ${quote(spec.name)} (the first is ${first.pointer})`);
       return;
     }
     components.push(spec);
     converted.push(info);
+    byName.set(spec.name, info);
   });
   const workflow = convertWorkflow(root, converted, problems);
   root.finish('the application');

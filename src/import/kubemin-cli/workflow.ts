@@ -1,4 +1,4 @@
-import { orList, quote } from '../../formats/quote.js';
+import { orList, quote, someOf } from '../../formats/quote.js';
 import type { StepMode, StepSpec } from '../../spec/types.js';
 import type { ComponentInfo } from './context.js';
 import { JsonObject } from './json-object.js';
@@ -121,9 +121,12 @@ function jobType(s: JsonObject<{ job_type?: string }>, problems: Problems): void
 /** components, then the older properties.policies, without repeats (as KubeMin-Cli merges them). */
 function refsOf(s: JsonObject<KcWorkflowStep | KcWorkflowSubStep>): Ref[] {
   const out: Ref[] = [];
+  const seen = new Set<string>();
   const add = (names: string[] | undefined, base: string): void =>
     names?.forEach((name, i) => {
-      if (name !== '' && !out.some((r) => r.name === name)) out.push({ name, pointer: `${base}/${i}` });
+      if (name === '' || seen.has(name)) return;
+      seen.add(name);
+      out.push({ name, pointer: `${base}/${i}` });
     });
   add(s.stringList('components'), s.at('components'));
   const props = s.object<{ policies?: string[] }>('properties');
@@ -149,15 +152,24 @@ class WorkflowBuilder {
   /** Component -> the step that deploys it. */
   private readonly deployed = new Map<string, string>();
 
+  /** The components by the name written in the input, and by kubemin's name (the first of each). */
+  private readonly byInputName = new Map<string, ComponentInfo>();
+  private readonly byName = new Map<string, ComponentInfo>();
+
   constructor(
     private readonly components: readonly ComponentInfo[],
     private readonly problems: Problems,
-  ) {}
+  ) {
+    for (const c of components) {
+      if (!this.byInputName.has(c.inputName)) this.byInputName.set(c.inputName, c);
+      if (!this.byName.has(c.name)) this.byName.set(c.name, c);
+    }
+  }
 
   add(step: StepInput): void {
     const names: string[] = [];
     for (const ref of step.refs) {
-      const c = this.components.find((x) => x.inputName === ref.name) ?? this.components.find((x) => x.name === ref.name.toLowerCase());
+      const c = this.byInputName.get(ref.name) ?? this.byName.get(ref.name.toLowerCase());
       if (!c) {
         this.problems.warn(ref.pointer, 'unknown-component', `the application has no component ${quote(ref.name)}: KubeMin-Cli skips it (dropped)`);
       } else if (this.deployed.has(c.name)) {
@@ -186,7 +198,7 @@ class WorkflowBuilder {
     this.problems.warn(
       pointer,
       'not-deployed',
-      `${rest.length === 1 ? 'component' : 'components'} ${orList(rest.map((c) => quote(c.name)), 'and')} ${rest.length === 1 ? 'is' : 'are'} in no workflow step, so KubeMin-Cli never deploys ${rest.length === 1 ? 'it' : 'them'}; kubemin deploys every component: ${rest.length === 1 ? 'it is' : 'they are'} deployed last, in a step ${quote(name)} (remove ${rest.length === 1 ? 'it' : 'them'} if not wanted)`,
+      `${rest.length === 1 ? 'component' : 'components'} ${someOf(rest.slice(0, 5).map((c) => quote(c.name)), rest.length, 'and')} ${rest.length === 1 ? 'is' : 'are'} in no workflow step, so KubeMin-Cli never deploys ${rest.length === 1 ? 'it' : 'them'}; kubemin deploys every component: ${rest.length === 1 ? 'it is' : 'they are'} deployed last, in a step ${quote(name)} (remove ${rest.length === 1 ? 'it' : 'them'} if not wanted)`,
     );
     this.add({ name, namePointer: pointer, refs: rest.map((c) => ({ name: c.name, pointer: c.pointer })), mode: 'serial', origin: pointer });
   }

@@ -1,0 +1,56 @@
+import { getAtPointer } from '../load/json-pointer.js';
+import type { ParsedFile } from '../load/parse-spec-file.js';
+import type { Registry } from '../registry.js';
+import { sensitivePointers } from '../spec/sensitive.js';
+
+/** The secret values of one spec file and where they are written. */
+export interface SpecSecrets {
+  /** Offset ranges [start, end) of the values in the file's text: masked in code frames. */
+  readonly ranges: Array<[number, number]>;
+  /** The values, for the output boundary (Redactor). */
+  readonly values: string[];
+}
+
+/**
+ * Finds the secret values of a parsed spec file (by the component types' secretFields, plugins'
+ * included). A file with syntax errors is read by the tolerant parser for this, so that a code
+ * frame next to a syntax error or a duplicate key masks the values all the same; its values are
+ * then also taken line by line as written, since a broken quote may glue several lines into one.
+ */
+export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'componentTypes'>): SpecSecrets {
+  const broken = parsed.documents.length === 0 && parsed.diagnostics.length > 0;
+  const docs = broken
+    ? parsed.locator.tolerantValues().map((value, index) => ({ index, value }))
+    : parsed.documents.map((d) => ({ index: d.index, value: d.value }));
+  const ranges: Array<[number, number]> = [];
+  const values: string[] = [];
+  const text = parsed.locator.file.text;
+  for (const { index, value } of docs) {
+    if (value === null || typeof value !== 'object') continue;
+    const pointers = sensitivePointers(value, registry);
+    // The innermost values only, so that keys stay readable in code frames.
+    const leaves = pointers.filter((p) => !pointers.some((q) => q.startsWith(p + '/')));
+    if (!leaves.length) continue;
+    for (const leaf of leaves) {
+      const v = getAtPointer(value, leaf);
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values.push(String(v));
+    }
+    const found = parsed.locator.valueRanges(index, leaves);
+    ranges.push(...found);
+    if (broken) for (const [a, b] of found) values.push(...writtenLines(text.slice(a, b)));
+  }
+  return { ranges, values };
+}
+
+/** The lines of a value as written, without indentation, quotes or a `key:` glued on by a broken quote. */
+function writtenLines(raw: string): string[] {
+  const out: string[] = [];
+  for (const line of raw.split(/\r?\n/)) {
+    const bare = line.trim().replace(/^["']|["']$/g, '');
+    if (!bare) continue;
+    out.push(bare);
+    const glued = /^[^\s:]+:\s+(.+)$/.exec(bare);
+    if (glued) out.push(glued[1]!.replace(/^["']|["']$/g, ''));
+  }
+  return out;
+}
