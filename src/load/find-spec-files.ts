@@ -1,5 +1,6 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { MANIFEST_FILE } from '../bundle/bundle-manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from './source.js';
 
@@ -41,13 +42,13 @@ export async function findSpecFiles(paths: readonly string[], cwd: string = proc
     const info = await stat(abs).catch(() => undefined);
     if (!info) throw new SpecPathError(`${p}: no such file or directory`);
     if (info.isFile()) add(found, { path: abs, real: await realpath(abs), viaLink: false });
-    else {
+    else if (info.isDirectory()) {
       const root = await realpath(abs);
       const w: Walk = { root, shown: p, visited: new Set([root]), links: [], found, warn: (d) => diagnostics.push({ ...d, file: show(d.file) }) };
       await walk(w, abs, root, false, 0);
       // Links last, so that a directory is searched under its own path when it has one.
       for (let link = w.links.shift(); link; link = w.links.shift()) await followLink(w, link.path, link.name, link.depth);
-    }
+    } else throw new SpecPathError(`${p}: not a regular file or a directory (a FIFO, a device or a socket): name spec files or directories`);
   }
   // A file reached twice (directly and through a link, or by two paths named) is read once.
   const files = [...found.values()].map((c) => [...c].sort(preferred)[0]!.path).sort();
@@ -88,6 +89,8 @@ async function walk(w: Walk, dir: string, real: string, viaLink: boolean, depth:
     if (depth === 0 || err.code !== 'ENOENT') throw err;
     return [];
   });
+  // A rendered bundle (its record is there) holds manifests, never specs, whatever their names.
+  if (depth > 0 && entries.some((e) => e.name === MANIFEST_FILE)) return;
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {

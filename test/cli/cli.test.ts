@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
@@ -122,7 +122,7 @@ describe('kubemin render', () => {
     // Drop the worker from shop and the whole "other" app.
     const shop = readFileSync(join(repo, 'shop/kubemin.yaml'), 'utf8').replace(/ {4}- name: worker[\s\S]*?(?= {2}workflow:)/, '').replace('[web, worker]', '[web]');
     writeFileSync(join(repo, 'shop/kubemin.yaml'), shop);
-    writeFileSync(join(repo, 'other/kubemin.yaml'), '');
+    rmSync(join(repo, 'other/kubemin.yaml'));
     const r = await cli(['render', repo, '--out', out]);
     expect(r.code).toBe(0);
     const tree = readTree(out);
