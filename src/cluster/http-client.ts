@@ -1,8 +1,10 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import { Agent, request, type AgentOptions, type RequestOptions } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { Agent, request, type AgentOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { K8sObject } from '../k8s/types.js';
+import { credentialSource, type Credential, type CredentialSource } from './auth/index.js';
 import { formatRef } from './format-ref.js';
+import { KubeconfigError, loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
 import {
   ClusterError,
   refOf,
@@ -15,39 +17,45 @@ import {
   type ResourceInfo,
 } from './types.js';
 
-export interface ConnectOptions {
-  /** Path of a kubeconfig; default: KUBECONFIG, then ~/.kube/config. */
-  readonly kubeconfig?: string;
-  readonly context?: string;
+export { KubeconfigError } from './kubeconfig.js';
+
+export interface ConnectOptions extends KubeconfigOptions {
   /** Most requests in flight at once. */
   readonly concurrency?: number;
   /** Per-request timeout (default 30 s). */
   readonly requestTimeoutMs?: number;
 }
 
-export class KubeconfigError extends Error {
-  override readonly name = 'KubeconfigError';
-}
-
 /**
- * A ClusterClient over plain HTTPS, authenticated from a kubeconfig by client-node. Responses
- * are plain JSON (no model classes), so what the server returns is what kubemin compares.
+ * A ClusterClient over plain HTTPS for the kubeconfig's current context. Responses are plain
+ * JSON (no model classes), so what the server returns is what kubemin compares.
  */
 export async function connect(opts: ConnectOptions = {}): Promise<ClusterClient> {
-  const kc = new KubeConfig();
+  return connectTo(loadKubeconfig(opts), opts);
+}
+
+/** As connect(), for a kubeconfig already loaded (the watch daemon also wants its namespace). */
+export async function connectTo(kube: LoadedKubeconfig, opts: Omit<ConnectOptions, keyof KubeconfigOptions> = {}): Promise<ClusterClient> {
+  const cluster = kube.kc.getCurrentCluster()!;
+  let ca: Buffer | undefined;
   try {
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else kc.loadFromDefault();
-    if (opts.context) kc.setCurrentContext(opts.context);
+    ca = cluster.caData ? Buffer.from(cluster.caData, 'base64') : cluster.caFile ? readFileSync(cluster.caFile) : undefined;
   } catch (err) {
-    throw new KubeconfigError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}`);
+    throw new KubeconfigError(`cluster "${cluster.name}" in the kubeconfig: cannot read its certificate authority ${cluster.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (opts.context && kc.getCurrentContext() !== opts.context) throw new KubeconfigError(`no context "${opts.context}" in the kubeconfig`);
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeconfigError('the kubeconfig has no current cluster (set a context with --context)');
-  const base: RequestOptions = {};
-  await kc.applyToHTTPSOptions(base);
-  return new HttpClusterClient(new URL(cluster.server), base, opts.concurrency ?? 16, opts.requestTimeoutMs ?? 30_000);
+  let credentials: CredentialSource;
+  try {
+    credentials = await credentialSource(kube);
+  } catch (err) {
+    throw new KubeconfigError(`user "${kube.user.name}" in the kubeconfig: ${(err as Error).message}`);
+  }
+  const tls: AgentOptions = {
+    ...(ca ? { ca } : {}),
+    ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+    ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+  };
+  const who = kube.inCluster ? `the pod's service account (${kube.tokenFile})` : `user "${kube.user.name}" (context "${kube.context}")`;
+  return new HttpClusterClient({ server: kube.server, tls, credentials, who, concurrency: opts.concurrency ?? 16, timeoutMs: opts.requestTimeoutMs ?? 30_000 });
 }
 
 interface Response {
@@ -55,19 +63,30 @@ interface Response {
   body: unknown;
 }
 
+interface ClientOptions {
+  readonly server: URL;
+  /** The cluster's TLS settings (CA, server name); the client certificate is the credential's. */
+  readonly tls: AgentOptions;
+  readonly credentials: CredentialSource;
+  /** Who the credentials are, for errors: `user "u" (context "c")`. */
+  readonly who: string;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+}
+
 class HttpClusterClient implements ClusterClient {
   requests = 0;
-  private readonly agent: Agent | HttpAgent;
+  private agent: Agent | HttpAgent;
+  /** The client certificate the agent's connections use ('' for none). */
+  private agentTlsId = '';
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
+  private readonly server: URL;
+  private readonly timeoutMs: number;
 
-  constructor(
-    private readonly server: URL,
-    private readonly base: RequestOptions,
-    concurrency: number,
-    private readonly timeoutMs: number,
-  ) {
-    const agentOpts = { keepAlive: true, maxSockets: concurrency };
-    this.agent = server.protocol === 'http:' ? new HttpAgent(agentOpts) : new Agent({ ...agentOpts, ...pickTls(base) });
+  constructor(private readonly opts: ClientOptions) {
+    this.server = opts.server;
+    this.timeoutMs = opts.timeoutMs;
+    this.agent = this.newAgent(undefined);
   }
 
   resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
@@ -153,6 +172,24 @@ class HttpClusterClient implements ClusterClient {
     this.agent.destroy();
   }
 
+  private newAgent(credential: Credential | undefined): Agent | HttpAgent {
+    const agentOpts = { keepAlive: true, maxSockets: this.opts.concurrency };
+    if (this.server.protocol === 'http:') return new HttpAgent(agentOpts);
+    return new Agent({ ...agentOpts, ...this.opts.tls, ...(credential?.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) });
+  }
+
+  /** The agent for the credential's client certificate: a new one when the certificate changed. */
+  private agentFor(credential: Credential): Agent | HttpAgent {
+    if (credential.tlsId !== this.agentTlsId) {
+      const old = this.agent;
+      // Requests still on the old connections end within the timeout.
+      setTimeout(() => old.destroy(), this.timeoutMs + 1000).unref();
+      this.agent = this.newAgent(credential);
+      this.agentTlsId = credential.tlsId;
+    }
+    return this.agent;
+  }
+
   private async path(ref: ObjectRef): Promise<string> {
     return `${await this.collectionPath(ref)}/${encodeURIComponent(ref.name)}`;
   }
@@ -165,20 +202,52 @@ class HttpClusterClient implements ClusterClient {
     return `${groupVersionPath(ref.apiVersion)}${ns}/${info.plural}`;
   }
 
-  private send(method: string, path: string, body: string | undefined, ref?: ObjectRef, contentType = 'application/json'): Promise<Response> {
+  /**
+   * One request, authenticated with the current credential. A 401 renews the credential (the
+   * exec plugin run again, the token file read again) and, when that gives another one, sends the
+   * request once more (counted: two requests); a 401 after that, or without another credential,
+   * is a ClusterError `Unauthorized` saying whose credentials were refused and what to check.
+   */
+  private async send(method: string, path: string, body: string | undefined, ref?: ObjectRef, contentType = 'application/json'): Promise<Response> {
+    const { credentials } = this.opts;
+    const used = await this.credential(() => credentials.current(), ref);
+    const res = await this.once(method, path, body, used, ref, contentType);
+    if (res.status !== 401) return res;
+    const fresh = await this.credential(() => credentials.renew(used), ref);
+    if (!fresh) throw this.unauthorized(ref, res, credentials.advice);
+    const again = await this.once(method, path, body, fresh, ref, contentType);
+    if (again.status !== 401) return again;
+    throw this.unauthorized(ref, again, 'a fresh credential was refused too');
+  }
+
+  private async credential<T>(get: () => Promise<T>, ref: ObjectRef | undefined): Promise<T> {
+    try {
+      return await get();
+    } catch (err) {
+      throw new ClusterError(ref, 'Unauthorized', `cannot get credentials for ${this.opts.who}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+  }
+
+  private unauthorized(ref: ObjectRef | undefined, res: Response, why: string): ClusterError {
+    const said = (res.body as { message?: string } | undefined)?.message ?? 'Unauthorized';
+    return new ClusterError(ref, 'Unauthorized', `the API server at ${this.server.origin} refused the credentials of ${this.opts.who} (401 ${said}): ${why}`, 401);
+  }
+
+  private once(method: string, path: string, body: string | undefined, credential: Credential, ref?: ObjectRef, contentType = 'application/json'): Promise<Response> {
     this.requests++;
     const url = new URL(path, this.server);
     const send = this.server.protocol === 'http:' ? httpRequest : request;
+    const tls = this.server.protocol === 'http:' ? {} : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) };
     return new Promise((resolve, reject) => {
       const req = send(
         url,
         {
-          ...this.base,
+          ...tls,
           method,
-          agent: this.agent,
+          agent: this.agentFor(credential),
           timeout: this.timeoutMs,
           headers: {
-            ...(this.base.headers as Record<string, string> | undefined),
+            ...credential.headers,
             Accept: 'application/json',
             // An explicit length: a DELETE with a chunked body confuses the next request on the same connection.
             ...(body !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {}),
@@ -214,18 +283,23 @@ function groupVersionPath(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
-function pickTls(o: RequestOptions): AgentOptions {
-  const { ca, cert, key, rejectUnauthorized, servername } = o;
-  return { ca, cert, key, rejectUnauthorized, servername };
-}
-
 const REASONS = new Set<ClusterErrorReason>(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'Forbidden', 'Unauthorized', 'BadRequest']);
 
 /** The error of a failed response; `on409` is the reason of a 409 whose Status does not say (create: AlreadyExists, replace: Conflict). */
 function toError(ref: ObjectRef | undefined, res: Response, on409?: ClusterErrorReason): ClusterError {
   const status = res.body as { reason?: string; message?: string } | undefined;
   const known = status?.reason && REASONS.has(status.reason as ClusterErrorReason) ? (status.reason as ClusterErrorReason) : undefined;
-  const reason = known ?? (res.status === 409 && on409 ? on409 : 'Other');
+  const reason = known ?? (res.status === 409 && on409 ? on409 : byStatus(res.status));
   const namespaceGone = res.status === 404 && /namespaces "[^"]+" not found/.test(status?.message ?? '');
   return new ClusterError(ref, namespaceGone ? 'NamespaceNotFound' : reason, status?.message ?? `HTTP ${res.status}`, res.status);
+}
+
+/**
+ * What an HTTP status says when the Status does not: 503 (e.g. "apiserver is shutting down") and
+ * 429 (too many requests) are the server unable to answer now, 504 a timeout: worth trying again.
+ */
+function byStatus(code: number): ClusterErrorReason {
+  if (code === 503 || code === 429) return 'Unavailable';
+  if (code === 504) return 'Timeout';
+  return 'Other';
 }
