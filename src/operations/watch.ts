@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../apply/clock.js';
-import { connect, type ConnectOptions } from '../cluster/http-client.js';
+import { connectTo, type ConnectOptions } from '../cluster/http-client.js';
+import { loadKubeconfig } from '../cluster/kubeconfig.js';
 import { loadInstalledPlugins } from '../plugins/load-plugins.js';
 import { noticeRepoPluginConfigs } from '../plugins/repo-config-notice.js';
 import { Watcher, type DriftMode, type WatchEvent } from '../watch/daemon.js';
@@ -37,7 +38,8 @@ export interface WatchRunOptions extends ConnectOptions {
   readonly appConcurrency: number;
   /** Leader election through a Lease; off in local mode. */
   readonly leaderElection: boolean;
-  readonly leaseNamespace: string;
+  /** Default: the kubeconfig context's namespace; in a pod without a kubeconfig, the pod's own; else `default`. */
+  readonly leaseNamespace?: string;
   readonly leaseName: string;
   /** How long a lease lasts without renewal (default 15 s), and how often the leader renews it (default 5 s). */
   readonly leaseDurationMs?: number;
@@ -69,7 +71,9 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   // Loaded before anything else: a plugin that is missing or fails to load stops the daemon at once.
   const plugins = loadInstalledPlugins(opts.plugins ?? [], process.cwd());
   if (opts.plugins?.length) log.log('info', 'plugins', { loaded: plugins.set.plugins.slice(1).map((p) => `${p.plugin.name} (${p.source})`).join(', ') });
-  const client = await connect(opts);
+  const kube = loadKubeconfig(opts);
+  const client = await connectTo(kube, opts);
+  const leaseNamespace = opts.leaseNamespace ?? kube.namespace ?? 'default';
   const closers: Array<() => Promise<void> | void> = [() => plugins.close(), () => client.close()];
   const ignoredConfigs = (revision: string, configs: string[]): void =>
     log.log('warn', "the repository's plugin config is not run: the daemon runs only plugins installed with it (kubemin watch --plugin <package-or-path>)", { revision: revision.slice(0, 12), configs: configs.join(',') });
@@ -106,14 +110,14 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       const identity = opts.identity ?? `${hostname()}-${process.pid}`;
       elector = new LeaderElector({
         client,
-        namespace: opts.leaseNamespace,
+        namespace: leaseNamespace,
         name: opts.leaseName,
         identity,
         leaseDurationMs: opts.leaseDurationMs ?? 15_000,
         renewIntervalMs: opts.leaseRenewMs ?? 5_000,
         clock,
         onStartedLeading: () => {
-          log.log('info', 'leading: this replica applies', { identity, lease: `${opts.leaseNamespace}/${opts.leaseName}` });
+          log.log('info', 'leading: this replica applies', { identity, lease: `${leaseNamespace}/${opts.leaseName}` });
           metrics.leader.set(1);
           watcher.reset();
         },
@@ -130,9 +134,15 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
         await elector!.release().catch(() => undefined);
       });
     }
+    /** Why /readyz says no: the Lease cannot be used (its namespace is missing...), or nothing was fetched yet. */
+    const notReady = (): string | undefined => {
+      const problem = elector && !elector.isLeader() ? elector.problem() : undefined;
+      if (problem) return problem.message;
+      return watcher.isReady() ? undefined : 'the repository has not been fetched yet';
+    };
     if (opts.listen !== undefined) {
       const webhookSecret = opts.webhookSecretFile ? readFileSync(opts.webhookSecretFile, 'utf8').trim() : undefined;
-      const server = await startWatchServer({ listen: opts.listen, metrics, ready: () => watcher.isReady(), onHook: () => watcher.trigger(), log, ...(webhookSecret !== undefined ? { webhookSecret } : {}) });
+      const server = await startWatchServer({ listen: opts.listen, metrics, notReady: () => notReady(), onHook: () => watcher.trigger(), log, ...(webhookSecret !== undefined ? { webhookSecret } : {}) });
       closers.push(() => server.close());
       opts.onListening?.(server.url);
       log.log('info', 'listening', { url: server.url });
@@ -142,7 +152,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       await files.ready;
       closers.push(() => files.close());
     }
-    log.log('info', 'watching', { source: source.description, interval: `${opts.intervalMs}ms`, drift: opts.drift, prune: opts.prune, leaderElection: elect });
+    log.log('info', 'watching', { source: source.description, interval: `${opts.intervalMs}ms`, drift: opts.drift, prune: opts.prune, leaderElection: elect, ...(elect ? { lease: `${leaseNamespace}/${opts.leaseName}` } : {}) });
     await watcher.run(opts.signal);
     log.log('info', 'stopped');
   } finally {

@@ -48,18 +48,39 @@ interface Current {
   readonly digest: string;
 }
 
+/** Status reports kept while they cannot be pushed (the oldest are dropped beyond, with an error). */
+const MAX_UNWRITTEN = 1000;
+
+/**
+ * Reasons an object failed that say nothing about the bundle: the API server was unreachable or
+ * slow (a restart, an upgrade), or refused credentials that are renewed by now. An apply that
+ * failed only for these is applied again at the next round, though its bundle did not change.
+ */
+const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['Unavailable', 'Timeout', 'Unauthorized']);
+
+export function failedForTransientReasons(result: AppApplyResult): boolean {
+  if (result.outcome !== 'failed') return false;
+  const failedPhase = result.phases.find((p) => p.outcome === 'failed');
+  const failed = failedPhase?.objects.filter((o) => o.action === 'failed' || o.state === 'failed') ?? [];
+  return failed.length > 0 && failed.every((o) => o.reason !== undefined && TRANSIENT_REASONS.has(o.reason));
+}
+
 /**
  * The GitOps loop. Each round: poll the source; for a new revision compile it and apply, phase by
  * phase with pruning, every app whose bundle digest differs from its last successful apply (apps
  * at once up to a bound; one app's failure does not stop the others); with no new revision, check
- * the live objects for drift. Status reports are written after each apply; one that cannot be
- * written is kept and written at the next round, so no result is lost.
+ * the live objects for drift. Status reports are written after each apply; those that cannot be
+ * written are kept and written at the next round, in order, so no result is lost. An apply that
+ * failed because the API server was unreachable (or refused credentials) is tried again.
  */
 export class Watcher {
   private revision: string | undefined;
   private current = new Map<string, Current>();
   private readonly reports = new Map<string, StatusReport>();
-  private readonly unwritten = new Map<string, StatusReport>();
+  /** Reports not pushed yet, oldest first: each apply's report is committed, in order, none twice. */
+  private readonly unwritten: StatusReport[] = [];
+  /** Apps to apply again next round: their last apply failed for a transient reason, or could not run. */
+  private readonly retries = new Map<string, Current>();
   private wake = new AbortController();
   private again = false;
   private fetched = false;
@@ -124,7 +145,7 @@ export class Watcher {
     if (!this.opts.isLeader()) return;
     this.opts.onEvent?.({ type: 'round', revision });
     await this.writeStatuses();
-    const work = revision !== this.revision ? await this.changedApps(revision) : await this.driftedApps(signal);
+    const work = revision !== this.revision ? await this.changedApps(revision) : [...this.retried(), ...(await this.driftedApps(signal))];
     if (work.length) {
       // Stopped by shutdown (the run's signal) or by losing the lease (interrupt()).
       const applying = (this.applying = new AbortController());
@@ -140,31 +161,46 @@ export class Watcher {
     await this.writeStatuses();
   }
 
-  /** A new revision: what compiles, and of that, what changed since its last successful apply. */
+  /**
+   * A new revision: what compiles, and of that, what changed since its last successful apply.
+   * The revision counts as seen only once all of this is known (a failure on the way, e.g. git
+   * unreachable, makes the next round look at it again).
+   */
   private async changedApps(revision: string): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
     const { source, log, metrics } = this.opts;
     const files = await source.files(revision);
     const compiled = compile(files, { registry: this.opts.registry });
-    this.revision = revision;
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
+      this.revision = revision;
       metrics.invalidCommits.inc();
       for (const d of errors.slice(0, 20)) log.log('error', 'invalid spec: nothing of this revision is applied', { revision: revision.slice(0, 12), at: `${d.file}:${d.line}:${d.col}`, code: d.code, problem: d.message });
       return [];
     }
-    log.log('info', 'new revision', { revision: revision.slice(0, 12), apps: compiled.apps.length });
-    this.current = new Map(compiled.apps.map((app) => [app.name, { app, digest: emitApp(app).planDocument.digest }]));
+    const next = new Map(compiled.apps.map((app) => [app.name, { app, digest: emitApp(app).planDocument.digest }]));
     const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
-    for (const current of this.current.values()) {
-      const last = this.reports.get(current.app.name) ?? (await source.readStatus(current.app.name));
-      if (last) this.reports.set(current.app.name, last);
+    for (const current of next.values()) {
+      const name = current.app.name;
+      const last = this.reports.get(name) ?? (await source.readStatus(name));
+      if (last) this.reports.set(name, last);
+      const same = last !== undefined && last.bundleDigest === current.digest;
       // The same bundle as last time is not applied again because of a commit (a status commit, a
-      // change elsewhere in the repo), whether it succeeded or failed: only an interrupted apply is.
-      if (last && last.bundleDigest === current.digest && last.outcome !== 'interrupted') continue;
-      out.push({ current, trigger: 'commit' });
+      // change elsewhere in the repo), whether it succeeded or failed: only an interrupted apply is,
+      // and one that failed for a reason outside the bundle (the API server was down).
+      if (same && this.retries.has(name)) out.push({ current, trigger: 'retry' });
+      else if (!same || last.outcome === 'interrupted') out.push({ current, trigger: 'commit' });
     }
+    for (const name of this.retries.keys()) if (!next.has(name) || next.get(name)!.digest !== this.retries.get(name)!.digest) this.retries.delete(name);
+    this.current = next;
+    this.revision = revision;
+    log.log('info', 'new revision', { revision: revision.slice(0, 12), apps: compiled.apps.length });
     if (!out.length) log.log('info', 'no app changed', { revision: revision.slice(0, 12) });
     return out;
+  }
+
+  /** Apps whose last apply failed for a transient reason (see TRANSIENT_REASONS), to apply again. */
+  private retried(): Array<{ current: Current; trigger: ApplyTrigger }> {
+    return [...this.retries.values()].map((current) => ({ current, trigger: 'retry' }));
   }
 
   /** No new revision: apps applied successfully whose live objects drifted from the bundle. */
@@ -196,11 +232,26 @@ export class Watcher {
     const name = current.app.name;
     this.opts.onEvent?.({ type: 'apply-start', app: name, revision, trigger, at: this.opts.clock.now() });
     log.log('info', 'applying', { app: name, revision: revision.slice(0, 12), trigger });
-    // Git is the source of truth: fields someone changed by hand (kubectl edit, set image) are taken back.
-    const result = await applyApp(current.app, this.opts.client, { ...this.opts.apply, prune: this.opts.prune, forceConflicts: true, signal, clock: this.opts.clock });
+    let result: AppApplyResult;
+    try {
+      // Git is the source of truth: fields someone changed by hand (kubectl edit, set image) are taken back.
+      result = await applyApp(current.app, this.opts.client, { ...this.opts.apply, prune: this.opts.prune, forceConflicts: true, signal, clock: this.opts.clock });
+    } catch (err) {
+      // It could not start (its inventory could not be read): nothing was applied; again next round.
+      this.retries.set(name, current);
+      log.log('error', 'apply could not run; trying again next round', { app: name, revision: revision.slice(0, 12), error: (err as Error).message });
+      return;
+    }
+    const retry = failedForTransientReasons(result);
+    if (retry) this.retries.set(name, current);
+    else this.retries.delete(name);
     const report = buildStatusReport(result, { commit: revision, trigger, bundleDigest: current.digest, previous: this.reports.get(name) });
     this.reports.set(name, report);
-    this.unwritten.set(name, report);
+    this.unwritten.push(report);
+    if (this.unwritten.length > MAX_UNWRITTEN) {
+      const dropped = this.unwritten.splice(0, this.unwritten.length - MAX_UNWRITTEN);
+      log.log('error', 'status reports dropped: they could not be pushed for too long', { reports: dropped.length, oldest: `${dropped[0]!.app} at ${dropped[0]!.commit.slice(0, 12)}` });
+    }
     metrics.applies.inc({ app: name, outcome: result.outcome, trigger });
     for (const p of result.phases) if (p.outcome !== 'skipped') metrics.phaseDuration.observe({ app: name, phase: p.name, outcome: p.outcome }, p.durationMs / 1000);
     if (result.outcome === 'applied') {
@@ -216,21 +267,24 @@ export class Watcher {
       durationMs: result.durationMs,
       phase: result.failure?.phase,
       reason: result.failure?.message,
+      ...(retry ? { retry: 'next round' } : {}),
     });
     this.opts.onEvent?.({ type: 'apply-end', app: name, result, report });
   }
 
-  /** Writes the reports not written yet; one that fails stays for the next round. */
+  /** Writes the reports not written yet, oldest first; at the first that fails, it and the rest stay for the next round. */
   private async writeStatuses(): Promise<void> {
-    for (const [app, report] of [...this.unwritten]) {
+    while (this.unwritten.length) {
+      const report = this.unwritten[0]!;
       try {
         await this.opts.source.writeStatus(report);
-        if (this.unwritten.get(app) === report) this.unwritten.delete(app);
-        this.opts.onEvent?.({ type: 'status-written', app, report });
       } catch (err) {
         this.opts.metrics.statusPushFailures.inc();
-        this.opts.log.log('error', 'status report not written; will try again next round', { app, error: (err as Error).message });
+        this.opts.log.log('error', 'status report not written; will try again next round', { app: report.app, pending: this.unwritten.length, error: (err as Error).message });
+        return;
       }
+      this.unwritten.shift();
+      this.opts.onEvent?.({ type: 'status-written', app: report.app, report });
     }
   }
 }

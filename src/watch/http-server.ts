@@ -8,7 +8,8 @@ export interface WatchServerOptions {
   /** `host:port`, `:port` (all interfaces) or `port`; port 0 picks a free one. */
   readonly listen: string;
   readonly metrics: WatchMetrics;
-  readonly ready: () => boolean;
+  /** Why this replica is not ready (said by `/readyz` with a 503), or undefined when it is. */
+  readonly notReady: () => string | undefined;
   /** A push webhook arrived: fetch now. */
   readonly onHook: () => void;
   /** When set, `/hooks/git` needs GitHub's `X-Hub-Signature-256` (HMAC-SHA256 of the body with this secret). */
@@ -64,7 +65,10 @@ export async function startWatchServer(opts: WatchServerOptions): Promise<WatchS
     const path = (req.url ?? '/').split('?')[0];
     void (async () => {
       if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok\n');
-      if (req.method === 'GET' && path === '/readyz') return opts.ready() ? send(res, 200, 'ready\n') : send(res, 503, 'not ready: the repository has not been fetched yet\n');
+      if (req.method === 'GET' && path === '/readyz') {
+        const why = opts.notReady();
+        return why === undefined ? send(res, 200, 'ready\n') : send(res, 503, `not ready: ${why}\n`);
+      }
       if (req.method === 'GET' && path === '/metrics') return send(res, 200, await opts.metrics.registry.metrics(), opts.metrics.registry.contentType);
       if (path === '/hooks/git') {
         if (req.method !== 'POST') return send(res, 405, 'POST only\n');

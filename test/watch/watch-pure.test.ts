@@ -84,14 +84,16 @@ describe('the daemon\'s HTTP server', () => {
   it('serves health, readiness, metrics and the push webhook (signed when a secret is set)', async () => {
     const metrics = new WatchMetrics();
     metrics.applies.inc({ app: 'shop', outcome: 'applied', trigger: 'commit' });
-    let ready = false;
+    let notReady: string | undefined = 'the repository has not been fetched yet';
     let hooks = 0;
-    const server = await startWatchServer({ listen: '127.0.0.1:0', metrics, ready: () => ready, onHook: () => hooks++, webhookSecret: 's3cret', log });
+    const server = await startWatchServer({ listen: '127.0.0.1:0', metrics, notReady: () => notReady, onHook: () => hooks++, webhookSecret: 's3cret', log });
     onTestFinished(() => server.close());
     const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
     expect((await get('/healthz')).status).toBe(200);
-    expect((await get('/readyz')).status).toBe(503);
-    ready = true;
+    const waiting = await get('/readyz');
+    expect(waiting.status).toBe(503);
+    expect(await waiting.text()).toBe('not ready: the repository has not been fetched yet\n');
+    notReady = undefined;
     expect((await get('/readyz')).status).toBe(200);
     const text = await (await get('/metrics')).text();
     expect(text).toContain('kubemin_applies_total{app="shop",outcome="applied",trigger="commit"} 1');

@@ -24,7 +24,7 @@ interface WatchFlags {
   drift: DriftMode;
   prune: boolean;
   leaderElection: boolean;
-  leaseNamespace: string;
+  leaseNamespace?: string;
   leaseName: string;
   leaseDuration: string;
   leaseRenew: string;
@@ -63,7 +63,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--drift <mode>', 'live objects that drifted from the last apply: apply again, only report, or do not check').choices(['apply', 'report', 'off']).default('apply'))
     .option('--no-prune', 'do not delete objects the specs no longer have')
     .option('--no-leader-election', 'apply without holding the Lease (only one replica may run)')
-    .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'kubemin-system')
+    .option('--lease-namespace <ns>', "namespace of the leader-election Lease (default: the kubeconfig context's namespace; in a pod, the pod's own; else default)")
     .option('--lease-name <name>', 'name of the leader-election Lease', 'kubemin-watch')
     .option('--lease-duration <duration>', 'how long the lease lasts unless renewed: a replica takes over that long after the leader died', '15s')
     .option('--lease-renew <duration>', 'how often the leader renews the lease', '5s')
@@ -121,7 +121,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
           prune: opts.prune,
           appConcurrency,
           leaderElection: opts.leaderElection,
-          leaseNamespace: opts.leaseNamespace,
+          ...(opts.leaseNamespace ? { leaseNamespace: opts.leaseNamespace } : {}),
           leaseName: opts.leaseName,
           leaseDurationMs,
           leaseRenewMs,

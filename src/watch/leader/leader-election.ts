@@ -38,7 +38,13 @@ export interface LeaderElectionOptions {
   readonly onStartedLeading?: () => void;
   /** Lost the lease: could not renew it in time, another holder took it, it was released, or run() ended. */
   readonly onStoppedLeading?: () => void;
-  readonly log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Why the lease cannot be taken or renewed right now, with what to do about it. */
+export interface LeaseProblem {
+  readonly reason: ClusterErrorReason;
+  readonly message: string;
 }
 
 /** What one attempt to take or keep the lease came to. */
@@ -48,7 +54,7 @@ type Attempt =
   /** Another replica holds it. */
   | { readonly kind: 'following'; readonly holder: string }
   /** Undecided (an API error, or the Lease changed under us but is not another's): try again soon. */
-  | { readonly kind: 'retry'; readonly why: string };
+  | { readonly kind: 'retry'; readonly why: string; readonly error?: unknown };
 
 /** Reasons after which the Lease is read again instead of failing the attempt. */
 const REREAD: readonly ClusterErrorReason[] = ['Conflict', 'NotFound'];
@@ -78,6 +84,9 @@ export class LeaderElector {
   private readonly released = new AbortController();
   private inflight: Promise<unknown> = Promise.resolve();
   private running = false;
+  private trouble: LeaseProblem | undefined;
+  /** The problem last logged, so that the same one is not logged at every attempt. */
+  private reported: string | undefined;
 
   constructor(private readonly opts: LeaderElectionOptions) {
     if (!opts.namespace || !opts.name) throw new RangeError('leader election needs the namespace and name of its Lease');
@@ -94,6 +103,11 @@ export class LeaderElector {
 
   isLeader(): boolean {
     return this.leading;
+  }
+
+  /** Why the last attempt failed (the namespace is missing, RBAC refuses...); undefined after one that did not. */
+  problem(): LeaseProblem | undefined {
+    return this.trouble;
   }
 
   /**
@@ -156,15 +170,45 @@ export class LeaderElector {
     if (stop.aborted) return 0;
     switch (attempt.kind) {
       case 'leading':
+        this.setProblem(undefined);
         this.renewed(attempt.start);
         return this.leading ? this.opts.renewIntervalMs : this.retryMs;
       case 'following':
+        this.setProblem(undefined);
         this.stepDown(`the lease is held by ${attempt.holder}`);
         return this.opts.renewIntervalMs;
       case 'retry':
         if (this.leading) this.log('warn', 'could not renew the lease', { error: attempt.why });
-        else this.log('warn', 'could not take the lease', { error: attempt.why });
+        this.setProblem(this.describe(attempt));
         return this.leading ? this.retryMs : this.opts.renewIntervalMs;
+    }
+  }
+
+  /** Remembers why attempts fail; says so once while not leading (not at every attempt), and says when it is over. */
+  private setProblem(problem: LeaseProblem | undefined): void {
+    this.trouble = problem;
+    if (problem && !this.leading && problem.message !== this.reported) {
+      this.reported = problem.message;
+      const serious = problem.reason === 'NamespaceNotFound' || problem.reason === 'Forbidden' || problem.reason === 'Unauthorized';
+      this.log(serious ? 'error' : 'warn', 'could not take the lease', { error: problem.message });
+    } else if (!problem && this.reported !== undefined) {
+      this.reported = undefined;
+      this.log('info', 'the lease can be used again', {});
+    }
+  }
+
+  /** What a failed attempt means, and the fix when there is an obvious one. */
+  private describe(attempt: Extract<Attempt, { kind: 'retry' }>): LeaseProblem {
+    const err = attempt.error;
+    const reason: ClusterErrorReason = err instanceof ClusterError ? err.reason : 'Other';
+    const { namespace, name } = this.ref;
+    switch (reason) {
+      case 'NamespaceNotFound':
+        return { reason, message: `the namespace "${namespace}" of the Lease ${name} does not exist: create it (kubectl create namespace ${namespace}), or choose another with --lease-namespace` };
+      case 'Forbidden':
+        return { reason, message: `not allowed to use the Lease ${namespace}/${name} (${attempt.why}): grant get, create and update on leases in ${namespace}, or choose another namespace with --lease-namespace` };
+      default:
+        return { reason, message: attempt.why };
     }
   }
 
@@ -202,7 +246,7 @@ export class LeaderElector {
         return this.lostRace(await client.get(this.ref));
       }
     } catch (err) {
-      return { kind: 'retry', why: (err as Error).message };
+      return { kind: 'retry', why: (err as Error).message, error: err };
     }
   }
 
@@ -280,7 +324,7 @@ export class LeaderElector {
     }
   }
 
-  private log(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void {
+  private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
     this.opts.log?.(level, message, { lease: `${this.ref.namespace}/${this.ref.name}`, identity: this.opts.identity, ...fields });
   }
 }
