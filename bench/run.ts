@@ -4,9 +4,9 @@
  * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts); then `kubemin apply` of
  * 100 apps to the test cluster, against `kubectl apply --server-side` (apply.ts); then `kubemin watch`'s
  * latency from a git push to the apply (watch.ts); then the differential test against the API server
- * at scale (parity.ts). See bench/README.md.
+ * at scale (parity.ts); then the daemon soaked with faults for KUBEMIN_SOAK_SECONDS (soak.ts). See bench/README.md.
  *
- *   node --expose-gc build/bench/run.js [render|diff|apply|watch|parity]...   (default: every section)
+ *   node --expose-gc build/bench/run.js [render|diff|apply|watch|parity|soak]...   (default: every section)
  *
  * Measures; never asserts: goals are printed with whether they are met, and the process exits
  * non-zero only on real errors (specs that do not compile, a reference command that fails).
@@ -25,6 +25,7 @@ import { benchApply } from './apply.js';
 import { abortTestCluster, releaseTestCluster } from './cluster.js';
 import { benchDiff } from './diff.js';
 import { benchParity } from './parity.js';
+import { benchSoak } from './soak.js';
 import { benchWatch } from './watch.js';
 import type { ChildReport } from './render-child.js';
 import {
@@ -65,7 +66,7 @@ const GOALS = {
 };
 
 /** Sections, in the order they run; `npm run bench -- diff` runs only the named ones. */
-const SECTIONS = ['render', 'diff', 'apply', 'watch', 'parity'] as const;
+const SECTIONS = ['render', 'diff', 'apply', 'watch', 'parity', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 let failed = false;
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     if (sections.has('apply')) await section(() => benchApply({ root, fail }));
     if (sections.has('watch')) await section(() => benchWatch({ root, fail }));
     if (sections.has('parity')) await section(() => benchParity({ root, fail }));
+    if (sections.has('soak')) await section(() => benchSoak({ root, fail }));
   } finally {
     await releaseTestCluster();
     for (const d of tempDirs) await rm(d, { recursive: true, force: true });

@@ -22,6 +22,7 @@ CACHE="${KUBEMIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubemin}"
 BASE="$CACHE/test-cluster"
 BIN_DIR="$BASE/$KUBERNETES_VERSION/bin"
 RUN_DIR="${KUBEMIN_TEST_CLUSTER_DIR:-$BASE/run}"
+LAST_RUN="$(dirname "$RUN_DIR")/last-run" # beside the state directory: a second cluster keeps its own
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 log() { printf '[test-cluster] %s\n' "$*" >&2; }
@@ -320,12 +321,17 @@ EOF
   wait_for 60 kube-apiserver "kube-apiserver /readyz" api /readyz
 
   local kcm="$RUN_DIR/kube-controller-manager.kubeconfig" sched="$RUN_DIR/kube-scheduler.kubeconfig"
+  # --node-monitor-grace-period: KWOK renews the node Leases, but not while the API server restarts
+  # (tests restart it); past the grace period (50 s by default) the node lifecycle controller marks
+  # the nodes NotReady and their pods not Ready, and KWOK never makes those pods Ready again (a real
+  # kubelet would). 3 minutes outlasts a few restarts on a busy machine.
   start kube-controller-manager --kubeconfig="$kcm" --authentication-kubeconfig="$kcm" --authorization-kubeconfig="$kcm" \
     --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --cert-dir="$RUN_DIR/kube-controller-manager" \
     --leader-elect=false --use-service-account-credentials=true --controllers='*' \
     --service-account-private-key-file="$d/sa.key" --root-ca-file="$d/ca.crt" \
     --cluster-signing-cert-file="$d/ca.crt" --cluster-signing-key-file="$d/ca.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" --kube-api-qps=100 --kube-api-burst=200 --profiling=false \
+    --node-monitor-grace-period=3m \
     --enable-hostpath-provisioner # storage.yaml: volumes for claims, in /tmp/hostpath_pv (tests only)
   start kube-scheduler --kubeconfig="$sched" --authentication-kubeconfig="$sched" --authorization-kubeconfig="$sched" \
     --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --cert-dir="$RUN_DIR/kube-scheduler" \
@@ -355,8 +361,8 @@ stop_all() {
   stop_procs kwok kube-scheduler kube-controller-manager kube-apiserver
   stop_procs etcd
   if [[ -d "$RUN_DIR" ]]; then
-    rm -rf "$RUN_DIR/etcd" "$BASE/last-run"
-    mv "$RUN_DIR" "$BASE/last-run" 2>/dev/null || rm -rf "$RUN_DIR"
+    rm -rf "$RUN_DIR/etcd" "$LAST_RUN"
+    mv "$RUN_DIR" "$LAST_RUN" 2>/dev/null || rm -rf "$RUN_DIR"
   fi
 }
 
@@ -405,7 +411,7 @@ up() {
     for try in 1 2; do
       set +e; (set -e; start_all); rc=$?; set -e
       ((rc != 0)) || break
-      ((try == 1)) && grep -qs 'address already in use' "$BASE/last-run/logs/"*.log || exit "$rc"
+      ((try == 1)) && grep -qs 'address already in use' "$LAST_RUN/logs/"*.log || exit "$rc"
       log "a port was taken meanwhile: starting again on other ports"
     done
     [[ -n "$holder" ]] && touch "$RUN_DIR/ephemeral"
