@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatSoakReport } from '../../bench/soak/format-report.js';
@@ -69,5 +70,6 @@ describe('kubemin watch, a soak with faults', () => {
     expect(report.secretsInLogs, context).toBe(0);
     expect(report.secretsInStatus, context).toBe(0);
     expect(report.daemonExit, context).toBe(0);
+    rmSync(root, { recursive: true, force: true }); // kept when a check fails, for its daemon.log
   });
 });
