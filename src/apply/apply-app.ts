@@ -1,7 +1,6 @@
 import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
 import { ClusterError, refKey, refOf, type ClusterClient } from '../cluster/types.js';
-import { objectSecrets } from '../secrets/object-secrets.js';
-import { Redactor } from '../secrets/redactor.js';
+import { appRedactor } from '../secrets/register-secrets.js';
 import { parseDuration } from '../formats/duration.js';
 import { readInventory, writeInventory } from '../inventory/inventory-store.js';
 import { encodeInventory, type InventoryEntry } from '../inventory/inventory.js';
@@ -54,7 +53,7 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
   const emit = opts.onEvent ?? (() => undefined);
   const executors = executorTable(opts.executors);
   const ruleFor = readinessTable(opts.readinessRules ?? builtinReadinessRules);
-  const redactor = new Redactor().addAll([...(app.secrets ?? []), ...objectSecrets(app.phases.flatMap((p) => p.objects.map((o) => o.object)))]);
+  const redactor = appRedactor(app);
   const scrub = (text: string): string => redactor.scrubForeign(text);
   const started = clock.now();
   const warnings: string[] = [];

@@ -7,8 +7,7 @@ import { readInventory } from '../inventory/inventory-store.js';
 import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
 import { maskSecretPair } from './mask-secrets.js';
-import { objectSecrets } from '../secrets/object-secrets.js';
-import { Redactor } from '../secrets/redactor.js';
+import { appRedactor } from '../secrets/register-secrets.js';
 import { normalizeObject } from './normalize.js';
 import { unifiedDiff } from './object-diff.js';
 import { phaseLabel } from '../plan/plan-phases.js';
@@ -47,9 +46,11 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
     })),
   );
   const problems: ObjectProblem[] = [];
-  const redactor = new Redactor().addAll([...(app.secrets ?? []), ...objectSecrets(placed.map((p) => p.object))]);
+  const redactor = appRedactor(app);
   const problem = (p: Omit<Placed, 'object' | 'phase'> & { ref: ObjectRef }, err: unknown): void => {
     const e = err instanceof ClusterError ? err : new ClusterError(p.ref, 'Other', (err as Error)?.message ?? String(err));
+    // Refused credentials are about the kubeconfig, not this object: one error, not one per object.
+    if (e.reason === 'Unauthorized') throw e;
     problems.push({ ref: p.ref, component: p.component, source: p.source, reason: e.reason, message: redactor.scrubForeign(e.message) });
   };
 

@@ -8,7 +8,8 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { diffApps } from '../diff/diff-apps.js';
 import type { StepExecutor } from '../apply/executors/types.js';
 import { PluginResolver } from '../plugins/load-plugins.js';
-import { loadAndCompile, registerSecrets, type LoadOptions } from './load-and-compile.js';
+import { registerSecrets } from '../secrets/register-secrets.js';
+import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
 
 export interface ApplyRunOptions extends LoadOptions, ConnectOptions, Omit<ApplyOptions, 'concurrency'> {
   /** Server-side dry-run of every object: what would change, phase by phase; nothing is changed or waited for. */

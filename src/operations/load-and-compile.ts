@@ -1,9 +1,9 @@
-import { compile, type CompiledApp, type CompileOptions, type CompileResult } from '../compile.js';
+import { compile, type CompileOptions, type CompileResult } from '../compile.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { findSpecFiles } from '../load/find-spec-files.js';
 import type { PluginSet } from '../plugins/plugin-set.js';
 import { pluginsForFiles, withLoadFailures } from '../plugins/plugins-for-files.js';
-import { objectSecrets } from '../secrets/object-secrets.js';
+import { registerSecrets } from '../secrets/register-secrets.js';
 import type { SecretSink } from '../secrets/redactor.js';
 
 export interface LoadOptions extends Omit<CompileOptions, 'registry'> {
@@ -39,11 +39,4 @@ export async function loadAndCompile(opts: LoadOptions): Promise<LoadResult> {
   const apps = opts.app ? result.apps.filter((a) => a.name === opts.app) : result.apps;
   const diagnostics = found.length ? sortDiagnostics([...found, ...result.diagnostics]) : result.diagnostics;
   return { ...result, diagnostics, apps, fileCount: files.length, pluginsFor };
-}
-
-/** Registers the specs' secret values and those of the Secrets the apps render (a plugin's too). */
-export function registerSecrets(sink: SecretSink | undefined, values: readonly string[], apps: readonly CompiledApp[]): void {
-  if (!sink) return;
-  for (const v of values) sink.add(v);
-  for (const v of objectSecrets(apps.flatMap((a) => a.phases.flatMap((p) => p.objects.map((o) => o.object))))) sink.add(v);
 }

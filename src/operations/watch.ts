@@ -14,6 +14,7 @@ import { GitSource } from '../watch/git-source.js';
 import { startWatchServer } from '../watch/http-server.js';
 import { LeaderElector } from '../watch/leader/leader-election.js';
 import { createLogger, type LogFormat } from '../watch/logger.js';
+import { Redactor } from '../secrets/redactor.js';
 import { WatchMetrics } from '../watch/metrics.js';
 import type { WatchSource } from '../watch/source.js';
 
@@ -66,7 +67,9 @@ function defaultWorkDir(url: string, branch: string): string {
 /** `kubemin watch`: the daemon, wired up, until `signal` aborts (SIGTERM): then it stops cleanly. */
 export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   const clock = opts.clock ?? systemClock;
-  const log = createLogger({ format: opts.logFormat, write: opts.write });
+  // Every log line and status report is scrubbed of the secret values of the revisions seen.
+  const redactor = new Redactor();
+  const log = createLogger({ format: opts.logFormat, write: (line) => opts.write(redactor.scrub(line)) });
   const metrics = new WatchMetrics();
   // Loaded before anything else: a plugin that is missing or fails to load stops the daemon at once.
   const plugins = loadInstalledPlugins(opts.plugins ?? [], process.cwd());
@@ -104,6 +107,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       isLeader: () => !elector || elector.isLeader(),
       apply: { executors: plugins.set.executors, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) },
       registry: plugins.set.registry,
+      redactor,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
     if (elect) {

@@ -8,8 +8,8 @@ export function isSecretObject(o: K8sObject | undefined): o is K8sObject {
 }
 
 /**
- * The values of the Secrets among `objects`: `stringData` as written, `data` as written (base64)
- * and decoded when it is text. A Secret a plugin builds from a field it did not declare secret is
+ * The values of the Secrets among `objects`: `stringData` as written, `data` decoded when it is
+ * text (else as written, base64). A Secret a plugin builds from a field it did not declare secret is
  * found here all the same.
  */
 export function objectSecrets(objects: Iterable<K8sObject | undefined>): string[] {
@@ -21,11 +21,10 @@ export function objectSecrets(objects: Iterable<K8sObject | undefined>): string[
       if (map === null || typeof map !== 'object') continue;
       for (const v of Object.values(map as Record<string, unknown>)) {
         if (typeof v !== 'string' || !v) continue;
-        out.add(v);
-        if (field === 'data') {
-          const text = decodeBase64Text(v);
-          if (text) out.add(text);
-        }
+        // A value of `data` that is base64 of text is that text (whose forms include the base64).
+        const text = field === 'data' ? decodeBase64Text(v) : undefined;
+        out.add(text && Buffer.from(text, 'utf8').toString('base64') === v ? text : v);
+        if (text) out.add(text);
       }
     }
   }

@@ -108,6 +108,16 @@ export class Redactor implements SecretSink {
     return mask(text, ranges);
   }
 
+  /** A JSON value (a status report) with every string in it scrubbed. */
+  scrubJson<T>(value: T): T {
+    if (typeof value === 'string') return this.scrub(value) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.scrubJson(v)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.scrubJson(v)])) as T;
+    }
+    return value;
+  }
+
   private ranges(text: string): Array<[number, number]> {
     this.prepare();
     const out: Array<[number, number]> = [];

@@ -1,13 +1,14 @@
 import { getAtPointer } from '../load/json-pointer.js';
 import type { ParsedFile } from '../load/parse-spec-file.js';
 import type { Registry } from '../registry.js';
-import { sensitivePointers } from '../spec/sensitive.js';
+import { isUnder, sensitivePointers } from '../spec/sensitive.js';
+import { publicStrings } from './public-strings.js';
 
 /** The secret values of one spec file and where they are written. */
 export interface SpecSecrets {
   /** Offset ranges [start, end) of the values in the file's text: masked in code frames. */
   readonly ranges: Array<[number, number]>;
-  /** The values, for the output boundary (Redactor). */
+  /** The values, for the output boundary (Redactor); those also written in the open (a name, a path) are left out. */
   readonly values: string[];
 }
 
@@ -25,12 +26,15 @@ export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'compon
   const ranges: Array<[number, number]> = [];
   const values: string[] = [];
   const text = parsed.locator.file.text;
+  // The path's parts are shown with every diagnostic: a secret equal to one is no secret there.
+  const shown = new Set(parsed.locator.file.path.split('/'));
   for (const { index, value } of docs) {
     if (value === null || typeof value !== 'object') continue;
     const pointers = sensitivePointers(value, registry);
     // The innermost values only, so that keys stay readable in code frames.
     const leaves = pointers.filter((p) => !pointers.some((q) => q.startsWith(p + '/')));
     if (!leaves.length) continue;
+    publicStrings(value, (p) => isUnder(p, pointers), shown);
     for (const leaf of leaves) {
       const v = getAtPointer(value, leaf);
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values.push(String(v));
@@ -39,7 +43,7 @@ export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'compon
     ranges.push(...found);
     if (broken) for (const [a, b] of found) values.push(...writtenLines(text.slice(a, b)));
   }
-  return { ranges, values };
+  return { ranges, values: values.filter((v) => !shown.has(v)) };
 }
 
 /** The lines of a value as written, without indentation, quotes or a `key:` glued on by a broken quote. */

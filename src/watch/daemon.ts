@@ -7,6 +7,8 @@ import type { ClusterClient } from '../cluster/types.js';
 import { compile, type CompiledApp } from '../compile.js';
 import { diffApps } from '../diff/diff-apps.js';
 import type { Registry } from '../registry.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { registerSecrets } from '../secrets/register-secrets.js';
 import type { Logger } from './logger.js';
 import type { WatchMetrics } from './metrics.js';
 import type { WatchSource } from './source.js';
@@ -32,6 +34,8 @@ export interface WatchOptions {
   readonly apply?: Omit<ApplyOptions, 'prune' | 'signal' | 'onEvent' | 'clock'>;
   /** The tables to compile with: the built-ins and the plugins installed with the daemon, never the repository's. */
   readonly registry?: Registry;
+  /** Learns the secret values of every revision, and scrubs them from status reports (and, at the edge, from logs). */
+  readonly redactor?: Redactor;
   readonly onEvent?: (e: WatchEvent) => void;
 }
 
@@ -170,6 +174,7 @@ export class Watcher {
     const { source, log, metrics } = this.opts;
     const files = await source.files(revision);
     const compiled = compile(files, { registry: this.opts.registry });
+    registerSecrets(this.opts.redactor, compiled.secrets, compiled.apps);
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       this.revision = revision;
@@ -277,7 +282,7 @@ export class Watcher {
     while (this.unwritten.length) {
       const report = this.unwritten[0]!;
       try {
-        await this.opts.source.writeStatus(report);
+        await this.opts.source.writeStatus(this.opts.redactor ? this.opts.redactor.scrubJson(report) : report);
       } catch (err) {
         this.opts.metrics.statusPushFailures.inc();
         this.opts.log.log('error', 'status report not written; will try again next round', { app: report.app, pending: this.unwritten.length, error: (err as Error).message });

@@ -5,7 +5,9 @@ import { parseSpecFile } from '../../src/load/parse-spec-file.js';
 import { builtinRegistry } from '../../src/registry.js';
 import { MASK, Redactor } from '../../src/secrets/redactor.js';
 import { decodeBase64Text, secretForms } from '../../src/secrets/secret-forms.js';
+import { registerSecrets } from '../../src/secrets/register-secrets.js';
 import { specSecrets } from '../../src/secrets/spec-secrets.js';
+import { compile } from '../../src/compile.js';
 
 describe('secretForms', () => {
   it('has the value as base64, and escaped as JSON, Go and YAML write it', () => {
@@ -101,8 +103,30 @@ describe('specSecrets', () => {
     expect(found.ranges.map(([a, b]) => twice.slice(a, b)).sort()).toEqual(['pw-1234', 'pw-5678']);
   });
 
+  it('leaves out a value the spec also writes in the open (the app\'s name, a path part): masking it would hide every name holding it', () => {
+    const text = `apiVersion: kubemin.dev/v1alpha1\nkind: Application\nmetadata: {name: shop}\nspec:\n  components:\n    - name: s\n      type: secret\n      stringData: {user: shop, dir: apps, password: pw-1234}\n`;
+    const found = specSecrets(parseSpecFile({ path: 'apps/kubemin.yaml', text }), builtinRegistry);
+    expect(found.values).toEqual(['pw-1234']);
+    // Still masked where it is written.
+    expect(found.ranges.map(([a, b]) => text.slice(a, b)).sort()).toEqual(['apps', 'pw-1234', 'shop']);
+  });
+
   it('takes a component of an unknown type as a secret where any type has secret fields (a misspelled type)', () => {
     const text = `${head}    - name: s\n      type: secrte\n      stringData: {password: pw-1234}\n      data: {key: dmFsdWU=}\n`;
     expect(specSecrets(parse(text), builtinRegistry).values.sort()).toEqual(['dmFsdWU=', 'pw-1234']);
+  });
+});
+
+describe('registerSecrets', () => {
+  it("registers the values of the Secrets rendered, but for those the objects show in the open; a spec's secret stays registered wherever it shows", () => {
+    const text = `apiVersion: kubemin.dev/v1alpha1\nkind: Application\nmetadata: {name: a, namespace: team}\nspec:\n  components:\n    - name: s\n      type: secret\n      stringData: {ns: team, password: pw-1234}\n`;
+    const compiled = compile([{ path: 'kubemin.yaml', text }]);
+    expect(compiled.apps).toHaveLength(1);
+    const got: string[] = [];
+    registerSecrets({ add: (v) => void got.push(v) }, compiled.secrets, compiled.apps);
+    expect([...new Set(got)].sort()).toEqual(['pw-1234']);
+    const spec: string[] = [];
+    registerSecrets({ add: (v) => void spec.push(v) }, ['team'], compiled.apps);
+    expect(spec).toContain('team');
   });
 });
