@@ -1,3 +1,4 @@
+import { UserError } from '../user-error.js';
 /** The Action's inputs (action.yml), checked. */
 export type ActionMode = 'diff' | 'render' | 'validate';
 
@@ -14,7 +15,7 @@ export interface ActionInputs {
   readonly maxCommentSize: number;
 }
 
-export class InputError extends Error {
+export class InputError extends UserError {
   override readonly name = 'InputError';
 }
 

@@ -1,5 +1,6 @@
+import { UserError } from '../user-error.js';
 /** A rendered bundle directory cannot be read or written; the message names the path and the fix. */
-export class BundleDirError extends Error {
+export class BundleDirError extends UserError {
   override readonly name = 'BundleDirError';
 }
 

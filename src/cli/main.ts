@@ -1,11 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { KubeconfigError } from '../cluster/http-client.js';
-import { ClusterError } from '../cluster/types.js';
-import { SpecPathError } from '../load/find-spec-files.js';
-import { BundleDirError } from '../bundle/read-bundle-dir.js';
-import { InventoryError } from '../inventory/inventory.js';
-import { PluginLoadError } from '../plugins/extension-error.js';
 import { applyCommand } from './commands/apply.js';
 import { diffCommand } from './commands/diff.js';
 import { importCommand } from './commands/import.js';
@@ -17,6 +11,7 @@ import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { Redactor } from '../secrets/redactor.js';
+import { UserError } from '../user-error.js';
 import { describeSystemError, isSystemError } from './system-error.js';
 import { EXIT, processIo, scrubbingIo, type Io } from './output.js';
 
@@ -67,8 +62,8 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
 /** The top-level catch: one line for the user, never a stack trace (unless KUBEMIN_DEBUG is set), and an honest exit code. */
 function reportFailure(io: Io, err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.error;
-  if (USER_ERRORS.some((c) => err instanceof c)) {
-    io.stderr(`kubemin: ${(err as Error).message}\n`);
+  if (err instanceof UserError) {
+    io.stderr(`kubemin: ${err.message}\n`);
     return EXIT.error;
   }
   if (isSystemError(err)) {
@@ -81,5 +76,3 @@ function reportFailure(io: Io, err: unknown): number {
   return EXIT.error;
 }
 
-/** Errors about the user's input or environment, each with a message that says what to do. */
-const USER_ERRORS = [SpecPathError, KubeconfigError, ClusterError, BundleDirError, InventoryError, PluginLoadError];

@@ -1,4 +1,5 @@
 import type { K8sObject } from '../k8s/types.js';
+import { UserError } from '../user-error.js';
 
 /** What identifies an object in the cluster. */
 export interface ObjectRef {
@@ -45,7 +46,7 @@ export type ClusterErrorReason =
   | 'Other';
 
 /** A failed call about one object: typed, with the object and the cause. */
-export class ClusterError extends Error {
+export class ClusterError extends UserError {
   override readonly name = 'ClusterError';
   constructor(
     readonly ref: ObjectRef | undefined,

@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { UserError } from '../user-error.js';
 
-export class SpecFileExistsError extends Error {
+export class SpecFileExistsError extends UserError {
   override readonly name = 'SpecFileExistsError';
   constructor(readonly path: string) {
     super(`${path} exists already: nothing was written (--force replaces it)`);

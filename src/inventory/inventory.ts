@@ -1,6 +1,7 @@
 import { refKey, type ObjectRef } from '../cluster/types.js';
 import type { K8sObject } from '../k8s/types.js';
 import { MANAGED_BY } from '../expand/labels.js';
+import { UserError } from '../user-error.js';
 
 /**
  * What kubemin applied for an app, kept in the cluster as a ConfigMap
@@ -58,7 +59,7 @@ export function encodeInventory(inv: Inventory): K8sObject {
   };
 }
 
-export class InventoryError extends Error {
+export class InventoryError extends UserError {
   override readonly name = 'InventoryError';
 }
 

@@ -130,6 +130,19 @@ describe('names and arguments', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('watch: a repository that is not one, a webhook secret file that is missing or has no --listen', () => {
+    const dir = tempDir();
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t0ken-value}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const k = ['--kubeconfig', kubeconfig, '--no-leader-election', '--work-dir', join(dir, 'work')];
+    expectOneLineError(run(['watch', '--repo', join(dir, 'nope.git'), ...k]), 2, /^kubemin: listing branches of .*nope\.git: '.*nope\.git' does not appear to be a git repository; Could not read from remote repository\.\n$/);
+    expectOneLineError(run(['watch', '--repo', join(dir, 'nope.git'), '--listen', '127.0.0.1:0', '--webhook-secret-file', join(dir, 'secret'), ...k]), 2, /^kubemin watch: --webhook-secret-file cannot open .*secret: no such file or directory \(check the path\)\n$/);
+    expectOneLineError(run(['watch', '--repo', join(dir, 'nope.git'), '--webhook-secret-file', kubeconfig, ...k]), 2, /^kubemin watch: --webhook-secret-file needs --listen/);
+  });
+
   it('an unknown option or command is a usage error', () => {
     expectOneLineError(run(['render', '--nope']), 2, /unknown option '--nope'/);
     expectOneLineError(run(['rendr']), 2, /unknown command 'rendr'/);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emitStream } from '../../src/bundle/emit-bundle.js';
@@ -65,6 +65,20 @@ async function diff(spec: string, ...args: string[]) {
 }
 
 describe('kubemin diff against the cluster', () => {
+  it('refused credentials: one error naming the user and the fix, not one per object, exit 2', async () => {
+    const ns = await cluster.newNamespace('diff-auth');
+    const server = /server: (\S+)/.exec(readFileSync(cluster.kubeconfig, 'utf8'))![1];
+    const dir = repo(shop(ns));
+    const kubeconfig = join(dir, 'bad.kubeconfig');
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]\nusers: [{name: deployer, user: {token: not-a-valid-token}}]\ncontexts: [{name: x, context: {cluster: c, user: deployer}}]\ncurrent-context: x\n`);
+    const r = await cli(['diff', dir, '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('kubemin:') || l.startsWith('error:'));
+    expect(errors).toEqual([expect.stringMatching(/^kubemin: the API server at \S+ refused the credentials of user "deployer" \(context "x"\) \(401 Unauthorized\)/)]);
+    expect(r.stderr).not.toContain('not-a-valid-token');
+  });
+
   it('an unchanged app: exit 0 and only the summary line', async () => {
     const ns = await cluster.newNamespace('diff-same');
     await applyAsKubemin(shop(ns));

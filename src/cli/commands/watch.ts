@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import { closeSync, openSync } from 'node:fs';
 import { parseDuration } from '../../formats/duration.js';
 import { watchRepo } from '../../operations/watch.js';
 import type { DriftMode } from '../../watch/daemon.js';
 import type { LogFormat } from '../../watch/logger.js';
 import { EXIT, type Io } from '../output.js';
+import { describeSystemError, isSystemError } from '../system-error.js';
 
 interface WatchFlags {
   repo?: string;
@@ -92,6 +94,12 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
       if (!pollMs) return usage(`--poll-interval ${opts.pollInterval} is not a positive duration`);
       if (opts.timeout !== undefined && !timeoutMs) return usage(`--timeout ${opts.timeout} is not a positive duration`);
       if (!Number.isInteger(appConcurrency) || appConcurrency < 1) return usage(`--app-concurrency ${opts.appConcurrency} is not a whole number >= 1`);
+      if (opts.webhookSecretFile && !opts.listen) return usage('--webhook-secret-file needs --listen: the webhook is served there');
+      // Files named on the command line are read later (some again and again): one that cannot be read now is a mistake now.
+      for (const [flag, file] of [['--webhook-secret-file', opts.webhookSecretFile], ['--git-token-file', opts.gitTokenFile], ['--ssh-key-file', opts.sshKeyFile]] as const) {
+        const problem = file === undefined ? undefined : unreadable(file);
+        if (problem) return usage(`${flag} ${problem}`);
+      }
 
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
@@ -137,4 +145,14 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
         process.off('SIGINT', onSignal);
       }
     });
+}
+
+/** Why a file cannot be read (e.g. `cannot open x: no such file or directory (...)`), or undefined when it can. */
+function unreadable(file: string): string | undefined {
+  try {
+    closeSync(openSync(file, 'r'));
+    return undefined;
+  } catch (err) {
+    return isSystemError(err) ? describeSystemError(err) : String(err);
+  }
 }

@@ -1,5 +1,7 @@
+import { UserError } from '../../user-error.js';
+
 /** A git command that failed: what was being done and git's stderr, with every credential redacted. */
-export class GitError extends Error {
+export class GitError extends UserError {
   override readonly name: string = 'GitError';
 }
 

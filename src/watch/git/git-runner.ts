@@ -44,7 +44,7 @@ export class GitRunner {
   async run(cmd: GitCommand): Promise<Buffer> {
     const result = await this.tryRun(cmd);
     if (result.ok) return result.stdout;
-    throw new GitError(this.redact(`${cmd.what}: ${result.stderr.trim() || `git exited with ${result.exitCode}`}`));
+    throw new GitError(this.redact(`${cmd.what}: ${gitReason(result.stderr) || `git exited with ${result.exitCode}`}`));
   }
 
   /** Runs the command; its stdout as text without the trailing newline. */
@@ -100,4 +100,17 @@ function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !NOT_INHERITED.test(k)) env[k] = v;
   return env;
+}
+
+/**
+ * git's stderr as one line: its `fatal:` and `error:` lines without the prefix, without the
+ * advice every failed fetch prints ("Please make sure you have the correct access rights...").
+ */
+export function gitReason(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(Please make sure you have the correct access rights|and the repository exists\.)/.test(l))
+    .map((l) => l.replace(/^(fatal|error): /, ''));
+  return [...new Set(lines)].join('; ');
 }
