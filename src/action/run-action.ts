@@ -1,11 +1,13 @@
-import { writeFile as writeFileRaw } from 'node:fs/promises';
+import { access, writeFile as writeFileRaw } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from '../cluster/http-client.js';
 import type { CompileResult } from '../compile.js';
 import { formatGithub } from '../diagnostics/format-github.js';
 import { diffApps } from '../diff/diff-apps.js';
 import { hasChanges, summarize } from '../diff/types.js';
+import { findSpecFiles } from '../load/find-spec-files.js';
 import { loadAndCompile } from '../operations/load-and-compile.js';
+import { repoPluginConfigs } from '../plugins/repo-config-notice.js';
 import { Redactor, type SecretSink } from '../secrets/redactor.js';
 import { composeReport, REPORT_MARKER } from '../report/compose.js';
 import type { LiveDiff } from '../report/live-section.js';
@@ -53,6 +55,12 @@ function compileAt(dir: string, paths: readonly string[], secrets: SecretSink): 
   return loadAndCompile({ paths, cwd: dir, secrets });
 }
 
+/** The plugin configs that would apply to the head's spec files (none is loaded to find them). */
+async function headPluginConfigs(dir: string, paths: readonly string[]): Promise<string[]> {
+  const { files } = await findSpecFiles(paths, dir);
+  return repoPluginConfigs(files, (path) => access(join(dir, path)).then(() => true, () => false));
+}
+
 /** The Action's outputs, each scrubbed of the secret values of base and head before it leaves. */
 function scrubbing(io: ActionIo, redactor: Redactor): ActionIo {
   return { ...io, out: (text) => io.out(redactor.scrub(text)), summary: (markdown) => io.summary(redactor.scrub(markdown)) };
@@ -69,10 +77,22 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   const io = scrubbing(given, redactor);
   const writeFile = (path: string, text: string): Promise<void> => writeFileRaw(path, redactor.scrub(text));
   const pr = ctx.event.pull_request as Record<string, any> | undefined;
+  const fork = pr !== undefined && pr.head?.repo?.full_name !== (pr.base?.repo?.full_name ?? ctx.repository);
+  const reportPath = join(ctx.tempDir, 'kubemin-report.md');
+  if (fork && ctx.eventName === 'pull_request_target') {
+    // The fork's plugins would run as code of this workflow, which has its secrets and a token that may write.
+    const configs = await headPluginConfigs(ctx.workspace, inputs.paths);
+    if (configs.length) {
+      const failure = `this pull request comes from a fork and declares plugins (${configs.join(', ')}): kubemin does not run a fork's code under pull_request_target, where the workflow has its secrets. Run the Action on the pull_request event for forks`;
+      const text = `${REPORT_MARKER}\n### kubemin\n\n**Not rendered**: ${failure}.\n`;
+      await writeFile(reportPath, text);
+      await io.summary(text);
+      return { changed: false, appsChanged: [], reportPath, failure };
+    }
+  }
   const head = await compileAt(ctx.workspace, inputs.paths, redactor);
   io.out(formatGithub(head.diagnostics));
   const invalid = head.diagnostics.filter((d) => d.severity === 'error').length;
-  const reportPath = join(ctx.tempDir, 'kubemin-report.md');
   if (inputs.mode === 'validate' || invalid) {
     const failure = invalid ? `${invalid} problem${invalid === 1 ? '' : 's'} in the specs (see the annotations)` : undefined;
     const text = `${REPORT_MARKER}\n### kubemin\n\n${failure ? `**${failure}**: nothing was rendered.` : `Specs are valid (${head.apps.length} apps).`}\n`;
@@ -91,7 +111,6 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
 
   let live: LiveDiff | undefined;
   if (inputs.mode === 'diff') {
-    const fork = pr !== undefined && pr.head?.repo?.full_name !== (pr.base?.repo?.full_name ?? ctx.repository);
     if (fork) live = { skipped: 'pull request from a fork: it gets no cluster credentials, so only the rendered diff is shown' };
     else if (!ctx.kubeconfigPath) live = { skipped: 'no kubeconfig given: only the rendered diff is shown' };
     else {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -74,7 +74,7 @@ interface ActionRun {
   outputs: Record<string, string>;
 }
 
-async function runAction(repo: Repo, inputs: Record<string, string>, opts: { fork?: boolean } = {}): Promise<ActionRun> {
+async function runAction(repo: Repo, inputs: Record<string, string>, opts: { fork?: boolean; event?: string } = {}): Promise<ActionRun> {
   const runner = tempDir('kubemin-runner-');
   const event = {
     action: 'synchronize',
@@ -94,7 +94,7 @@ async function runAction(repo: Repo, inputs: Record<string, string>, opts: { for
     HOME: process.env.HOME,
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: repo.dir,
-    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_NAME: opts.event ?? 'pull_request',
     GITHUB_EVENT_PATH: join(runner, 'event.json'),
     GITHUB_REPOSITORY: OWNER_REPO,
     GITHUB_API_URL: github.url,
@@ -214,6 +214,22 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(r.stdout).toMatch(/^::error file=apps\/shop\/kubemin.yaml,line=\d+,col=\d+,title=kubemin unknown-field::.*portz/m);
     expect(r.stdout).toMatch(/::error::1 problem in the specs/);
     expect(github.on(7)).toEqual([]);
+  });
+
+  it('from a fork under pull_request_target: the fork\'s plugins are never run (the workflow has secrets)', async () => {
+    const marker = join(tempDir(), 'plugin-ran');
+    const plugin = `writeFileSync(${JSON.stringify(marker)}, 'ran');\n`;
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'), {
+      'kubemin.config.mjs': `import { writeFileSync } from 'node:fs';\n${plugin}export default { plugins: [] };\n`,
+    });
+    const r = await runAction(repo, {}, { fork: true, event: 'pull_request_target' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::this pull request comes from a fork and declares plugins \(kubemin\.config\.mjs\): kubemin does not run a fork's code under pull_request_target/);
+    expect(existsSync(marker)).toBe(false);
+    // On pull_request (no secrets, a read-only token) the same fork is rendered with its plugins.
+    const plain = await runAction(repo, {}, { fork: true });
+    expect(plain.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
   });
 
   it('from a fork: the rendered diff only, and says so', async () => {
