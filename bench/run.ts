@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: kubemin's render speed and memory at 10, 100 and 1000 applications, against
- * `kubectl kustomize` and `kubectl label --local` as references; then `kubemin diff` against the
+ * `kubectl kustomize` and `kubectl label --local` as references; then `kubemin import` of 4k to 32k
+ * components (import.ts); then `kubemin diff` against the
  * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts); then `kubemin apply` of
  * 100 apps to the test cluster, against `kubectl apply --server-side` (apply.ts); then `kubemin watch`'s
  * latency from a git push to the apply (watch.ts); then the differential test against the API server
  * at scale (parity.ts); then the daemon soaked with faults for KUBEMIN_SOAK_SECONDS (soak.ts). See bench/README.md.
  *
- *   node --expose-gc build/bench/run.js [render|diff|apply|watch|parity|soak]...   (default: every section)
+ *   node --expose-gc build/bench/run.js [render|import|diff|apply|watch|parity|soak]...   (default: every section)
  *
  * Measures; never asserts: goals are printed with whether they are met, and the process exits
  * non-zero only on real errors (specs that do not compile, a reference command that fails).
@@ -24,6 +25,7 @@ import { BenchError, collectGarbage, renderOnce, STAGES, type RenderRun } from '
 import { benchApply } from './apply.js';
 import { abortTestCluster, releaseTestCluster } from './cluster.js';
 import { benchDiff } from './diff.js';
+import { benchImport } from './import.js';
 import { benchParity } from './parity.js';
 import { benchSoak } from './soak.js';
 import { benchWatch } from './watch.js';
@@ -66,7 +68,7 @@ const GOALS = {
 };
 
 /** Sections, in the order they run; `npm run bench -- diff` runs only the named ones. */
-const SECTIONS = ['render', 'diff', 'apply', 'watch', 'parity', 'soak'] as const;
+const SECTIONS = ['render', 'import', 'diff', 'apply', 'watch', 'parity', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 let failed = false;
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     );
     if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc to collect garbage between runs');
     if (sections.has('render')) await section(() => bench(root));
+    if (sections.has('import')) await section(() => benchImport({ root, fail }));
     if (sections.has('diff')) await section(() => benchDiff({ root, fail }));
     if (sections.has('apply')) await section(() => benchApply({ root, fail }));
     if (sections.has('watch')) await section(() => benchWatch({ root, fail }));
