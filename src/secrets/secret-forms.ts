@@ -36,16 +36,11 @@ function jsonInner(value: string): string {
 
 /** Go's strconv.Quote without the quotes: what the API server prints for `Invalid value: "..."`. */
 function goInner(value: string): string {
-  let out = '';
-  for (const ch of value) {
-    const cp = ch.codePointAt(0)!;
-    const named = GO_ESCAPES[ch];
-    if (named) out += named;
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (!isPrintable(cp)) out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out;
+  return escaped(value, GO_ESCAPES, (cp) => {
+    if (cp < 0x20 || cp === 0x7f) return `\\x${hex(cp, 2)}`;
+    if (!isPrintable(cp)) return cp > 0xffff ? `\\U${hex(cp, 8)}` : `\\u${hex(cp, 4)}`;
+    return undefined;
+  });
 }
 
 const GO_ESCAPES: Record<string, string> = {
@@ -62,15 +57,18 @@ const GO_ESCAPES: Record<string, string> = {
 
 /** YAML double-quoted without the quotes (the `yaml` package's escapes). */
 function yamlInner(value: string): string {
+  return escaped(value, YAML_ESCAPES, (cp) => (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? `\\x${hex(cp, 2)}` : undefined));
+}
+
+/** Each character by its named escape, else as `other` writes its code point, else as is. */
+function escaped(value: string, named: Record<string, string>, other: (cp: number) => string | undefined): string {
   let out = '';
-  for (const ch of value) {
-    const cp = ch.codePointAt(0)!;
-    const named = YAML_ESCAPES[ch];
-    if (named) out += named;
-    else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
+  for (const ch of value) out += named[ch] ?? other(ch.codePointAt(0)!) ?? ch;
   return out;
+}
+
+function hex(cp: number, digits: number): string {
+  return cp.toString(16).padStart(digits, '0');
 }
 
 const YAML_ESCAPES: Record<string, string> = {
