@@ -1,5 +1,5 @@
 import jsYaml from 'js-yaml';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { FileLocator } from './locator.js';
 import type { SourceFile } from './source.js';
@@ -142,15 +142,21 @@ function syntaxDiagnostics(file: SourceFile, locator: FileLocator, err: unknown)
   const all: Diagnostic[] = [];
   for (const doc of parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false })) {
     for (const e of doc.errors) {
-      const from = locator.lines.position(e.pos[0]);
       const duplicate = e.code === 'DUPLICATE_KEY';
+      // A quote that is never closed is found at the end of the file: point at where it opens.
+      const opened = e.code === 'MISSING_CHAR' && /quote/.test(e.message) ? unclosedQuote(doc, e.pos[0]) : undefined;
       all.push({
         severity: 'error',
         code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
-        message: duplicate ? `key ${JSON.stringify(keyAt(file.text, e.pos[0]))} appears twice in one mapping` : firstLine(e.message),
+        message: duplicate
+          ? `key ${JSON.stringify(keyAt(file.text, e.pos[0]))} appears twice in one mapping`
+          : opened !== undefined
+            ? 'this quoted string is never closed: the rest of the file was read into it'
+            : firstLine(e.message),
         ...(duplicate ? { hint: 'remove one of the two entries; YAML keeps only one of them' } : {}),
+        ...(opened !== undefined ? { hint: `add the closing ${file.text[opened]} at the end of the value` } : {}),
         file: file.path,
-        ...from,
+        ...locator.lines.position(opened ?? e.pos[0]),
       });
     }
   }
@@ -168,6 +174,18 @@ function syntaxDiagnostics(file: SourceFile, locator: FileLocator, err: unknown)
       col: (mark?.column ?? 0) + 1,
     },
   ];
+}
+
+/** Where the quoted scalar that runs to `end` (an unclosed quote) opens, if there is one. */
+function unclosedQuote(doc: Document, end: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+      if (quoted && node.range && node.range[1] >= end - 1 && (found === undefined || node.range[0] < found)) found = node.range[0];
+    },
+  });
+  return found;
 }
 
 /** The key written at an offset (a plain or quoted scalar), for messages. */

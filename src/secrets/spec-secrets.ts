@@ -16,7 +16,8 @@ export interface SpecSecrets {
  * Finds the secret values of a parsed spec file (by the component types' secretFields, plugins'
  * included). A file with syntax errors is read by the tolerant parser for this, so that a code
  * frame next to a syntax error or a duplicate key masks the values all the same; its values are
- * then also taken line by line as written, since a broken quote may glue several lines into one.
+ * then taken as written on their first line, since a broken quote may glue the rest of the file
+ * into one value.
  */
 export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'componentTypes'>): SpecSecrets {
   const broken = parsed.documents.length === 0 && parsed.diagnostics.length > 0;
@@ -35,13 +36,18 @@ export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'compon
     const leaves = pointers.filter((p) => !pointers.some((q) => q.startsWith(p + '/')));
     if (!leaves.length) continue;
     publicStrings(value, (p) => isUnder(p, pointers), shown);
+    const found = parsed.locator.valueRanges(index, leaves);
+    ranges.push(...found);
+    if (broken) {
+      // A quote never closed reads the rest of the file into one value: it is masked where it is
+      // written (the ranges), but only its first line is taken as the secret, not the lines after.
+      for (const [a, b] of found) values.push(...writtenLines(text.slice(a, b).split('\n')[0]!));
+      continue;
+    }
     for (const leaf of leaves) {
       const v = getAtPointer(value, leaf);
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values.push(String(v));
     }
-    const found = parsed.locator.valueRanges(index, leaves);
-    ranges.push(...found);
-    if (broken) for (const [a, b] of found) values.push(...writtenLines(text.slice(a, b)));
   }
   return { ranges, values: values.filter((v) => !shown.has(v)) };
 }
