@@ -1,4 +1,4 @@
-import type { Container, EnvVar } from '../k8s/types.js';
+import type { Container, EnvVar, PodSettings } from '../k8s/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import { canonicalJson } from './hash.js';
 import type {
@@ -54,18 +54,18 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
   const initContainers = [...(out.initContainers ?? []), ...(native ? sidecars : [])];
   const containers = [main.container, ...(native ? [] : sidecars)].map(reorderContainer);
 
+  const { labels, annotations, ...settings } = out.pod ?? {};
   const spec: BuiltPod['template']['spec'] = {
-    ...(out.pod?.serviceAccountName ? { serviceAccountName: out.pod.serviceAccountName } : {}),
-    ...(out.pod?.automountServiceAccountToken !== undefined
-      ? { automountServiceAccountToken: out.pod.automountServiceAccountToken }
-      : {}),
+    ...podSettings(settings),
     ...(initContainers.length ? { initContainers: initContainers.map(reorderContainer) } : {}),
     containers,
     ...(volumes.length ? { volumes } : {}),
   };
+  // The component's own labels win: the selector relies on them.
+  const metadata = { labels: { ...labels, ...ctx.labels }, ...(annotations && Object.keys(annotations).length ? { annotations: sortedMap(annotations) } : {}) };
   return {
     pod: {
-      template: { metadata: { labels: { ...ctx.labels } }, spec },
+      template: { metadata, spec },
       claimTemplates,
       omitReplicas: out.omitReplicas ?? false,
     },
@@ -119,6 +119,8 @@ function patchContainer(c: Container, patch: ContainerPatch): void {
   if (patch.livenessProbe) c.livenessProbe = patch.livenessProbe;
   if (patch.readinessProbe) c.readinessProbe = patch.readinessProbe;
   if (patch.startupProbe) c.startupProbe = patch.startupProbe;
+  if (patch.securityContext) c.securityContext = { ...c.securityContext, ...patch.securityContext };
+  if (patch.lifecycle) c.lifecycle = { ...c.lifecycle, ...patch.lifecycle };
 }
 
 /** Adds `from` into `into`: lists are concatenated, the pod settings of the first trait win. */
@@ -128,8 +130,52 @@ export function mergeOutput(into: TraitOutput, from: TraitOutput): void {
     const add = from[key];
     if (add?.length) (into[key] as unknown[]) = [...((into[key] as unknown[] | undefined) ?? []), ...add];
   }
-  if (from.pod) into.pod = { ...from.pod, ...into.pod };
+  if (from.pod) into.pod = mergePod(into.pod ?? {}, from.pod);
   if (from.omitReplicas) into.omitReplicas = true;
+}
+
+type PodOutput = NonNullable<TraitOutput['pod']>;
+
+/** `into` with `from` added: lists concatenated without repeats, maps merged, other settings of `into` (the earlier trait) kept. */
+function mergePod(into: PodOutput, from: PodOutput): PodOutput {
+  const out: Record<string, unknown> = { ...from, ...into };
+  for (const key of ['tolerations', 'topologySpreadConstraints', 'imagePullSecrets'] as const) {
+    const all = [...(into[key] ?? []), ...(from[key] ?? [])];
+    const seen = new Set<string>();
+    if (all.length) out[key] = all.filter((x) => !seen.has(canonicalJson(x)) && seen.add(canonicalJson(x)));
+  }
+  for (const key of ['nodeSelector', 'labels', 'annotations'] as const) {
+    if (into[key] || from[key]) out[key] = { ...from[key], ...into[key] };
+  }
+  return out as PodOutput;
+}
+
+/** Pod settings in a fixed key order (the order of PodSettings), empty ones left out. */
+function podSettings(settings: PodSettings): PodSettings {
+  const out: Record<string, unknown> = {};
+  for (const key of POD_KEYS) {
+    const v = settings[key];
+    if (v === undefined || (Array.isArray(v) && !v.length)) continue;
+    out[key] = key === 'nodeSelector' ? sortedMap(v as Record<string, string>) : v;
+  }
+  return out as PodSettings;
+}
+
+const POD_KEYS: ReadonlyArray<keyof PodSettings> = [
+  'serviceAccountName',
+  'automountServiceAccountToken',
+  'priorityClassName',
+  'terminationGracePeriodSeconds',
+  'securityContext',
+  'nodeSelector',
+  'affinity',
+  'tolerations',
+  'topologySpreadConstraints',
+  'imagePullSecrets',
+];
+
+function sortedMap<T>(m: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -184,6 +230,8 @@ const CONTAINER_KEYS: ReadonlyArray<keyof Container> = [
   'livenessProbe',
   'readinessProbe',
   'startupProbe',
+  'lifecycle',
+  'securityContext',
   'restartPolicy',
 ];
 

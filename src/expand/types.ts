@@ -8,6 +8,7 @@ import type {
   Labels,
   ObjectMeta,
   PersistentVolumeClaimTemplate,
+  PodSettings,
   PodTemplateSpec,
   Probe,
   ResourceRequirements,
@@ -123,6 +124,9 @@ export interface ContainerPatch {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  /** Merged into the container's securityContext (the trait's fields win). */
+  securityContext?: Record<string, unknown>;
+  lifecycle?: Record<string, unknown>;
 }
 
 /** A pod volume (or volume claim template) with the spec entry that declared it. */
@@ -138,7 +142,12 @@ export interface TraitOutput {
   /** Volumes are shared by name across the pod's containers: the same one twice is one volume. */
   volumes?: Declared<Volume>[];
   claimTemplates?: Declared<PersistentVolumeClaimTemplate>[];
-  pod?: { serviceAccountName?: string; automountServiceAccountToken?: boolean };
+  /**
+   * Pod-level settings (merged in trait order: a scalar or object set by an earlier trait wins;
+   * nodeSelector keys are merged; tolerations, topologySpreadConstraints and imagePullSecrets are
+   * concatenated, without repeats), and the pod template's own labels and annotations.
+   */
+  pod?: PodSettings & { labels?: Record<string, string>; annotations?: Record<string, string> };
   omitReplicas?: boolean;
   objects?: EmittedObject[];
   diagnostics?: PendingDiagnostic[];

@@ -71,11 +71,25 @@ export interface Container {
   startupProbe?: Probe;
   /** `Always` makes an init container a native sidecar (Kubernetes >= 1.29). */
   restartPolicy?: string;
+  lifecycle?: Record<string, unknown>;
+  securityContext?: Record<string, unknown>;
 }
 
-export interface PodSpec {
+/** What traits may set on a pod besides its containers and volumes (see TraitOutput.pod). */
+export interface PodSettings {
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
+  priorityClassName?: string;
+  terminationGracePeriodSeconds?: number;
+  securityContext?: Record<string, unknown>;
+  nodeSelector?: Record<string, string>;
+  affinity?: Record<string, unknown>;
+  tolerations?: Array<Record<string, unknown>>;
+  topologySpreadConstraints?: Array<Record<string, unknown>>;
+  imagePullSecrets?: Array<{ name: string }>;
+}
+
+export interface PodSpec extends PodSettings {
   restartPolicy?: string;
   initContainers?: Container[];
   containers: Container[];
