@@ -3,7 +3,10 @@ import { expandApp } from './expand/expand-app.js';
 import type { PendingDiagnostic } from './expand/types.js';
 import { objectRef, type K8sObject } from './k8s/types.js';
 import { DEFAULT_PARSE_LIMITS, parseSpecFile, type ParseLimits, type SpecDocument } from './load/parse-spec-file.js';
+import type { ReadFiles } from './load/referenced-files.js';
 import { SourceSet } from './load/source-set.js';
+import { ReferencedFileSet } from './load/spec-files.js';
+import type { SpecFiles } from './expand/types.js';
 import type { SourceFile, SourceRef } from './load/source.js';
 import { planPhases, type Phase } from './plan/plan-phases.js';
 import { builtinRegistry, type Registry } from './registry.js';
@@ -54,6 +57,8 @@ export interface CompileOptions {
   /** The tables: one for every file, or the one for each file (plugins are declared per directory tree). */
   readonly registry?: Registry | ((file: string) => Registry);
   readonly limits?: ParseLimits;
+  /** The files the specs name (raw manifests), read by the load edge (see load/referenced-files.ts). */
+  readonly files?: ReadFiles;
 }
 
 /**
@@ -70,6 +75,7 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
   const diagnostics: Diagnostic[] = [];
   const apps: Array<CompiledApp & { doc: SpecDocument }> = [];
   const secrets: string[] = [];
+  const named = new ReferencedFileSet(options.files ?? new Map(), sources, options.limits ?? DEFAULT_PARSE_LIMITS);
 
   for (const file of [...files].sort((a, b) => cmp(a.path, b.path))) {
     const registry = registryFor(file.path);
@@ -81,11 +87,12 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     sources.add(parsed.locator, found.ranges);
     secrets.push(...found.values);
     for (const doc of parsed.documents) {
-      const app = compileDocument(doc, registry, validator, diagnostics);
+      const app = compileDocument(doc, registry, validator, diagnostics, named.for(file.path));
       if (app) apps.push({ ...app, ...(found.values.length ? { secrets: found.values } : {}), doc });
     }
   }
-  diagnostics.push(...duplicateApps(apps), ...crossAppCollisions(apps));
+  diagnostics.push(...named.diagnostics, ...duplicateApps(apps), ...crossAppCollisions(apps));
+  secrets.push(...named.secrets);
   const all = sortDiagnostics(dedupeDiagnostics(scrubMessages(diagnostics, secrets)));
   const failed = all.some((d) => d.severity === 'error');
   return {
@@ -101,6 +108,7 @@ function compileDocument(
   registry: Registry,
   validator: SchemaValidator,
   diagnostics: Diagnostic[],
+  files: SpecFiles,
 ): CompiledApp | undefined {
   const place = (pending: PendingDiagnostic[]): Diagnostic[] => pending.map((p) => locate(doc, p));
   const schema = validator(doc.value);
@@ -112,7 +120,7 @@ function compileDocument(
   diagnostics.push(...place(rules.problems));
   if (schema.diagnostics.length || rules.problems.some((p) => p.severity === 'error')) return undefined;
 
-  const expanded = expandApp(spec, registry);
+  const expanded = expandApp(spec, registry, { files });
   diagnostics.push(...place(expanded.diagnostics));
   if (expanded.diagnostics.some((p) => p.severity === 'error')) return undefined;
   // What the API server would refuse in the objects themselves (whatever produced them).

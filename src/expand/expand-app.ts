@@ -3,7 +3,7 @@ import type { AppSpec, ComponentSpec, Policies } from '../spec/types.js';
 import { ExtensionError } from '../plugins/extension-error.js';
 import { buildPod } from './build-pod.js';
 import { appLabels, componentLabels, selectorLabels } from './labels.js';
-import type { AppContext, ComponentContext, ComponentTypeDef, PendingDiagnostic, ResolvedPolicies, TraitDef } from './types.js';
+import { NO_FILES, type AppContext, type ComponentContext, type ComponentTypeDef, type EmittedObject, type PendingDiagnostic, type ResolvedPolicies, type SpecFiles, type TraitDef } from './types.js';
 
 /** An object of the bundle, with where it came from. */
 export interface ExpandedObject {
@@ -48,8 +48,16 @@ export function appContext(spec: AppSpec): AppContext {
   };
 }
 
-/** Expands a validated application into Kubernetes objects: components, then their traits. */
-export function expandApp(spec: AppSpec, tables: ExpandTables): ExpandResult {
+export interface ExpandOptions {
+  /** The files the spec names (raw manifests), read by the loader. */
+  readonly files?: SpecFiles;
+}
+
+/**
+ * Expands a validated application into Kubernetes objects: each component, its traits, then the
+ * traits that patch the finished objects (patches).
+ */
+export function expandApp(spec: AppSpec, tables: ExpandTables, options: ExpandOptions = {}): ExpandResult {
   const app = appContext(spec);
   const objects: ExpandedObject[] = [];
   const diagnostics: PendingDiagnostic[] = [];
@@ -63,14 +71,19 @@ export function expandApp(spec: AppSpec, tables: ExpandTables): ExpandResult {
   spec.spec.components.forEach((component, i) => {
     const type = tables.componentTypes.get(component.type);
     if (!type) throw new Error(`component type "${component.type}" reached expansion unvalidated`);
-    const ctx = componentContext(app, component, type, `/spec/components/${i}`);
+    const ctx = componentContext(app, component, type, `/spec/components/${i}`, options.files);
+    const problems = type.problems?.(ctx) ?? [];
+    diagnostics.push(...problems);
+    if (problems.some((p) => p.severity === 'error')) return;
     try {
       const built = type.capabilities.podTemplate ? buildPod(ctx, tables.traits) : undefined;
       const own = type.expand(ctx, built?.pod);
-      for (const e of [...own, ...(built?.objects ?? [])]) {
+      const patched = patchObjects(ctx, tables.traits, [...own, ...(built?.objects ?? [])]);
+      for (const e of patched.objects) {
         objects.push({ object: e.object, component: component.name, pointer: e.pointer ?? ctx.pointer });
       }
       if (built) diagnostics.push(...built.diagnostics);
+      diagnostics.push(...patched.diagnostics);
     } catch (err) {
       if (!(err instanceof ExtensionError)) throw err;
       diagnostics.push(extensionFailed(err, `component "${component.name}"`, ctx.pointer));
@@ -91,7 +104,27 @@ export function extensionFailed(err: ExtensionError, part: string, pointer: stri
   };
 }
 
-export function componentContext(app: AppContext, component: ComponentSpec, type: ComponentTypeDef, pointer: string): ComponentContext {
+/** The traits that change finished objects, in table order, on a component's objects. */
+function patchObjects(ctx: ComponentContext, traits: readonly TraitDef[], objects: EmittedObject[]): { objects: EmittedObject[]; diagnostics: PendingDiagnostic[] } {
+  const diagnostics: PendingDiagnostic[] = [];
+  let out = objects;
+  for (const trait of traits) {
+    const props = ctx.component.traits?.[trait.name];
+    if (props === undefined || !trait.patchObjects) continue;
+    const result = trait.patchObjects(props, out, { component: ctx, pointer: `${ctx.pointer}/traits/${trait.name}` });
+    out = result.objects;
+    diagnostics.push(...result.diagnostics);
+  }
+  return { objects: out, diagnostics };
+}
+
+export function componentContext(
+  app: AppContext,
+  component: ComponentSpec,
+  type: ComponentTypeDef,
+  pointer: string,
+  files: SpecFiles = NO_FILES,
+): ComponentContext {
   const labels = componentLabels(app, component);
   return {
     app,
@@ -102,6 +135,7 @@ export function componentContext(app: AppContext, component: ComponentSpec, type
     labels,
     selector: selectorLabels(app, component.name),
     meta: (name) => ({ name, namespace: app.namespace, labels: { ...labels }, ...annotations(app) }),
+    files,
   };
 }
 

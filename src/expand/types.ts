@@ -81,7 +81,25 @@ export interface ComponentContext {
   readonly selector: Labels;
   /** Metadata for an object of this component, in the app's namespace. */
   meta(name: string): ObjectMeta;
+  /** Files the spec names (raw manifests), relative to the spec file, as the loader read them. */
+  readonly files: SpecFiles;
 }
+
+/** The files next to a spec: read at the load edge, handed to the pure compiler. */
+export interface SpecFiles {
+  /** The YAML documents of a file named relative to the spec file. */
+  read(relativePath: string): SpecFileRead;
+}
+
+export type SpecFileRead =
+  | { readonly ok: true; readonly path: string; readonly documents: ReadonlyArray<{ readonly index: number; readonly value: unknown }> }
+  /** `reported`: the problem (a YAML syntax error) already has a diagnostic in the file itself. */
+  | { readonly ok: false; readonly path: string; readonly message: string; readonly reported: boolean };
+
+/** No files: a spec compiled without its directory (init, import, tests). */
+export const NO_FILES: SpecFiles = {
+  read: (path) => ({ ok: false, path, message: 'no such file', reported: false }),
+};
 
 /** An object produced by a component type or a trait, with the pointer it came from. */
 export interface EmittedObject {
@@ -111,6 +129,15 @@ export interface ComponentTypeDef {
   readonly required?: readonly string[];
   /** Fields whose values are secret: masked in every message and code frame. */
   readonly secretFields?: readonly string[];
+  /**
+   * Further secret values of a component as written (e.g. the data of a Secret among raw
+   * objects), as pointers under the component's `pointer`. Called on unvalidated documents too.
+   */
+  secretPointers?(component: Record<string, unknown>, pointer: string): string[];
+  /** Fields that list files relative to the spec file (read by the load edge, see load/referenced-files.ts). */
+  readonly fileFields?: readonly string[];
+  /** Problems only expansion can see (a file named that is missing or holds no valid object); none, and `expand` runs. */
+  problems?(ctx: ComponentContext): PendingDiagnostic[];
   /** The objects of the component itself (trait objects are added by the expander). */
   expand(ctx: ComponentContext, pod: BuiltPod | undefined): EmittedObject[];
 }
@@ -201,6 +228,24 @@ export interface TraitDef<P = unknown> {
   references?(props: P, pointer: string): Reference[];
   /** Further containers this trait declares (init, sidecar), so checks can walk their traits. */
   containers?(props: P, pointer: string): ContainerView[];
+  /**
+   * Changes the component's finished objects (its own and every trait's), after every trait's
+   * `apply`, in table order: the objects in, the objects out (same names), with problems.
+   */
+  patchObjects?(props: P, objects: readonly EmittedObject[], ctx: PatchContext): PatchResult;
+  /** Secret values among the trait's props (pointers under `pointer`). Called on unvalidated documents too. */
+  secretPointers?(props: unknown, pointer: string): string[];
+}
+
+export interface PatchContext {
+  readonly component: ComponentContext;
+  /** Pointer of this trait's value. */
+  readonly pointer: string;
+}
+
+export interface PatchResult {
+  readonly objects: EmittedObject[];
+  readonly diagnostics: PendingDiagnostic[];
 }
 
 /** A container as written in the spec, with where it was written. */

@@ -1,6 +1,8 @@
 import { compile, type CompileOptions, type CompileResult } from '../compile.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { findSpecFiles } from '../load/find-spec-files.js';
+import { readReferencedFiles } from '../load/read-referenced-files.js';
+import { referencedFiles } from '../load/referenced-files.js';
 import type { PluginSet } from '../plugins/plugin-set.js';
 import { pluginsForFiles, withLoadFailures } from '../plugins/plugins-for-files.js';
 import { registerSecrets } from '../secrets/register-secrets.js';
@@ -33,7 +35,11 @@ export async function loadAndCompile(opts: LoadOptions): Promise<LoadResult> {
   // Plugins run in a worker: a fault of theirs (at load or in a call) is a plugin-failed diagnostic.
   const { sets, failures } = await pluginsForFiles(files, opts.paths, cwd);
   const pluginsFor = (file: string): PluginSet => sets.get(file)!;
-  const compiled = compile(files.filter((f) => sets.has(f.path)), { ...opts, registry: (file) => pluginsFor(file).registry });
+  const specs = files.filter((f) => sets.has(f.path));
+  // The files specs name (raw manifests) are read here, at the edge: the compiler stays pure.
+  const named = referencedFiles(specs, (file) => pluginsFor(file).registry.componentTypes);
+  const read = await readReferencedFiles(named, { cwd, paths: opts.paths });
+  const compiled = compile(specs, { ...opts, registry: (file) => pluginsFor(file).registry, files: read });
   const result = withLoadFailures(compiled, failures);
   registerSecrets(opts.secrets, result.secrets, result.apps);
   const apps = opts.app ? result.apps.filter((a) => a.name === opts.app) : result.apps;

@@ -52,8 +52,70 @@ export function traitOutputProblem(out: unknown): string | undefined {
     if (items === undefined) continue;
     if (!Array.isArray(items) || items.some((c) => !isRecord(c) || typeof c.name !== 'string' || !NAME.test(c.name))) return `${list}: each container needs a valid name`;
   }
-  if (o.container !== undefined && !isRecord(o.container)) return 'container must be a mapping of changes';
+  if (o.container !== undefined) {
+    if (!isRecord(o.container)) return 'container must be a mapping of changes';
+    for (const key of ['securityContext', 'lifecycle'] as const) {
+      if (o.container[key] !== undefined && !isRecord(o.container[key])) return `container.${key} must be a mapping`;
+    }
+  }
+  if (o.pod !== undefined) {
+    const problem = podProblem(o.pod);
+    if (problem) return `pod: ${problem}`;
+  }
   return undefined;
+}
+
+type FieldShape = 'string' | 'boolean' | 'seconds' | 'mapping' | 'string-map' | 'list-of-mappings' | 'names';
+
+/** The pod-level settings a trait may set (TraitOutput.pod, the same for built-ins and plugins), and their shapes. */
+const POD_FIELDS: Readonly<Record<string, FieldShape>> = {
+  serviceAccountName: 'string',
+  automountServiceAccountToken: 'boolean',
+  priorityClassName: 'string',
+  terminationGracePeriodSeconds: 'seconds',
+  securityContext: 'mapping',
+  nodeSelector: 'string-map',
+  affinity: 'mapping',
+  tolerations: 'list-of-mappings',
+  topologySpreadConstraints: 'list-of-mappings',
+  imagePullSecrets: 'names',
+  labels: 'string-map',
+  annotations: 'string-map',
+};
+
+function podProblem(pod: unknown): string | undefined {
+  if (!isRecord(pod)) return 'must be a mapping of pod-level settings';
+  for (const [key, value] of Object.entries(pod)) {
+    const shape = POD_FIELDS[key];
+    if (shape === undefined) return `unknown pod-level setting "${key}" (known: ${Object.keys(POD_FIELDS).join(', ')})`;
+    if (value === undefined) continue;
+    const wrong = shapeProblem(shape, value);
+    if (wrong) return `${key} ${wrong}`;
+  }
+  return undefined;
+}
+
+function shapeProblem(shape: FieldShape, v: unknown): string | undefined {
+  switch (shape) {
+    case 'string':
+      return typeof v === 'string' && v ? undefined : 'must be a non-empty string';
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : 'must be true or false';
+    case 'seconds':
+      return Number.isInteger(v) && (v as number) >= 0 ? undefined : 'must be a whole number of seconds, at least 0';
+    case 'mapping':
+      return isRecord(v) ? undefined : 'must be a mapping';
+    case 'string-map':
+      return isRecord(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'must map strings to strings';
+    case 'list-of-mappings':
+      return Array.isArray(v) && v.every(isRecord) ? undefined : 'must be a list of mappings';
+    case 'names':
+      return Array.isArray(v) && v.every((x) => isRecord(x) && typeof x.name === 'string' && x.name) ? undefined : 'must be a list of {name}';
+    default: {
+      const never: never = shape;
+      return never;
+    }
+  }
 }
 
 export function stepPlanProblem(out: unknown): string | undefined {

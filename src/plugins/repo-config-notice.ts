@@ -39,6 +39,7 @@ export function noticeRepoPluginConfigs(source: WatchSource, exists: (revision: 
       }
       return files;
     },
+    referencedFiles: (revision, refs) => source.referencedFiles(revision, refs),
     revisionTime: (revision) => source.revisionTime(revision),
     readStatus: (app) => source.readStatus(app),
     writeStatus: (report) => source.writeStatus(report),

@@ -19,7 +19,7 @@ export interface SpecSecrets {
  * then taken as written on their first line, since a broken quote may glue the rest of the file
  * into one value.
  */
-export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'componentTypes'>): SpecSecrets {
+export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'componentTypes'> & Partial<Pick<Registry, 'traits'>>): SpecSecrets {
   const broken = parsed.documents.length === 0 && parsed.diagnostics.length > 0;
   const docs = broken
     ? parsed.locator.tolerantValues().map((value, index) => ({ index, value }))

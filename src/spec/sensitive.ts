@@ -1,5 +1,5 @@
 import type { Registry } from '../registry.js';
-import { joinPointer } from '../load/json-pointer.js';
+import { getAtPointer, joinPointer } from '../load/json-pointer.js';
 
 /**
  * Pointers of the secret values of an application document (by the component types'
@@ -7,7 +7,7 @@ import { joinPointer } from '../load/json-pointer.js';
  * unknown (misspelled, or a plugin's that did not load) may be a secret all the same: every field
  * that any type declares secret is taken as secret there, and `data`.
  */
-export function sensitivePointers(doc: unknown, registry: Pick<Registry, 'componentTypes'>): string[] {
+export function sensitivePointers(doc: unknown, registry: Pick<Registry, 'componentTypes'> & Partial<Pick<Registry, 'traits'>>): string[] {
   const components = (doc as { spec?: { components?: unknown } } | null)?.spec?.components;
   if (!Array.isArray(components)) return [];
   const out: string[] = [];
@@ -24,6 +24,21 @@ export function sensitivePointers(doc: unknown, registry: Pick<Registry, 'compon
         for (const key of Object.keys(value)) out.push(joinPointer(at, key));
       }
       out.push(at);
+    }
+    // Secret values a type or a trait finds in what it is given (a raw Secret, a patch of a Secret).
+    const at = `/spec/components/${i}`;
+    const more = [...(type?.secretPointers?.(c as Record<string, unknown>, at) ?? [])];
+    const traits = (c as { traits?: unknown }).traits;
+    if (traits !== null && typeof traits === 'object') {
+      for (const trait of registry.traits ?? []) {
+        const props = (traits as Record<string, unknown>)[trait.name];
+        if (props !== undefined && trait.secretPointers) more.push(...trait.secretPointers(props, joinPointer(at, 'traits', trait.name)));
+      }
+    }
+    for (const p of more) {
+      const value = getAtPointer(doc, p);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) out.push(joinPointer(p, key));
+      out.push(p);
     }
   });
   return out;

@@ -6,7 +6,8 @@ import { mapBounded } from '../cluster/bounded.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { compile, type CompiledApp } from '../compile.js';
 import { diffApps } from '../diff/diff-apps.js';
-import type { Registry } from '../registry.js';
+import { builtinRegistry, type Registry } from '../registry.js';
+import { referencedFiles } from '../load/referenced-files.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { registerSecrets } from '../secrets/register-secrets.js';
 import type { Logger } from './logger.js';
@@ -173,7 +174,9 @@ export class Watcher {
   private async changedApps(revision: string): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
     const { source, log, metrics } = this.opts;
     const files = await source.files(revision);
-    const compiled = compile(files, { registry: this.opts.registry });
+    const registry = this.opts.registry ?? builtinRegistry;
+    const named = await source.referencedFiles(revision, referencedFiles(files, () => registry.componentTypes));
+    const compiled = compile(files, { registry, files: named });
     registerSecrets(this.opts.redactor, compiled.secrets, compiled.apps);
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {

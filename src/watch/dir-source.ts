@@ -2,6 +2,8 @@ import { watch } from 'chokidar';
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { isSpecFileName, readSpecFiles } from '../load/find-spec-files.js';
+import { readReferencedFiles } from '../load/read-referenced-files.js';
+import type { FileReference, ReadFiles } from '../load/referenced-files.js';
 import type { SourceFile } from '../load/source.js';
 import type { WatchSource } from './source.js';
 
@@ -31,6 +33,11 @@ export class DirSource implements WatchSource {
     const files = this.seen.get(revision);
     if (!files) throw new Error(`revision ${revision} of ${this.dir} is gone (the files changed again)`);
     return files;
+  }
+
+  /** Read now, from the working tree (a revision of a directory is only its spec files' hash). */
+  referencedFiles(_revision: string, refs: readonly FileReference[]): Promise<ReadFiles> {
+    return readReferencedFiles(refs, { cwd: process.cwd(), paths: [this.dir] });
   }
 
   async revisionTime(): Promise<Date | undefined> {

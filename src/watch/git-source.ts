@@ -1,3 +1,4 @@
+import { MAX_REFERENCED_FILE_BYTES, type FileReference, type ReadFiles } from '../load/referenced-files.js';
 import type { SourceFile } from '../load/source.js';
 import type { GitRepo } from './git/repo.js';
 import type { WatchSource } from './source.js';
@@ -23,6 +24,10 @@ export class GitSource implements WatchSource {
 
   files(revision: string): Promise<SourceFile[]> {
     return this.repo.readSpecFiles(revision, this.opts.path);
+  }
+
+  referencedFiles(revision: string, refs: readonly FileReference[]): Promise<ReadFiles> {
+    return this.repo.readFiles(revision, [...new Set(refs.map((r) => r.path))], MAX_REFERENCED_FILE_BYTES);
   }
 
   async revisionTime(revision: string): Promise<Date | undefined> {

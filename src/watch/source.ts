@@ -1,3 +1,4 @@
+import type { FileReference, ReadFiles } from '../load/referenced-files.js';
 import type { SourceFile } from '../load/source.js';
 import type { StatusReport } from './status-report.js';
 
@@ -12,6 +13,8 @@ export interface WatchSource {
   poll(): Promise<string>;
   /** The spec files of a revision. */
   files(revision: string): Promise<SourceFile[]>;
+  /** The files those specs name (raw manifests), at the same revision. */
+  referencedFiles(revision: string, refs: readonly FileReference[]): Promise<ReadFiles>;
   /** When a revision was made (committer time), if known. */
   revisionTime(revision: string): Promise<Date | undefined>;
   /** The last status report written for an app, if any. */

@@ -2,6 +2,7 @@ import type { ComponentTypeDef } from '../types.js';
 import { config } from './config.js';
 import { cronjob } from './cronjob.js';
 import { job } from './job.js';
+import { k8sObjects } from './k8s-objects.js';
 import { secret } from './secret.js';
 import { store } from './store.js';
 import { webservice } from './webservice.js';
@@ -16,4 +17,5 @@ export const builtinComponentTypes: readonly ComponentTypeDef[] = [
   cronjob,
   config,
   secret,
+  k8sObjects,
 ];

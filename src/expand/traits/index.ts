@@ -4,6 +4,7 @@ import { envFrom } from './env-from.js';
 import { envs } from './envs.js';
 import { ingress } from './ingress.js';
 import { init } from './init.js';
+import { patches } from './patches.js';
 import { probes } from './probes.js';
 import { rbac } from './rbac.js';
 import { resources } from './resources.js';
@@ -25,4 +26,6 @@ export const builtinTraits: readonly TraitDef[] = [
   sidecar,
   ingress,
   autoscale,
+  // Last: it patches the finished objects, whatever the traits before it made.
+  patches,
 ] as readonly TraitDef<never>[] as readonly TraitDef[];

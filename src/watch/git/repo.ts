@@ -97,6 +97,40 @@ export class GitRepo {
     });
   }
 
+  /**
+   * Files that specs name (raw manifests), at `sha`: the text of each regular file, or why there
+   * is none (outside the repository, missing, a symbolic link, too large). Paths are repo-relative.
+   */
+  async readFiles(sha: string, paths: readonly string[], maxBytes: number): Promise<Map<string, { text: string } | { error: string }>> {
+    const out = new Map<string, { text: string } | { error: string }>();
+    const commit = await this.commit(sha);
+    const inside = paths.filter((p) => {
+      const ok = !/[\n\0\\]/.test(p) && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+      if (!ok) out.set(p, { error: 'lies outside the repository' });
+      return ok;
+    });
+    const entries = new Map<string, { mode: string; type: string; oid: string }>();
+    for (const p of inside) {
+      const [entry] = await listTree(this.git, commit, p);
+      if (entry) entries.set(p, entry.path === p ? entry : { mode: '040000', type: 'tree', oid: '' });
+    }
+    const blobs = inside.filter((p) => entries.get(p)?.type === 'blob' && entries.get(p)?.mode !== '120000');
+    const objects = await readObjects(this.git, blobs.map((p) => entries.get(p)!.oid));
+    for (const p of inside) {
+      const e = entries.get(p);
+      if (!e) out.set(p, { error: `no such file at ${sha.slice(0, 12)}` });
+      else if (e.mode === '120000') out.set(p, { error: 'is a symbolic link: it is not followed' });
+      else if (e.type !== 'blob') out.set(p, { error: 'is a directory, not a file' });
+    }
+    blobs.forEach((p, i) => {
+      const content = objects[i]?.content;
+      if (!content) out.set(p, { error: `no such file at ${sha.slice(0, 12)}` });
+      else if (content.length > maxBytes) out.set(p, { error: `is ${content.length} bytes, over the limit of ${maxBytes}: split it into several files` });
+      else out.set(p, { text: content.toString('utf8') });
+    });
+    return out;
+  }
+
   /** One file at a commit, undefined if absent (or not a file). */
   async readFile(sha: string, path: string): Promise<string | undefined> {
     const [object] = await readObjects(this.git, [`${await this.commit(sha)}:${checkRepoPath(path)}`]);
