@@ -241,6 +241,81 @@ const ports = fc.uniqueArray(
   { maxLength: 3, selector: (p) => `${String(good(p.port))}/${String(good(p.protocol) ?? 'TCP')}` },
 );
 
+// ---- placement, disruption budgets, network policies
+const nodeExpression = fc.record(
+  {
+    key: edge(['topology.kubernetes.io/zone', 'pool', 'example.com/gpu'], ['-x', 'a/b/c']),
+    operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'),
+    values: maybe(fc.uniqueArray(labelValues, { minLength: 1, maxLength: 2, selector: (v) => String(good(v)) }), 2),
+    weight: maybe(edge([1, 100], [0, 101]), 2),
+  },
+  { requiredKeys: ['key', 'operator'] },
+);
+const placement = fc.record(
+  {
+    nodeSelector: maybe(labels),
+    tolerations: maybe(
+      fc.array(
+        fc.record(
+          {
+            key: maybe(edge(['dedicated', 'nvidia.com/gpu', letters(63, 'k')], ['-x', 'a/b/c']), 4),
+            operator: maybe(fc.constantFrom('Equal', 'Exists')),
+            value: maybe(labelValues),
+            effect: maybe(fc.constantFrom('NoSchedule', 'PreferNoSchedule', 'NoExecute')),
+            tolerationSeconds: maybe(int32s([0, 30]), 4),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 2 },
+      ),
+    ),
+    spread: maybe(fc.oneof(fc.constantFrom('zone', 'host', 'zone-and-host'), fc.record({ across: fc.constantFrom('zone', 'host', 'zone-and-host'), maxSkew: maybe(int32s([1, 2])), whenUnsatisfiable: maybe(fc.constantFrom('ScheduleAnyway', 'DoNotSchedule')) }, { requiredKeys: ['across'] }))),
+    nodeAffinity: maybe(
+      fc.record(
+        {
+          required: maybe(fc.array(nodeExpression.map(({ weight: _w, ...e }) => e), { minLength: 1, maxLength: 2 })),
+          preferred: maybe(fc.array(nodeExpression, { minLength: 1, maxLength: 2 })),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    priorityClassName: maybe(edge(['high', 'system-cluster-critical', 'a.b'], ['High', 'a_b'])),
+  },
+  { requiredKeys: [] },
+);
+const intOrPercent = edge<number | string>([0, 1, 2, '50%', '0%', '100%'], [-1, '101%', '5', 'half']);
+const disruptionBudget = fc.oneof(
+  fc.constant(false),
+  fc.record({ minAvailable: maybe(intOrPercent), maxUnavailable: maybe(intOrPercent), unhealthyPodEvictionPolicy: maybe(fc.constantFrom('AlwaysAllow', 'IfHealthyBudget')) }, { requiredKeys: [] }),
+);
+/** A source of connections: the component itself (its peers) or labels, valid; another name may be unknown. */
+const networkPeer = (self: unknown) => fc
+  .record(
+    {
+      who: fc.constantFrom('component', 'namespaces', 'pods', 'ingressController'),
+      component: edge([self], ['nosuch', 'Web']),
+      labels,
+      ports: maybe(fc.uniqueArray(edge<number | string>([80, 8080], [0, 65536, 'nosuch', 'Http']), { minLength: 1, maxLength: 2, selector: (p) => String(good(p)) })),
+    },
+    { requiredKeys: ['who', 'component', 'labels'] },
+  )
+  .map((p): Obj => {
+    const who = p.who === 'component' ? { component: p.component } : p.who === 'namespaces' ? { namespaceLabels: p.labels } : p.who === 'pods' ? { podLabels: p.labels } : { ingressController: true };
+    return { ...who, ports: p.ports };
+  });
+const networkPolicy = (self: unknown) => fc.record({ from: fc.array(networkPeer(self), { maxLength: 3 }) });
+
+/** The pod's own settings (trait pod). */
+const podSettings = fc.record(
+  {
+    labels: maybe(labels),
+    annotations: maybe(annotations(false)),
+    terminationGracePeriodSeconds: maybe(edge([0, 30, 45, 2147483647], [-1, 2147483648])),
+    imagePullSecrets: maybe(fc.uniqueArray(edge(['regcred', 'registry.example.com', letters(253, 'r')], ['RegCred', 'a_b', '']), { minLength: 1, maxLength: 2, selector: (n) => String(good(n)) })),
+  },
+  { requiredKeys: [] },
+);
+
 function podTraits(d: Draft): fc.Arbitrary<Obj> {
   const service = d.type === 'webservice' || d.type === 'store';
   const scalable = service || d.type === 'worker';
@@ -258,6 +333,9 @@ function podTraits(d: Draft): fc.Arbitrary<Obj> {
       autoscale: scalable
         ? maybe(fc.record({ minReplicas: maybe(int32s([1, 2])), maxReplicas: int32s([3, 10, 2147483647]), cpuUtilization: maybe(edge([1, 80, 1000], [0])), memoryUtilization: maybe(fc.constantFrom(50)) }, { requiredKeys: ['maxReplicas'] }), 5)
         : fc.constant(undefined),
+      placement: maybe(placement, 4),
+      disruptionBudget: scalable ? maybe(disruptionBudget, 4) : fc.constant(undefined),
+      networkPolicy: maybe(networkPolicy(d.name), 5),
     },
     { requiredKeys: [] },
   );
@@ -334,13 +412,19 @@ export function applicationArbitrary(namespace: string): fc.Arbitrary<Json> {
       allowHostPath: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
       allowClusterScope: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
       createNamespace: maybe(fc.boolean(), 4),
+      networkIsolation: maybe(fc.boolean(), 3),
+      gpuToleration: maybe(fc.boolean(), 4),
     })
     .chain((a) =>
       fc.tuple(...a.drafts.map((d) => component(d))).map((components) => ({
         apiVersion: 'kubemin.dev/v1alpha1',
         kind: 'Application',
         metadata: { name: a.name, namespace, labels: a.labels, annotations: a.annotations },
-        spec: { createNamespace: a.createNamespace, policies: { allowClusterScope: a.allowClusterScope, allowHostPath: a.allowHostPath }, components },
+        spec: {
+          createNamespace: a.createNamespace,
+          policies: { allowClusterScope: a.allowClusterScope, allowHostPath: a.allowHostPath, networkIsolation: a.networkIsolation, gpuToleration: a.gpuToleration },
+          components,
+        },
       })),
     );
   // Half the cases keep every slot valid; the others make one slot invalid.

@@ -1,5 +1,6 @@
 import type { Container, EnvVar, PodSettings } from '../k8s/types.js';
 import { joinPointer } from '../load/json-pointer.js';
+import { withGpuToleration } from './gpu-toleration.js';
 import { canonicalJson } from './hash.js';
 import type {
   BuiltContainer,
@@ -54,7 +55,9 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
   const initContainers = [...(out.initContainers ?? []), ...(native ? sidecars : [])];
   const containers = [main.container, ...(native ? [] : sidecars)].map(reorderContainer);
 
-  const { labels, annotations, ...settings } = out.pod ?? {};
+  const { labels, annotations, ...given } = out.pod ?? {};
+  // Pods that ask for GPUs tolerate the GPU nodes' taint (gpu-toleration.ts): here, so that a job's name hashes it.
+  const settings = ctx.policies.gpuToleration ? { ...given, tolerations: withGpuToleration({ tolerations: given.tolerations, containers, initContainers }).tolerations } : given;
   const spec: BuiltPod['template']['spec'] = {
     ...podSettings(settings),
     ...(initContainers.length ? { initContainers: initContainers.map(reorderContainer) } : {}),

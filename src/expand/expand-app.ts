@@ -1,7 +1,10 @@
 import type { K8sObject } from '../k8s/types.js';
 import type { AppSpec, ComponentSpec, Policies } from '../spec/types.js';
 import { ExtensionError } from '../plugins/extension-error.js';
+import { appObjects } from './app-objects/index.js';
+import type { ExpandedComponent } from './app-objects/types.js';
 import { buildPod } from './build-pod.js';
+import { objectWithGpuToleration } from './gpu-toleration.js';
 import { appLabels, componentLabels, selectorLabels } from './labels.js';
 import { NO_FILES, type AppContext, type ComponentContext, type ComponentTypeDef, type EmittedObject, type PendingDiagnostic, type ResolvedPolicies, type SpecFiles, type TraitDef } from './types.js';
 
@@ -32,6 +35,9 @@ export const DEFAULT_POLICIES: ResolvedPolicies = {
   retries: 0,
   allowHostPath: false,
   allowClusterScope: false,
+  gpuToleration: true,
+  networkIsolation: false,
+  ingressController: { namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
 };
 
 export function resolvePolicies(base: ResolvedPolicies, override: Policies | undefined): ResolvedPolicies {
@@ -61,6 +67,7 @@ export function expandApp(spec: AppSpec, tables: ExpandTables, options: ExpandOp
   const app = appContext(spec);
   const objects: ExpandedObject[] = [];
   const diagnostics: PendingDiagnostic[] = [];
+  const expanded: ExpandedComponent[] = [];
   if (spec.spec.createNamespace) {
     objects.push({
       object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: app.namespace, labels: appLabels(app), ...annotations(app) } },
@@ -78,17 +85,25 @@ export function expandApp(spec: AppSpec, tables: ExpandTables, options: ExpandOp
     try {
       const built = type.capabilities.podTemplate ? buildPod(ctx, tables.traits) : undefined;
       const own = type.expand(ctx, built?.pod);
-      const patched = patchObjects(ctx, tables.traits, [...own, ...(built?.objects ?? [])]);
+      // A plugin's component type may ask for GPUs after kubemin built the pod: tolerated here too.
+      const made = [...own, ...(built?.objects ?? [])].map((e) => (ctx.policies.gpuToleration ? { ...e, object: objectWithGpuToleration(e.object) } : e));
+      const patched = patchObjects(ctx, tables.traits, made);
       for (const e of patched.objects) {
         objects.push({ object: e.object, component: component.name, pointer: e.pointer ?? ctx.pointer });
       }
       if (built) diagnostics.push(...built.diagnostics);
       diagnostics.push(...patched.diagnostics);
+      expanded.push({ ctx, pod: built?.pod });
     } catch (err) {
       if (!(err instanceof ExtensionError)) throw err;
       diagnostics.push(extensionFailed(err, `component "${component.name}"`, ctx.pointer));
     }
   });
+  for (const def of appObjects) {
+    const derived = def.derive({ app, components: expanded, objects });
+    objects.push(...derived.objects);
+    diagnostics.push(...(derived.diagnostics ?? []));
+  }
   diagnostics.push(...nameCollisions(objects));
   return { app, objects, diagnostics };
 }

@@ -56,6 +56,15 @@ export interface ResolvedPolicies {
   retries: number;
   allowHostPath: boolean;
   allowClusterScope: boolean;
+  gpuToleration: boolean;
+  networkIsolation: boolean;
+  ingressController: IngressControllerPolicy;
+}
+
+/** Where the ingress controller's pods are, for NetworkPolicies: namespaces by label, optionally pods by label. */
+export interface IngressControllerPolicy {
+  namespaceLabels: Labels;
+  podLabels?: Labels;
 }
 
 export interface AppContext {

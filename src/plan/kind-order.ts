@@ -2,12 +2,18 @@
  * The order of kinds within a phase: what others depend on first (namespaces, identities,
  * configuration, storage, permissions, services), then workloads, then what targets them.
  * Kinds not listed come last, by name.
+ *
+ * NetworkPolicy comes with the namespace's guards (quota, limits), before anything that runs pods,
+ * so that no pod of the phase ever accepts a connection its policy refuses; PodDisruptionBudget
+ * right before the workloads, so that their first pods are already covered. Helm's install order
+ * (and Argo CD's, which follows it) puts both before the workloads too; kapp does not order them.
  */
 export const KIND_ORDER: readonly string[] = [
   'Namespace',
   'CustomResourceDefinition',
   'ResourceQuota',
   'LimitRange',
+  'NetworkPolicy',
   'PriorityClass',
   'StorageClass',
   'ServiceAccount',
@@ -20,6 +26,7 @@ export const KIND_ORDER: readonly string[] = [
   'Role',
   'RoleBinding',
   'Service',
+  'PodDisruptionBudget',
   'DaemonSet',
   'StatefulSet',
   'Deployment',
@@ -28,8 +35,6 @@ export const KIND_ORDER: readonly string[] = [
   'Job',
   'CronJob',
   'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
-  'NetworkPolicy',
   'Ingress',
   'APIService',
   'MutatingWebhookConfiguration',

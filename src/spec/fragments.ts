@@ -108,6 +108,26 @@ export const policies: JsonSchema = {
     retries: { type: 'integer', minimum: 0, maximum: 10, description: 'How often a failed step is retried.' },
     allowHostPath: { type: 'boolean', description: 'Allow host-mounted storage (default false).' },
     allowClusterScope: { type: 'boolean', description: 'Allow cluster-scoped RBAC (default false).' },
+    gpuToleration: {
+      type: 'boolean',
+      description:
+        'Pods that ask for nvidia.com/gpu tolerate the taint nvidia.com/gpu:NoSchedule that managed clusters put on GPU nodes (operator Exists), as the ExtendedResourceToleration admission plugin would add it (default true; false: only the tolerations written in placement).',
+    },
+    networkIsolation: {
+      type: 'boolean',
+      description:
+        'Isolate the pods (default false): every component with pods gets a NetworkPolicy that allows ingress only from what the app needs (the ingress controller to components its Ingresses route to, components to what they list in dependsOn, a store\'s pods to each other) and what its networkPolicy trait allows. Egress stays open.',
+    },
+    ingressController: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['namespaceLabels'],
+      description: 'Where the ingress controller runs, for NetworkPolicies (default {namespaceLabels: {kubernetes.io/metadata.name: ingress-nginx}}).',
+      properties: {
+        namespaceLabels: { ...labelMap, description: 'Labels of its namespace, e.g. {kubernetes.io/metadata.name: ingress-nginx}.' },
+        podLabels: { ...labelMap, description: 'Labels of its pods in that namespace (default: any pod there).' },
+      },
+    },
   },
 };
 

@@ -36,6 +36,12 @@ export interface Policies {
   retries?: number;
   allowHostPath?: boolean;
   allowClusterScope?: boolean;
+  /** Pods that ask for nvidia.com/gpu tolerate the nvidia.com/gpu:NoSchedule taint (default true). */
+  gpuToleration?: boolean;
+  /** Every component's pods get a NetworkPolicy: ingress only from what the app needs and its traits allow (default false). */
+  networkIsolation?: boolean;
+  /** The ingress controller's pods, for NetworkPolicies (default the namespace ingress-nginx). */
+  ingressController?: { namespaceLabels: Record<string, string>; podLabels?: Record<string, string> };
 }
 
 export interface PortSpec {

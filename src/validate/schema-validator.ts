@@ -114,7 +114,7 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
       });
     }
     case 'const':
-      return error('invalid-value', `${describe(field)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
+      return error('invalid-value', parent.errorMessage ? `${describe(field)}: ${parent.errorMessage}` : `${describe(field)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
     case 'format': {
       const format = (e.params as { format: string }).format;
       const reason = FORMATS[format]?.(String(e.data));

@@ -61,15 +61,25 @@ describe('deploy/kubemin.yaml', () => {
     expect(r.code).toBe(0);
   });
 
-  it('renders the daemon: a ServiceAccount, its ClusterRole and binding, and a Deployment of 2 replicas running as it', async () => {
+  it('renders the daemon: a ServiceAccount, its ClusterRole and binding, and a Deployment of 2 replicas running as it, with a NetworkPolicy and a PodDisruptionBudget', async () => {
     const objects = await rendered();
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       `Namespace/${NAMESPACE}`,
+      'NetworkPolicy/watch',
       `ServiceAccount/${SA}`,
       `ClusterRole/${NAMESPACE}-${SA}-role`,
       `ClusterRoleBinding/${NAMESPACE}-${SA}-binding`,
+      'PodDisruptionBudget/watch',
       'Deployment/watch',
     ]);
+    // One replica of two may be evicted at a time; only Prometheus's namespace reaches the metrics port.
+    const selector = { matchLabels: { 'app.kubernetes.io/instance': 'kubemin', 'app.kubernetes.io/name': 'watch' } };
+    expect(objects.find((o) => o.kind === 'PodDisruptionBudget')!.spec).toEqual({ maxUnavailable: 1, selector, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(objects.find((o) => o.kind === 'NetworkPolicy')!.spec).toEqual({
+      podSelector: selector,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }],
+    });
     const deployment = objects.find((o) => o.kind === 'Deployment')!;
     const spec = deployment.spec as { replicas: number; template: { spec: { serviceAccountName: string; containers: Array<{ args: string[]; livenessProbe: unknown; readinessProbe: unknown }> } } };
     expect(spec.replicas).toBe(2);
@@ -164,7 +174,8 @@ function sampleApp(namespace: string, components: 'all' | 'fewer', storageClass:
   const all: Array<Record<string, unknown>> = [
     { name: 'settings', type: 'config', data: { LOG_LEVEL: 'info' } },
     { name: 'creds', type: 'secret', stringData: { token: 'abc' } },
-    { name: 'redis', type: 'store', image: 'redis:7.2', ports: [{ port: 6379 }], traits: { storage: [{ name: 'data', type: 'persistent', mountPath: '/data', size: '1Gi' }] } },
+    // Two replicas: a default PodDisruptionBudget.
+    { name: 'redis', type: 'store', image: 'redis:7.2', replicas: 2, ports: [{ port: 6379 }], traits: { storage: [{ name: 'data', type: 'persistent', mountPath: '/data', size: '1Gi' }] } },
     { name: 'migrate', type: 'job', image: 'ghcr.io/acme/shop:1.4.0', job: { backoffLimit: 0 } },
     {
       name: 'web',
@@ -187,7 +198,8 @@ function sampleApp(namespace: string, components: 'all' | 'fewer', storageClass:
     apiVersion: 'kubemin.dev/v1alpha1',
     kind: 'Application',
     metadata: { name: 'sample', namespace },
-    spec: { createNamespace: true, components: components_ },
+    // Isolated: a NetworkPolicy per component with pods.
+    spec: { createNamespace: true, policies: { networkIsolation: true }, components: components_ },
   } as never);
 }
 
@@ -201,6 +213,8 @@ describe('deploy/kubemin.yaml on the test cluster', () => {
       ['delete', 'configmaps', '-n', app],
       ['get', 'secrets', '-n', app],
       ['patch', 'ingresses.networking.k8s.io', '-n', app],
+      ['patch', 'poddisruptionbudgets.policy', '-n', app],
+      ['delete', 'networkpolicies.networking.k8s.io', '-n', app],
       ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', app],
       ['create', 'namespaces'],
       ['list', 'pods', '-n', app],
@@ -267,13 +281,13 @@ describe('deploy/kubemin.yaml on the test cluster', () => {
     expect(first.result.outcome, first.stderr + JSON.stringify(first.result.phases.flatMap((p) => p.reasons ?? []))).toBe('applied');
     expect(first.code).toBe(0);
     expect(new Set(first.result.phases.flatMap((p) => p.objects.map((o) => o.ref.kind)))).toEqual(
-      new Set(['Namespace', 'ConfigMap', 'Secret', 'Service', 'StatefulSet', 'Job', 'ServiceAccount', 'Role', 'RoleBinding', 'PersistentVolumeClaim', 'Deployment', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob']),
+      new Set(['Namespace', 'ConfigMap', 'Secret', 'Service', 'StatefulSet', 'Job', 'ServiceAccount', 'Role', 'RoleBinding', 'PersistentVolumeClaim', 'Deployment', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'PodDisruptionBudget', 'NetworkPolicy']),
     );
 
     // Again without two components: pruning deletes them.
     writeFileSync(join(dir, 'kubemin.yaml'), sampleApp(appNs, 'fewer', storageClass));
     const second = await kubeminApply(dir, kubeconfig, '--prune');
     expect(second.result.outcome, second.stderr).toBe('applied');
-    expect(second.result.pruned.map((p) => `${p.ref.kind}/${p.ref.name}:${p.action}`).sort()).toEqual(['CronJob/report:deleted', 'Secret/creds:deleted']);
+    expect(second.result.pruned.map((p) => `${p.ref.kind}/${p.ref.name}:${p.action}`).sort()).toEqual(['CronJob/report:deleted', 'NetworkPolicy/report:deleted', 'Secret/creds:deleted']);
   });
 });

@@ -324,6 +324,39 @@ const ROWS: readonly Row[] = [
     }),
     refused: /spec.timeZone: Invalid value: "US\/Pacific-New": unknown time zone/,
   },
+  {
+    fixture: '140-placement-affinity-values',
+    what: 'node affinity In without values, Exists with values',
+    object: (ns) =>
+      deployment(ns, {}, {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In' }] }] },
+            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'Exists', values: ['m5.large'] }] } }],
+          },
+        },
+      }),
+    refused: /values: Required value: must be specified when `operator` is 'In' or 'NotIn'[\s\S]*values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'/,
+  },
+  {
+    fixture: '141-placement-toleration-invalid',
+    what: 'tolerations: Exists with a value, Equal without a key, tolerationSeconds with NoSchedule',
+    object: (ns) =>
+      deployment(ns, {}, {
+        tolerations: [
+          { key: 'dedicated', operator: 'Exists', value: 'web' },
+          { value: 'web', effect: 'NoSchedule' },
+          { key: 'spot', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 300 },
+        ],
+      }),
+    refused: /tolerations\[0\]\.operator: Invalid value: "web": value must be empty when `operator` is 'Exists'[\s\S]*tolerations\[1\]\.operator: Invalid value: "": operator must be Exists when `key` is empty[\s\S]*tolerations\[2\]\.effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when `tolerationSeconds` is set/,
+  },
+  {
+    fixture: '144-disruption-budget-both-fields',
+    what: 'a PodDisruptionBudget with minAvailable and maxUnavailable',
+    object: (ns) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: ns }, spec: { minAvailable: 2, maxUnavailable: 1, selector: { matchLabels: { app: 'w' } } } }),
+    refused: /minAvailable and maxUnavailable cannot be both set/,
+  },
 ];
 
 async function refusal(client: ClusterClient, object: K8sObject, dryRun = true): Promise<string> {

@@ -1,9 +1,12 @@
 import type { TraitDef } from '../types.js';
 import { autoscale } from './autoscale.js';
+import { disruptionBudget } from './disruption-budget.js';
 import { envFrom } from './env-from.js';
 import { envs } from './envs.js';
 import { ingress } from './ingress.js';
 import { init } from './init.js';
+import { networkPolicy } from './network-policy.js';
+import { placement } from './placement.js';
 import { patches } from './patches.js';
 import { probes } from './probes.js';
 import { rbac } from './rbac.js';
@@ -26,6 +29,9 @@ export const builtinTraits: readonly TraitDef[] = [
   sidecar,
   ingress,
   autoscale,
+  placement,
+  disruptionBudget,
+  networkPolicy,
   // Last: it patches the finished objects, whatever the traits before it made.
   patches,
 ] as readonly TraitDef<never>[] as readonly TraitDef[];

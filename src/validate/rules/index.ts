@@ -1,7 +1,10 @@
 import type { ValidationRule } from '../rule.js';
 import { containers } from './containers.js';
+import { disruptionBudgets } from './disruption-budgets.js';
 import { mountPaths } from './mount-paths.js';
 import { nameLength } from './name-length.js';
+import { networkPeers } from './network-peers.js';
+import { placement } from './placement.js';
 import { plainSecret } from './plain-secret.js';
 import { ports } from './ports.js';
 import { probePorts } from './probe-ports.js';
@@ -26,5 +29,8 @@ export const builtinRules: readonly ValidationRule[] = [
   probePorts,
   mountPaths,
   resourceAmounts,
+  placement,
+  disruptionBudgets,
+  networkPeers,
   plainSecret,
 ];

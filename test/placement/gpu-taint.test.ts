@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { AppApplyResult } from '../../src/apply/types.js';
+import { emitYaml } from '../../src/bundle/yaml-emit.js';
+import { testCluster } from '../cluster/cluster.js';
+import { cli, tempDir } from '../helpers/cli.js';
+
+/**
+ * GPU nodes are tainted on managed clusters: a GPU job runs there because kubemin adds the
+ * toleration, and a pod without GPUs never lands there. This test has a cluster of its own
+ * (scripts/test-cluster.sh with its own state directory), whose GPU node it taints: the suite's
+ * shared cluster has the same three nodes, and its other tests count on its GPU node taking any
+ * pod (and on there being three nodes, which rules out adding a tainted one there).
+ */
+
+const run = promisify(execFile);
+const SCRIPT = 'scripts/test-cluster.sh';
+const GPU_NODE = 'kwok-gpu-node-1';
+
+interface Pod {
+  metadata: { name: string; labels: Record<string, string> };
+  spec: { nodeName?: string; tolerations?: Array<Record<string, unknown>> };
+  status: { phase: string };
+}
+
+function app(name: string, components: Array<Record<string, unknown>>, policies: Record<string, unknown> = {}): string {
+  return emitYaml({ apiVersion: 'kubemin.dev/v1alpha1', kind: 'Application', metadata: { name, namespace: name }, spec: { createNamespace: true, policies, components } } as never);
+}
+
+describe('a tainted GPU node', { timeout: 240_000 }, () => {
+  it('runs a GPU job (tolerated by default) and no pod without GPUs; without the toleration, or pinned to the node, pods stay Pending', async () => {
+    testCluster().kubeconfig; // fails the test, with the reason, when the test cluster cannot run at all
+    const state = join(tempDir('kubemin-gpu-taint-'), 'cluster');
+    const env = { ...process.env, KUBEMIN_TEST_CLUSTER_DIR: state, KUBEMIN_TEST_CLUSTER_HOLDER: String(process.pid) };
+    onTestFinished(async () => {
+      await run('bash', [SCRIPT, 'down'], { env });
+      rmSync(state, { recursive: true, force: true });
+    });
+    const up = await run('bash', [SCRIPT, 'up', '--no-build'], { env });
+    const kubeconfig = /KUBECONFIG=(.+)$/.exec(up.stdout.trim())![1]!;
+    const kubectl = async (...args: string[]): Promise<string> => (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args])).stdout;
+    await kubectl('taint', 'node', GPU_NODE, 'nvidia.com/gpu=present:NoSchedule');
+
+    const dir = tempDir();
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const apply = async (spec: string, timeout = '2m'): Promise<AppApplyResult> => {
+      writeFileSync(join(dir, 'kubemin.yaml'), spec);
+      const r = await cli(['apply', dir, '--kubeconfig', kubeconfig, '-o', 'json', '--poll-interval', '200ms', '--timeout', timeout]);
+      if (!r.stdout.trim()) throw new Error(`kubemin apply printed no result (exit ${r.code}): ${r.stderr}`);
+      return (JSON.parse(r.stdout) as { apps: AppApplyResult[] }).apps[0]!;
+    };
+    const pods = async (ns: string): Promise<Pod[]> => (JSON.parse(await kubectl('get', 'pods', '-n', ns, '-o', 'json')) as { items: Pod[] }).items;
+
+    // A GPU job and six pods without GPUs. The job can only go to the GPU node (the only one with
+    // GPUs), and does because it tolerates the taint; the others spread over the two other nodes.
+    const ok = await apply(
+      app('gpu-ok', [
+        { name: 'train', type: 'job', image: 'ghcr.io/acme/train:1.0', traits: { resources: { gpu: 1 } } },
+        { name: 'web', type: 'worker', image: 'ghcr.io/acme/web:1.0', replicas: 6 },
+      ]),
+    );
+    expect(ok.outcome, JSON.stringify(ok.phases)).toBe('applied');
+    const placed = await pods('gpu-ok');
+    const train = placed.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'train');
+    expect(train.map((p) => [p.spec.nodeName, p.status.phase])).toEqual([[GPU_NODE, 'Succeeded']]);
+    expect(train[0]!.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    const web = placed.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'web');
+    expect(web).toHaveLength(6);
+    // Spread over three untainted nodes, some would be on the GPU node (the scheduler balances them).
+    expect(web.map((p) => p.spec.nodeName).filter((n) => n === undefined || n === GPU_NODE)).toEqual([]);
+
+    // The same job with policies.gpuToleration: false never runs: apply says why, at once.
+    const off = await apply(app('gpu-off', [{ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1.0', traits: { resources: { gpu: 1 } } }], { gpuToleration: false }));
+    expect(off.outcome).toBe('failed');
+    // The GPU node has the taint, the others no GPU.
+    expect(off.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 Insufficient nvidia\.com\/gpu/);
+
+    // A pod without GPUs pinned to the GPU node (placement.nodeSelector) is refused by the taint.
+    const pinned = await apply(app('gpu-pinned', [{ name: 'web', type: 'worker', image: 'ghcr.io/acme/web:1.0', traits: { placement: { nodeSelector: { 'kubernetes.io/hostname': GPU_NODE } } } }]));
+    expect(pinned.outcome).toBe('failed');
+    expect(pinned.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 node\(s\) didn't match Pod's node affinity\/selector/);
+    expect((await pods('gpu-pinned')).map((p) => [p.spec.nodeName, p.status.phase])).toEqual([[undefined, 'Pending']]);
+  });
+});
