@@ -21,9 +21,8 @@ ROOT="$(dirname "$HERE")"
 CACHE="${KUBEMIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubemin}"
 BIN_DIR="$CACHE/kube-score/$KUBE_SCORE_VERSION"
 BIN="$BIN_DIR/kube-score"
-# Checks that say nothing about an app's spec: a kubemin bundle is applied by kubemin, which
-# waits for readiness; these are left on (see docs/kube-score.md for each finding's reason).
-KUBE_SCORE_ARGS=(--output-format ci)
+# Every check on, as a new user would run it (docs/kube-score.md gives the reason for each finding left).
+KUBE_SCORE_ARGS=(--output-format json)
 
 log() { printf '[kube-score] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -62,16 +61,19 @@ render() {
   (cd "$tree" && node bin/kubemin.js render examples --out "$out" >/dev/null) || die "rendering $tree/examples failed"
 }
 
-# kube-score's findings on every app of a rendered bundle: "<app> <kind>/<name> <SEVERITY> <check>: <message>" lines.
+# kube-score's findings on every app of a rendered bundle, then the counts (scripts/kube-score/summarize.mjs).
 score_bundle() {
-  local out="$1" app files
+  local out="$1" reports app files
+  reports="$(mktemp -d /tmp/kubemin-kube-score-reports.XXXXXX)"
   for app in $(cd "$out" && find . -mindepth 1 -maxdepth 1 -type d ! -name '.*' | sort); do
     app="${app#./}"
     mapfile -t files < <(find "$out/$app" -name '*.yaml' | sort)
     ((${#files[@]})) || continue
     # kube-score exits 1 when it finds a CRITICAL: that is what is recorded, not a failure.
-    "$BIN" score "${KUBE_SCORE_ARGS[@]}" "${files[@]}" | sed "s|^|$app |" || true
+    "$BIN" score "${KUBE_SCORE_ARGS[@]}" "${files[@]}" >"$reports/$app.json" || true
   done
+  node "$HERE/kube-score/summarize.mjs" "$reports"
+  rm -rf "$reports"
 }
 
 score_tree() {
@@ -82,23 +84,16 @@ score_tree() {
   rm -rf "$out"
 }
 
-counts() {
-  local findings="$1"
-  printf 'CRITICAL %s\nWARNING %s\n' "$(grep -c '\[CRITICAL\]' <<<"$findings" || true)" "$(grep -c '\[WARNING\]' <<<"$findings" || true)"
-}
-
 cmd="${1:-score}"
 case "$cmd" in
   build) build ;;
   score)
     build
-    findings="$(score_tree "$(cd "${2:-$ROOT}" && pwd)")"
-    printf '%s\n' "$findings"
-    counts "$findings"
+    score_tree "$(cd "${2:-$ROOT}" && pwd)"
     ;;
   counts)
     build
-    counts "$(score_tree "$(cd "${2:-$ROOT}" && pwd)")"
+    score_tree "$(cd "${2:-$ROOT}" && pwd)" | grep -E '^(CRITICAL|WARNING) [0-9]+$'
     ;;
   compare)
     rev="${2:?usage: scripts/kube-score.sh compare REV}"
@@ -106,8 +101,8 @@ case "$cmd" in
     wt="$(mktemp -d /tmp/kubemin-kube-score-wt.XXXXXX)"
     git -C "$ROOT" worktree add --detach "$wt/tree" "$rev" >/dev/null 2>&1 || die "no worktree at $rev"
     trap 'rm -f "$wt/tree/node_modules"; git -C "$ROOT" worktree remove --force "$wt/tree" >/dev/null 2>&1; rm -rf "$wt"' EXIT
-    echo "at $rev:"; counts "$(score_tree "$wt/tree")"
-    echo "now:"; counts "$(score_tree "$ROOT")"
+    echo "at $rev:"; score_tree "$wt/tree" | grep -E '^(CRITICAL|WARNING) [0-9]+$'
+    echo "now:"; score_tree "$ROOT" | grep -E '^(CRITICAL|WARNING) [0-9]+$'
     ;;
   *) die "unknown command $cmd (build, score, counts, compare)" ;;
 esac

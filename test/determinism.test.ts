@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { compile } from '../src/compile.js';
 import type { SourceFile } from '../src/load/source.js';
-import { bundleTree, caseDirs, readSpecs, registriesFor, REPO } from './helpers/tree.js';
+import { bundleTree, caseDirs, readNamedFiles, readSpecs, registriesFor, REPO } from './helpers/tree.js';
 
 /** Same input, byte-identical bundle: whatever the order of files or of independent components. */
 
@@ -15,9 +15,11 @@ const allSpecs: SourceFile[] = [...caseDirs(join(REPO, 'fixtures/render')), ...c
 
 // The plugin example (examples/plugins) compiles with its plugins, as `kubemin render` finds them.
 const registry = await registriesFor(allSpecs, REPO);
+// The files the specs name (k8s-objects), read once: the compiler takes them as data.
+const named = await readNamedFiles(allSpecs, REPO, registry);
 
 function render(files: SourceFile[]): Map<string, string> {
-  const result = compile(files, { registry });
+  const result = compile(files, { registry, files: named });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return bundleTree(result.apps);
 }

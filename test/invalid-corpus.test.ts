@@ -45,6 +45,20 @@ function readCase(dir: string): SourceFile[] {
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** The *.yml files of a case, recursively: files its specs name. */
+function readNamed(dir: string): SourceFile[] {
+  const out: SourceFile[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const abs = join(d, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile() && e.name.endsWith('.yml')) out.push({ path: relative(dir, abs).split(sep).join('/'), text: readFileSync(abs, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 const cases = caseNames();
 
 describe('invalid corpus', () => {
@@ -58,14 +72,16 @@ describe('invalid corpus', () => {
     const files = readCase(dir);
     expect(files.length, `${name} has no *.yaml file`).toBeGreaterThan(0);
 
-    const result = compile(files);
+    // Other files of a case (*.yml) are the files its specs name (k8s-objects), as the loader would read them.
+    const named = readNamed(dir);
+    const result = compile(files, { files: new Map(named.map((f) => [f.path, { text: f.text }])) });
     const text = formatText(result.diagnostics, result.sources, { color: false });
 
     expect(hasErrors(result.diagnostics), `${name} compiled without errors:\n${text}`).toBe(true);
     expect(result.apps).toEqual([]);
     // Every diagnostic points into one of the case's files, at a line that exists.
     for (const d of result.diagnostics) {
-      const file = files.find((f) => f.path === d.file);
+      const file = [...files, ...named].find((f) => f.path === d.file);
       expect(file, `diagnostic ${d.code} points at unknown file ${d.file}`).toBeDefined();
       expect(d.line, `diagnostic ${d.code} has no line`).toBeGreaterThanOrEqual(1);
       expect(d.line!).toBeLessThanOrEqual(file!.text.split('\n').length);

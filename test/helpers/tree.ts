@@ -6,6 +6,8 @@ import { PluginResolver } from '../../src/plugins/load-plugins.js';
 import type { Registry } from '../../src/registry.js';
 import { isSpecFileName } from '../../src/load/find-spec-files.js';
 import type { SourceFile } from '../../src/load/source.js';
+import { readReferencedFiles } from '../../src/load/read-referenced-files.js';
+import { referencedFiles, type ReadFiles } from '../../src/load/referenced-files.js';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
@@ -68,8 +70,14 @@ export async function registriesFor(files: readonly SourceFile[], root: string):
   return (path) => byPath.get(path)!;
 }
 
-/** Compiles the specs of a case directory with the plugins it declares. */
+/** Compiles the specs of a case directory with the plugins it declares and the files they name (k8s-objects). */
 export async function compileDir(dir: string): Promise<CompileResult> {
   const files = readSpecs(dir);
-  return compile(files, { registry: await registriesFor(files, dir) });
+  const registry = await registriesFor(files, dir);
+  return compile(files, { registry, files: await readNamedFiles(files, dir, registry) });
+}
+
+/** The files the specs name (raw manifests), read as `kubemin` reads them, for specs read relative to `root`. */
+export async function readNamedFiles(files: readonly SourceFile[], root: string, registryFor: (path: string) => Registry): Promise<ReadFiles> {
+  return readReferencedFiles(referencedFiles(files, (f) => registryFor(f).componentTypes), { cwd: root, paths: [root] });
 }

@@ -10,6 +10,26 @@
 // limit, and cannot end kubemin's process, but that is not a sandbox: a plugin is code from the
 // repository and runs with the rights of whoever runs kubemin (it could read files, the
 // environment or the network). Run kubemin only on repositories whose plugins you trust.
+//
+// A trait's `apply` returns what the built-in traits return (TraitOutput in src/expand/types.ts):
+// `objects`, `initContainers`, `sidecars`, `volumes`, changes to its `container` (env, volumeMounts,
+// resources, probes, securityContext, lifecycle) and `pod`, the pod-level settings: nodeSelector,
+// tolerations, affinity, topologySpreadConstraints, priorityClassName, securityContext,
+// terminationGracePeriodSeconds, imagePullSecrets, serviceAccountName, automountServiceAccountToken,
+// and the pod template's own labels and annotations. For example, a trait that puts a pod on a
+// tainted node pool:
+//
+//   apply: (props) => ({
+//     pod: {
+//       nodeSelector: { pool: props.pool },
+//       tolerations: [{ key: 'pool', operator: 'Equal', value: props.pool, effect: 'NoSchedule' }],
+//     },
+//     container: { securityContext: { readOnlyRootFilesystem: true } },
+//   }),
+//
+// kubemin checks their shape when the call returns (a wrong one is a diagnostic naming the plugin),
+// merges them with the other traits' in trait order, and checks the rendered pod like any other
+// (the API server's schema, podSecurity).
 
 /** @param {import('../../../src/plugins/types.js').PluginApi} api */
 export default function aiEvalPlugin(api) {

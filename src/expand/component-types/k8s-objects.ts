@@ -109,6 +109,9 @@ function collect(ctx: ComponentContext): { objects: EmittedObject[]; diagnostics
   const objects: EmittedObject[] = [];
   const diagnostics: PendingDiagnostic[] = [];
   const custom = new Set((c.clusterScopedKinds as string[] | undefined) ?? []);
+  if (c.objects === undefined && c.files === undefined) {
+    diagnostics.push({ severity: 'error', code: 'no-objects', message: `component "${c.name}" has no objects`, hint: 'write them under `objects`, or list YAML files of them under `files`', pointer: ctx.pointer });
+  }
   const take = (value: unknown, pointer: string, where: string): void => {
     const placed = place(ctx, value, custom, where);
     if ('problem' in placed) diagnostics.push({ severity: 'error', code: placed.code, message: placed.problem, hint: placed.hint, pointer });
