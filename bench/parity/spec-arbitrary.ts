@@ -65,7 +65,7 @@ const configKeys = edge(
 const labelKeys = edge(['team', 'example.com/team', 'a.b/c_d', letters(63, 'k'), `${letters(253, 'p')}/n`], ['-team', 'a/b/c', letters(64, 'k'), 'Example.com/x', `${letters(254, 'p')}/n`, '', 'job-name', 'batch.kubernetes.io/controller-uid', 'app.kubernetes.io/name']);
 const labelValues = edge(['', 'payments', 'a_b.c-d', letters(63, 'v'), '1'], [letters(64, 'v'), '-x', 'a b', 'x_']);
 const envNames = edge(['A', 'MY_VAR', 'my.var', 'x-y', '_X', 'A1', '1X', 'a b', '$X', '~'], ['A=B', '', 'é', 'A\tB']);
-const images = edge(['ghcr.io/acme/app:1.0', 'nginx', 'registry.example.com:5000/a/b:2', 'busybox@sha256:' + letters(64, 'a')], ['', ' ', 'nginx ', ' nginx', 'ngi nx']);
+const images = edge(['ghcr.io/acme/app:1.0', 'nginx', 'registry.example.com:5000/a/b:2', 'busybox@sha256:' + letters(64, 'a'), 'nginx:1.0-', `nginx:${letters(64, 't')}`, 'nginx:_x', 'nginx:latest'], ['', ' ', 'nginx ', ' nginx', 'ngi nx']);
 const int32s = (good: number[]): fc.Arbitrary<number> => edge(good, [2147483648, 1e12, -1]);
 
 // ---- quantities
@@ -94,13 +94,17 @@ const storageEntry = fc.record(
     accessMode: maybe(edge(['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOncePod'], []), 4),
     sourceName: dnsLabels,
     readOnly: maybe(fc.boolean(), 4),
+    // Objects the app does not create: names are DNS subdomains; some keys only; optional.
+    claimName: maybe(edge(['shared', 'nfs.shared-data', letters(253, 'c')], ['Shared', letters(254, 'c'), 'a_b']), 4),
+    items: maybe(fc.uniqueArray(fc.record({ key: configKeys, path: edge(['a', 'dir/b.pem', '.x'], ['/abs', '../x', '..data', 'a/../b']) }), { minLength: 1, maxLength: 2, selector: (i) => String(good(i.path)) }), 4),
+    optional: maybe(fc.boolean(), 4),
   },
   { requiredKeys: ['name', 'type', 'sourceName', 'hostPath'] },
 ).map((s): Obj => {
   const out: Obj = { name: s.name, type: s.type, mountPath: s.mountPath, subPath: s.subPath, readOnly: s.readOnly };
-  if (s.type === 'persistent') Object.assign(out, { size: s.size, storageClass: s.storageClass, accessMode: s.accessMode });
+  if (s.type === 'persistent') Object.assign(out, s.claimName === undefined ? { size: s.size, storageClass: s.storageClass, accessMode: s.accessMode } : { claimName: s.claimName });
   if (s.type === 'ephemeral') out.size = s.size;
-  if (s.type === 'config' || s.type === 'secret') out.sourceName = s.sourceName;
+  if (s.type === 'config' || s.type === 'secret') Object.assign(out, { sourceName: s.sourceName, items: s.items, optional: s.optional });
   if (s.type === 'host-mounted') out.hostPath = s.hostPath;
   return out;
 });
@@ -173,8 +177,10 @@ const rbacEntry = fc.record(
   { requiredKeys: [] },
 );
 
+/** A preStop hook: the kubelet's sleep action or a command. */
+const lifecycle = fc.record({ preStop: fc.oneof(fc.record({ sleepSeconds: edge([1, 5, 29], [0, -1, 2147483648]) }), fc.record({ command: fc.constant(['/bin/sh', '-c', 'sleep 1']) })) });
 const containerTraits = fc.record(
-  { storage: maybe(fc.uniqueArray(storageEntry, { minLength: 1, maxLength: 2, selector: (e) => String(good(e.name)) })), envs: maybe(fc.array(envEntry, { maxLength: 2 })), resources: maybe(resources), probes: maybe(fc.array(probe, { maxLength: 1 }), 4) },
+  { storage: maybe(fc.uniqueArray(storageEntry, { minLength: 1, maxLength: 2, selector: (e) => String(good(e.name)) })), envs: maybe(fc.array(envEntry, { maxLength: 2 })), resources: maybe(resources), probes: maybe(fc.array(probe, { maxLength: 1 }), 4), lifecycle: maybe(lifecycle, 8) },
   { requiredKeys: [] },
 );
 const extraContainer = fc.record({ name: edge(['init-a', 'side-b', 'helper', label(63)], ['Helper', label(64)]), image: images, command: maybe(fc.constant(['sh', '-c', 'sleep 1'])), traits: maybe(containerTraits) }, { requiredKeys: ['name', 'image'] });
@@ -326,6 +332,7 @@ function podTraits(d: Draft): fc.Arbitrary<Obj> {
       envs: maybe(fc.array(envEntry, { maxLength: 3 })),
       resources: maybe(resources, 2),
       probes: maybe(fc.uniqueArray(probe, { maxLength: 3, selector: (p) => String(good(p.type)) }), 3),
+      lifecycle: maybe(lifecycle, 4),
       rbac: maybe(fc.uniqueArray(rbacEntry, { minLength: 1, maxLength: 2, selector: (e) => String(good(e.serviceAccount)) }), 5),
       init: maybe(fc.uniqueArray(extraContainer, { maxLength: 2, selector: (c) => String(good(c.name)) }), 5),
       sidecar: maybe(fc.array(extraContainer, { maxLength: 1 }), 5),
@@ -336,6 +343,7 @@ function podTraits(d: Draft): fc.Arbitrary<Obj> {
       placement: maybe(placement, 4),
       disruptionBudget: scalable ? maybe(disruptionBudget, 4) : fc.constant(undefined),
       networkPolicy: maybe(networkPolicy(d.name), 5),
+      pod: maybe(podSettings, 3),
     },
     { requiredKeys: [] },
   );

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { normalizeObject } from '../diff/normalize.js';
 import type { K8sObject } from '../k8s/types.js';
+import { INITIAL_REPLICAS_MANAGER, replicasOf, replicasOnly, replicasStep, withReplicas } from './replicas-handover.js';
 import { ClusterError, refOf, type ClusterClient } from './types.js';
 
 /** The field manager kubemin applies as (diff, apply and the watch daemon alike). */
@@ -26,16 +27,29 @@ export interface ServerSideApplyOptions {
    * (take them over), or `report` (take them over and say so in `conflict`: for dry-runs).
    */
   readonly conflicts: 'fail' | 'force' | 'report';
+  /**
+   * The object is a workload that an autoscaler of the bundle scales from this many replicas:
+   * created at that count, and its count never owned by kubemin (replicas-handover.ts).
+   */
+  readonly minReplicas?: number;
 }
 
 /**
  * Server-side apply of one object as `kubemin`, and what it changed: two requests, the live
- * object and the apply (a third, forced, only after a reported conflict). Unchanged means the object after equals the object before, server
- * bookkeeping (managedFields, resourceVersion, status...) aside.
+ * object and the apply (a third, forced, only after a reported conflict). An autoscaled workload
+ * takes one more apply (of `replicas` alone, as `kubemin-initial`) when it is created or its count
+ * is handed over, two when its count is taken back (replicas-handover.ts); a dry-run never does,
+ * and shows the count those applies would leave. Unchanged means the object after equals the
+ * object before, server bookkeeping (managedFields, resourceVersion, status...) aside.
  */
 export async function serverSideApply(client: ClusterClient, object: K8sObject, opts: ServerSideApplyOptions): Promise<ServerSideApplyResult> {
   const live = await client.get(refOf(object));
-  const apply = (force: boolean) => client.apply(object, { fieldManager: FIELD_MANAGER, force, dryRun: opts.dryRun });
+  const replicas = replicasStep(object, live, { minReplicas: opts.minReplicas, fieldManager: FIELD_MANAGER });
+  // A dry-run of a take-back applies the live count (kubemin-initial's: no conflict with it), then shows the new one.
+  const sent = opts.dryRun && replicas.step === 'take-back' && live ? withReplicas(object, replicasOf(live) ?? replicas.replicas) : object;
+  const apply = (force: boolean) => client.apply(sent, { fieldManager: FIELD_MANAGER, force, dryRun: opts.dryRun });
+  const real = !opts.dryRun;
+  if (real && (replicas.step === 'hand-over' || replicas.step === 'take-back')) await applyInitialReplicas(client, object, replicas.replicas);
   let result: K8sObject;
   let conflict: string | undefined;
   try {
@@ -45,6 +59,23 @@ export async function serverSideApply(client: ClusterClient, object: K8sObject, 
     conflict = err.message;
     result = await apply(true);
   }
+  if (real && replicas.step === 'start') result = (await applyInitialReplicas(client, object, replicas.replicas)) ?? result;
+  if (real && replicas.step === 'take-back') result = (await applyInitialReplicas(client, object, undefined)) ?? result;
+  if (!real && replicas.step !== 'none') result = withReplicas(result, replicas.replicas);
   const action: ApplyAction = !live ? 'created' : isDeepStrictEqual(normalizeObject(live), normalizeObject(result)) ? 'unchanged' : 'configured';
   return { action, live, result, ...(conflict !== undefined ? { conflict } : {}) };
+}
+
+/**
+ * `replicas` alone (undefined: nothing, letting go of it) applied as `kubemin-initial`, never
+ * forced: a count another manager (the autoscaler) owns is left to it. Returns the object after,
+ * or undefined after such a conflict.
+ */
+async function applyInitialReplicas(client: ClusterClient, object: K8sObject, replicas: number | undefined): Promise<K8sObject | undefined> {
+  try {
+    return await client.apply(replicasOnly(object, replicas), { fieldManager: INITIAL_REPLICAS_MANAGER, force: false, dryRun: false });
+  } catch (err) {
+    if (err instanceof ClusterError && err.reason === 'Conflict') return undefined;
+    throw err;
+  }
 }

@@ -1,5 +1,6 @@
 import type { BundleObject, CompiledApp } from '../compile.js';
 import { mapBounded } from '../cluster/bounded.js';
+import { autoscaledWorkloads, withReplicas } from '../cluster/replicas-handover.js';
 import { serverSideApply, type ServerSideApplyResult } from '../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf, type ClusterClient, type ObjectRef } from '../cluster/types.js';
 import { inventoryRef } from '../inventory/inventory.js';
@@ -58,6 +59,7 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
   // when it is missing), and the kinds.
   const namespaceCreated = placed.some((p) => p.object.kind === 'Namespace' && p.object.metadata.name === app.namespace);
   const bundleKinds = kindsDefinedByCrds(placed.map((p) => p.object));
+  const scaled = autoscaledWorkloads(placed.map((p) => p.object));
 
   let inventory: ObjectRef[] = [];
   try {
@@ -79,9 +81,10 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
         if (bundleKinds.has(`${ref.apiVersion}/${ref.kind}`)) return created('its CustomResourceDefinition is created by this bundle first');
         throw new ClusterError(ref, 'UnknownKind', `the cluster does not serve ${ref.kind} in ${ref.apiVersion}: install its CustomResourceDefinition first`);
       }
+      const minReplicas = scaled.get(refKey(ref));
       let r: ServerSideApplyResult;
       try {
-        r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report' });
+        r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report', ...(minReplicas !== undefined ? { minReplicas } : {}) });
       } catch (err) {
         if (!(err instanceof ClusterError) || err.reason !== 'NamespaceNotFound' || !info.namespaced) throw err;
         if (namespaceCreated && ref.namespace === app.namespace) return created(`namespace ${app.namespace} is created by this bundle first`);
@@ -89,7 +92,8 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
       }
       const note = r.conflict === undefined ? null : `conflict: ${redactor.scrubForeign(r.conflict)}; apply needs --force-conflicts to take these fields over`;
       if (!r.live) {
-        const [, shown] = maskSecretPair(undefined, p.object);
+        // An autoscaled workload is created at its autoscaler's minReplicas (replicas-handover.ts).
+        const [, shown] = maskSecretPair(undefined, minReplicas !== undefined ? withReplicas(p.object, minReplicas) : p.object);
         return { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };
       }
       const [before, after] = maskSecretPair(normalizeObject(r.live), normalizeObject(r.result));

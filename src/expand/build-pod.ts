@@ -2,6 +2,8 @@ import type { Container, EnvVar, PodSettings } from '../k8s/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import { withGpuToleration } from './gpu-toleration.js';
 import { canonicalJson } from './hash.js';
+import { RESERVED_LABELS } from './labels.js';
+import { VERSION_LABEL, versionLabels } from './version-label.js';
 import type {
   BuiltContainer,
   BuiltPod,
@@ -64,13 +66,20 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
     containers,
     ...(volumes.length ? { volumes } : {}),
   };
-  // The component's own labels win: the selector relies on them.
-  const metadata = { labels: { ...labels, ...ctx.labels }, ...(annotations && Object.keys(annotations).length ? { annotations: sortedMap(annotations) } : {}) };
+  // kubemin's own labels always win (selectors and pruning rely on them; validation refuses them
+  // in a spec); the pod's other labels are more specific than the component's and win over them.
+  const podLabels = Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !(RESERVED_LABELS as readonly string[]).includes(k)));
+  const version = VERSION_LABEL in ctx.labels || VERSION_LABEL in podLabels ? {} : versionLabels(c.image);
+  const metadata = {
+    labels: { ...ctx.labels, ...version, ...podLabels },
+    ...(annotations && Object.keys(annotations).length ? { annotations: sortedMap(annotations) } : {}),
+  };
   return {
     pod: {
       template: { metadata, spec },
       claimTemplates,
       omitReplicas: out.omitReplicas ?? false,
+      workloadLabels: version,
     },
     objects: out.objects ?? [],
     diagnostics,

@@ -123,6 +123,11 @@ export interface BuiltPod {
   readonly claimTemplates: PersistentVolumeClaimTemplate[];
   /** An autoscaler owns the replica count: the workload must not set `replicas`. */
   readonly omitReplicas: boolean;
+  /**
+   * Labels of the workload object that runs this pod besides the component's (also on the pod
+   * template): `app.kubernetes.io/version` from the image tag. Not for other objects of the component.
+   */
+  readonly workloadLabels: Labels;
 }
 
 export interface ComponentTypeDef {

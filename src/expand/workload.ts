@@ -1,4 +1,4 @@
-import type { K8sObject } from '../k8s/types.js';
+import type { K8sObject, ObjectMeta } from '../k8s/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import type { BuiltPod, ComponentContext, EmittedObject } from './types.js';
 
@@ -7,6 +7,12 @@ import type { BuiltPod, ComponentContext, EmittedObject } from './types.js';
 /** `replicas` (default 1) unless an autoscaler owns the count. */
 export function replicasField(ctx: ComponentContext, pod: BuiltPod): { replicas?: number } {
   return pod.omitReplicas ? {} : { replicas: ctx.component.replicas ?? 1 };
+}
+
+/** Metadata of the workload object that runs `pod`: the component's, with the workload's own labels (the version). */
+export function workloadMeta(ctx: ComponentContext, pod: BuiltPod, name: string): ObjectMeta {
+  const meta = ctx.meta(name);
+  return { ...meta, labels: { ...meta.labels, ...pod.workloadLabels } };
 }
 
 export interface ServiceOptions {
@@ -47,7 +53,7 @@ export function deploymentFor(ctx: ComponentContext, pod: BuiltPod): EmittedObje
     object: {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: ctx.meta(ctx.component.name),
+      metadata: workloadMeta(ctx, pod, ctx.component.name),
       spec: {
         ...replicasField(ctx, pod),
         selector: { matchLabels: { ...ctx.selector } },

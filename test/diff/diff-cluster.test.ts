@@ -88,14 +88,21 @@ describe('kubemin diff against the cluster', () => {
     expect(r.code).toBe(0);
   });
 
-  it('an image bump changes exactly that line', async () => {
+  it('an image bump changes exactly that line and the version label of the workload and its pods', async () => {
     const ns = await cluster.newNamespace('diff-image');
     await applyAsKubemin(shop(ns));
     const r = await diff(shop(ns, { image: 'ghcr.io/acme/shop:1.5.0' }));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`^Deployment ${ns}/web \\(update, [^ ]*shop/kubemin.yaml:\\d+\\)$`, 'm'));
     const changed = r.stdout.split('\n').filter((l) => /^[-+]/.test(l));
-    expect(changed).toEqual(['-          image: ghcr.io/acme/shop:1.4.0', '+          image: ghcr.io/acme/shop:1.5.0']);
+    expect(changed).toEqual([
+      '-        app.kubernetes.io/version: "1.4.0"',
+      '+        app.kubernetes.io/version: "1.5.0"',
+      '-          image: ghcr.io/acme/shop:1.4.0',
+      '+          image: ghcr.io/acme/shop:1.5.0',
+      '-    app.kubernetes.io/version: "1.4.0"',
+      '+    app.kubernetes.io/version: "1.5.0"',
+    ]);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 1 to update, 0 to delete, 8 unchanged');
   });
 

@@ -1,6 +1,7 @@
 import type { BundleObject, BundlePhase } from '../../compile.js';
 import { mapBounded } from '../../cluster/bounded.js';
 import { formatObjectProblem } from '../../cluster/format-ref.js';
+import { autoscaledWorkloads } from '../../cluster/replicas-handover.js';
 import { serverSideApply } from '../../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf } from '../../cluster/types.js';
 import { formatSourceRef } from '../../load/source.js';
@@ -27,6 +28,7 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
   const ranks = [...new Set(phase.objects.map((o) => kindRank(o.object.kind)))].sort((a, b) => a - b);
   let failed = false;
   const crds: BundleObject[] = [];
+  const scaled = autoscaledWorkloads(ctx.app.phases.flatMap((p) => p.objects.map((o) => o.object)));
   for (const rank of ranks) {
     if (failed || ctx.signal?.aborted) break;
     if (crds.length) {
@@ -43,7 +45,8 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
     const batch = phase.objects.filter((o) => kindRank(o.object.kind) === rank);
     await mapBounded(batch, ctx.concurrency, async (o) => {
       try {
-        const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail' });
+        const minReplicas = scaled.get(refKey(refOf(o.object)));
+        const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail', ...(minReplicas !== undefined ? { minReplicas } : {}) });
         ctx.recordApplied(o);
         if (o.object.kind === 'CustomResourceDefinition') crds.push(o);
         results.set(o, result(o, { action: r.action, state: 'unknown', message: r.action }));

@@ -1,6 +1,7 @@
 import { containerFields } from '../../spec/fragments.js';
 import { jobSettingsSchema, jobSpec } from '../job-spec.js';
 import type { ComponentTypeDef } from '../types.js';
+import { workloadMeta } from '../workload.js';
 
 /** The controller appends an 11-character suffix to the CronJob name for each Job. */
 const CRONJOB_MAX_NAME = 52;
@@ -28,7 +29,7 @@ export const cronjob: ComponentTypeDef = {
     const spec: Record<string, unknown> = { schedule: c.schedule };
     for (const k of optional) if (c[k] !== undefined) spec[k] = c[k];
     spec.concurrencyPolicy = c.concurrencyPolicy ?? 'Forbid';
-    spec.jobTemplate = { metadata: { labels: { ...ctx.labels } }, spec: jobSpec(ctx, pod!) };
-    return [{ object: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: ctx.meta(c.name), spec } }];
+    spec.jobTemplate = { metadata: { labels: { ...ctx.labels, ...pod!.workloadLabels } }, spec: jobSpec(ctx, pod!) };
+    return [{ object: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: workloadMeta(ctx, pod!, c.name), spec } }];
   },
 };

@@ -2,6 +2,7 @@ import { containerFields } from '../../spec/fragments.js';
 import { shortHash } from '../hash.js';
 import { jobSettingsSchema, jobSpec } from '../job-spec.js';
 import type { ComponentTypeDef } from '../types.js';
+import { workloadMeta } from '../workload.js';
 
 /** `-<8 hex>` is appended, and Kubernetes puts the Job name in a pod label (63 characters). */
 const JOB_MAX_NAME = 63 - 9;
@@ -18,6 +19,6 @@ export const job: ComponentTypeDef = {
     const spec = jobSpec(ctx, pod!);
     // The template and completions are immutable on a Job: a change to them needs a new Job.
     const name = `${ctx.component.name}-${shortHash({ template: spec.template, completions: spec.completions })}`;
-    return [{ object: { apiVersion: 'batch/v1', kind: 'Job', metadata: ctx.meta(name), spec } }];
+    return [{ object: { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(ctx, pod!, name), spec } }];
   },
 };

@@ -1,6 +1,6 @@
 import { workloadFields } from '../../spec/fragments.js';
 import type { ComponentTypeDef } from '../types.js';
-import { replicasField, serviceFor } from '../workload.js';
+import { replicasField, serviceFor, workloadMeta } from '../workload.js';
 
 /** StatefulSet names get `-<ordinal>` on pods and a 10-character revision hash in a label. */
 const STATEFULSET_MAX_NAME = 52;
@@ -27,7 +27,7 @@ export const store: ComponentTypeDef = {
         object: {
           apiVersion: 'apps/v1',
           kind: 'StatefulSet',
-          metadata: ctx.meta(name),
+          metadata: workloadMeta(ctx, pod!, name),
           spec: {
             serviceName: headless,
             ...replicasField(ctx, pod!),

@@ -1,6 +1,6 @@
 import type { EnvFromSource } from '../../k8s/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
-import { dnsLabel } from '../../spec/fragments.js';
+import { dnsSubdomain } from '../../spec/fragments.js';
 import type { TraitDef } from '../types.js';
 
 export interface EnvFromSpec {
@@ -23,7 +23,7 @@ export const envFrom: TraitDef<EnvFromSpec[]> = {
       required: ['type', 'sourceName'],
       properties: {
         type: { enum: ['config', 'secret'] },
-        sourceName: { ...dnsLabel, description: 'The ConfigMap or Secret (a component of this app, or an existing one).' },
+        sourceName: { ...dnsSubdomain, description: 'The ConfigMap or Secret (a component of this app, or an existing one).' },
         prefix: { type: 'string', format: 'env-name', description: 'Prepended to every variable name.' },
         optional: { type: 'boolean', description: 'Start even when the source does not exist.' },
       },

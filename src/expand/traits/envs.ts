@@ -1,6 +1,6 @@
 import type { EnvVar } from '../../k8s/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
-import { dnsLabel } from '../../spec/fragments.js';
+import { dnsSubdomain } from '../../spec/fragments.js';
 import type { JsonSchema } from '../../spec/json-schema.js';
 import type { Reference, TraitDef } from '../types.js';
 
@@ -20,7 +20,7 @@ const keyRef: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'key'],
-  properties: { name: dnsLabel, key: { type: 'string', format: 'config-key' }, optional: { type: 'boolean' } },
+  properties: { name: dnsSubdomain, key: { type: 'string', format: 'config-key' }, optional: { type: 'boolean' } },
 };
 
 export const envs: TraitDef<EnvSpec[]> = {

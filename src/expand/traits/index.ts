@@ -5,8 +5,10 @@ import { envFrom } from './env-from.js';
 import { envs } from './envs.js';
 import { ingress } from './ingress.js';
 import { init } from './init.js';
+import { lifecycle } from './lifecycle.js';
 import { networkPolicy } from './network-policy.js';
 import { placement } from './placement.js';
+import { pod } from './pod.js';
 import { patches } from './patches.js';
 import { probes } from './probes.js';
 import { rbac } from './rbac.js';
@@ -24,6 +26,7 @@ export const builtinTraits: readonly TraitDef[] = [
   envs,
   resources,
   probes,
+  lifecycle,
   rbac,
   init,
   sidecar,
@@ -32,6 +35,7 @@ export const builtinTraits: readonly TraitDef[] = [
   placement,
   disruptionBudget,
   networkPolicy,
+  pod,
   // Last: it patches the finished objects, whatever the traits before it made.
   patches,
 ] as readonly TraitDef<never>[] as readonly TraitDef[];

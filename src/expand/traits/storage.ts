@@ -16,6 +16,8 @@ export interface StorageSpec {
   accessMode?: string;
   claimName?: string;
   sourceName?: string;
+  items?: Array<{ key: string; path: string }>;
+  optional?: boolean;
   hostPath?: string;
 }
 
@@ -41,8 +43,26 @@ export const storage: TraitDef<StorageSpec[]> = {
         size: { ...size, description: 'persistent: requested size (default 1Gi); ephemeral: size limit.' },
         storageClass: { ...dnsSubdomain, description: 'persistent: the StorageClass (default: the cluster\'s default class).' },
         accessMode: { enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'], description: 'persistent: default ReadWriteOnce.' },
-        claimName: { ...dnsLabel, description: 'persistent: mount this existing claim instead of creating one.' },
-        sourceName: { ...dnsLabel, description: 'config/secret: the ConfigMap or Secret to mount.' },
+        claimName: { ...dnsSubdomain, description: 'persistent: mount this existing claim (not created by the app) instead of creating one.' },
+        sourceName: {
+          ...dnsSubdomain,
+          description: 'config/secret: the ConfigMap or Secret to mount: a component of this app (deployed no later than this one), or an existing one such as kube-root-ca.crt.',
+        },
+        items: {
+          type: 'array',
+          minItems: 1,
+          description: 'config/secret: mount only these keys, each at its path (default: every key, as a file named after it).',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['key', 'path'],
+            properties: {
+              key: { type: 'string', format: 'config-key', description: 'A key of the ConfigMap or Secret.' },
+              path: { type: 'string', format: 'relative-path', description: 'The file it becomes, relative to mountPath.' },
+            },
+          },
+        },
+        optional: { type: 'boolean', description: 'config/secret: start the pod even when the ConfigMap or Secret does not exist (the directory is then empty).' },
         hostPath: { ...absolutePath, description: 'host-mounted: the path on the node.' },
       },
       allOf: [
@@ -138,10 +158,10 @@ export const storage: TraitDef<StorageSpec[]> = {
           volume({ name: s.name, hostPath: { path: s.hostPath } });
           break;
         case 'config':
-          volume({ name: s.name, configMap: { name: s.sourceName, defaultMode: 420 } });
+          volume({ name: s.name, configMap: { name: s.sourceName, ...projection(s) } });
           break;
         case 'secret':
-          volume({ name: s.name, secret: { secretName: s.sourceName, defaultMode: 420 } });
+          volume({ name: s.name, secret: { secretName: s.sourceName, ...projection(s) } });
           break;
         default: {
           const never: never = s.type;
@@ -167,10 +187,19 @@ const MEANINGFUL: Record<StorageType, ReadonlyArray<keyof StorageSpec>> = {
   persistent: ['size', 'storageClass', 'accessMode', 'claimName'],
   ephemeral: ['size'],
   'host-mounted': ['hostPath'],
-  config: ['sourceName'],
-  secret: ['sourceName'],
+  config: ['sourceName', 'items', 'optional'],
+  secret: ['sourceName', 'items', 'optional'],
 };
-const TYPE_SPECIFIC: ReadonlyArray<keyof StorageSpec> = ['size', 'storageClass', 'accessMode', 'claimName', 'sourceName', 'hostPath'];
+const TYPE_SPECIFIC: ReadonlyArray<keyof StorageSpec> = ['size', 'storageClass', 'accessMode', 'claimName', 'sourceName', 'items', 'optional', 'hostPath'];
+
+/** The keys, file mode and optionality of a ConfigMap or Secret volume, in the order Kubernetes writes them. */
+function projection(s: StorageSpec): Record<string, unknown> {
+  return {
+    ...(s.items ? { items: s.items.map((i) => ({ key: i.key, path: i.path })) } : {}),
+    defaultMode: 420,
+    ...(s.optional !== undefined ? { optional: s.optional } : {}),
+  };
+}
 
 function ignoredFields(s: StorageSpec, pointer: string): PendingDiagnostic[] {
   const out: PendingDiagnostic[] = [];
@@ -186,6 +215,22 @@ function ignoredFields(s: StorageSpec, pointer: string): PendingDiagnostic[] {
       });
     }
   }
+  (s.items ?? []).forEach((item, j) => {
+    const at = joinPointer(pointer, 'items', j, 'path');
+    const first = s.items!.findIndex((other) => other.path === item.path);
+    if (item.path.startsWith('..')) {
+      out.push({ severity: 'error', code: 'storage-item-path', message: `"${item.path}" starts with '..', where the kubelet keeps its own files of the volume`, hint: 'choose a path that does not start with ..', pointer: at });
+    } else if (first < j) {
+      out.push({
+        severity: 'error',
+        code: 'storage-item-path',
+        message: `keys "${s.items![first]!.key}" and "${item.key}" would both be the file "${item.path}"`,
+        hint: 'give each key its own path',
+        pointer: at,
+        related: [{ message: 'first written here', pointer: joinPointer(pointer, 'items', first, 'path') }],
+      });
+    }
+  });
   if (s.type === 'persistent' && s.claimName) {
     for (const f of ['size', 'storageClass', 'accessMode'] as const) {
       if (s[f] === undefined) continue;

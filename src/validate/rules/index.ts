@@ -1,6 +1,7 @@
 import type { ValidationRule } from '../rule.js';
 import { containers } from './containers.js';
 import { disruptionBudgets } from './disruption-budgets.js';
+import { gracePeriod } from './grace-period.js';
 import { mountPaths } from './mount-paths.js';
 import { nameLength } from './name-length.js';
 import { networkPeers } from './network-peers.js';
@@ -8,6 +9,7 @@ import { placement } from './placement.js';
 import { plainSecret } from './plain-secret.js';
 import { ports } from './ports.js';
 import { probePorts } from './probe-ports.js';
+import { pullSecrets } from './pull-secrets.js';
 import { referenceOrder } from './reference-order.js';
 import { resourceAmounts } from './resource-amounts.js';
 import { reservedLabels } from './reserved-labels.js';
@@ -22,11 +24,13 @@ export const builtinRules: readonly ValidationRule[] = [
   uniqueNames,
   workflow,
   referenceOrder,
+  pullSecrets,
   nameLength,
   reservedLabels,
   ports,
   containers,
   probePorts,
+  gracePeriod,
   mountPaths,
   resourceAmounts,
   placement,

@@ -12,7 +12,7 @@ const JOB_LABELS: readonly string[] = ['controller-uid', 'job-name', 'batch.kube
 export const reservedLabels: ValidationRule = {
   name: 'reserved-labels',
   description: 'Labels kubemin uses for selectors and ownership, and those Kubernetes sets on the pods of Jobs, cannot be set by hand.',
-  reads: ['/metadata/labels', '/spec/components/*/labels', '/spec/components/*/type'],
+  reads: ['/metadata/labels', '/spec/components/*/labels', '/spec/components/*/traits/pod/labels', '/spec/components/*/type'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     const runsJobs = (type: string): boolean => ctx.registry.componentTypes.get(type)?.capabilities.runToCompletion ?? false;
@@ -40,7 +40,12 @@ export const reservedLabels: ValidationRule = {
       }
     };
     scan(app.metadata.labels, '/metadata/labels', app.spec.components.some((c) => runsJobs(c.type)));
-    app.spec.components.forEach((c, i) => scan(c.labels, `/spec/components/${i}/labels`, runsJobs(c.type)));
+    app.spec.components.forEach((c, i) => {
+      scan(c.labels, `/spec/components/${i}/labels`, runsJobs(c.type));
+      // The pod template's own labels (trait pod): its selector's labels must stay kubemin's.
+      const pod = c.traits?.pod as { labels?: Record<string, string> } | undefined;
+      scan(pod?.labels, `/spec/components/${i}/traits/pod/labels`, runsJobs(c.type));
+    });
     return out;
   },
 };
