@@ -26,7 +26,7 @@ export function schemaProblems(object: K8sObject, schema: CompactSchema = K8S_SC
   const name = schema.kinds[`${object.apiVersion}/${object.kind}`];
   if (name === undefined) return [];
   const out: SchemaProblem[] = [];
-  walk(schema, object, { r: name }, '', out);
+  walk(schema, object, { r: name }, [], out);
   return out;
 }
 
@@ -35,12 +35,16 @@ export function isKnownKind(object: Pick<K8sObject, 'apiVersion' | 'kind'>, sche
   return schema.kinds[`${object.apiVersion}/${object.kind}`] !== undefined;
 }
 
-function walk(schema: CompactSchema, value: unknown, node: SchemaNode, path: string, out: SchemaProblem[]): void {
+/** `path` is the segments to the value, one array pushed and popped (joined only for a problem: most objects have none). */
+function walk(schema: CompactSchema, value: unknown, node: SchemaNode, path: Array<string | number>, out: SchemaProblem[]): void {
   if (out.length >= MAX_PROBLEMS) return;
   let n = node;
   for (let hops = 0; 'r' in n && hops < 8; hops++) n = schema.definitions[n.r] ?? { t: 'any' };
   if ('r' in n || value === null) return;
-  const wrong = (want: string): void => void out.push({ path, message: `${shown(path)} must be ${want}, not ${typeName(value)}` });
+  const wrong = (want: string): void => {
+    const at = joinPointer('', ...path);
+    out.push({ path: at, message: `${shown(at)} must be ${want}, not ${typeName(value)}` });
+  };
   switch (n.t) {
     case 'any':
       return;
@@ -61,20 +65,28 @@ function walk(schema: CompactSchema, value: unknown, node: SchemaNode, path: str
       return;
     case 'array':
       if (!Array.isArray(value)) return wrong('a list');
-      value.forEach((item, i) => walk(schema, item, n.i, joinPointer(path, i), out));
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(schema, value[i], n.i, path, out);
+        path.pop();
+      }
       return;
     case 'object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return wrong('a mapping');
       for (const [key, v] of Object.entries(value)) {
         const field = n.p?.[key];
-        if (field) walk(schema, v, field, joinPointer(path, key), out);
-        else if (n.a) walk(schema, v, n.a, joinPointer(path, key), out);
-        else {
+        const next = field ?? n.a;
+        if (next) {
+          path.push(key);
+          walk(schema, v, next, path, out);
+          path.pop();
+        } else {
           const known = Object.keys(n.p ?? {});
           const guess = closest(key, known);
+          const at = joinPointer('', ...path, key);
           out.push({
-            path: joinPointer(path, key),
-            message: `${shown(joinPointer(path, key))} is not a field the API server knows here`,
+            path: at,
+            message: `${shown(at)} is not a field the API server knows here`,
             hint: guess ? `did you mean "${guess}"?` : `the fields here are: ${known.join(', ')}`,
           });
         }
