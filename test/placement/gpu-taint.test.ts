@@ -43,6 +43,7 @@ describe('a tainted GPU node', { timeout: 240_000 }, () => {
     const kubeconfig = /KUBECONFIG=(.+)$/.exec(up.stdout.trim())![1]!;
     const kubectl = async (...args: string[]): Promise<string> => (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args])).stdout;
     await kubectl('taint', 'node', GPU_NODE, 'nvidia.com/gpu=present:NoSchedule');
+    await untilSchedulerSeesTaint(kubectl);
 
     const dir = tempDir();
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,6 +54,18 @@ describe('a tainted GPU node', { timeout: 240_000 }, () => {
       return (JSON.parse(r.stdout) as { apps: AppApplyResult[] }).apps[0]!;
     };
     const pods = async (ns: string): Promise<Pod[]> => (JSON.parse(await kubectl('get', 'pods', '-n', ns, '-o', 'json')) as { items: Pod[] }).items;
+
+    // A pod without GPUs pinned to the GPU node (placement.nodeSelector) is refused by the taint.
+    const pinned = await apply(app('gpu-pinned', [{ name: 'web', type: 'worker', image: 'ghcr.io/acme/web:1.0', traits: { placement: { nodeSelector: { 'kubernetes.io/hostname': GPU_NODE } } } }]));
+    expect(pinned.outcome, JSON.stringify(pinned.phases)).toBe('failed');
+    expect(pinned.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 node\(s\) didn't match Pod's node affinity\/selector/);
+    expect((await pods('gpu-pinned')).map((p) => [p.spec.nodeName, p.status.phase])).toEqual([[undefined, 'Pending']]);
+
+    // The same job with policies.gpuToleration: false never runs: apply says why, at once.
+    const off = await apply(app('gpu-off', [{ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1.0', traits: { resources: { gpu: 1 } } }], { gpuToleration: false }));
+    expect(off.outcome, JSON.stringify(off.phases)).toBe('failed');
+    // The GPU node has the taint, the others no GPU.
+    expect(off.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 Insufficient nvidia\.com\/gpu/);
 
     // A GPU job and six pods without GPUs. The job can only go to the GPU node (the only one with
     // GPUs), and does because it tolerates the taint; the others spread over the two other nodes.
@@ -65,23 +78,35 @@ describe('a tainted GPU node', { timeout: 240_000 }, () => {
     expect(ok.outcome, JSON.stringify(ok.phases)).toBe('applied');
     const placed = await pods('gpu-ok');
     const train = placed.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'train');
-    expect(train.map((p) => [p.spec.nodeName, p.status.phase])).toEqual([[GPU_NODE, 'Succeeded']]);
+    expect(train.map((p) => [p.spec.nodeName, p.status.phase]), JSON.stringify(ok.phases)).toEqual([[GPU_NODE, 'Succeeded']]);
     expect(train[0]!.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
     const web = placed.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'web');
     expect(web).toHaveLength(6);
     // Spread over three untainted nodes, some would be on the GPU node (the scheduler balances them).
     expect(web.map((p) => p.spec.nodeName).filter((n) => n === undefined || n === GPU_NODE)).toEqual([]);
-
-    // The same job with policies.gpuToleration: false never runs: apply says why, at once.
-    const off = await apply(app('gpu-off', [{ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1.0', traits: { resources: { gpu: 1 } } }], { gpuToleration: false }));
-    expect(off.outcome).toBe('failed');
-    // The GPU node has the taint, the others no GPU.
-    expect(off.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 Insufficient nvidia\.com\/gpu/);
-
-    // A pod without GPUs pinned to the GPU node (placement.nodeSelector) is refused by the taint.
-    const pinned = await apply(app('gpu-pinned', [{ name: 'web', type: 'worker', image: 'ghcr.io/acme/web:1.0', traits: { placement: { nodeSelector: { 'kubernetes.io/hostname': GPU_NODE } } } }]));
-    expect(pinned.outcome).toBe('failed');
-    expect(pinned.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 node\(s\) didn't match Pod's node affinity\/selector/);
-    expect((await pods('gpu-pinned')).map((p) => [p.spec.nodeName, p.status.phase])).toEqual([[undefined, 'Pending']]);
   });
 });
+
+/**
+ * The scheduler sees a new taint when its informer does, a moment after the API server: a probe
+ * pod pinned to the node, without the toleration, shows when (Unschedulable). Placed anyway, it is
+ * deleted and tried again.
+ */
+async function untilSchedulerSeesTaint(kubectl: (...args: string[]) => Promise<string>): Promise<void> {
+  const overrides = JSON.stringify({ spec: { nodeSelector: { 'kubernetes.io/hostname': GPU_NODE } } });
+  await kubectl('wait', '--for=create', '-n', 'default', 'serviceaccount/default', '--timeout=60s'); // pods are refused before it exists
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await kubectl('run', 'taint-probe', '-n', 'default', '--image=probe', '--restart=Never', `--overrides=${overrides}`);
+    for (let i = 0; i < 100; i++) {
+      const state = await kubectl('get', 'pod', 'taint-probe', '-n', 'default', '-o', 'jsonpath={.spec.nodeName}/{.status.conditions[?(@.type=="PodScheduled")].reason}');
+      if (state === '/Unschedulable') {
+        await kubectl('delete', 'pod', 'taint-probe', '-n', 'default', '--wait=true');
+        return;
+      }
+      if (!state.startsWith('/')) break; // placed before the scheduler saw the taint
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await kubectl('delete', 'pod', 'taint-probe', '-n', 'default', '--wait=true', '--grace-period=0', '--force');
+  }
+  throw new Error(`the scheduler never refused a pod without the toleration on ${GPU_NODE}`);
+}
