@@ -322,6 +322,61 @@ const podSettings = fc.record(
   { requiredKeys: [] },
 );
 
+/**
+ * The escape hatch `patches` on the kind a component type renders: values the API server accepts
+ * on the valid side; on the invalid side what kubemin must refuse first (a field the schema does
+ * not declare, a value of the wrong type, an invalid or reserved label, a new name, a kind the
+ * component does not render, a path that is not there).
+ */
+const PATCHED_KIND: Readonly<Record<string, string>> = { webservice: 'Deployment', worker: 'Deployment', store: 'StatefulSet', job: 'Job', cronjob: 'CronJob', config: 'ConfigMap', secret: 'Secret' };
+const patchLabels = dict(edge(['patched', 'example.com/patched'], ['bad key', 'app.kubernetes.io/name']), edge(['x', ''], ['a b']), { minKeys: 1, maxKeys: 1 });
+
+function patches(d: Draft): fc.Arbitrary<Obj[] | undefined> {
+  const kind = PATCHED_KIND[d.type]!;
+  const workload = kind === 'Deployment' || kind === 'StatefulSet';
+  const merges: Array<fc.Arbitrary<Obj>> = [
+    fc.record({ metadata: fc.record({ labels: patchLabels }) }),
+    fc.record({ metadata: fc.record({ annotations: fc.record({ 'example.com/patched': edge<unknown>(['yes', ''], [1, true]) }) }) }),
+  ];
+  // A Job is named after its template: only other kinds keep the component's name.
+  if (kind !== 'Job') merges.push(fc.record({ metadata: fc.record({ name: edge([d.name], [`${String(good(d.name))}-renamed`]) }) }));
+  if (workload) {
+    merges.push(fc.record({ spec: fc.record({ minReadySeconds: edge<unknown>([0, 5], ['5', 1.5]), revisionHistoryLimit: maybe(edge<unknown>([3], [{}])) }, { requiredKeys: ['minReadySeconds'] }) }));
+    merges.push(fc.record({ spec: fc.record({ template: fc.record({ spec: fc.record({ hostAliases: fc.constant([{ ip: '10.0.0.5', hostnames: ['db.internal'] }]), enableServiceLinks: edge<unknown>([false], ['no']) }) }) }) }));
+  }
+  const json = fc.oneof(
+    fc.constant([{ op: 'add', path: '/metadata/annotations', value: { 'example.com/json': 'x' } }]),
+    fc.record({ op: fc.constant('add'), path: edge(['/metadata/labels/patched'], ['/metadata/labelz/x', '/nope/x']), value: edge<unknown>(['x'], ['a b', 1]) }).map((o) => [o]),
+  );
+  const target = fc.record({ kind: edge([kind], ['Ingress', 'Pod']) });
+  const entry = fc.oneof(fc.record({ target, merge: fc.oneof(...merges) }), fc.record({ target, json }));
+  return maybe(fc.array(entry, { minLength: 1, maxLength: 2 }), 6);
+}
+
+/** The escape hatch `k8s-objects`: raw objects of built-in kinds the dry-run takes as they are. */
+const rawObjects = (d: Draft): fc.Arbitrary<Obj> => {
+  const base = String(good(d.name));
+  const configMap = fc.record({
+    apiVersion: fc.constant('v1'),
+    kind: fc.constant('ConfigMap'),
+    metadata: fc.record({ name: edge([`${base}-raw`], [`${base}_raw`]), labels: maybe(patchLabels, 3) }, { requiredKeys: ['name'] }),
+    data: dict(configKeys, fc.constantFrom('v', ''), { maxKeys: 2 }),
+  });
+  const service = fc.record({
+    apiVersion: fc.constant('v1'),
+    kind: fc.constant('Service'),
+    metadata: fc.record({ name: fc.constant(`${base}-ext`) }),
+    spec: fc.record({ type: fc.constant('ExternalName'), externalName: fc.constant('db.example.com'), ports: fc.constant([{ port: 5432 }]), publishNotReadyAddresses: maybe(edge<unknown>([true], ['yes'])) }, { requiredKeys: ['type', 'externalName', 'ports'] }),
+  });
+  const budget = fc.record({
+    apiVersion: fc.constant('policy/v1'),
+    kind: fc.constant('PodDisruptionBudget'),
+    metadata: fc.record({ name: fc.constant(`${base}-pdb`) }),
+    spec: fc.record({ maxUnavailable: edge<unknown>([1, '50%'], [true]), selector: fc.constant({ matchLabels: { app: base } }) }),
+  });
+  return fc.uniqueArray(fc.oneof(configMap, service, budget), { minLength: 1, maxLength: 3, selector: (o) => String(o.kind) }).map((objects) => ({ name: d.name, type: 'k8s-objects', objects }));
+};
+
 function podTraits(d: Draft): fc.Arbitrary<Obj> {
   const service = d.type === 'webservice' || d.type === 'store';
   const scalable = service || d.type === 'worker';
@@ -344,6 +399,7 @@ function podTraits(d: Draft): fc.Arbitrary<Obj> {
       disruptionBudget: scalable ? maybe(disruptionBudget, 4) : fc.constant(undefined),
       networkPolicy: maybe(networkPolicy(d.name), 5),
       pod: maybe(podSettings, 3),
+      patches: patches(d),
     },
     { requiredKeys: [] },
   );
@@ -365,8 +421,8 @@ function component(d: Draft): fc.Arbitrary<Obj> {
   switch (d.type) {
     case 'config':
       return fc
-        .record({ data: dict(configKeys, fc.constantFrom('v', '', 'multi\nline'), { maxKeys: 3 }), immutable: maybe(fc.boolean(), 4) }, { requiredKeys: ['data'] })
-        .map((c) => ({ name: d.name, type: d.type, ...c }));
+        .record({ data: dict(configKeys, fc.constantFrom('v', '', 'multi\nline'), { maxKeys: 3 }), immutable: maybe(fc.boolean(), 4), patches: patches(d) }, { requiredKeys: ['data'] })
+        .map(({ patches: p, ...c }) => ({ name: d.name, type: d.type, ...c, ...(p ? { traits: { patches: p } } : {}) }));
     case 'secret':
       return fc
         .record(
@@ -377,6 +433,8 @@ function component(d: Draft): fc.Arbitrary<Obj> {
           { requiredKeys: ['stringData'] },
         )
         .map((c) => ({ name: d.name, type: d.type, ...c }));
+    case 'k8s-objects':
+      return rawObjects(d);
     case 'job':
       return fc.tuple(common(d), podTraits(d), maybe(jobSettings, 2)).map(([c, traits, job]) => ({ ...c, traits, job }));
     case 'cronjob':
@@ -406,7 +464,7 @@ function component(d: Draft): fc.Arbitrary<Obj> {
   }
 }
 
-const TYPES = ['webservice', 'worker', 'store', 'job', 'cronjob', 'config', 'secret'] as const;
+const TYPES = ['webservice', 'worker', 'store', 'job', 'cronjob', 'config', 'secret', 'k8s-objects'] as const;
 
 /** An application in `namespace`, as a JSON value (undefined fields dropped). */
 export function applicationArbitrary(namespace: string): fc.Arbitrary<Json> {
