@@ -134,7 +134,10 @@ function noMatch(component: string, patch: PatchSpec, objects: readonly EmittedO
 
 type Patched = { object: K8sObject } | { problems: PendingDiagnostic[] };
 
+const problem = (code: string, message: string, hint: string, pointer: string): PendingDiagnostic => ({ severity: 'error', code, message, hint, pointer });
+
 function patchOne(object: K8sObject, patch: PatchSpec, at: string): Patched {
+  const what = `${object.kind} "${object.metadata.name}"`;
   let patched: unknown;
   if (patch.merge !== undefined) {
     patched = mergePatch(object, patch.merge);
@@ -143,42 +146,20 @@ function patchOne(object: K8sObject, patch: PatchSpec, at: string): Patched {
       patched = jsonPatch(object, patch.json ?? []);
     } catch (err) {
       if (!(err instanceof JsonPatchError)) throw err;
-      return {
-        problems: [{
-          severity: 'error',
-          code: 'patch-failed',
-          message: `this operation cannot be applied to ${object.kind} "${object.metadata.name}": ${err.message}`,
-          hint: 'JSON patch paths are JSON pointers into the rendered object (see `kubemin render`); "add" needs the parent to exist, "/-" appends to a list',
-          pointer: joinPointer(at, 'json', err.index),
-        }],
-      };
+      const hint = 'JSON patch paths are JSON pointers into the rendered object (see `kubemin render`); "add" needs the parent to exist, "/-" appends to a list';
+      return { problems: [problem('patch-failed', `this operation cannot be applied to ${what}: ${err.message}`, hint, joinPointer(at, 'json', err.index))] };
     }
   }
   const forbidden = forbiddenChange(object, patched);
   if (forbidden) {
-    return {
-      problems: [{
-        severity: 'error',
-        code: 'patch-forbidden',
-        message: `this patch changes ${forbidden.what} of ${object.kind} "${object.metadata.name}", which kubemin owns`,
-        hint: forbidden.hint,
-        pointer: blame(patch, at, forbidden.path),
-      }],
-    };
+    return { problems: [problem('patch-forbidden', `this patch changes ${forbidden.what} of ${what}, which kubemin owns`, forbidden.hint, blame(patch, at, forbidden.path))] };
   }
   // What the patch made the API server's schema refuse, at the patch (the object's own problems are reported at the object).
   const had = new Set(schemaProblems(object).map((p) => p.path));
   const added = schemaProblems(patched as K8sObject).filter((p) => !had.has(p.path));
   if (added.length) {
-    return {
-      problems: added.map((p) => ({
-        severity: 'error' as const,
-        code: 'object-schema',
-        message: `after this patch, ${object.kind} "${object.metadata.name}": ${p.message}`,
-        hint: p.hint ?? 'the Kubernetes API reference lists the fields of each kind (kubectl explain)',
-        pointer: blame(patch, at, p.path),
-      })),
-    };
+    const hint = 'the Kubernetes API reference lists the fields of each kind (kubectl explain)';
+    return { problems: added.map((p) => problem('object-schema', `after this patch, ${what}: ${p.message}`, p.hint ?? hint, blame(patch, at, p.path))) };
   }
   return { object: renameJob(object, patched as K8sObject) };
 }
@@ -200,7 +181,7 @@ function forbiddenChange(before: K8sObject, after: unknown): Forbidden | undefin
   }
   const was = reservedLabels(before);
   const now = reservedLabels(after);
-  for (const [path, value] of new Map([...was, ...now])) {
+  for (const path of new Set([...was.keys(), ...now.keys()])) {
     if (was.get(path) !== now.get(path)) {
       return {
         what: `the label ${splitPointer(path).at(-1)} at ${path}`,
@@ -208,7 +189,6 @@ function forbiddenChange(before: K8sObject, after: unknown): Forbidden | undefin
         hint: 'kubemin sets app.kubernetes.io/name, instance and managed-by: selectors, pruning and the inventory rely on them; add a label of your own instead',
       };
     }
-    void value;
   }
   const selector = '/spec/selector';
   if (before.kind !== 'Service' && JSON.stringify(getAtPointer(after, selector)) !== JSON.stringify(getAtPointer(before, selector))) {
