@@ -3,17 +3,21 @@ import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { isSpecFileName, readSpecFiles } from '../load/find-spec-files.js';
 import { readReferencedFiles } from '../load/read-referenced-files.js';
-import type { FileReference, ReadFiles } from '../load/referenced-files.js';
+import { referencedFiles, type ReadFiles } from '../load/referenced-files.js';
+import { builtinRegistry } from '../registry.js';
 import type { SourceFile } from '../load/source.js';
 import type { WatchSource } from './source.js';
 
 /**
  * Local mode (`kubemin watch --dir .`): the specs of a working tree, for development. A revision
- * is the hash of the spec files' paths and texts; status reports are only logged.
+ * is the hash of the spec files' paths and texts, and of the files they name (k8s-objects);
+ * status reports are only logged.
  */
 export class DirSource implements WatchSource {
   readonly description: string;
-  private readonly seen = new Map<string, SourceFile[]>();
+  private readonly seen = new Map<string, { files: SourceFile[]; named: ReadFiles }>();
+  /** Absolute paths of the files the specs name (k8s-objects): a save of one is a change too. */
+  private named = new Set<string>();
 
   constructor(private readonly dir: string) {
     this.description = `directory ${dir}`;
@@ -21,23 +25,32 @@ export class DirSource implements WatchSource {
 
   async poll(): Promise<string> {
     const files = await readSpecFiles([this.dir]);
+    // The files the specs name are part of the revision: a changed manifest is a new one.
+    const refs = referencedFiles(files, () => builtinRegistry.componentTypes);
+    const named = await readReferencedFiles(refs, { cwd: process.cwd(), paths: [this.dir] });
     const hash = createHash('sha256');
     for (const f of files) hash.update(f.path).update('\0').update(f.text).update('\0');
+    for (const [path, read] of [...named].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(path).update('\0').update('text' in read ? read.text : `!${read.error}`).update('\0');
     const revision = `local-${hash.digest('hex').slice(0, 12)}`;
     this.seen.clear();
-    this.seen.set(revision, files);
+    this.seen.set(revision, { files, named });
+    this.named = new Set(refs.map((r) => resolve(r.path)));
     return revision;
   }
 
   async files(revision: string): Promise<SourceFile[]> {
-    const files = this.seen.get(revision);
-    if (!files) throw new Error(`revision ${revision} of ${this.dir} is gone (the files changed again)`);
-    return files;
+    return this.at(revision).files;
   }
 
-  /** Read now, from the working tree (a revision of a directory is only its spec files' hash). */
-  referencedFiles(_revision: string, refs: readonly FileReference[]): Promise<ReadFiles> {
-    return readReferencedFiles(refs, { cwd: process.cwd(), paths: [this.dir] });
+  /** As read at the revision's poll, with the spec files. */
+  async referencedFiles(revision: string): Promise<ReadFiles> {
+    return this.at(revision).named;
+  }
+
+  private at(revision: string): { files: SourceFile[]; named: ReadFiles } {
+    const seen = this.seen.get(revision);
+    if (!seen) throw new Error(`revision ${revision} of ${this.dir} is gone (the files changed again)`);
+    return seen;
   }
 
   async revisionTime(): Promise<Date | undefined> {
@@ -56,7 +69,7 @@ export class DirSource implements WatchSource {
   watch(onChange: () => void, debounceMs = 300): { ready: Promise<void>; close(): Promise<void> } {
     let timer: NodeJS.Timeout | undefined;
     const fire = (path: string): void => {
-      if (!isSpecFileName(basename(path))) return;
+      if (!isSpecFileName(basename(path)) && !this.named.has(resolve(path))) return;
       clearTimeout(timer);
       timer = setTimeout(onChange, debounceMs);
     };
