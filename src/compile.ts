@@ -124,7 +124,7 @@ function compileDocument(
   diagnostics.push(...place(expanded.diagnostics));
   if (expanded.diagnostics.some((p) => p.severity === 'error')) return undefined;
   // What the API server would refuse in the objects themselves (whatever produced them).
-  const refused = checkObjects(spec, expanded.objects);
+  const refused = checkObjects(spec, expanded.objects, { traits: registry.traits });
   diagnostics.push(...place(refused));
   if (refused.length) return undefined;
 

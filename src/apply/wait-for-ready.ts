@@ -36,11 +36,18 @@ async function observe(client: ClusterClient, ref: ObjectRef, rule: ReadinessRul
   if (r.state !== 'ready' && rule.related) {
     const lists = await Promise.all(
       rule.related(live).map((q) =>
-        client.list(q.apiVersion, q.kind, {
-          namespace: q.namespace ?? live.metadata.namespace,
-          ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}),
-          ...(q.fieldSelector ? { fieldSelector: q.fieldSelector } : {}),
-        }),
+        client
+          .list(q.apiVersion, q.kind, {
+            namespace: q.namespace ?? live.metadata.namespace,
+            ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}),
+            ...(q.fieldSelector ? { fieldSelector: q.fieldSelector } : {}),
+          })
+          // Related objects only explain a wait: one the credentials may not list (a daemon's
+          // RBAC without Events, say) is none, not a failure of the object.
+          .catch((err: unknown) => {
+            if (err instanceof ClusterError && err.reason === 'Forbidden') return [];
+            throw err;
+          }),
       ),
     );
     r = rule.check(live, lists);

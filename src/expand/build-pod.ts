@@ -2,6 +2,7 @@ import type { Container, EnvVar, PodSettings } from '../k8s/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import { withGpuToleration } from './gpu-toleration.js';
 import { canonicalJson } from './hash.js';
+import { containerSecurityDefaults, podSecurityDefaults } from './security-defaults.js';
 import { RESERVED_LABELS } from './labels.js';
 import { VERSION_LABEL, versionLabels } from './version-label.js';
 import type {
@@ -54,15 +55,18 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
   }
   const native = ctx.type.capabilities.runToCompletion;
   const sidecars = (out.sidecars ?? []).map((s) => (native ? { ...s, restartPolicy: 'Always' } : s));
-  const initContainers = [...(out.initContainers ?? []), ...(native ? sidecars : [])];
-  const containers = [main.container, ...(native ? [] : sidecars)].map(reorderContainer);
+  // Secure by default (security-defaults.ts): every container, then the pod, at the component's level.
+  const level = ctx.policies.podSecurity;
+  const secured = (list: Container[]): Container[] => list.map((x) => reorderContainer(containerSecurityDefaults(level, x)));
+  const initContainers = secured([...(out.initContainers ?? []), ...(native ? sidecars : [])]);
+  const containers = secured([main.container, ...(native ? [] : sidecars)]);
 
   const { labels, annotations, ...given } = out.pod ?? {};
   // Pods that ask for GPUs tolerate the GPU nodes' taint (gpu-toleration.ts): here, so that a job's name hashes it.
   const settings = ctx.policies.gpuToleration ? { ...given, tolerations: withGpuToleration({ tolerations: given.tolerations, containers, initContainers }).tolerations } : given;
   const spec: BuiltPod['template']['spec'] = {
-    ...podSettings(settings),
-    ...(initContainers.length ? { initContainers: initContainers.map(reorderContainer) } : {}),
+    ...podSettings({ ...settings, securityContext: podSecurityDefaults(level, settings.securityContext) }),
+    ...(initContainers.length ? { initContainers } : {}),
     containers,
     ...(volumes.length ? { volumes } : {}),
   };

@@ -6,6 +6,7 @@ import type { ExpandedComponent } from './app-objects/types.js';
 import { buildPod } from './build-pod.js';
 import { objectWithGpuToleration } from './gpu-toleration.js';
 import { appLabels, componentLabels, selectorLabels } from './labels.js';
+import { labelNamespace } from './namespace-pod-security.js';
 import { NO_FILES, type AppContext, type ComponentContext, type ComponentTypeDef, type EmittedObject, type PendingDiagnostic, type ResolvedPolicies, type SpecFiles, type TraitDef } from './types.js';
 
 /** An object of the bundle, with where it came from. */
@@ -35,6 +36,7 @@ export const DEFAULT_POLICIES: ResolvedPolicies = {
   retries: 0,
   allowHostPath: false,
   allowClusterScope: false,
+  podSecurity: 'restricted',
   gpuToleration: true,
   networkIsolation: false,
   ingressController: { namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
@@ -104,8 +106,9 @@ export function expandApp(spec: AppSpec, tables: ExpandTables, options: ExpandOp
     objects.push(...derived.objects);
     diagnostics.push(...(derived.diagnostics ?? []));
   }
-  diagnostics.push(...nameCollisions(objects));
-  return { app, objects, diagnostics };
+  const labelled = labelNamespace(spec, app, objects);
+  diagnostics.push(...nameCollisions(labelled));
+  return { app, objects: labelled, diagnostics };
 }
 
 /** A plugin failed on a part of the spec: an error there, naming the plugin. */

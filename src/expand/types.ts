@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../spec/json-schema.js';
-import type { ComponentSpec, Policies } from '../spec/types.js';
+import type { ComponentSpec, PodSecurityLevel, Policies } from '../spec/types.js';
 import type {
   Container,
   EnvFromSource,
@@ -56,6 +56,7 @@ export interface ResolvedPolicies {
   retries: number;
   allowHostPath: boolean;
   allowClusterScope: boolean;
+  podSecurity: PodSecurityLevel;
   gpuToleration: boolean;
   networkIsolation: boolean;
   ingressController: IngressControllerPolicy;

@@ -108,6 +108,11 @@ export const policies: JsonSchema = {
     retries: { type: 'integer', minimum: 0, maximum: 10, description: 'How often a failed step is retried.' },
     allowHostPath: { type: 'boolean', description: 'Allow host-mounted storage (default false).' },
     allowClusterScope: { type: 'boolean', description: 'Allow cluster-scoped RBAC (default false).' },
+    podSecurity: {
+      enum: ['restricted', 'baseline', 'privileged'],
+      description:
+        'The Kubernetes Pod Security Standard the pods must meet (default restricted): kubemin\'s defaults meet it, `validate` checks every rendered pod against it as the API server\'s PodSecurity admission would, and a created Namespace enforces the most permissive level of the app. baseline allows running as root and the default capabilities; privileged allows everything (host namespaces, host paths, privileged containers).',
+    },
     gpuToleration: {
       type: 'boolean',
       description:

@@ -28,6 +28,9 @@ export interface AppMetadata {
 
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
+/** A level of the Kubernetes Pod Security Standards, from the most to the least restrictive. */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
 export interface Policies {
   imagePullPolicy?: ImagePullPolicy;
   /** Default step timeout, a duration such as `5m`. */
@@ -36,6 +39,8 @@ export interface Policies {
   retries?: number;
   allowHostPath?: boolean;
   allowClusterScope?: boolean;
+  /** The Pod Security Standard the pods must meet (default restricted). */
+  podSecurity?: PodSecurityLevel;
   /** Pods that ask for nvidia.com/gpu tolerate the nvidia.com/gpu:NoSchedule taint (default true). */
   gpuToleration?: boolean;
   /** Every component's pods get a NetworkPolicy: ingress only from what the app needs and its traits allow (default false). */

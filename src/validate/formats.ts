@@ -1,3 +1,4 @@
+import { checkCapability } from '../formats/capabilities.js';
 import { checkCronSchedule, checkTimeZone } from '../formats/cron.js';
 import { checkEnvFieldPath } from '../formats/downward-api.js';
 import { checkDuration } from '../formats/duration.js';
@@ -50,4 +51,5 @@ export const FORMATS: Readonly<Record<string, (s: string) => string | undefined>
   duration: checkDuration,
   cron: checkCronSchedule,
   'time-zone': checkTimeZone,
+  'linux-capability': checkCapability,
 };

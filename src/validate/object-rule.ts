@@ -1,3 +1,4 @@
+import type { ContainerView } from '../expand/types.js';
 import type { K8sObject } from '../k8s/types.js';
 import type { AppSpec } from '../spec/types.js';
 
@@ -18,6 +19,8 @@ export interface ObjectRuleContext {
   readonly pointer: string;
   /** The component the object belongs to (undefined for the Namespace). */
   readonly component: { readonly name: string; readonly pointer: string } | undefined;
+  /** The containers the component declares, as written (main, init, sidecar...): to point at the one a problem is about. */
+  readonly containers: readonly ContainerView[];
 }
 
 /** A problem of the object; placed at the object's source unless `pointer` says better. */

@@ -170,7 +170,7 @@ describe('kubemin plan and schema', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('├─ 04-migrate  serial, timeout 5m');
     expect(r.stdout).toMatch(/└─ 05-app {2}parallel, timeout 10m\n/);
-    expect(r.stdout).toMatch(/Job\/migrate-[0-9a-f]{8} +migrate +examples\/shop\/kubemin.yaml:19\n/);
+    expect(r.stdout).toMatch(/Job\/migrate-[0-9a-f]{8} +migrate +examples\/shop\/kubemin.yaml:20\n/);
   });
 
   it('plan --format json and --app', async () => {

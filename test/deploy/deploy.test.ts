@@ -86,6 +86,20 @@ describe('deploy/kubemin.yaml', () => {
     expect(spec.template.spec.serviceAccountName).toBe(SA);
     const container = spec.template.spec.containers[0]!;
     expect(container.args[0]).toBe('watch');
+    // Non-root, as the Dockerfile's user, with nothing written to the image (restricted, the default).
+    const pod = spec.template.spec as unknown as { securityContext: Record<string, unknown>; containers: Array<{ securityContext: Record<string, unknown> }>; volumes: Array<{ name: string; emptyDir?: unknown }> };
+    const dockerfile = readFileSync(join(DEPLOY_DIR, '..', 'Dockerfile'), 'utf8');
+    const uid = Number(/^USER (\d+):(\d+)$/m.exec(dockerfile)![1]);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0]!.securityContext).toEqual({
+      runAsUser: uid,
+      runAsGroup: uid,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod.volumes.filter((v) => v.emptyDir).map((v) => v.name)).toEqual(['work', 'tmp', 'home']);
+    expect(objects.find((o) => o.kind === 'Namespace')!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
     // The Lease the daemon uses is the one its rules name, in its own namespace.
     expect(container.args).toContain(`--lease-namespace=${NAMESPACE}`);
     expect(container.args.some((a) => a === '--lease-name' || a.startsWith('--lease-name='))).toBe(false);
@@ -220,6 +234,8 @@ describe('deploy/kubemin.yaml on the test cluster', () => {
       ['list', 'pods', '-n', app],
       ['list', 'pods', '--all-namespaces'],
       ['list', 'replicasets.apps', '-n', app],
+      // FailedCreate events: pods refused at admission fail the apply at once.
+      ['list', 'events', '-n', app],
       ['list', 'nodes'],
       ['list', 'storageclasses.storage.k8s.io'],
       ['create', 'leases.coordination.k8s.io', '-n', ns],

@@ -31,7 +31,8 @@ describe('storage', () => {
   it('host paths need policies.allowHostPath', () => {
     const storage = [{ name: 'logs', type: 'host-mounted', hostPath: '/var/log' }];
     expect(codes(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits: { storage } }] }))).toEqual(['host-path-refused']);
-    const allowed = compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', policies: { allowHostPath: true }, traits: { storage } }] });
+    // A hostPath volume also needs podSecurity privileged (test/validate/pod-security.test.ts).
+    const allowed = compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', policies: { allowHostPath: true, podSecurity: 'privileged' }, traits: { storage } }] });
     expect(pod(allowed).volumes).toEqual([{ name: 'logs', hostPath: { path: '/var/log' } }]);
   });
 

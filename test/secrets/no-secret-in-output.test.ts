@@ -33,8 +33,11 @@ const PLUGIN = `export default {
       if (c.mode === 'throw') throw new Error('refusing token ' + JSON.stringify(c.token) + ' (' + c.token + ')');
       const meta = ctx.meta(c.name);
       const labels = c.mode === 'label' ? { ...meta.labels, hint: c.token } : meta.labels;
-      const container = { name: 'main', image: 'busybox:1.36', env: [{ name: 'TOKEN', value: c.token }] };
-      return [{ object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { ...meta, labels }, spec: { template: { spec: { restartPolicy: 'Never', containers: [container] } } } } }];
+      // Meets podSecurity restricted (a plugin builds its pod itself here: kubemin checks it, not defaults it).
+      const securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+      const container = { name: 'main', image: 'busybox:1.36', env: [{ name: 'TOKEN', value: c.token }], securityContext };
+      const pod = { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, restartPolicy: 'Never', containers: [container] };
+      return [{ object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { ...meta, labels }, spec: { template: { spec: pod } } } }];
     },
   }],
 };

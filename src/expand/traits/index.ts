@@ -5,14 +5,15 @@ import { envFrom } from './env-from.js';
 import { envs } from './envs.js';
 import { ingress } from './ingress.js';
 import { init } from './init.js';
+import { patches } from './patches.js';
 import { lifecycle } from './lifecycle.js';
 import { networkPolicy } from './network-policy.js';
 import { placement } from './placement.js';
 import { pod } from './pod.js';
-import { patches } from './patches.js';
 import { probes } from './probes.js';
 import { rbac } from './rbac.js';
 import { resources } from './resources.js';
+import { securityContext } from './security-context.js';
 import { sidecar } from './sidecar.js';
 import { storage } from './storage.js';
 
@@ -26,6 +27,7 @@ export const builtinTraits: readonly TraitDef[] = [
   envs,
   resources,
   probes,
+  securityContext,
   lifecycle,
   rbac,
   init,

@@ -1,0 +1,98 @@
+import type { ContainerView } from '../../expand/types.js';
+import { podTemplateOf } from '../../k8s/pod-templates.js';
+import { getAtPointer, joinPointer } from '../../load/json-pointer.js';
+import type { PodSecurityLevel } from '../../spec/types.js';
+import type { ObjectProblem, ObjectRule, ObjectRuleContext } from '../object-rule.js';
+import { evaluatePod } from '../pod-security/evaluate.js';
+import type { Violation, ViolationSite } from '../pod-security/types.js';
+
+/**
+ * Every pod an object makes (a Pod, or the template of a Deployment, StatefulSet, DaemonSet, Job,
+ * CronJob...), whatever produced it, meets the component's podSecurity level as the API server's
+ * PodSecurity admission would judge it. A violation is placed at the spec field that caused it
+ * (the securityContext entry, the storage entry of a host path, the probe), else at the object's
+ * source, and names the level that would allow it.
+ */
+export const podSecurity: ObjectRule = {
+  name: 'pod-security',
+  description: 'Every rendered pod meets the podSecurity level of its component (the Kubernetes Pod Security Standards, as admission checks them).',
+  check(object, ctx) {
+    const pod = podTemplateOf(object);
+    if (!pod) return [];
+    const level = levelOf(ctx);
+    return evaluatePod({ annotations: pod.annotations, spec: pod.spec }, level).map((v) => problem(v, level, ctx));
+  },
+};
+
+/** The component's level, else the application's, else restricted. */
+export function levelOf(ctx: Pick<ObjectRuleContext, 'spec' | 'component'>): PodSecurityLevel {
+  const component = ctx.component ? (getAtPointer(ctx.spec, ctx.component.pointer) as { policies?: { podSecurity?: PodSecurityLevel } } | undefined) : undefined;
+  return component?.policies?.podSecurity ?? ctx.spec.spec.policies?.podSecurity ?? 'restricted';
+}
+
+function problem(v: Violation, level: PodSecurityLevel, ctx: ObjectRuleContext): ObjectProblem {
+  const who = v.site.on === 'container' ? `container "${v.site.container}": ` : v.site.on === 'pod' ? 'the pod: ' : '';
+  const whose = ctx.component ? 'for this component' : 'for the application';
+  return {
+    code: 'pod-security',
+    message: `${who}${v.what} is not allowed under podSecurity ${level} (rule "${v.control}"; set podSecurity: ${v.allowedBy} ${whose} to allow it)`,
+    hint: v.fix,
+    ...placeOf(v.site, ctx),
+  };
+}
+
+/** The spec field a violation comes from, when the spec wrote it; else the object's source. */
+function placeOf(site: ViolationSite, ctx: ObjectRuleContext): { pointer?: string } {
+  switch (site.on) {
+    case 'container': {
+      const view = ctx.containers.find((c) => c.name === site.container);
+      return view ? { pointer: containerField(view, site.field, ctx) } : {};
+    }
+    case 'pod': {
+      // kubemin writes pod-level fields from the main container's securityContext (fsGroup).
+      const main = ctx.containers.find((c) => c.role === 'main');
+      if (!main || site.field[0] !== 'securityContext') return {};
+      const pointer = deepest(ctx, main.pointer, ['traits', 'securityContext', ...site.field.slice(1)], 2);
+      return pointer ? { pointer } : {};
+    }
+    case 'volume':
+      for (const view of ctx.containers) {
+        const storage = view.traits?.storage;
+        const i = Array.isArray(storage) ? storage.findIndex((s) => (s as { name?: unknown }).name === site.volume) : -1;
+        if (i >= 0) return { pointer: deepest(ctx, view.pointer, ['traits', 'storage', String(i), 'type'], 3) };
+      }
+      return {};
+    case 'annotation':
+      return {};
+    default: {
+      const never: never = site;
+      throw new Error(`unknown violation site ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const PROBES: Readonly<Record<string, string>> = { livenessProbe: 'liveness', readinessProbe: 'readiness', startupProbe: 'startup' };
+
+/** Where a container's field was written: its securityContext trait, its probe, its lifecycle; else the container. */
+function containerField(view: ContainerView, field: readonly string[], ctx: ObjectRuleContext): string {
+  const [head = '', ...rest] = field;
+  let found: string | undefined;
+  if (head === 'securityContext') found = deepest(ctx, view.pointer, ['traits', 'securityContext', ...rest], 2);
+  else if (head === 'lifecycle') found = deepest(ctx, view.pointer, ['traits', 'lifecycle', ...rest], 2);
+  else if (head === 'ports') found = deepest(ctx, view.pointer, ['ports'], 1);
+  else if (PROBES[head]) {
+    const probes = view.traits?.probes;
+    const i = Array.isArray(probes) ? probes.findIndex((p) => (p as { type?: unknown }).type === PROBES[head]) : -1;
+    if (i >= 0) found = deepest(ctx, view.pointer, ['traits', 'probes', String(i), ...rest], 3);
+  }
+  return found ?? view.pointer;
+}
+
+/** The longest prefix of `segments` (at least `min` of them) under `base` that the spec has. */
+function deepest(ctx: ObjectRuleContext, base: string, segments: readonly string[], min: number): string | undefined {
+  for (let n = segments.length; n >= min; n--) {
+    const pointer = joinPointer(base, ...segments.slice(0, n));
+    if (getAtPointer(ctx.spec, pointer) !== undefined) return pointer;
+  }
+  return undefined;
+}
