@@ -189,6 +189,33 @@ describe('validate: violations at the spec field that caused them', () => {
   });
 });
 
+describe('pods kubemin did not build are checked too', () => {
+  it('a raw DaemonSet of a k8s-objects component: at the field in the object as written', () => {
+    const daemonSet = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: {
+          metadata: { labels: { app: 'agent' } },
+          spec: {
+            hostNetwork: true,
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{ name: 'agent', image: 'x', securityContext: { privileged: true, capabilities: { drop: ['ALL'] } } }],
+          },
+        },
+      },
+    };
+    const r = compileApp({ components: [{ name: 'extras', type: 'k8s-objects', policies: { podSecurity: 'baseline' }, objects: [daemonSet] }] });
+    const base = '/spec/components/0/objects/0/spec/template/spec';
+    expect(r.diagnostics.map((d) => `${d.pointer}: ${d.message}`)).toEqual([
+      `${base}/hostNetwork: the pod: hostNetwork: true is not allowed under podSecurity baseline (rule "Host Namespaces"; set podSecurity: privileged for this component to allow it)`,
+      `${base}/containers/0/securityContext/privileged: container "agent": privileged: true is not allowed under podSecurity baseline (rule "Privileged Containers"; set podSecurity: privileged for this component to allow it)`,
+    ]);
+  });
+});
+
 describe('the Namespace enforces the most permissive level of the app', () => {
   const ns = (spec: Record<string, unknown>): Record<string, string> => find(compileApp({ createNamespace: true, ...spec }), 'Namespace').metadata.labels;
 

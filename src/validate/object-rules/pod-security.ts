@@ -1,5 +1,5 @@
 import type { ContainerView } from '../../expand/types.js';
-import { podTemplateOf } from '../../k8s/pod-templates.js';
+import { podTemplateOf, type PodTemplateAt } from '../../k8s/pod-templates.js';
 import { getAtPointer, joinPointer } from '../../load/json-pointer.js';
 import type { PodSecurityLevel } from '../../spec/types.js';
 import type { ObjectProblem, ObjectRule, ObjectRuleContext } from '../object-rule.js';
@@ -20,7 +20,7 @@ export const podSecurity: ObjectRule = {
     const pod = podTemplateOf(object);
     if (!pod) return [];
     const level = levelOf(ctx);
-    return evaluatePod({ annotations: pod.annotations, spec: pod.spec }, level).map((v) => problem(v, level, ctx));
+    return evaluatePod({ annotations: pod.annotations, spec: pod.spec }, level).map((v) => problem(v, level, ctx, pod));
   },
 };
 
@@ -30,38 +30,50 @@ export function levelOf(ctx: Pick<ObjectRuleContext, 'spec' | 'component'>): Pod
   return component?.policies?.podSecurity ?? ctx.spec.spec.policies?.podSecurity ?? 'restricted';
 }
 
-function problem(v: Violation, level: PodSecurityLevel, ctx: ObjectRuleContext): ObjectProblem {
+function problem(v: Violation, level: PodSecurityLevel, ctx: ObjectRuleContext, pod: PodTemplateAt): ObjectProblem {
   const who = v.site.on === 'container' ? `container "${v.site.container}": ` : v.site.on === 'pod' ? 'the pod: ' : '';
   const whose = ctx.component ? 'for this component' : 'for the application';
   return {
     code: 'pod-security',
     message: `${who}${v.what} is not allowed under podSecurity ${level} (rule "${v.control}"; set podSecurity: ${v.allowedBy} ${whose} to allow it)`,
     hint: v.fix,
-    ...placeOf(v.site, ctx),
+    ...placeOf(v.site, ctx, pod),
   };
 }
 
-/** The spec field a violation comes from, when the spec wrote it; else the object's source. */
-function placeOf(site: ViolationSite, ctx: ObjectRuleContext): { pointer?: string } {
+/**
+ * The spec field a violation comes from, when the spec wrote it: a field of kubemin's traits (a
+ * container's securityContext, probe or storage entry), else the field itself in an object
+ * written inline (a k8s-objects component); else the object's source.
+ */
+function placeOf(site: ViolationSite, ctx: ObjectRuleContext, pod: PodTemplateAt): { pointer?: string } {
+  const found = (pointer: string | undefined): { pointer?: string } => (pointer ? { pointer } : {});
+  const inline = (segments: readonly string[]): string | undefined => deepest(ctx, ctx.pointer, [...pod.path, ...segments], pod.path.length);
   switch (site.on) {
     case 'container': {
       const view = ctx.containers.find((c) => c.name === site.container);
-      return view ? { pointer: containerField(view, site.field, ctx) } : {};
+      if (view) return { pointer: containerField(view, site.field, ctx) };
+      for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+        const i = Array.isArray(pod.spec[list]) ? (pod.spec[list] as Array<{ name?: unknown }>).findIndex((c) => c.name === site.container) : -1;
+        if (i >= 0) return found(inline([list, String(i), ...site.field]));
+      }
+      return {};
     }
     case 'pod': {
       // kubemin writes pod-level fields from the main container's securityContext (fsGroup).
       const main = ctx.containers.find((c) => c.role === 'main');
-      if (!main || site.field[0] !== 'securityContext') return {};
-      const pointer = deepest(ctx, main.pointer, ['traits', 'securityContext', ...site.field.slice(1)], 2);
-      return pointer ? { pointer } : {};
+      const trait = main && site.field[0] === 'securityContext' ? deepest(ctx, main.pointer, ['traits', 'securityContext', ...site.field.slice(1)], 2) : undefined;
+      return found(trait ?? inline(site.field));
     }
-    case 'volume':
+    case 'volume': {
       for (const view of ctx.containers) {
         const storage = view.traits?.storage;
         const i = Array.isArray(storage) ? storage.findIndex((s) => (s as { name?: unknown }).name === site.volume) : -1;
-        if (i >= 0) return { pointer: deepest(ctx, view.pointer, ['traits', 'storage', String(i), 'type'], 3) };
+        if (i >= 0) return { pointer: deepest(ctx, view.pointer, ['traits', 'storage', String(i), 'type'], 3) ?? view.pointer };
       }
-      return {};
+      const i = Array.isArray(pod.spec.volumes) ? (pod.spec.volumes as Array<{ name?: unknown }>).findIndex((v) => v.name === site.volume) : -1;
+      return i >= 0 ? found(inline(['volumes', String(i)])) : {};
+    }
     case 'annotation':
       return {};
     default: {
