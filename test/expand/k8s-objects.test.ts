@@ -106,6 +106,13 @@ describe('k8s-objects', () => {
     expect(r.diagnostics.map((d) => `${d.pointer} ${d.message}`).join('\n')).toMatch(/objects\/0.*bad key/);
   });
 
+  it('raw pods are checked for podSecurity', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' }, spec: { containers: [{ name: 'sh', image: 'busybox:1.36', securityContext: { privileged: true } }] } };
+    const r = compileApp({ components: [{ name: 'raw', type: 'k8s-objects', objects: [pod] }] });
+    expect(r.apps).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.pointer} ${d.message}`).join('\n')).toMatch(/objects\/0.*privileged/);
+  });
+
   it('a Secret written inline is a secret: masked in code frames, kept for the redactor, written as data', () => {
     const text = spec(`    - name: raw
       type: k8s-objects

@@ -105,6 +105,15 @@ describe('patches', () => {
     expect(codes(badLabel)).toEqual(['invalid-label']);
   });
 
+  it('patched objects are still checked for podSecurity', () => {
+    const privileged = compileApp({
+      components: [web([{ target: { kind: 'Deployment' }, json: [{ op: 'add', path: '/spec/template/spec/containers/0/securityContext/privileged', value: true }] }])],
+    });
+    expect(privileged.apps).toEqual([]);
+    expect(privileged.diagnostics.map((d) => d.message).join('\n')).toMatch(/privileged/);
+    expect(privileged.diagnostics.every((d) => d.severity === 'error')).toBe(true);
+  });
+
   it('the schema: one of merge or json, a target with a kind, operations with what they need', () => {
     const r = compileApp({
       components: [
