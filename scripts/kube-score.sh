@@ -58,7 +58,7 @@ render() {
   [[ -f "$tree/package.json" ]] || die "$tree is not a kubemin checkout"
   if [[ ! -d "$tree/node_modules" ]]; then ln -s "$ROOT/node_modules" "$tree/node_modules"; fi
   (cd "$tree" && npx tsc -p tsconfig.build.json >/dev/null) || die "building kubemin in $tree failed"
-  (cd "$tree" && node bin/kubemin.js render examples --out "$out" >/dev/null) || die "rendering $tree/examples failed"
+  (cd "$tree" && node bin/kubemin.js render examples --out "$out" >/dev/null 2>"$out.log") || { cat "$out.log" >&2; die "rendering $tree/examples failed"; }
 }
 
 # kube-score's findings on every app of a rendered bundle, then the counts (scripts/kube-score/summarize.mjs).
