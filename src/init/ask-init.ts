@@ -4,6 +4,7 @@
  */
 import type { Registry } from '../registry.js';
 import { DEFAULT_PORT, DEFAULT_SCHEDULE, DEFAULT_TYPE, needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
+import { initTypeNames } from './init-types.js';
 import type { Ask } from './ask.js';
 import type { GivenAnswers } from './init-flags.js';
 import {
@@ -56,7 +57,7 @@ export async function askInit(ask: Ask, opts: AskInitOptions): Promise<InitAnswe
 /** Components one by one, until an empty name (after the first). */
 async function askComponents(ask: Ask, appName: string, registry: Registry): Promise<ComponentAnswer[]> {
   const components: ComponentAnswer[] = [];
-  const types = [...registry.componentTypes.values()];
+  const types = initTypeNames(registry).map((t) => registry.componentTypes.get(t)!);
   const width = Math.max(...types.map((t) => t.name.length));
   const typeHelp = ['Component types:', ...types.map((t) => `  ${t.name.padEnd(width)}  ${shortDescription(t.description)}`)].join('\n');
   for (;;) {
@@ -69,7 +70,7 @@ async function askComponents(ask: Ask, appName: string, registry: Registry): Pro
     });
     if (name === '') return components;
     const type = await ask.ask(`Type of ${name}`, {
-      choices: [...registry.componentTypes.keys()],
+      choices: [...initTypeNames(registry)],
       default: DEFAULT_TYPE,
       ...(first ? { help: typeHelp } : {}),
       validate: (v) => checkComponentType(v, registry),

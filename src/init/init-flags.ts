@@ -6,6 +6,7 @@ import { checkDnsLabel } from '../formats/names.js';
 import { quote } from '../formats/quote.js';
 import type { Registry } from '../registry.js';
 import { DEFAULT_PORT, DEFAULT_SCHEDULE, needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
+import { initTypeNames } from './init-types.js';
 import {
   checkAppName,
   checkComponentName,
@@ -81,7 +82,7 @@ export function parseComponentFlag(spec: string, registry: Registry): ComponentA
   const rest = restParts.length ? restParts.join(':') : undefined;
   const nameProblem = checkDnsLabel(name);
   if (nameProblem) return nameProblem;
-  if (typeName === undefined || typeName === '') return `give name:type[:image[:port]], e.g. web:webservice:nginx:1.27:8080 (types: ${[...registry.componentTypes.keys()].join(', ')})`;
+  if (typeName === undefined || typeName === '') return `give name:type[:image[:port]], e.g. web:webservice:nginx:1.27:8080 (types: ${initTypeNames(registry).join(', ')})`;
   const typeProblem = checkComponentType(typeName, registry);
   if (typeProblem) return typeProblem;
   const needs = needsOf(registry.componentTypes.get(typeName)!);

@@ -8,6 +8,7 @@ import { orList, quote } from '../formats/quote.js';
 import type { Registry } from '../registry.js';
 import { needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
 import { checkImageReference } from './image-reference.js';
+import { initTypeNames } from './init-types.js';
 
 export const checkAppName = checkDnsLabel;
 export const checkNamespace = checkDnsLabel;
@@ -37,7 +38,10 @@ export function checkNameFitsType(name: string, type: string, registry: Registry
 }
 
 export function checkComponentType(s: string, registry: Registry): string | undefined {
-  return registry.componentTypes.has(s) ? undefined : `${quote(s)} is not a component type; choose ${orList([...registry.componentTypes.keys()])}`;
+  const offered = initTypeNames(registry);
+  if (offered.includes(s)) return undefined;
+  if (registry.componentTypes.has(s)) return `${quote(s)} needs more than init asks for: write that component in the spec by hand; here choose ${orList([...offered])}`;
+  return `${quote(s)} is not a component type; choose ${orList([...offered])}`;
 }
 
 export function checkPort(s: string): string | undefined {

@@ -260,7 +260,17 @@ describe('the GitHub Action with the test cluster', { timeout: 120_000 }, () => 
     expect(diff.code).toBe(1);
     // Every changed line of kubemin diff is in the comment's live section.
     const changed = diff.stdout.split('\n').filter((l) => /^[-+] /.test(l));
-    expect(changed).toEqual(['-          image: ghcr.io/acme/web:1.0', '+          image: ghcr.io/acme/web:1.1']);
+    // The image, and the version label (from the image's tag) of the workload and its pods.
+    expect([...changed].sort()).toEqual(
+      [
+        '-          image: ghcr.io/acme/web:1.0',
+        '+          image: ghcr.io/acme/web:1.1',
+        '-    app.kubernetes.io/version: "1.0"',
+        '+    app.kubernetes.io/version: "1.1"',
+        '-        app.kubernetes.io/version: "1.0"',
+        '+        app.kubernetes.io/version: "1.1"',
+      ].sort(),
+    );
     const live = comment.slice(comment.indexOf('In the cluster'));
     for (const line of changed) expect(live).toContain(line);
     expect(live).toContain('0 to create, 1 to update, 0 to delete');

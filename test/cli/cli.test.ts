@@ -91,7 +91,7 @@ describe('kubemin render', () => {
     expect(r.code).toBe(0);
     const tree = readTree(out);
     expect(tree.has('shop.plan.json')).toBe(true);
-    expect(tree.has('shop/05-app/02-deployment-web.yaml')).toBe(true);
+    expect(tree.has('shop/05-app/03-deployment-web.yaml')).toBe(true);
     const check = await cli(['render', SHOP, '--out', out, '--check']);
     expect(check.code).toBe(0);
     expect(check.stderr).toContain('is up to date');
@@ -100,12 +100,12 @@ describe('kubemin render', () => {
   it('--check exits 1 and lists added, changed and removed files', async () => {
     const out = join(tempDir(), 'out');
     await cli(['render', SHOP, '--out', out]);
-    writeFileSync(join(out, 'shop/05-app/02-deployment-web.yaml'), 'tampered\n');
+    writeFileSync(join(out, 'shop/05-app/03-deployment-web.yaml'), 'tampered\n');
     writeFileSync(join(out, 'shop/05-app/99-extra.yaml'), 'extra\n');
     const r = await cli(['render', SHOP, '--out', out, '--check']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('~ shop/05-app/02-deployment-web.yaml\n- shop/05-app/99-extra.yaml\n');
-    expect(readFileSync(join(out, 'shop/05-app/02-deployment-web.yaml'), 'utf8')).toBe('tampered\n');
+    expect(r.stdout).toBe('~ shop/05-app/03-deployment-web.yaml\n- shop/05-app/99-extra.yaml\n');
+    expect(readFileSync(join(out, 'shop/05-app/03-deployment-web.yaml'), 'utf8')).toBe('tampered\n');
   });
 
   it('removes stale files of an app and apps that are gone, but nothing it does not own', async () => {

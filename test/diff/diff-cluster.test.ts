@@ -84,7 +84,7 @@ describe('kubemin diff against the cluster', () => {
     await applyAsKubemin(shop(ns));
     const r = await diff(shop(ns));
     expect(r.stderr).toContain('0 errors, 1 warning'); // the plain-text secret of the spec
-    expect(r.stdout).toBe('0 to create, 0 to update, 0 to delete, 9 unchanged\n');
+    expect(r.stdout).toBe('0 to create, 0 to update, 0 to delete, 10 unchanged\n');
     expect(r.code).toBe(0);
   });
 
@@ -103,7 +103,7 @@ describe('kubemin diff against the cluster', () => {
       '-    app.kubernetes.io/version: "1.4.0"',
       '+    app.kubernetes.io/version: "1.5.0"',
     ]);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 1 to update, 0 to delete, 8 unchanged');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 1 to update, 0 to delete, 9 unchanged');
   });
 
   it('a removed component shows its objects as deletes', async () => {
@@ -112,7 +112,7 @@ describe('kubemin diff against the cluster', () => {
     const r = await diff(shop(ns, { worker: false }));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`Deployment ${ns}/worker (delete)`);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 0 to update, 1 to delete, 8 unchanged');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 0 to update, 1 to delete, 9 unchanged');
   });
 
   it('a secret value change is a masked diff: no value in stdout, stderr or json', async () => {
@@ -155,7 +155,7 @@ describe('kubemin diff against the cluster', () => {
     const ns = `diff-nons-${Date.now().toString(36)}`;
     const created = await diff(shop(ns, { createNamespace: true }));
     expect(created.code).toBe(1);
-    expect(created.stdout.trimEnd().split('\n').at(-1)).toBe('10 to create, 0 to update, 0 to delete, 0 unchanged');
+    expect(created.stdout.trimEnd().split('\n').at(-1)).toBe('11 to create, 0 to update, 0 to delete, 0 unchanged');
     const missing = await diff(shop(ns));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`namespace "${ns}" does not exist; create it, or set createNamespace: true`);

@@ -4,6 +4,7 @@ import type { InitAnswers } from '../../src/init/answers.js';
 import { buildInitSpec, initSteps } from '../../src/init/build-init-spec.js';
 import { builtinRegistry } from '../../src/registry.js';
 import { SCHEMA_ID } from '../../src/spec/build-schema.js';
+import { initTypeNames } from '../../src/init/init-types.js';
 
 const SHOP: InitAnswers = {
   name: 'shop',
@@ -100,7 +101,7 @@ spec:
     expect(phases).toEqual(['hello (serial): Service/hello Deployment/hello']);
   });
 
-  it('every registered component type compiles with what init asks for it (secret: the plain-secret warning)', () => {
+  it('init offers every component type that compiles with what it asks for it (secret: the plain-secret warning); not k8s-objects, whose objects it does not ask for', () => {
     const answersFor: Record<string, { image?: string; port?: number; schedule?: string }> = {
       webservice: { image: 'nginx:1.27', port: 8080 },
       worker: { image: 'busybox' },
@@ -110,7 +111,8 @@ spec:
       config: {},
       secret: {},
     };
-    expect(Object.keys(answersFor).sort()).toEqual([...builtinRegistry.componentTypes.keys()].sort());
+    expect(Object.keys(answersFor).sort()).toEqual([...initTypeNames(builtinRegistry)].sort());
+    expect([...builtinRegistry.componentTypes.keys()].filter((t) => !initTypeNames(builtinRegistry).includes(t))).toEqual(['k8s-objects']);
     const { result, phases } = compiled({
       name: 'all',
       namespace: 'all',

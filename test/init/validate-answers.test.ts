@@ -112,6 +112,7 @@ describe('--component name:type[:image[:port]]', () => {
     ['web', 'give name:type[:image[:port]]'],
     ['Web:webservice:nginx', 'uppercase letters'],
     ['web:deployment:nginx', '"deployment" is not a component type'],
+    ['crds:k8s-objects', '"k8s-objects" needs more than init asks for: write that component in the spec by hand'],
     ['web:webservice', 'a webservice needs an image: web:webservice:IMAGE[:PORT]'],
     ['settings:config:nginx', 'a config takes no image'],
   ])('%s is refused', (flag, reason) => {

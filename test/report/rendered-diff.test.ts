@@ -18,14 +18,21 @@ describe('diffRendered', () => {
     ]);
   });
 
-  it('an image bump is one update with exactly that line changed', () => {
+  it('an image bump is one update with exactly that line changed, and the version label of the workload and its pods', () => {
     const [app] = diffRendered(shop(), shop({ image: 'ghcr.io/acme/shop:1.5.0' }));
     expect(app!.status).toBe('changed');
     expect(app!.objects).toHaveLength(1);
     const [o] = app!.objects;
     expect(o).toMatchObject({ action: 'update', ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, component: 'web', phase: '03-app' });
     expect(o!.source).toMatch(/^kubemin\.yaml:\d+$/);
-    expect(changedLines(o!.diff)).toEqual(['-          image: ghcr.io/acme/shop:1.4.0', '+          image: ghcr.io/acme/shop:1.5.0']);
+    expect(changedLines(o!.diff)).toEqual([
+      '-    app.kubernetes.io/version: "1.4.0"',
+      '+    app.kubernetes.io/version: "1.5.0"',
+      '-        app.kubernetes.io/version: "1.4.0"',
+      '+        app.kubernetes.io/version: "1.5.0"',
+      '-          image: ghcr.io/acme/shop:1.4.0',
+      '+          image: ghcr.io/acme/shop:1.5.0',
+    ]);
     expect(app!.summary).toMatchObject({ create: 0, update: 1, delete: 0, unchanged: 5 });
     expect(app!.phases.filter((p) => p.changed).map((p) => [p.label, p.counts])).toEqual([['03-app', { create: 0, update: 1, delete: 0, unchanged: 2 }]]);
   });
