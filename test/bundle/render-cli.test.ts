@@ -77,7 +77,7 @@ describe('render --out never writes where the specs are', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toBe(`rendered 1 application(s) into rendered (${round === 1 ? '1 changed' : 'no changes'})\n`);
     }
-    expect(readTree(join(dir, 'rendered')).has('shop/05-app/03-deployment-web.yaml')).toBe(true);
+    expect(readTree(join(dir, 'rendered')).has('shop/05-app/05-deployment-web.yaml')).toBe(true);
     expect((await cli(['render', 'shop', '--out', 'shop/rendered'], dir)).code).toBe(0);
   });
 
@@ -156,14 +156,14 @@ describe('render never replaces or deletes what kubemin did not write', () => {
   it('--check lists what differs and says what render would refuse, changing nothing', async () => {
     const dir = repo({ 'shop/kubemin.yaml': SHOP });
     await cli(['render', 'shop', '--out', 'out'], dir);
-    writeFileSync(join(dir, 'out/shop/05-app/03-deployment-web.yaml'), 'edited\n');
+    writeFileSync(join(dir, 'out/shop/05-app/05-deployment-web.yaml'), 'edited\n');
     const before = readTree(join(dir, 'out'));
     const check = await cli(['render', 'shop', '--out', 'out', '--check'], dir);
     expect(check.code).toBe(1);
-    expect(check.stdout).toBe('~ shop/05-app/03-deployment-web.yaml\n');
+    expect(check.stdout).toBe('~ shop/05-app/05-deployment-web.yaml\n');
     expect(check.stderr).toContain(
       'out is out of date: 1 file(s) differ, and kubemin render would refuse to write it: it does not replace or delete what it did not write. Move these away first:\n' +
-        '  out/shop/05-app/03-deployment-web.yaml was changed since kubemin wrote it\n',
+        '  out/shop/05-app/05-deployment-web.yaml was changed since kubemin wrote it\n',
     );
     const r = await cli(['render', 'shop', '--out', 'out'], dir);
     expect(r.code).toBe(2);

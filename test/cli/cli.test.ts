@@ -91,7 +91,7 @@ describe('kubemin render', () => {
     expect(r.code).toBe(0);
     const tree = readTree(out);
     expect(tree.has('shop.plan.json')).toBe(true);
-    expect(tree.has('shop/05-app/03-deployment-web.yaml')).toBe(true);
+    expect(tree.has('shop/05-app/05-deployment-web.yaml')).toBe(true);
     const check = await cli(['render', SHOP, '--out', out, '--check']);
     expect(check.code).toBe(0);
     expect(check.stderr).toContain('is up to date');
@@ -100,12 +100,12 @@ describe('kubemin render', () => {
   it('--check exits 1 and lists added, changed and removed files', async () => {
     const out = join(tempDir(), 'out');
     await cli(['render', SHOP, '--out', out]);
-    writeFileSync(join(out, 'shop/05-app/03-deployment-web.yaml'), 'tampered\n');
+    writeFileSync(join(out, 'shop/05-app/05-deployment-web.yaml'), 'tampered\n');
     writeFileSync(join(out, 'shop/05-app/99-extra.yaml'), 'extra\n');
     const r = await cli(['render', SHOP, '--out', out, '--check']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('~ shop/05-app/03-deployment-web.yaml\n- shop/05-app/99-extra.yaml\n');
-    expect(readFileSync(join(out, 'shop/05-app/03-deployment-web.yaml'), 'utf8')).toBe('tampered\n');
+    expect(r.stdout).toBe('~ shop/05-app/05-deployment-web.yaml\n- shop/05-app/99-extra.yaml\n');
+    expect(readFileSync(join(out, 'shop/05-app/05-deployment-web.yaml'), 'utf8')).toBe('tampered\n');
   });
 
   it('removes stale files of an app and apps that are gone, but nothing it does not own', async () => {
@@ -120,7 +120,7 @@ describe('kubemin render', () => {
     expect((await cli(['render', repo, '--out', out])).code).toBe(0);
     expect(readTree(out).has('other.plan.json')).toBe(true);
     // Drop the worker from shop and the whole "other" app.
-    const shop = readFileSync(join(repo, 'shop/kubemin.yaml'), 'utf8').replace(/ {4}- name: worker[\s\S]*?(?= {2}workflow:)/, '').replace('[web, worker]', '[web]');
+    const shop = readFileSync(join(repo, 'shop/kubemin.yaml'), 'utf8').replace(/ {4}- name: worker[\s\S]*?(?= {2}workflow:)/, '').replace('[web, worker]', '[web]').replace(', {component: worker}', '');
     writeFileSync(join(repo, 'shop/kubemin.yaml'), shop);
     rmSync(join(repo, 'other/kubemin.yaml'));
     const r = await cli(['render', repo, '--out', out]);
@@ -149,7 +149,7 @@ describe('kubemin render', () => {
     const r = await cli(['render', SHOP]);
     expect(r.code).toBe(0);
     const kinds = [...r.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
-    expect(kinds.slice(0, 3)).toEqual(['Namespace', 'ConfigMap', 'Service']);
+    expect(kinds.slice(0, 4)).toEqual(['Namespace', 'ConfigMap', 'NetworkPolicy', 'Service']);
     expect(kinds.at(-1)).toBe('Ingress');
   });
 
@@ -170,7 +170,7 @@ describe('kubemin plan and schema', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('├─ 04-migrate  serial, timeout 5m');
     expect(r.stdout).toMatch(/└─ 05-app {2}parallel, timeout 10m\n/);
-    expect(r.stdout).toMatch(/Job\/migrate-[0-9a-f]{8} +migrate +examples\/shop\/kubemin.yaml:20\n/);
+    expect(r.stdout).toMatch(/Job\/migrate-[0-9a-f]{8} +migrate +examples\/shop\/kubemin.yaml:23\n/);
   });
 
   it('plan --format json and --app', async () => {
