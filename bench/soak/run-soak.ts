@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDaemon } from './daemon-process.js';
-import { startPrivateCluster } from './private-cluster.js';
+import { startPrivateCluster } from '../../test/cluster/private-cluster.js';
 import { SoakRepo } from './repo.js';
 import { seededRandom, SoakScenario } from './scenario.js';
 import { checkLive, checkStatusCommits, expectedAt, leakedSecrets, notConverged, summarizeRss, type LiveCheck, type RssSummary, type StatusCheck } from './verify.js';

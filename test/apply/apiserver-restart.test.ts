@@ -1,11 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { testCluster } from '../cluster/cluster.js';
+import { startPrivateCluster } from '../cluster/private-cluster.js';
 import { tempDir } from '../helpers/cli.js';
+import { REPO } from '../helpers/tree.js';
 
 /**
  * The API server restarts while `kubemin apply` waits for a phase. This test has a cluster of its
@@ -14,19 +16,13 @@ import { tempDir } from '../helpers/cli.js';
  */
 
 const run = promisify(execFile);
-const SCRIPT = 'scripts/test-cluster.sh';
 
 describe('an API server restart during apply', { timeout: 240_000 }, () => {
   it('is waited out: the apply goes on and finishes', async () => {
     testCluster().kubeconfig; // fails the test, with the reason, when the test cluster cannot run at all
-    const state = join(tempDir('kubemin-restart-'), 'cluster');
-    const env = { ...process.env, KUBEMIN_TEST_CLUSTER_DIR: state, KUBEMIN_TEST_CLUSTER_HOLDER: String(process.pid) };
-    onTestFinished(async () => {
-      await run('bash', [SCRIPT, 'down'], { env });
-      rmSync(state, { recursive: true, force: true });
-    });
-    const up = await run('bash', [SCRIPT, 'up', '--no-build'], { env });
-    const kubeconfig = /KUBECONFIG=(.+)$/.exec(up.stdout.trim())![1]!;
+    const cluster = await startPrivateCluster(REPO, join(tempDir('kubemin-restart-'), 'cluster'));
+    onTestFinished(() => cluster.down());
+    const kubeconfig = cluster.kubeconfig;
 
     const dir = tempDir();
     mkdirSync(join(dir, 'app'));
@@ -43,7 +39,7 @@ describe('an API server restart during apply', { timeout: 240_000 }, () => {
     child.stderr.on('data', (d: Buffer) => void (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'wait', '--for=create', '-n', 'restart', 'deployment/slow', '--timeout=60s']);
-    await run('bash', [SCRIPT, 'restart', 'kube-apiserver'], { env });
+    await cluster.restartApiServer();
     // The apply was waiting for phase 3 all along (the pod takes 30 s; the restart a few).
     expect(out).toMatch(/\n  02-config\s+ready/);
     expect(out).not.toMatch(/03-app/);

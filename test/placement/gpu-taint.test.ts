@@ -6,7 +6,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AppApplyResult } from '../../src/apply/types.js';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { testCluster } from '../cluster/cluster.js';
+import { startPrivateCluster } from '../cluster/private-cluster.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { REPO } from '../helpers/tree.js';
 
 /**
  * GPU nodes are tainted on managed clusters: a GPU job runs there because kubemin adds the
@@ -17,7 +19,6 @@ import { cli, tempDir } from '../helpers/cli.js';
  */
 
 const run = promisify(execFile);
-const SCRIPT = 'scripts/test-cluster.sh';
 const GPU_NODE = 'kwok-gpu-node-1';
 
 interface Pod {
@@ -33,14 +34,9 @@ function app(name: string, components: Array<Record<string, unknown>>, policies:
 describe('a tainted GPU node', { timeout: 240_000 }, () => {
   it('runs a GPU job (tolerated by default) and no pod without GPUs; without the toleration, or pinned to the node, pods stay Pending', async () => {
     testCluster().kubeconfig; // fails the test, with the reason, when the test cluster cannot run at all
-    const state = join(tempDir('kubemin-gpu-taint-'), 'cluster');
-    const env = { ...process.env, KUBEMIN_TEST_CLUSTER_DIR: state, KUBEMIN_TEST_CLUSTER_HOLDER: String(process.pid) };
-    onTestFinished(async () => {
-      await run('bash', [SCRIPT, 'down'], { env });
-      rmSync(state, { recursive: true, force: true });
-    });
-    const up = await run('bash', [SCRIPT, 'up', '--no-build'], { env });
-    const kubeconfig = /KUBECONFIG=(.+)$/.exec(up.stdout.trim())![1]!;
+    const cluster = await startPrivateCluster(REPO, join(tempDir('kubemin-gpu-taint-'), 'cluster'));
+    onTestFinished(() => cluster.down());
+    const kubeconfig = cluster.kubeconfig;
     const kubectl = async (...args: string[]): Promise<string> => (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args])).stdout;
     await kubectl('taint', 'node', GPU_NODE, 'nvidia.com/gpu=present:NoSchedule');
     await untilSchedulerSeesTaint(kubectl);

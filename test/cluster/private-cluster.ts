@@ -1,6 +1,7 @@
 /**
- * A test cluster of the soak's own (scripts/test-cluster.sh with its own state directory,
- * KUBEMIN_TEST_CLUSTER_DIR), so that restarting its API server disturbs nobody else's tests.
+ * A test cluster of a test's own (scripts/test-cluster.sh with its own state directory,
+ * KUBEMIN_TEST_CLUSTER_DIR), for what would disturb the tests that share the suite's cluster:
+ * restarting its API server (the soak, apply during a restart), tainting its nodes.
  */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -25,7 +26,7 @@ export async function startPrivateCluster(repoRoot: string, stateDir: string): P
     up = await call('up', '--no-build');
   } catch (err) {
     await call('down').catch(() => undefined);
-    throw new Error(`the soak's own test cluster could not start: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
+    throw new Error(`a test cluster of this test's own could not start: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
   }
   const kubeconfig = /KUBECONFIG=(.+)$/.exec(up.stdout.trim())?.[1];
   if (!kubeconfig) throw new Error(`scripts/test-cluster.sh up printed no KUBECONFIG: ${up.stdout}${up.stderr}`);
