@@ -1,7 +1,10 @@
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { expandApp } from './expand/expand-app.js';
 import type { PendingDiagnostic } from './expand/types.js';
-import { objectRef, type K8sObject } from './k8s/types.js';
+import type { K8sObject } from './k8s/types.js';
+import { disabledReferences } from './environments/disabled-references.js';
+import { environmentVariant } from './environments/merge-environment.js';
+import { acrossApps } from './validate/across-apps.js';
 import { DEFAULT_PARSE_LIMITS, parseSpecFile, type ParseLimits, type SpecDocument } from './load/parse-spec-file.js';
 import type { ReadFiles } from './load/referenced-files.js';
 import { SourceSet } from './load/source-set.js';
@@ -35,6 +38,10 @@ export interface BundlePhase extends Omit<Phase, 'objects'> {
 /** One application, compiled: its phases in order, each with its objects in apply order. */
 export interface CompiledApp {
   readonly name: string;
+  /** The environment this is the variant for (apps with environments only): see environments/app-key.ts. */
+  readonly environment?: string;
+  /** The environment's kubeconfig context, if it names one. */
+  readonly cluster?: string;
   readonly namespace: string;
   readonly source: SourceRef;
   readonly phases: readonly BundlePhase[];
@@ -87,40 +94,85 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     sources.add(parsed.locator, found.ranges);
     secrets.push(...found.values);
     for (const doc of parsed.documents) {
-      const app = compileDocument(doc, registry, validator, diagnostics, named.for(file.path));
-      if (app) apps.push({ ...app, ...(found.values.length ? { secrets: found.values } : {}), doc });
+      for (const app of compileDocument(doc, registry, validator, diagnostics, named.for(file.path))) {
+        apps.push({ ...app, ...(found.values.length ? { secrets: found.values } : {}), doc });
+      }
     }
   }
-  diagnostics.push(...named.diagnostics, ...duplicateApps(apps), ...crossAppCollisions(apps));
+  diagnostics.push(...named.diagnostics, ...acrossApps(apps));
   secrets.push(...named.secrets);
   const all = sortDiagnostics(dedupeDiagnostics(scrubMessages(diagnostics, secrets)));
   const failed = all.some((d) => d.severity === 'error');
   return {
-    apps: failed ? [] : apps.map(({ doc: _doc, ...app }) => app).sort((a, b) => cmp(a.name, b.name)),
+    apps: failed ? [] : apps.map(({ doc: _doc, ...app }) => app).sort((a, b) => cmp(a.name, b.name) || cmp(a.environment ?? '', b.environment ?? '')),
     diagnostics: all,
     sources,
     secrets: [...new Set(secrets)].sort(),
   };
 }
 
+/** Where each stage's problems go: placed in the document (and, for an environment, said so). */
+type Place = (pending: readonly PendingDiagnostic[]) => Diagnostic[];
+
+/**
+ * One document: its application, or with environments one variant per environment. The base is
+ * checked as written first; each environment's merged spec is then checked like a hand-written
+ * one, its problems placed where the environment (or the base) wrote the value and naming the
+ * environment; a base problem is said once, not once per environment.
+ */
 function compileDocument(
   doc: SpecDocument,
   registry: Registry,
   validator: SchemaValidator,
   diagnostics: Diagnostic[],
   files: SpecFiles,
-): CompiledApp | undefined {
-  const place = (pending: PendingDiagnostic[]): Diagnostic[] => pending.map((p) => locate(doc, p));
-  const schema = validator(doc.value);
+): CompiledApp[] {
+  const place: Place = (pending) => pending.map((p) => locate(doc, p));
+  const spec = doc.value as AppSpec;
+  const before = diagnostics.length;
+  const base = compileSpec(doc, spec, { registry, validator, files, place }, diagnostics);
+  if (!base) return [];
+  const environments = spec.spec.environments;
+  if (!environments) return [base];
+  const said = new Set(diagnostics.slice(before).map((d) => `${d.code}\0${d.pointer}\0${d.message}`));
+  const out: CompiledApp[] = [];
+  environments.forEach((_env, i) => {
+    const variant = environmentVariant(spec, i, registry.stepTypes);
+    const placeIn: Place = (pending) =>
+      pending
+        .map((p) => ({ ...p, pointer: variant.origin(p.pointer), ...(p.related ? { related: p.related.map((r) => ({ ...r, pointer: variant.origin(r.pointer) })) } : {}) }))
+        .filter((p) => !said.has(`${p.code}\0${p.pointer}\0${p.message}`))
+        .map((p) => locate(doc, { ...p, message: `environment "${variant.name}": ${p.message}` }));
+    const refused = disabledReferences(variant, registry.traits);
+    diagnostics.push(...placeIn(refused));
+    if (refused.length) return;
+    const app = compileSpec(doc, variant.spec, { registry, validator, files, place: placeIn, origin: variant.origin }, diagnostics);
+    if (app) out.push({ ...app, environment: variant.name, ...(variant.cluster ? { cluster: variant.cluster } : {}), source: { ...app.source, pointer: `/spec/environments/${i}`, ...doc.locator.locate(doc.index, doc.value, `/spec/environments/${i}`) } });
+  });
+  return out.length === environments.length ? out : [];
+}
+
+interface CompileContext {
+  readonly registry: Registry;
+  readonly validator: SchemaValidator;
+  readonly files: SpecFiles;
+  readonly place: Place;
+  /** Where a value of `spec` is written in the document (an environment's merged spec is not the document). */
+  readonly origin?: (pointer: string) => string;
+}
+
+/** Schema, rules, expansion, object checks, plan: one application, its problems placed by `ctx.place`. */
+function compileSpec(doc: SpecDocument, spec: AppSpec, ctx: CompileContext, diagnostics: Diagnostic[]): CompiledApp | undefined {
+  const { registry, place } = ctx;
+  const schema = ctx.validator(spec);
   diagnostics.push(...place(schema.diagnostics));
   // The rules whose parts of the document are valid run even when others are not: every
   // problem of a file at once. Nothing half-valid is expanded.
-  const spec = doc.value as AppSpec;
   const rules = runRules(spec, registry, schema.invalid);
   diagnostics.push(...place(rules.problems));
   if (schema.diagnostics.length || rules.problems.some((p) => p.severity === 'error')) return undefined;
 
-  const expanded = expandApp(spec, registry, { files });
+  const expanded = expandApp(spec, registry, { files: ctx.files });
   diagnostics.push(...place(expanded.diagnostics));
   if (expanded.diagnostics.some((p) => p.severity === 'error')) return undefined;
   // What the API server would refuse in the objects themselves (whatever produced them).
@@ -129,7 +181,10 @@ function compileDocument(
   if (refused.length) return undefined;
 
   const phases = planPhases(spec, expanded, rules.plan());
-  const ref = (pointer: string): SourceRef => ({ file: doc.file, pointer, ...doc.locator.locate(doc.index, doc.value, pointer) });
+  const ref = (merged: string): SourceRef => {
+    const pointer = ctx.origin ? ctx.origin(merged) : merged;
+    return { file: doc.file, pointer, ...doc.locator.locate(doc.index, doc.value, pointer) };
+  };
   return {
     name: expanded.app.name,
     namespace: expanded.app.namespace,
@@ -161,61 +216,6 @@ function locate(doc: SpecDocument, p: PendingDiagnostic): Diagnostic {
         }
       : {}),
   };
-}
-
-function duplicateApps(apps: ReadonlyArray<CompiledApp & { doc: SpecDocument }>): Diagnostic[] {
-  const first = new Map<string, CompiledApp & { doc: SpecDocument }>();
-  const out: Diagnostic[] = [];
-  for (const app of apps) {
-    const prev = first.get(app.name);
-    if (!prev) {
-      first.set(app.name, app);
-      continue;
-    }
-    const at = app.doc.locator.locate(app.doc.index, app.doc.value, '/metadata/name');
-    out.push({
-      severity: 'error',
-      code: 'duplicate-app',
-      message: `a second application is named "${app.name}"`,
-      hint: 'application names must be unique in a repository: they name the bundle directories and the inventory',
-      file: app.source.file,
-      pointer: '/metadata/name',
-      ...at,
-      related: [{ message: 'first defined here', file: prev.source.file, ...prev.doc.locator.locate(prev.doc.index, prev.doc.value, '/metadata/name') }],
-    });
-  }
-  return out;
-}
-
-/** Two apps that produce the same object would overwrite (and later prune) each other's. */
-function crossAppCollisions(apps: readonly CompiledApp[]): Diagnostic[] {
-  const owner = new Map<string, { app: string; object: BundleObject }>();
-  const out: Diagnostic[] = [];
-  for (const app of apps) {
-    for (const phase of app.phases) {
-      for (const o of phase.objects) {
-        const key = `${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
-        const prev = owner.get(key);
-        if (!prev) {
-          owner.set(key, { app: app.name, object: o });
-          continue;
-        }
-        if (prev.app === app.name) continue;
-        out.push({
-          severity: 'error',
-          code: 'object-name-collision',
-          message: `${objectRef(o.object)} is produced by application "${prev.app}" and by application "${app.name}"`,
-          hint: 'objects belong to one application: rename the component, or deploy the apps into different namespaces',
-          file: o.source.file,
-          pointer: o.source.pointer,
-          line: o.source.line,
-          col: o.source.col,
-          related: [{ message: `produced by "${prev.app}" here`, file: prev.object.source.file, line: prev.object.source.line, col: prev.object.source.col }],
-        });
-      }
-    }
-  }
-  return out;
 }
 
 /**

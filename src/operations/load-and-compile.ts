@@ -1,5 +1,6 @@
 import { compile, type CompileOptions, type CompileResult } from '../compile.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { selectEnvironment } from '../environments/select-environment.js';
 import { findSpecFiles } from '../load/find-spec-files.js';
 import { readReferencedFiles } from '../load/read-referenced-files.js';
 import { referencedFiles } from '../load/referenced-files.js';
@@ -13,12 +14,16 @@ export interface LoadOptions extends Omit<CompileOptions, 'registry'> {
   readonly cwd?: string;
   /** Keep only this application. */
   readonly app?: string;
+  /** Keep only this environment's variants (and the apps without environments): see selectEnvironment. */
+  readonly env?: string;
   /** Where the secret values of the specs (and of the Secrets they render) are registered. */
   readonly secrets?: SecretSink;
 }
 
 export interface LoadResult extends CompileResult {
   readonly fileCount: number;
+  /** With `env`: the apps that have environments, but not that one (not in `apps`). */
+  readonly skipped: readonly string[];
   /** The plugins (and built-ins) a spec file was compiled with: its directory's kubemin.config. */
   pluginsFor(file: string): PluginSet;
 }
@@ -42,7 +47,10 @@ export async function loadAndCompile(opts: LoadOptions): Promise<LoadResult> {
   const compiled = compile(specs, { ...opts, registry: (file) => pluginsFor(file).registry, files: read });
   const result = withLoadFailures(compiled, failures);
   registerSecrets(opts.secrets, result.secrets, result.apps);
-  const apps = opts.app ? result.apps.filter((a) => a.name === opts.app) : result.apps;
+  // An unknown environment is only worth saying about specs that compile.
+  const selected = result.apps.length ? selectEnvironment(result.apps, opts.env) : { apps: result.apps, skipped: [] };
+  const apps = opts.app ? selected.apps.filter((a) => a.name === opts.app) : selected.apps;
+  const skipped = opts.app ? selected.skipped.filter((a) => a === opts.app) : selected.skipped;
   const diagnostics = found.length ? sortDiagnostics([...found, ...result.diagnostics]) : result.diagnostics;
-  return { ...result, diagnostics, apps, fileCount: files.length, pluginsFor };
+  return { ...result, diagnostics, apps, skipped, fileCount: files.length, pluginsFor };
 }

@@ -30,5 +30,7 @@ export interface StepTypeDef {
   readonly description: string;
   readonly properties: Record<string, JsonSchema>;
   readonly required?: readonly string[];
+  /** The field that lists components, if any: an environment leaves its disabled ones out (and the step, when none is left). */
+  readonly componentList?: string;
   plan(step: StepSpec, ctx: StepPlanContext): StepPlan;
 }

@@ -41,6 +41,34 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
     defs[`component.${type.name}`] = componentSchema(type, tables.traits);
   }
 
+  defs.environment = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { ...dnsLabel, description: 'Environment name (RFC 1123 label), unique in the application: --env NAME.' },
+      namespace: { ...dnsLabel, description: 'Namespace of every object in this environment (default: metadata.namespace).' },
+      cluster: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 253,
+        description: 'The kubeconfig context diff, apply and watch use for this environment (default: the current context; --context wins).',
+      },
+      policies: { ...policies, description: 'Merged over the application policies in this environment.' },
+      components: {
+        type: 'object',
+        description:
+          'By component name: an RFC 7386 merge patch over the component as written (maps merge, lists are replaced, null removes a field). The result is validated like a component written by hand.',
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            disabled: { type: 'boolean', description: 'Not deployed in this environment (refused while an enabled component needs it).' },
+          },
+        },
+      },
+    },
+  };
+
   const stepNames = [...tables.stepTypes.keys()];
   defs.step = {
     type: 'object',
@@ -105,6 +133,13 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
             required: ['steps'],
             description: 'What is deployed before what. Without it, phases follow dependsOn.',
             properties: { steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } } },
+          },
+          environments: {
+            type: 'array',
+            minItems: 1,
+            description:
+              'The places the application runs (dev, staging, production), each the base with a few fields changed. With environments, each is rendered, diffed and applied on its own (--env NAME); the base alone is not.',
+            items: { $ref: '#/$defs/environment' },
           },
         },
       },

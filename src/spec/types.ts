@@ -16,8 +16,27 @@ export interface AppSpec {
     policies?: Policies;
     components: ComponentSpec[];
     workflow?: { steps: StepSpec[] };
+    environments?: EnvironmentSpec[];
   };
 }
+
+/**
+ * A place the application runs (staging, production): the base with a few fields changed.
+ * Each component override is an RFC 7386 merge patch over the component as written.
+ */
+export interface EnvironmentSpec {
+  name: string;
+  /** Default: the application's namespace. */
+  namespace?: string;
+  /** The kubeconfig context that diff, apply and watch use for it (default: the current context). */
+  cluster?: string;
+  /** Merged over the application's policies. */
+  policies?: Policies;
+  /** By component name: a merge patch over its spec; `disabled: true` leaves it out. */
+  components?: Record<string, ComponentOverride>;
+}
+
+export type ComponentOverride = { disabled?: boolean } & Record<string, unknown>;
 
 export interface AppMetadata {
   name: string;

@@ -1,3 +1,4 @@
+import { joinPointer } from '../../load/json-pointer.js';
 import { dnsLabel, labelMap, portRef } from '../../spec/fragments.js';
 import type { JsonSchema } from '../../spec/json-schema.js';
 import type { TraitDef } from '../types.js';
@@ -64,5 +65,8 @@ export const networkPolicy: TraitDef<NetworkPolicySpec> = {
   schema,
   apply() {
     return {};
+  },
+  peers(props, pointer) {
+    return (props.from ?? []).flatMap((peer, i) => (peer.component ? [{ name: peer.component, pointer: joinPointer(pointer, 'from', i, 'component') }] : []));
   },
 };

@@ -14,6 +14,7 @@ export const gpuPreflight: StepTypeDef = {
   name: 'gpu-preflight',
   description:
     'Checks before the next phases that the GPUs their pods ask for fit on the nodes (allocatable and free nvidia.com/gpu), and stops before applying when they do not. `for`: the components to check (default: every component deployed after this step).',
+  componentList: 'for',
   properties: {
     for: { type: 'array', minItems: 1, uniqueItems: true, items: dnsLabel, description: 'Components whose GPU requests are checked (default: all deployed after this step).' },
   },

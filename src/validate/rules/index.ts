@@ -1,6 +1,7 @@
 import type { ValidationRule } from '../rule.js';
 import { containers } from './containers.js';
 import { disruptionBudgets } from './disruption-budgets.js';
+import { environments } from './environments.js';
 import { gracePeriod } from './grace-period.js';
 import { mountPaths } from './mount-paths.js';
 import { nameLength } from './name-length.js';
@@ -37,4 +38,5 @@ export const builtinRules: readonly ValidationRule[] = [
   disruptionBudgets,
   networkPeers,
   plainSecret,
+  environments,
 ];
