@@ -140,7 +140,13 @@ function compileDocument(
     const variant = environmentVariant(spec, i, registry.stepTypes);
     const placeIn: Place = (pending) =>
       pending
-        .map((p) => ({ ...p, pointer: variant.origin(p.pointer), ...(p.related ? { related: p.related.map((r) => ({ ...r, pointer: variant.origin(r.pointer) })) } : {}) }))
+        .map((p) => {
+          const related = [
+            ...(p.related ?? []).map((r) => ({ ...r, pointer: variant.origin(r.pointer) })),
+            ...(p.code === 'missing-field' ? variant.removed(p.pointer).map((pointer) => ({ message: 'removed in this environment', pointer })) : []),
+          ];
+          return { ...p, pointer: variant.origin(p.pointer), ...(related.length ? { related } : {}) };
+        })
         .filter((p) => !said.has(`${p.code}\0${p.pointer}\0${p.message}`))
         .map((p) => locate(doc, { ...p, message: `environment "${variant.name}": ${p.message}` }));
     const refused = disabledReferences(variant, registry.traits);

@@ -2,7 +2,7 @@ import { mergePatch } from '../expand/json-patch.js';
 import { joinPointer } from '../load/json-pointer.js';
 import type { StepTypeDef } from '../plan/types.js';
 import type { AppSpec, ComponentSpec, EnvironmentSpec, StepSpec } from '../spec/types.js';
-import { originOf, type Provenance } from './origin.js';
+import { originOf, removedUnder, type Provenance } from './origin.js';
 
 /** An application as one environment sees it: the base with the environment's changes. */
 export interface EnvironmentVariant {
@@ -12,6 +12,8 @@ export interface EnvironmentVariant {
   readonly spec: AppSpec;
   /** Where a value of `spec` is written in the document: a pointer of the merged spec to one of the document. */
   readonly origin: (pointer: string) => string;
+  /** The fields the environment removes (`null`) right under a value of `spec`, as pointers in the document. */
+  readonly removed: (pointer: string) => string[];
   /** The components this environment leaves out, by name, and where it says so. */
   readonly disabled: ReadonlyMap<string, string>;
 }
@@ -84,5 +86,5 @@ export function environmentVariant(spec: AppSpec, index: number, stepTypes: Read
     stepListField: (i) => stepTypes.get(steps[i]?.type ?? 'deploy')?.componentList,
     listIndex,
   };
-  return { name: env.name, ...(env.cluster ? { cluster: env.cluster } : {}), spec: merged, origin: (p) => originOf(provenance, p), disabled };
+  return { name: env.name, ...(env.cluster ? { cluster: env.cluster } : {}), spec: merged, origin: (p) => originOf(provenance, p), removed: (p) => removedUnder(provenance, p), disabled };
 }

@@ -67,3 +67,22 @@ function writtenIn(patch: unknown, path: readonly string[]): string[] | undefine
   }
   return [...path];
 }
+
+/**
+ * The fields an override removes (RFC 7386: `null`) right under the value at `pointer` of the
+ * merged spec, as pointers in the document: a required field gone is the override's doing.
+ */
+export function removedUnder(p: Provenance, pointer: string): string[] {
+  const t = splitPointer(pointer);
+  if (t[0] !== 'spec' || t[1] !== 'components' || t.length < 3) return [];
+  const name = p.componentNames[Number(t[2])];
+  let cur: unknown = name === undefined ? undefined : p.env.components?.[name];
+  for (const k of t.slice(3)) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return [];
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return [];
+  return Object.entries(cur)
+    .filter(([, v]) => v === null)
+    .map(([k]) => joinPointer(p.environment, 'components', name!, ...t.slice(3), k));
+}
