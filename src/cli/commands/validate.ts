@@ -12,7 +12,9 @@ export function validateCommand(io: Io, setExit: (code: number) => void): Comman
       const result = await loadAndCompile({ paths, secrets: io.secrets });
       const problems = result.diagnostics.filter((d) => d.severity === 'error' || opts.strict);
       if (opts.format === 'text' && !result.diagnostics.length) {
-        io.stdout(`${result.fileCount} file(s), ${result.apps.length} application(s): no problems found\n`);
+        const apps = new Set(result.apps.map((a) => a.name)).size;
+        const variants = result.apps.filter((a) => a.environment).length;
+        io.stdout(`${result.fileCount} file(s), ${apps} application(s)${variants ? ` (${variants} environment variants)` : ''}: no problems found\n`);
       } else {
         const text = formatDiagnostics(opts.format, result.diagnostics, result.sources, io.color);
         (opts.format === 'text' ? io.stderr : io.stdout)(text);
