@@ -464,6 +464,33 @@ function component(d: Draft): fc.Arbitrary<Obj> {
   }
 }
 
+/**
+ * Sometimes one environment (in the same namespace: the parity namespace is the one that exists)
+ * whose overrides are components of the same drafts drawn again, without name and type: merge
+ * patches that change any field, validly or not; now and then a component disabled.
+ */
+function environment(drafts: readonly Draft[]): fc.Arbitrary<Json[] | undefined> {
+  const override = (d: Draft) =>
+    fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 2 },
+      { arbitrary: fc.constant({ disabled: true }), weight: 1 },
+      {
+        arbitrary: component(d).map((c) => {
+          const { name: _name, type: _type, ...patch } = c as Record<string, unknown>;
+          return patch;
+        }),
+        weight: 3,
+      },
+    );
+  const env = fc.tuple(...drafts.map((d) => override(d))).map((patches) => [
+    {
+      name: 'stage',
+      components: new Dict(drafts.flatMap((d, i) => (patches[i] === undefined ? [] : [[d.name, patches[i]] as const]))),
+    },
+  ]);
+  return maybe(env, 4) as unknown as fc.Arbitrary<Json[] | undefined>;
+}
+
 const TYPES = ['webservice', 'worker', 'store', 'job', 'cronjob', 'config', 'secret', 'k8s-objects'] as const;
 
 /** An application in `namespace`, as a JSON value (undefined fields dropped). */
@@ -482,7 +509,7 @@ export function applicationArbitrary(namespace: string): fc.Arbitrary<Json> {
       gpuToleration: maybe(fc.boolean(), 4),
     })
     .chain((a) =>
-      fc.tuple(...a.drafts.map((d) => component(d))).map((components) => ({
+      fc.tuple(fc.tuple(...a.drafts.map((d) => component(d))), environment(a.drafts)).map(([components, environments]) => ({
         apiVersion: 'kubemin.dev/v1alpha1',
         kind: 'Application',
         metadata: { name: a.name, namespace, labels: a.labels, annotations: a.annotations },
@@ -490,6 +517,7 @@ export function applicationArbitrary(namespace: string): fc.Arbitrary<Json> {
           createNamespace: a.createNamespace,
           policies: { allowClusterScope: a.allowClusterScope, allowHostPath: a.allowHostPath, networkIsolation: a.networkIsolation, gpuToleration: a.gpuToleration },
           components,
+          environments,
         },
       })),
     );
