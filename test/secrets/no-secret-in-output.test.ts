@@ -44,7 +44,18 @@ const PLUGIN = `export default {
 `;
 
 /** Errors made in the spec's text; the plugin's only where the plugin is used. */
-const SPEC_MUTATIONS = ['none', 'misspelled-type', 'duplicate-key', 'unterminated-quote', 'bad-replicas', 'unknown-dependency', 'bad-indent'] as const;
+const SPEC_MUTATIONS = [
+  'none',
+  'misspelled-type',
+  'duplicate-key',
+  'unterminated-quote',
+  'bad-replicas',
+  'unknown-dependency',
+  'bad-indent',
+  'secret-as-data',
+  'env-override',
+  'env-override-error',
+] as const;
 const PLUGIN_MUTATIONS = ['none', 'plugin-throws', 'plugin-label'] as const;
 type Mutation = (typeof SPEC_MUTATIONS)[number] | (typeof PLUGIN_MUTATIONS)[number];
 
@@ -68,7 +79,7 @@ function specText(ns: string, s: Secrets, mutation: Mutation, plugin: boolean): 
     '  components:',
     '    - name: creds',
     `      type: ${mutation === 'misspelled-type' ? 'secrte' : 'secret'}`,
-    '      stringData:',
+    mutation === 'secret-as-data' ? '      data:' : '      stringData:',
     mutation === 'unterminated-quote' ? `        password: "${q(s.password).slice(1, -1)}` : `        password: ${q(s.password)}`,
     ...(mutation === 'duplicate-key' ? [`        password: ${q(s.token)}`] : []),
     '        pem: |-',
@@ -87,6 +98,16 @@ function specText(ns: string, s: Secrets, mutation: Mutation, plugin: boolean): 
           '      type: token-job',
           `      mode: ${mutation === 'plugin-throws' ? 'throw' : mutation === 'plugin-label' ? 'label' : 'job'}`,
           `      token: ${q(s.token)}`,
+        ]
+      : []),
+    // An environment changes the secret (its value is the token), with or without an error beside it.
+    ...(mutation === 'env-override' || mutation === 'env-override-error'
+      ? [
+          '  environments:',
+          '    - name: stage',
+          '      components:',
+          `        creds: {stringData: {password: ${q(s.token)}}}`,
+          ...(mutation === 'env-override-error' ? ['        web: {replicas: -1}'] : []),
         ]
       : []),
   ];
@@ -201,6 +222,7 @@ async function checkOutputs(opts: PropertyRun, count: RegExp): Promise<{ checked
       const checks = [
         ...forbidden(secrets.password, writtenLine(`password: ${JSON.stringify(secrets.password)}`)),
         ...(opts.plugin ? forbidden(secrets.token, writtenLine(`token: ${JSON.stringify(secrets.token)}`)) : []),
+        ...(mutation === 'env-override' || mutation === 'env-override-error' ? forbidden(secrets.token, writtenLine(JSON.stringify(secrets.token))) : []),
         ...secrets.pem.split('\n').flatMap((l) => forbidden(l, l)),
         ...forbidden(secrets.pem, secrets.pem),
       ].filter((f) => f.trim().length > 0);
