@@ -12,17 +12,23 @@ import { DirSource } from '../watch/dir-source.js';
 import { GitRepo, type GitAuth } from '../watch/git/repo.js';
 import { GitSource } from '../watch/git-source.js';
 import { startWatchServer } from '../watch/http-server.js';
-import { LeaderElector } from '../watch/leader/leader-election.js';
+import { DEFAULT_LEASE_NAME, LeaderElector } from '../watch/leader/leader-election.js';
 import { createLogger, type LogFormat } from '../watch/logger.js';
 import { Redactor } from '../secrets/redactor.js';
 import { WatchMetrics } from '../watch/metrics.js';
 import type { WatchSource } from '../watch/source.js';
+import { WatchScope, type DaemonCluster } from '../watch/watch-scope.js';
 
 export interface WatchRunOptions extends ConnectOptions {
   /** A git repository (URL or path) to follow; or, for development, `dir`. */
   readonly repo?: string;
   readonly dir?: string;
   readonly branch: string;
+  /**
+   * The environment this daemon deploys (`--env`): its variants and the apps without
+   * environments, with status reports under `.kubemin/status/<env>/`. Default: every app and variant.
+   */
+  readonly env?: string;
   /** Where the specs are in the repository ('' for all of it). */
   readonly path: string;
   readonly statusBranch?: string;
@@ -41,7 +47,8 @@ export interface WatchRunOptions extends ConnectOptions {
   readonly leaderElection: boolean;
   /** Default: the kubeconfig context's namespace; in a pod without a kubeconfig, the pod's own; else `default`. */
   readonly leaseNamespace?: string;
-  readonly leaseName: string;
+  /** Default: `kubemin-watch`, with `--env` `kubemin-watch-<env>` (the daemons of two environments in one cluster never share a Lease). */
+  readonly leaseName?: string;
   /** How long a lease lasts without renewal (default 15 s), and how often the leader renews it (default 5 s). */
   readonly leaseDurationMs?: number;
   readonly leaseRenewMs?: number;
@@ -59,9 +66,16 @@ export interface WatchRunOptions extends ConnectOptions {
   readonly plugins?: readonly string[];
 }
 
-function defaultWorkDir(url: string, branch: string): string {
+/** One clone per repository, branch and environment: two daemons on one machine never share one. */
+function defaultWorkDir(url: string, branch: string, env: string | undefined): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'kubemin', 'watch', createHash('sha256').update(`${url}\0${branch}`).digest('hex').slice(0, 16));
+  const id = env === undefined ? `${url}\0${branch}` : `${url}\0${branch}\0${env}`;
+  return join(base, 'kubemin', 'watch', createHash('sha256').update(id).digest('hex').slice(0, 16));
+}
+
+/** The Lease of the daemons of one environment: `kubemin-watch`, or `kubemin-watch-<env>`. */
+export function defaultLeaseName(env: string | undefined): string {
+  return env === undefined ? DEFAULT_LEASE_NAME : `${DEFAULT_LEASE_NAME}-${env}`;
 }
 
 /** `kubemin watch`: the daemon, wired up, until `signal` aborts (SIGTERM): then it stops cleanly. */
@@ -77,6 +91,9 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   const kube = loadKubeconfig(opts);
   const client = await connectTo(kube, opts);
   const leaseNamespace = opts.leaseNamespace ?? kube.namespace ?? 'default';
+  const leaseName = opts.leaseName ?? defaultLeaseName(opts.env);
+  // The daemon applies to this cluster, whatever cluster an environment names (see WatchScope.notices).
+  const cluster: DaemonCluster = { context: kube.context, source: kube.inCluster ? 'in-cluster' : opts.context ? 'flag' : 'current-context' };
   const closers: Array<() => Promise<void> | void> = [() => plugins.close(), () => client.close()];
   const ignoredConfigs = (revision: string, configs: string[]): void =>
     log.log('warn', "the repository's plugin config is not run: the daemon runs only plugins installed with it (kubemin watch --plugin <package-or-path>)", { revision: revision.slice(0, 12), configs: configs.join(',') });
@@ -89,7 +106,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
     } else {
       if (!opts.repo) throw new Error('kubemin watch needs --repo URL (or --dir PATH for local mode)');
       const statusBranch = opts.statusBranch ?? opts.branch;
-      const repo = await GitRepo.open({ url: opts.repo, branch: opts.branch, statusBranch, workDir: opts.workDir ?? defaultWorkDir(opts.repo, opts.branch), author: opts.author, auth: opts.auth });
+      const repo = await GitRepo.open({ url: opts.repo, branch: opts.branch, statusBranch, workDir: opts.workDir ?? defaultWorkDir(opts.repo, opts.branch, opts.env), author: opts.author, auth: opts.auth });
       source = noticeRepoPluginConfigs(new GitSource(repo, { url: repo.url, branch: opts.branch, path: opts.path }), async (revision, path) => (await repo.readFile(revision, path)) !== undefined, ignoredConfigs);
     }
     const elect = opts.leaderElection && opts.dir === undefined;
@@ -108,6 +125,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       apply: { executors: plugins.set.executors, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) },
       registry: plugins.set.registry,
       redactor,
+      scope: new WatchScope(opts.env, cluster),
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
     if (elect) {
@@ -115,13 +133,13 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       elector = new LeaderElector({
         client,
         namespace: leaseNamespace,
-        name: opts.leaseName,
+        name: leaseName,
         identity,
         leaseDurationMs: opts.leaseDurationMs ?? 15_000,
         renewIntervalMs: opts.leaseRenewMs ?? 5_000,
         clock,
         onStartedLeading: () => {
-          log.log('info', 'leading: this replica applies', { identity, lease: `${leaseNamespace}/${opts.leaseName}` });
+          log.log('info', 'leading: this replica applies', { identity, lease: `${leaseNamespace}/${leaseName}` });
           metrics.leader.set(1);
           watcher.reset();
         },
@@ -156,7 +174,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       await files.ready;
       closers.push(() => files.close());
     }
-    log.log('info', 'watching', { source: source.description, interval: `${opts.intervalMs}ms`, drift: opts.drift, prune: opts.prune, leaderElection: elect, ...(elect ? { lease: `${leaseNamespace}/${opts.leaseName}` } : {}) });
+    log.log('info', 'watching', { source: source.description, ...(opts.env ? { environment: opts.env } : {}), context: cluster.source === 'in-cluster' ? 'in-cluster' : cluster.context, interval: `${opts.intervalMs}ms`, drift: opts.drift, prune: opts.prune, leaderElection: elect, ...(elect ? { lease: `${leaseNamespace}/${leaseName}` } : {}) });
     await watcher.run(opts.signal);
     log.log('info', 'stopped');
   } finally {

@@ -13,7 +13,9 @@ import { registerSecrets } from '../secrets/register-secrets.js';
 import type { Logger } from './logger.js';
 import type { WatchMetrics } from './metrics.js';
 import type { WatchSource } from './source.js';
-import { buildStatusReport, type ApplyTrigger, type StatusReport } from './status-report.js';
+import { buildStatusReport, statusKey, type ApplyTrigger, type StatusReport } from './status-report.js';
+import { failedForTransientReasons } from './transient-failure.js';
+import { WatchScope } from './watch-scope.js';
 
 export type DriftMode = 'apply' | 'report' | 'off';
 
@@ -37,10 +39,12 @@ export interface WatchOptions {
   readonly registry?: Registry;
   /** Learns the secret values of every revision, and scrubs them from status reports (and, at the edge, from logs). */
   readonly redactor?: Redactor;
+  /** What this daemon applies (`--env`) and where its reports go; default: every app and variant. */
+  readonly scope?: WatchScope;
   readonly onEvent?: (e: WatchEvent) => void;
 }
 
-/** What the daemon does, for tests and benchmarks (logs say the same for people). */
+/** What the daemon does, for tests and benchmarks (logs say the same for people). `app` is the app's key (WatchScope.key). */
 export type WatchEvent =
   | { readonly type: 'round'; readonly revision: string }
   | { readonly type: 'apply-start'; readonly app: string; readonly revision: string; readonly trigger: ApplyTrigger; readonly at: number }
@@ -50,25 +54,13 @@ export type WatchEvent =
 
 interface Current {
   readonly app: CompiledApp;
+  /** The app's key: its status report's, and the daemon's maps'. */
+  readonly key: string;
   readonly digest: string;
 }
 
 /** Status reports kept while they cannot be pushed (the oldest are dropped beyond, with an error). */
 const MAX_UNWRITTEN = 1000;
-
-/**
- * Reasons an object failed that say nothing about the bundle: the API server was unreachable or
- * slow (a restart, an upgrade), or refused credentials that are renewed by now. An apply that
- * failed only for these is applied again at the next round, though its bundle did not change.
- */
-const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['Unavailable', 'Timeout', 'Unauthorized']);
-
-export function failedForTransientReasons(result: AppApplyResult): boolean {
-  if (result.outcome !== 'failed') return false;
-  const failedPhase = result.phases.find((p) => p.outcome === 'failed');
-  const failed = failedPhase?.objects.filter((o) => o.action === 'failed' || o.state === 'failed') ?? [];
-  return failed.length > 0 && failed.every((o) => o.reason !== undefined && TRANSIENT_REASONS.has(o.reason));
-}
 
 /**
  * The GitOps loop. Each round: poll the source; for a new revision compile it and apply, phase by
@@ -79,6 +71,7 @@ export function failedForTransientReasons(result: AppApplyResult): boolean {
  * failed because the API server was unreachable (or refused credentials) is tried again.
  */
 export class Watcher {
+  private readonly scope: WatchScope;
   private revision: string | undefined;
   private current = new Map<string, Current>();
   private readonly reports = new Map<string, StatusReport>();
@@ -91,7 +84,9 @@ export class Watcher {
   private fetched = false;
   private applying: AbortController | undefined;
 
-  constructor(private readonly opts: WatchOptions) {}
+  constructor(private readonly opts: WatchOptions) {
+    this.scope = opts.scope ?? new WatchScope(undefined);
+  }
 
   /** Start a round now (a push webhook, a saved file, leadership gained). */
   trigger(): void {
@@ -185,23 +180,36 @@ export class Watcher {
       for (const d of errors.slice(0, 20)) log.log('error', 'invalid spec: nothing of this revision is applied', { revision: revision.slice(0, 12), at: `${d.file}:${d.line}:${d.col}`, code: d.code, problem: d.message });
       return [];
     }
-    const next = new Map(compiled.apps.map((app) => [app.name, { app, digest: emitApp(app).planDocument.digest }]));
+    const selected = this.scope.select(compiled.apps);
+    if (!selected.ok) {
+      // --env names an environment this revision does not have (a typo, or it was removed): nothing is applied.
+      this.revision = revision;
+      log.log('error', 'nothing of this revision is applied', { revision: revision.slice(0, 12), problem: selected.error });
+      return [];
+    }
+    for (const n of this.scope.notices(selected.apps)) log.log(n.level, n.message, n.fields);
+    const next = new Map(selected.apps.map((app) => {
+      const key = this.scope.key(app);
+      return [key, { app, key, digest: emitApp(app).planDocument.digest }];
+    }));
     const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
     for (const current of next.values()) {
-      const name = current.app.name;
-      const last = this.reports.get(name) ?? (await source.readStatus(name));
-      if (last) this.reports.set(name, last);
+      const { key } = current;
+      const last = this.reports.get(key) ?? (await source.readStatus(key));
+      if (last) this.reports.set(key, last);
       const same = last !== undefined && last.bundleDigest === current.digest;
       // The same bundle as last time is not applied again because of a commit (a status commit, a
       // change elsewhere in the repo), whether it succeeded or failed: only an interrupted apply is,
       // and one that failed for a reason outside the bundle (the API server was down).
-      if (same && this.retries.has(name)) out.push({ current, trigger: 'retry' });
+      if (same && this.retries.has(key)) out.push({ current, trigger: 'retry' });
       else if (!same || last.outcome === 'interrupted') out.push({ current, trigger: 'commit' });
     }
-    for (const name of this.retries.keys()) if (!next.has(name) || next.get(name)!.digest !== this.retries.get(name)!.digest) this.retries.delete(name);
+    for (const key of this.retries.keys()) if (!next.has(key) || next.get(key)!.digest !== this.retries.get(key)!.digest) this.retries.delete(key);
     this.current = next;
     this.revision = revision;
-    log.log('info', 'new revision', { revision: revision.slice(0, 12), apps: compiled.apps.length });
+    const env = this.scope.environment;
+    log.log('info', 'new revision', { revision: revision.slice(0, 12), apps: selected.apps.length, ...(env ? { environment: env } : {}) });
+    if (selected.skipped.length) log.log('info', `not in environment "${env}": not applied by this daemon`, { revision: revision.slice(0, 12), apps: selected.skipped.join(',') });
     if (!out.length) log.log('info', 'no app changed', { revision: revision.slice(0, 12) });
     return out;
   }
@@ -215,7 +223,7 @@ export class Watcher {
   private async driftedApps(signal: AbortSignal): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
     if (this.opts.drift === 'off') return [];
     const healthy = [...this.current.values()].filter((c) => {
-      const r = this.reports.get(c.app.name);
+      const r = this.reports.get(c.key);
       return r?.outcome === 'applied' && r.bundleDigest === c.digest;
     });
     const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
@@ -223,11 +231,11 @@ export class Watcher {
       if (signal.aborted) break;
       const [diff] = await diffApps([current.app], this.opts.client);
       const drifted = diff!.objects.filter((o) => o.action === 'create' || o.action === 'update');
-      this.opts.metrics.drift.set({ app: current.app.name }, drifted.length);
+      this.opts.metrics.drift.set(this.scope.labels(current.app), drifted.length);
       if (!drifted.length) continue;
-      this.opts.onEvent?.({ type: 'drift', app: current.app.name, objects: drifted.length });
+      this.opts.onEvent?.({ type: 'drift', app: current.key, objects: drifted.length });
       this.opts.log.log('warn', this.opts.drift === 'apply' ? 'drift: applying again' : 'drift', {
-        app: current.app.name,
+        ...this.scope.labels(current.app),
         objects: drifted.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`).join(','),
       });
       if (this.opts.drift === 'apply') out.push({ current, trigger: 'drift' });
@@ -237,47 +245,44 @@ export class Watcher {
 
   private async applyOne(current: Current, revision: string, trigger: ApplyTrigger, signal: AbortSignal): Promise<void> {
     const { log, metrics, source } = this.opts;
-    const name = current.app.name;
-    this.opts.onEvent?.({ type: 'apply-start', app: name, revision, trigger, at: this.opts.clock.now() });
-    log.log('info', 'applying', { app: name, revision: revision.slice(0, 12), trigger });
+    const key = current.key;
+    const labels = this.scope.labels(current.app);
+    this.opts.onEvent?.({ type: 'apply-start', app: key, revision, trigger, at: this.opts.clock.now() });
+    log.log('info', 'applying', { ...labels, revision: revision.slice(0, 12), trigger });
     let result: AppApplyResult;
     try {
       // Git is the source of truth: fields someone changed by hand (kubectl edit, set image) are taken back.
       result = await applyApp(current.app, this.opts.client, { ...this.opts.apply, prune: this.opts.prune, forceConflicts: true, signal, clock: this.opts.clock });
     } catch (err) {
       // It could not start (its inventory could not be read): nothing was applied; again next round.
-      this.retries.set(name, current);
-      log.log('error', 'apply could not run; trying again next round', { app: name, revision: revision.slice(0, 12), error: (err as Error).message });
+      this.retries.set(key, current);
+      log.log('error', 'apply could not run; trying again next round', { ...labels, revision: revision.slice(0, 12), error: (err as Error).message });
       return;
     }
     const retry = failedForTransientReasons(result);
-    if (retry) this.retries.set(name, current);
-    else this.retries.delete(name);
-    const report = buildStatusReport(result, { commit: revision, trigger, bundleDigest: current.digest, previous: this.reports.get(name) });
-    this.reports.set(name, report);
+    if (retry) this.retries.set(key, current);
+    else this.retries.delete(key);
+    const report = buildStatusReport(result, { commit: revision, trigger, bundleDigest: current.digest, previous: this.reports.get(key), environment: labels.environment });
+    this.reports.set(key, report);
     this.unwritten.push(report);
     if (this.unwritten.length > MAX_UNWRITTEN) {
       const dropped = this.unwritten.splice(0, this.unwritten.length - MAX_UNWRITTEN);
-      log.log('error', 'status reports dropped: they could not be pushed for too long', { reports: dropped.length, oldest: `${dropped[0]!.app} at ${dropped[0]!.commit.slice(0, 12)}` });
+      log.log('error', 'status reports dropped: they could not be pushed for too long', { reports: dropped.length, oldest: `${statusKey(dropped[0]!)} at ${dropped[0]!.commit.slice(0, 12)}` });
     }
-    metrics.applies.inc({ app: name, outcome: result.outcome, trigger });
-    for (const p of result.phases) if (p.outcome !== 'skipped') metrics.phaseDuration.observe({ app: name, phase: p.name, outcome: p.outcome }, p.durationMs / 1000);
+    metrics.recordApply(labels, result, trigger);
     if (result.outcome === 'applied') {
       const made = await source.revisionTime(revision).catch(() => undefined);
-      if (made) {
-        metrics.commitToApplied.observe({ app: name }, Math.max(0, (this.opts.clock.now() - made.getTime()) / 1000));
-        metrics.lastApplied.set({ app: name }, made.getTime() / 1000);
-      }
+      if (made) metrics.recordApplied(labels, made, this.opts.clock.now());
     }
     log.log(result.outcome === 'applied' ? 'info' : 'error', `apply ${result.outcome}`, {
-      app: name,
+      ...labels,
       revision: revision.slice(0, 12),
       durationMs: result.durationMs,
       phase: result.failure?.phase,
       reason: result.failure?.message,
       ...(retry ? { retry: 'next round' } : {}),
     });
-    this.opts.onEvent?.({ type: 'apply-end', app: name, result, report });
+    this.opts.onEvent?.({ type: 'apply-end', app: key, result, report });
   }
 
   /** Writes the reports not written yet, oldest first; at the first that fails, it and the rest stay for the next round. */
@@ -288,11 +293,11 @@ export class Watcher {
         await this.opts.source.writeStatus(this.opts.redactor ? this.opts.redactor.scrubJson(report) : report);
       } catch (err) {
         this.opts.metrics.statusPushFailures.inc();
-        this.opts.log.log('error', 'status report not written; will try again next round', { app: report.app, pending: this.unwritten.length, error: (err as Error).message });
+        this.opts.log.log('error', 'status report not written; will try again next round', { app: statusKey(report), pending: this.unwritten.length, error: (err as Error).message });
         return;
       }
       this.unwritten.shift();
-      this.opts.onEvent?.({ type: 'status-written', app: report.app, report });
+      this.opts.onEvent?.({ type: 'status-written', app: statusKey(report), report });
     }
   }
 }

@@ -2,7 +2,7 @@ import { MAX_REFERENCED_FILE_BYTES, type FileReference, type ReadFiles } from '.
 import type { SourceFile } from '../load/source.js';
 import type { GitRepo } from './git/repo.js';
 import type { WatchSource } from './source.js';
-import { emitStatusReport, parseStatusReport, statusCommitMessage, statusPath, type StatusReport } from './status-report.js';
+import { emitStatusReport, parseStatusReport, statusCommitMessage, statusKey, statusPath, type StatusReport } from './status-report.js';
 
 /**
  * A branch of a git repository (a bare clone, no work tree): revisions are its commits, the specs
@@ -34,12 +34,12 @@ export class GitSource implements WatchSource {
     return (await this.repo.commitInfo(revision)).time;
   }
 
-  async readStatus(app: string): Promise<StatusReport | undefined> {
+  async readStatus(key: string): Promise<StatusReport | undefined> {
     const tip = await this.repo.statusTip();
-    return tip ? parseStatusReport(await this.repo.readFile(tip, statusPath(app))) : undefined;
+    return tip ? parseStatusReport(await this.repo.readFile(tip, statusPath(key))) : undefined;
   }
 
   async writeStatus(report: StatusReport): Promise<void> {
-    await this.repo.commitFiles(new Map([[statusPath(report.app), emitStatusReport(report)]]), statusCommitMessage(report));
+    await this.repo.commitFiles(new Map([[statusPath(statusKey(report)), emitStatusReport(report)]]), statusCommitMessage(report));
   }
 }

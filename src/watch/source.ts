@@ -17,8 +17,8 @@ export interface WatchSource {
   referencedFiles(revision: string, refs: readonly FileReference[]): Promise<ReadFiles>;
   /** When a revision was made (committer time), if known. */
   revisionTime(revision: string): Promise<Date | undefined>;
-  /** The last status report written for an app, if any. */
-  readStatus(app: string): Promise<StatusReport | undefined>;
+  /** The last status report written under a key (statusKey: `<app>` or `<env>/<app>`), if any. */
+  readStatus(key: string): Promise<StatusReport | undefined>;
   /** Records one app's status report (git: one commit, pushed; retried inside; throws when it finally failed). */
   writeStatus(report: StatusReport): Promise<void>;
 }

@@ -2,26 +2,40 @@ import { load } from 'js-yaml';
 import type { AppApplyResult } from '../apply/types.js';
 import { emitYaml, type JsonValue } from '../bundle/yaml-emit.js';
 import { formatRef } from '../cluster/format-ref.js';
+import { appKey } from '../environments/app-key.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 
 /** Where an app's status report lives in the repository. */
 export const STATUS_DIR = '.kubemin/status';
 
-export function statusPath(app: string): string {
-  return `${STATUS_DIR}/${app}.yaml`;
+/**
+ * `.kubemin/status/<key>.yaml`, `key` being a report's statusKey: `<env>/<app>` for an
+ * environment (one directory per environment, so that the daemons of a fleet never write the same
+ * file), `<app>` for an app a daemon without `--env` applies outside any environment.
+ */
+export function statusPath(key: string): string {
+  return `${STATUS_DIR}/${key}.yaml`;
+}
+
+/** The report's key (its app and environment, as appKey says them): its file, its commit message, the daemon's maps. */
+export function statusKey(r: Pick<StatusReport, 'app' | 'environment'>): string {
+  return appKey({ name: r.app, ...(r.environment ? { environment: r.environment } : {}) });
 }
 
 /** Why the daemon applied: a new commit, drift of the live objects, or a retry of a failed apply. */
 export type ApplyTrigger = 'commit' | 'drift' | 'retry';
 
 /**
- * `.kubemin/status/<app>.yaml`: what the daemon last did for an app, committed back to the repo.
- * Built from the apply result (whose messages never hold secret values) and nothing else.
+ * `.kubemin/status/<app>.yaml` (`.kubemin/status/<env>/<app>.yaml` for an environment): what the
+ * daemon last did for an app, committed back to the repo. Built from the apply result (whose
+ * messages never hold secret values) and nothing else.
  */
 export interface StatusReport {
   readonly apiVersion: 'kubemin.dev/v1alpha1';
   readonly kind: 'Status';
   readonly app: string;
+  /** The environment applied (the daemon's `--env`): absent for an app applied outside any environment. */
+  readonly environment?: string;
   readonly namespace: string;
   /** The commit applied (full sha) and its subject. */
   readonly commit: string;
@@ -46,7 +60,14 @@ export interface StatusReport {
 
 export function buildStatusReport(
   result: AppApplyResult,
-  ctx: { readonly commit: string; readonly trigger: ApplyTrigger; readonly bundleDigest: string; readonly previous?: StatusReport | undefined },
+  ctx: {
+    readonly commit: string;
+    readonly trigger: ApplyTrigger;
+    readonly bundleDigest: string;
+    readonly previous?: StatusReport | undefined;
+    /** The environment the apply was for (see StatusReport.environment). */
+    readonly environment?: string | undefined;
+  },
 ): StatusReport {
   const failure = result.failure
     ? { commit: ctx.commit, at: result.finishedAt, phase: result.failure.phase, message: result.failure.message }
@@ -55,6 +76,7 @@ export function buildStatusReport(
     apiVersion: 'kubemin.dev/v1alpha1',
     kind: 'Status',
     app: result.app,
+    ...(ctx.environment ? { environment: ctx.environment } : {}),
     namespace: result.namespace,
     commit: ctx.commit,
     trigger: ctx.trigger,
@@ -84,13 +106,14 @@ export function parseStatusReport(text: string | undefined): StatusReport | unde
   if (!text) return undefined;
   try {
     const r = load(text) as Partial<StatusReport> | undefined;
-    return r?.kind === 'Status' && typeof r.app === 'string' && typeof r.bundleDigest === 'string' ? (r as StatusReport) : undefined;
+    const environment = r?.environment === undefined || typeof r.environment === 'string';
+    return r?.kind === 'Status' && typeof r.app === 'string' && environment && typeof r.bundleDigest === 'string' ? (r as StatusReport) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** `kubemin: shop applied at 1a2b3c4 [skip ci]` */
+/** `kubemin: shop applied at 1a2b3c4 [skip ci]`, `kubemin: production/shop applied at ...` */
 export function statusCommitMessage(r: StatusReport): string {
-  return `kubemin: ${r.app} ${r.outcome} at ${r.commit.slice(0, 7)} [skip ci]`;
+  return `kubemin: ${statusKey(r)} ${r.outcome} at ${r.commit.slice(0, 7)} [skip ci]`;
 }

@@ -11,6 +11,7 @@ interface WatchFlags {
   repo?: string;
   dir?: string;
   branch: string;
+  env?: string;
   path: string;
   interval: string;
   statusBranch?: string;
@@ -27,7 +28,7 @@ interface WatchFlags {
   prune: boolean;
   leaderElection: boolean;
   leaseNamespace?: string;
-  leaseName: string;
+  leaseName?: string;
   leaseDuration: string;
   leaseRenew: string;
   identity?: string;
@@ -37,6 +38,9 @@ interface WatchFlags {
   logFormat: LogFormat;
   plugin: string[];
 }
+
+/** An environment's name, as the spec's schema has it. */
+const ENV_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `Name <email>` */
 function parseAuthor(text: string): { name: string; email: string } | undefined {
@@ -50,6 +54,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--repo <url-or-path>', 'git repository to follow (https, ssh or a path)').conflicts('dir'))
     .option('--dir <path>', 'local mode: watch a working tree and re-apply when a spec file is saved')
     .option('--branch <name>', 'branch to follow', 'main')
+    .addOption(new Option('--env <name>', "the environment this daemon's cluster runs: each app's variant for it (spec.environments) and the apps without environments; status reports under .kubemin/status/<env>/ (default: every app and environment)").env('KUBEMIN_ENV'))
     .option('--path <dir>', 'where the specs are in the repository', '.')
     .option('--interval <duration>', 'how often to fetch, and to check the cluster for drift', '30s')
     .option('--status-branch <name>', 'branch the status reports are committed to (default: the followed branch)')
@@ -66,7 +71,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--no-prune', 'do not delete objects the specs no longer have')
     .option('--no-leader-election', 'apply without holding the Lease (only one replica may run)')
     .option('--lease-namespace <ns>', "namespace of the leader-election Lease (default: the kubeconfig context's namespace; in a pod, the pod's own; else default)")
-    .option('--lease-name <name>', 'name of the leader-election Lease', 'kubemin-watch')
+    .option('--lease-name <name>', 'name of the leader-election Lease (default: kubemin-watch; with --env, kubemin-watch-<env>)')
     .option('--lease-duration <duration>', 'how long the lease lasts unless renewed: a replica takes over that long after the leader died', '15s')
     .option('--lease-renew <duration>', 'how often the leader renews the lease', '5s')
     .option('--identity <id>', 'this replica in the Lease (default: hostname-pid)')
@@ -81,6 +86,9 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
         setExit(EXIT.error);
       };
       if (!opts.repo && !opts.dir) return usage('give --repo URL (or --dir PATH for local mode)');
+      // KUBEMIN_ENV= (empty) is no environment, so that a manifest can leave it blank.
+      const env = opts.env === '' ? undefined : opts.env;
+      if (env !== undefined && !ENV_NAME.test(env)) return usage(`--env ${env}: an environment's name is an RFC 1123 label (lowercase letters, digits and '-', at most 63 characters), as spec.environments[].name`);
       const author = parseAuthor(opts.gitAuthor);
       if (!author) return usage(`--git-author ${opts.gitAuthor}: write it as "Name <email>"`);
       const intervalMs = parseDuration(opts.interval);
@@ -110,6 +118,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
           ...(opts.repo ? { repo: opts.repo } : {}),
           ...(opts.dir ? { dir: opts.dir } : {}),
           branch: opts.branch,
+          ...(env !== undefined ? { env } : {}),
           path: opts.path === '.' ? '' : opts.path.replace(/\/+$/, ''),
           ...(opts.statusBranch ? { statusBranch: opts.statusBranch } : {}),
           author,
@@ -130,7 +139,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
           appConcurrency,
           leaderElection: opts.leaderElection,
           ...(opts.leaseNamespace ? { leaseNamespace: opts.leaseNamespace } : {}),
-          leaseName: opts.leaseName,
+          ...(opts.leaseName ? { leaseName: opts.leaseName } : {}),
           leaseDurationMs,
           leaseRenewMs,
           ...(opts.identity ? { identity: opts.identity } : {}),
