@@ -52,7 +52,7 @@ export async function renderOnce(
     const shown = result.diagnostics.slice(0, 20);
     throw new BenchError(`the generated specs do not compile:\n${formatText(shown, result.sources)}`);
   }
-  const bundles = result.apps.map(emitApp);
+  const bundles = result.apps.map((app) => emitApp(app));
   const t3 = performance.now();
   onStage?.('emit');
   writeBundleDir(outDir, bundles);

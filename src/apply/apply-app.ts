@@ -2,8 +2,8 @@ import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
 import { ClusterError, refKey, refOf, type ClusterClient } from '../cluster/types.js';
 import { appRedactor } from '../secrets/register-secrets.js';
 import { parseDuration } from '../formats/duration.js';
-import { readInventory, writeInventory } from '../inventory/inventory-store.js';
-import { encodeInventory, type InventoryEntry } from '../inventory/inventory.js';
+import { deleteAdopted, readInventory, writeInventory } from '../inventory/inventory-store.js';
+import { encodeInventory, inventoryName, type InventoryEntry } from '../inventory/inventory.js';
 import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
 import { phaseLabel } from '../plan/plan-phases.js';
@@ -57,18 +57,22 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
   const scrub = (text: string): string => redactor.scrubForeign(text);
   const started = clock.now();
   const warnings: string[] = [];
-  emit({ type: 'app-start', app: app.name, namespace: app.namespace, phases: app.phases.map(phaseLabel) });
+  const variant = app.environment ? { environment: app.environment } : {};
+  emit({ type: 'app-start', app: app.name, ...variant, namespace: app.namespace, phases: app.phases.map(phaseLabel) });
 
-  const previous = await readInventory(client, app.name, app.namespace);
+  const previous = await readInventory(client, app);
   const inventory = new Map(previous.objects.map((e) => [refKey(e), e]));
+  // The inventory of the app from before it had environments, taken over: deleted once this apply succeeds.
+  let adopts = previous.adopts;
   const textOf = (cm: K8sObject): string => JSON.stringify(cm.data);
-  let written = textOf(encodeInventory(previous));
+  // What the cluster holds under the app's inventory name (nothing yet for an adopted one).
+  let written = textOf(encodeInventory(previous.stored ? previous : { ...previous, objects: [], adopts: undefined }));
   /**
    * Writes the inventory when it changed; resolves the error when it could not be (also a warning).
    * Ahead of the phase that creates the app's namespace there is nowhere to write it: not an error.
    */
   const flush = async (opts: { beforePhase?: boolean } = {}): Promise<unknown> => {
-    const next = encodeInventory({ app: app.name, namespace: app.namespace, objects: [...inventory.values()] });
+    const next = encodeInventory({ app: app.name, ...variant, namespace: app.namespace, objects: [...inventory.values()], ...(adopts ? { adopts } : {}) });
     if (textOf(next) === written) return undefined;
     try {
       await writeInventory(client, next);
@@ -110,13 +114,24 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
       pruned.push(...(await prune(leftovers)));
     }
   }
-  await flush();
+  const unwritten = await flush();
+  if (succeeded && adopts && unwritten === undefined) {
+    // Everything the old inventory listed is in the new one now: the old one can go.
+    try {
+      await deleteAdopted(client, { adopts, namespace: app.namespace });
+      adopts = undefined;
+      await flush();
+    } catch (err) {
+      warnings.push(scrub(`the inventory ConfigMap ${app.namespace}/${adopts} (from before the app had environments, taken over by ${inventoryName(app)}) could not be deleted: ${(err as Error).message}; it is tried again next time`));
+    }
+  }
 
   const outcome = opts.signal?.aborted ? 'interrupted' : succeeded ? 'applied' : 'failed';
   const firstBad = phases.find((p) => p.outcome !== 'ready' && p.outcome !== 'skipped');
   const finished = clock.now();
   const result: AppApplyResult = {
     app: app.name,
+    ...variant,
     namespace: app.namespace,
     outcome,
     startedAt: new Date(started).toISOString(),

@@ -1,3 +1,4 @@
+import { appKey, type AppIdentity } from '../environments/app-key.js';
 import { formatRef } from '../cluster/format-ref.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 import type { AppApplyResult, PhaseOutcome, PhaseResult, PruneResult } from './types.js';
@@ -47,9 +48,9 @@ function pruneLine(r: PruneResult): string {
   return `  prune ${formatRef(r.ref)}: ${r.action}${r.reason ? ` (${r.reason})` : ''}`;
 }
 
-/** The header line of an app. */
-export function formatAppHeader(app: string, namespace: string, phases: number, dryRun = false): string {
-  return `${app}: ${dryRun ? 'dry-run of' : 'applying'} ${phases} phase${phases === 1 ? '' : 's'} to namespace ${namespace}\n`;
+/** The header line of an app: `<app>` or, for an environment's variant, `<env>/<app>` (appKey). */
+export function formatAppHeader(app: AppIdentity, namespace: string, phases: number, dryRun = false): string {
+  return `${appKey(app)}: ${dryRun ? 'dry-run of' : 'applying'} ${phases} phase${phases === 1 ? '' : 's'} to namespace ${namespace}\n`;
 }
 
 /** After the phases: pruning, warnings and the one-line outcome. */
@@ -57,18 +58,19 @@ export function formatAppFooter(r: AppApplyResult): string {
   const lines = r.pruned.map(pruneLine);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   const objects = r.phases.reduce((n, p) => n + p.objects.length, 0);
+  const app = appKey({ name: r.app, ...(r.environment ? { environment: r.environment } : {}) });
   switch (r.outcome) {
     case 'applied':
-      lines.push(`${r.app}: applied in ${seconds(r.durationMs)}: ${r.phases.length} phases, ${objects} objects ready${r.pruned.length ? `, ${r.pruned.filter((p) => p.action === 'deleted').length} pruned` : ''}`);
+      lines.push(`${app}: applied in ${seconds(r.durationMs)}: ${r.phases.length} phases, ${objects} objects ready${r.pruned.length ? `, ${r.pruned.filter((p) => p.action === 'deleted').length} pruned` : ''}`);
       break;
     case 'planned':
-      lines.push(`${r.app}: dry-run: nothing was changed`);
+      lines.push(`${app}: dry-run: nothing was changed`);
       break;
     case 'failed':
-      lines.push(`${r.app}: failed${r.failure ? ` at ${r.failure.phase}` : ''} after ${seconds(r.durationMs)}`);
+      lines.push(`${app}: failed${r.failure ? ` at ${r.failure.phase}` : ''} after ${seconds(r.durationMs)}`);
       break;
     case 'interrupted':
-      lines.push(`${r.app}: interrupted after ${seconds(r.durationMs)}; what was applied is recorded: run apply again to converge`);
+      lines.push(`${app}: interrupted after ${seconds(r.durationMs)}; what was applied is recorded: run apply again to converge`);
       break;
     default: {
       const never: never = r.outcome;
@@ -83,7 +85,7 @@ export function formatApplyText(results: readonly AppApplyResult[], opts: ApplyT
   return results
     .map((r) => {
       const width = Math.max(0, ...r.phases.map((p) => phaseLabel(p).length));
-      return formatAppHeader(r.app, r.namespace, r.phases.length, r.outcome === 'planned') + r.phases.map((p) => formatPhaseLine(p, width, opts)).join('') + formatAppFooter(r);
+      return formatAppHeader({ name: r.app, ...(r.environment ? { environment: r.environment } : {}) }, r.namespace, r.phases.length, r.outcome === 'planned') + r.phases.map((p) => formatPhaseLine(p, width, opts)).join('') + formatAppFooter(r);
     })
     .join('');
 }

@@ -42,6 +42,7 @@ export function planFromDiff(app: CompiledApp, diff: AppDiff, opts: { prune?: bo
   const firstBad = phases.find((p) => p.outcome === 'failed');
   return {
     app: app.name,
+    ...(app.environment ? { environment: app.environment } : {}),
     namespace: app.namespace,
     outcome: firstBad ? 'failed' : 'planned',
     startedAt: '',

@@ -65,6 +65,8 @@ export interface PruneResult {
 /** The result of applying one app: what the CLI prints, `--output json` and the status reports hold. */
 export interface AppApplyResult {
   readonly app: string;
+  /** Set for an environment's variant. */
+  readonly environment?: string;
   readonly namespace: string;
   readonly outcome: AppOutcome;
   readonly startedAt: string;
@@ -80,7 +82,7 @@ export interface AppApplyResult {
 
 /** Progress, for people: what the CLI shows as it happens. */
 export type ApplyEvent =
-  | { readonly type: 'app-start'; readonly app: string; readonly namespace: string; readonly phases: readonly string[] }
+  | { readonly type: 'app-start'; readonly app: string; readonly environment?: string; readonly namespace: string; readonly phases: readonly string[] }
   | { readonly type: 'phase-start'; readonly app: string; readonly phase: string; readonly index: number; readonly objects: number; readonly attempt: number }
   | { readonly type: 'phase-progress'; readonly app: string; readonly phase: string; readonly ready: number; readonly total: number; readonly waitingFor: string | null }
   | { readonly type: 'phase-end'; readonly app: string; readonly result: PhaseResult }

@@ -2,23 +2,33 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ForeignEntry } from './bundle-errors.js';
 import type { BundleFs } from './bundle-fs.js';
+import { environmentDirOf } from './bundle-layout.js';
 import { fileDigest, isAppName, isAppPath, PLAN_SUFFIX, type BundleManifest } from './bundle-manifest.js';
 import type { PlanDocument } from './emit-bundle.js';
 
-/** What a bundle directory holds under one app's names: `<app>/` and `<app>.plan.json`. */
+/** What a bundle directory holds under one app's names: `<app>/` and `<app>.plan.json` (the app's key may be `<env>/<app>`). */
 export interface AppFiles {
   /** Regular files, by path relative to DIR, with their digest. */
   readonly files: ReadonlyMap<string, string>;
   /** What is not a regular file or a directory (a link, a device), relative to DIR. */
   readonly strays: readonly string[];
-  /** The top-level names present: `<app>/` (or `<app>` when not a directory) and `<app>.plan.json`. */
+  /** The names present: `<app>/` (or `<app>` when not a directory) and `<app>.plan.json`; or `<env>` when that is not a directory. */
   readonly top: readonly string[];
 }
 
+/**
+ * What `DIR` holds under the names of the app with key `app` (`<app>` or `<env>/<app>`). Under an
+ * environment's directory, that directory must be one: a link (which could lead anywhere), a file
+ * or a device there is a stray, and nothing under it is read.
+ */
 export function readAppFiles(fs: BundleFs, dir: string, app: string): AppFiles {
   const files = new Map<string, string>();
   const strays: string[] = [];
   const top: string[] = [];
+  const env = environmentDirOf(app);
+  const envKind = env === undefined ? 'dir' : fs.kind(join(dir, env));
+  if (envKind === undefined) return { files, strays, top };
+  if (envKind !== 'dir') return { files, strays: [env!], top: [env!] };
   const plan = `${app}${PLAN_SUFFIX}`;
   const planKind = fs.kind(join(dir, plan));
   if (planKind !== undefined) top.push(plan);

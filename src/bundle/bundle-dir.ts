@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import { adoptPlannedApps, foreignEntries, isEmpty, readAppFiles } from './app-files.js';
-import { BundleOwnershipError, OutDirError, type ForeignEntry } from './bundle-errors.js';
+import { BundleDirError, BundleOwnershipError, OutDirError, type ForeignEntry } from './bundle-errors.js';
 import { errnoCode, nodeBundleFs, type BundleFs } from './bundle-fs.js';
+import { describeKey, environmentDirOf } from './bundle-layout.js';
 import type { LockOptions } from './bundle-lock.js';
 import { fileDigest, MANIFEST_FILE, manifestText, parseManifest, PLAN_SUFFIX, type BundleManifest } from './bundle-manifest.js';
 import { openBundleDir } from './bundle-session.js';
@@ -10,7 +11,8 @@ import type { AppBundle } from './emit-bundle.js';
 
 /**
  * The bundle directory on disk (the file-system edge of rendering). `DIR` holds, per app,
- * `<app>/` and `<app>.plan.json`, and `.kubemin-bundle.json`, the record of what kubemin wrote.
+ * `<app>/` and `<app>.plan.json` (for an environment's variant `<env>/<app>/` and
+ * `<env>/<app>.plan.json`, see bundle-layout.ts), and `.kubemin-bundle.json`, the record of what kubemin wrote.
  * kubemin replaces or deletes an app only while its files are the ones recorded there; anything
  * else in DIR is never touched. Every change is one transaction (bundle-transaction.ts) under the
  * directory's lock (bundle-lock.ts).
@@ -88,9 +90,29 @@ function planBundleDir(fs: BundleFs, dir: string, bundles: readonly AppBundle[],
     for (const path of [...onDisk.files.keys(), ...onDisk.strays]) changes.push({ path, change: 'removed' });
     foreign.push(...foreignEntries(app, onDisk, listed));
   }
+  refuseNestedApps(dir, [...manifest.keys(), ...remove], rendered);
   const apps = [...put.map((b) => b.app), ...remove].sort();
   const diff = { changes: changes.sort(byPath), apps, foreign: foreign.sort(byPath) };
   return { diff, put, remove, manifest, ...(previous.text !== undefined ? { manifestOnDisk: previous.text } : {}) };
+}
+
+/**
+ * An app and an environment of the same name cannot share `DIR/<name>/` (the compiler refuses them
+ * in one render; this is one render after another, or `--app` keeping the other): the swap could
+ * not replace one without the other.
+ */
+function refuseNestedApps(dir: string, keys: readonly string[], rendered: ReadonlySet<string>): void {
+  const all = new Set(keys);
+  for (const key of all) {
+    const env = environmentDirOf(key);
+    if (env === undefined || !all.has(env)) continue;
+    const [earlier, now] = rendered.has(env) ? [key, env] : [env, key];
+    const root = dir.replace(/\/+$/, '');
+    throw new BundleDirError(
+      `cannot render into ${dir}: ${root}/${env}/ would hold ${describeKey(now)} and ${describeKey(earlier)}, which an earlier render wrote there. ` +
+        `Delete ${root}/${env}/${earlier === env ? ` and ${root}/${env}${PLAN_SUFFIX}` : ''} first, or render into another directory. Nothing was changed.`,
+    );
+  }
 }
 
 function notADirectory(dir: string): OutDirError {

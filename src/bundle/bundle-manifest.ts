@@ -11,7 +11,7 @@ import { BundleDirError } from './bundle-errors.js';
 export const MANIFEST_FILE = '.kubemin-bundle.json';
 export const PLAN_SUFFIX = '.plan.json';
 
-/** App -> path relative to DIR -> `sha256:<hex>`. */
+/** App key (`<app>` or `<env>/<app>`) -> path relative to DIR -> `sha256:<hex>`. */
 export type BundleManifest = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -26,7 +26,13 @@ export function isAppName(name: string): boolean {
   return name.length <= 63 && APP_NAME.test(name);
 }
 
-/** Whether `path` is a file of `app`: its plan, or a plain relative path under `<app>/`. */
+/** Whether `key` can name an app of a bundle directory: `<app>`, or `<env>/<app>` for an environment's variant (bundle-layout.ts). */
+export function isAppKey(key: string): boolean {
+  const parts = key.split('/');
+  return parts.length <= 2 && parts.every(isAppName);
+}
+
+/** Whether `path` is a file of the app with key `app`: its plan, or a plain relative path under `<app>/`. */
 export function isAppPath(app: string, path: string): boolean {
   if (path === `${app}${PLAN_SUFFIX}`) return true;
   if (!path.startsWith(`${app}/`)) return false;
@@ -68,7 +74,7 @@ export function parseManifest(text: string, shownPath: string): BundleManifest {
   if (!record(doc) || doc.kind !== 'BundleManifest' || !record(doc.apps)) return fail('kind BundleManifest with apps');
   const out = new Map<string, Map<string, string>>();
   for (const [app, files] of Object.entries(doc.apps)) {
-    if (!isAppName(app)) fail(`"${app}" is not an app name`);
+    if (!isAppKey(app)) fail(`"${app}" is not an app name (or <environment>/<app>)`);
     if (!record(files)) return fail(`app "${app}" has no files`);
     const map = new Map<string, string>();
     for (const [path, digest] of Object.entries(files)) {

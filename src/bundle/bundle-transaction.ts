@@ -1,15 +1,18 @@
 import { join } from 'node:path';
 import { BundleDirError } from './bundle-errors.js';
 import { errnoCode, removeTree, type BundleFs } from './bundle-fs.js';
-import { isAppName, MANIFEST_FILE, PLAN_SUFFIX } from './bundle-manifest.js';
+import { environmentDirOf } from './bundle-layout.js';
+import { isAppKey, MANIFEST_FILE, PLAN_SUFFIX } from './bundle-manifest.js';
 
 /**
  * One change of a bundle directory, all or nothing, also against a kill -9:
  *
  * 1. every new file is written under `DIR/.kubemin-staging/new/`;
  * 2. `DIR/.kubemin-staging/journal.json` is written (temporary file, fsync, rename): the commit point;
- * 3. the journal's entries are carried out, renames only: each changed top-level name of DIR (an app
- *    directory, a plan, the manifest) moves to `.kubemin-staging/old/` and the new one takes its place;
+ * 3. the journal's entries are carried out, renames only: each changed name of DIR (an app
+ *    directory, a plan, the manifest; an environment's variant `<env>/<app>` and its plan) moves
+ *    to `.kubemin-staging/old/` and the new one takes its place; an environment's directory is made
+ *    when missing and removed when left empty;
  * 4. the journal is deleted, then the staging directory with the old copies.
  *
  * Whoever takes the directory's lock next first recovers (`recoverBundleDir`): a journal is carried
@@ -20,7 +23,7 @@ import { isAppName, MANIFEST_FILE, PLAN_SUFFIX } from './bundle-manifest.js';
 export const STAGING_DIR = '.kubemin-staging';
 const JOURNAL = 'journal.json';
 
-/** A top-level name of DIR, replaced by the staged one (`put`) or deleted. */
+/** A name of DIR (top-level, or `<env>/<app>[.plan.json]`), replaced by the staged one (`put`) or deleted. */
 export interface JournalEntry {
   readonly name: string;
   readonly put: boolean;
@@ -36,7 +39,7 @@ export type Recovery = 'clean' | 'rolled-back' | 'rolled-forward';
 
 function isEntryName(name: string): boolean {
   if (name === MANIFEST_FILE) return true;
-  return isAppName(name.endsWith(PLAN_SUFFIX) ? name.slice(0, -PLAN_SUFFIX.length) : name);
+  return isAppKey(name.endsWith(PLAN_SUFFIX) ? name.slice(0, -PLAN_SUFFIX.length) : name);
 }
 
 /** A failure after the commit point: the directory is mid-swap until the next command completes it. */
@@ -96,10 +99,17 @@ function stage(fs: BundleFs, staging: string, files: BundleChange['files']): voi
   fs.syncDir(staging);
 }
 
-/** Carries out the entries (again: each one checks whether it is done), then drops the journal and the old copies. */
+/**
+ * Carries out the entries (again: each one checks whether it is done), removes the environment
+ * directories left empty, then drops the journal and the old copies.
+ */
 function finish(fs: BundleFs, dir: string, entries: readonly JournalEntry[]): void {
   const staging = join(dir, STAGING_DIR);
   for (const e of entries) carryOut(fs, dir, staging, e);
+  for (const env of new Set(entries.flatMap((e) => environmentDirOf(e.name) ?? []))) {
+    const path = join(dir, env);
+    if (fs.kind(path) === 'dir' && !fs.list(path).length) fs.rmdir(path);
+  }
   fs.syncDir(dir);
   fs.unlink(join(staging, JOURNAL));
   removeTree(fs, staging);
@@ -115,9 +125,19 @@ function carryOut(fs: BundleFs, dir: string, staging: string, e: JournalEntry): 
   // A file is replaced by a rename over it; a directory has to move aside first.
   if (liveKind !== undefined && (!e.put || liveKind !== 'file' || stagedKind !== 'file')) {
     removeTree(fs, old);
+    makeParent(fs, join(staging, 'old'), e.name);
     fs.rename(live, old);
   }
-  if (e.put) fs.rename(staged, live);
+  if (e.put) {
+    makeParent(fs, dir, e.name);
+    fs.rename(staged, live);
+  }
+}
+
+/** For an entry of an environment's variant (`<env>/<app>`), its environment's directory under `root`. */
+function makeParent(fs: BundleFs, root: string, name: string): void {
+  const env = environmentDirOf(name);
+  if (env !== undefined && fs.kind(join(root, env)) === undefined) fs.mkdir(join(root, env));
 }
 
 function parseJournal(text: string, shown: string): JournalEntry[] {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { BundleObject, CompiledApp } from '../compile.js';
 import { formatSourceRef } from '../load/source.js';
 import { API_VERSION } from '../spec/types.js';
+import { appKey } from '../environments/app-key.js';
+import { bundleKey, type BundleLayout } from './bundle-layout.js';
 import { emitYaml, type JsonValue } from './yaml-emit.js';
 
 /** A file of the bundle: a path relative to the bundle directory, and its text. */
@@ -41,6 +43,9 @@ export interface PlanDocument {
   readonly apiVersion: typeof API_VERSION;
   readonly kind: 'Plan';
   readonly app: string;
+  /** Only for an environment's variant: its environment, and the kubeconfig context it names. */
+  readonly environment?: string;
+  readonly cluster?: string;
   readonly namespace: string;
   readonly source: string;
   /** SHA-256 of the app's manifest files, to tell cheaply whether the bundle changed. */
@@ -49,6 +54,7 @@ export interface PlanDocument {
 }
 
 export interface AppBundle {
+  /** The app's key in the bundle directory (bundle-layout.ts): `<app>`, or `<env>/<app>` for an environment's variant. */
   readonly app: string;
   /** The manifests, under `<app>/`. */
   readonly files: readonly BundleFile[];
@@ -57,22 +63,28 @@ export interface AppBundle {
   readonly planDocument: PlanDocument;
 }
 
-/** Directory and file names: `NN-<phase>/MM-<kind>-<name>.yaml`, numbered from 01. */
-export function emitApp(app: CompiledApp): AppBundle {
+export interface EmitOptions {
+  /** Where an environment's variant goes: `by-environment` (default, `<env>/<app>/`) or `one-environment` (`<app>/`, `render --env`). */
+  readonly layout?: BundleLayout;
+}
+
+/** Directory and file names: `<key>/NN-<phase>/MM-<kind>-<name>.yaml`, numbered from 01; the key is the app's name or `<env>/<app>` (bundle-layout.ts). */
+export function emitApp(app: CompiledApp, opts: EmitOptions = {}): AppBundle {
+  const key = bundleKey(app, opts.layout ?? 'by-environment');
   const files: BundleFile[] = [];
   const phaseWidth = width(app.phases.length);
   const phases: PlanPhase[] = app.phases.map((phase) => {
     const dir = `${pad(phase.index, phaseWidth)}-${phase.name}`;
     const objectWidth = width(phase.objects.length);
     const objects = phase.objects.map((o, i) => {
-      const file = `${app.name}/${dir}/${pad(i + 1, objectWidth)}-${o.object.kind.toLowerCase()}-${o.object.metadata.name}.yaml`;
+      const file = `${key}/${dir}/${pad(i + 1, objectWidth)}-${o.object.kind.toLowerCase()}-${o.object.metadata.name}.yaml`;
       files.push({ path: file, text: emitYaml(o.object as unknown as JsonValue) });
       return planObject(file, o);
     });
     return {
       index: phase.index,
       name: phase.name,
-      dir: `${app.name}/${dir}`,
+      dir: `${key}/${dir}`,
       step: phase.step ?? null,
       type: phase.stepType,
       mode: phase.mode,
@@ -89,15 +101,16 @@ export function emitApp(app: CompiledApp): AppBundle {
     apiVersion: API_VERSION,
     kind: 'Plan',
     app: app.name,
+    ...(app.environment ? { environment: app.environment, ...(app.cluster ? { cluster: app.cluster } : {}) } : {}),
     namespace: app.namespace,
     source: formatSourceRef({ file: app.source.file, line: app.source.line }),
     digest: `sha256:${digest.digest('hex')}`,
     phases,
   };
   return {
-    app: app.name,
+    app: key,
     files,
-    plan: { path: `${app.name}.plan.json`, text: JSON.stringify(planDocument, null, 2) + '\n' },
+    plan: { path: `${key}.plan.json`, text: JSON.stringify(planDocument, null, 2) + '\n' },
     planDocument,
   };
 }
@@ -108,7 +121,7 @@ export function emitStream(apps: readonly CompiledApp[]): string {
   for (const app of apps) {
     for (const phase of app.phases) {
       for (const o of phase.objects) {
-        parts.push(`---\n# app ${app.name}, phase ${phase.index} ${phase.name}\n${emitYaml(o.object as unknown as JsonValue)}`);
+        parts.push(`---\n# app ${appKey(app)}, phase ${phase.index} ${phase.name}\n${emitYaml(o.object as unknown as JsonValue)}`);
       }
     }
   }

@@ -8,7 +8,7 @@ import type { StepMode } from '../spec/types.js';
 import { BundleDirError } from './bundle-errors.js';
 import { nodeBundleFs, type BundleFs } from './bundle-fs.js';
 import type { LockOptions } from './bundle-lock.js';
-import { isAppPath, MANIFEST_FILE, PLAN_SUFFIX } from './bundle-manifest.js';
+import { isAppName, isAppPath, MANIFEST_FILE, PLAN_SUFFIX } from './bundle-manifest.js';
 import { openBundleDir } from './bundle-session.js';
 import { STAGING_DIR } from './bundle-transaction.js';
 import type { PlanDocument } from './emit-bundle.js';
@@ -16,13 +16,25 @@ import type { PlanDocument } from './emit-bundle.js';
 export { BundleDirError };
 
 /**
- * Whether `dir` holds a rendered bundle (`<app>.plan.json` beside `<app>/`), as `kubemin render --out`
- * writes it, or one a killed render left half-swapped (completed when it is read).
+ * Whether `dir` holds a rendered bundle (`<app>.plan.json` beside `<app>/`, or `<env>/<app>.plan.json`),
+ * as `kubemin render --out` writes it, or one a killed render left half-swapped (completed when it is read).
  */
 export async function isBundleDir(dir: string): Promise<boolean> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) return false;
-  return (await readdir(dir)).some((f) => f.endsWith('.plan.json') || f === MANIFEST_FILE || f === STAGING_DIR);
+  const entries = await readdir(dir, { withFileTypes: true });
+  if (entries.some((e) => e.name.endsWith(PLAN_SUFFIX) || e.name === MANIFEST_FILE || e.name === STAGING_DIR)) return true;
+  return (await environmentDirs(dir)).length > 0;
+}
+
+/** The environment directories of a bundle (render without --env): directories named like an app that hold plans. */
+async function environmentDirs(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || !isAppName(e.name)) continue;
+    if ((await readdir(join(dir, e.name))).some((f) => f.endsWith(PLAN_SUFFIX))) out.push(e.name);
+  }
+  return out.sort();
 }
 
 export interface ReadBundleOptions {
@@ -38,8 +50,9 @@ function sourceRef(text: string): SourceRef {
 }
 
 /**
- * Reads a rendered bundle back into applications: each `<app>.plan.json` gives the phases, and
- * each object comes from the file the plan names. A plan or file that is missing or malformed
+ * Reads a rendered bundle back into applications: each `<app>.plan.json` (and, for the variants of
+ * a render of every environment, `<env>/<app>.plan.json`) gives the phases, the environment and its
+ * cluster, and each object comes from the file the plan names. A plan or file that is missing or malformed
  * is an error naming it. A render running into `dir` meanwhile is a BundleLockError.
  */
 export async function readBundleDir(dir: string, opts: ReadBundleOptions = {}): Promise<CompiledApp[]> {
@@ -54,24 +67,41 @@ export async function readBundleDir(dir: string, opts: ReadBundleOptions = {}): 
 
 const isText = (v: unknown): v is string => typeof v === 'string';
 
-/** What makes `plan` (read from `<app>.plan.json`) not one kubemin wrote, if anything. */
-function planProblem(plan: PlanDocument, app: string): string | undefined {
+/**
+ * What makes `plan` (read from `<key>.plan.json`) not one kubemin wrote, if anything. `env` is the
+ * environment directory it was read from; a plan at the top may be one environment's (render --env).
+ */
+function planProblem(plan: PlanDocument, key: string, env: string | undefined): string | undefined {
   if (plan?.kind !== 'Plan' || !Array.isArray(plan.phases)) return 'kind Plan with phases';
+  const app = env === undefined ? key : key.slice(env.length + 1);
   if (plan.app !== app || !isText(plan.namespace) || !isText(plan.source)) return `app "${app}", its namespace and source`;
+  if (env !== undefined && plan.environment !== env) return `environment "${env}", as its directory`;
+  if (plan.environment !== undefined && !isText(plan.environment)) return 'an environment that is a name';
+  if (plan.cluster !== undefined && (!isText(plan.cluster) || plan.environment === undefined)) return 'a cluster only with an environment';
   for (const p of plan.phases) {
     if (!Number.isInteger(p?.index) || !isText(p.name) || !Array.isArray(p.objects)) return 'each phase with index, name and objects';
     for (const o of p.objects) {
-      if (!isText(o?.file) || !isAppPath(app, o.file) || o.file === `${app}${PLAN_SUFFIX}`) return `each object a file under ${app}/`;
+      if (!isText(o?.file) || !isAppPath(key, o.file) || o.file === `${key}${PLAN_SUFFIX}`) return `each object a file under ${key}/`;
       if (!isText(o.kind) || !isText(o.name) || !isText(o.source)) return 'each object with kind, name and source';
     }
   }
   return undefined;
 }
 
+/** Every plan of the bundle by key: `<app>` at the top, `<env>/<app>` in each environment's directory. */
+async function planKeys(dir: string): Promise<Array<{ key: string; env?: string }>> {
+  const plans = (names: string[]): string[] => names.filter((f) => f.endsWith(PLAN_SUFFIX)).map((f) => f.slice(0, -PLAN_SUFFIX.length));
+  const out: Array<{ key: string; env?: string }> = plans(await readdir(dir)).sort().map((key) => ({ key }));
+  for (const env of await environmentDirs(dir)) {
+    for (const app of plans(await readdir(join(dir, env))).sort()) out.push({ key: `${env}/${app}`, env });
+  }
+  return out;
+}
+
 async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
-  const plans = (await readdir(dir)).filter((f) => f.endsWith(PLAN_SUFFIX)).sort();
   const apps: CompiledApp[] = [];
-  for (const file of plans) {
+  for (const { key, env } of await planKeys(dir)) {
+    const file = `${key}${PLAN_SUFFIX}`;
     const path = join(dir, file);
     let plan: PlanDocument;
     try {
@@ -79,7 +109,7 @@ async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
     } catch (err) {
       throw new BundleDirError(`${path}: not a kubemin plan: ${(err as Error).message}`);
     }
-    const problem = planProblem(plan, file.slice(0, -PLAN_SUFFIX.length));
+    const problem = planProblem(plan, key, env);
     if (problem) throw new BundleDirError(`${path}: not a kubemin plan (${problem}); move it out of ${dir} if kubemin did not write it`);
     const phases: BundlePhase[] = [];
     for (const p of plan.phases) {
@@ -108,7 +138,13 @@ async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
         objects,
       });
     }
-    apps.push({ name: plan.app, namespace: plan.namespace, source: sourceRef(plan.source), phases });
+    const variant = plan.environment !== undefined ? { environment: plan.environment, ...(plan.cluster !== undefined ? { cluster: plan.cluster } : {}) } : {};
+    apps.push({ name: plan.app, ...variant, namespace: plan.namespace, source: sourceRef(plan.source), phases });
   }
-  return apps;
+  // As compile() orders them: by name, then environment.
+  return apps.sort((a, b) => cmp(a.name, b.name) || cmp(a.environment ?? '', b.environment ?? ''));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -26,7 +26,7 @@ export function applyProgress(io: Io): { onEvent: (e: ApplyEvent) => void; stop:
     switch (e.type) {
       case 'app-start':
         width = Math.max(0, ...e.phases.map((p) => p.length));
-        io.stdout(formatAppHeader(e.app, e.namespace, e.phases.length));
+        io.stdout(formatAppHeader({ name: e.app, ...(e.environment ? { environment: e.environment } : {}) }, e.namespace, e.phases.length));
         break;
       case 'phase-start':
         if (!io.interactive) break;

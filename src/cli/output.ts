@@ -5,6 +5,7 @@ import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
 import type { SourceSet } from '../load/source-set.js';
 import type { Redactor, SecretSink } from '../secrets/redactor.js';
+import { reportSkipped } from './env-option.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
@@ -89,17 +90,18 @@ export function formatDiagnostics(format: DiagnosticFormat, diagnostics: readonl
 }
 
 /**
- * Prints what compiling found (diagnostics on stderr) and tells whether the command can go on:
+ * Prints what compiling found (diagnostics on stderr, then the apps `--env` left out) and tells whether the command can go on:
  * not when the specs are invalid (`apps` undefined) or `--app` names no application (exit 2).
  */
 export function reportLoaded<T>(
   io: Io,
   setExit: (code: number) => void,
   loaded: { readonly compiled?: CompileResult | undefined; readonly apps?: readonly T[] | undefined },
-  opts: { readonly app?: string | undefined; readonly verb: string; readonly paths: readonly string[] },
+  opts: { readonly app?: string | undefined; readonly verb: string; readonly paths: readonly string[]; readonly env?: string | undefined; readonly skipped?: readonly string[] },
 ): loaded is { readonly compiled?: CompileResult; readonly apps: readonly T[] } {
   const c = loaded.compiled;
   if (c?.diagnostics.length) io.stderr(formatDiagnostics('text', c.diagnostics, c.sources, io.color));
+  reportSkipped(io, opts.skipped ?? [], opts.env, opts.verb);
   if (c && 'fileCount' in c && c.fileCount === 0) {
     io.stderr(`${noSpecsFound(opts.paths)}: nothing was ${opts.verb}\n`);
     setExit(EXIT.error);
@@ -111,7 +113,8 @@ export function reportLoaded<T>(
     return false;
   }
   if (opts.app && !loaded.apps.length) {
-    io.stderr(`no application named "${opts.app}"\n`);
+    // An app that lacks the environment asked for has been said (reportSkipped).
+    if (!opts.skipped?.includes(opts.app)) io.stderr(`no application named "${opts.app}"\n`);
     setExit(EXIT.error);
     return false;
   }

@@ -63,9 +63,9 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
 
   let inventory: ObjectRef[] = [];
   try {
-    inventory = [...(await readInventory(client, app.name, app.namespace)).objects];
+    inventory = [...(await readInventory(client, app)).objects];
   } catch (err) {
-    problem({ ref: inventoryRef(app.name, app.namespace), component: null, source: null }, err);
+    problem({ ref: inventoryRef(app, app.namespace), component: null, source: null }, err);
   }
 
   const diffs = await mapBounded(placed, concurrency, async (p): Promise<ObjectDiff | undefined> => {
@@ -122,6 +122,7 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
 
   return {
     app: app.name,
+    ...(app.environment ? { environment: app.environment } : {}),
     namespace: app.namespace,
     objects: [...diffs, ...deletes].filter((d): d is ObjectDiff => d !== undefined),
     problems,

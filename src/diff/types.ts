@@ -27,6 +27,8 @@ export interface ObjectProblem {
 
 export interface AppDiff {
   readonly app: string;
+  /** Set for an environment's variant. */
+  readonly environment?: string;
   readonly namespace: string;
   readonly objects: readonly ObjectDiff[];
   readonly problems: readonly ObjectProblem[];

@@ -1,18 +1,51 @@
 import { FIELD_MANAGER } from '../cluster/server-side-apply.js';
 import type { ClusterClient } from '../cluster/types.js';
+import type { AppIdentity } from '../environments/app-key.js';
 import type { K8sObject } from '../k8s/types.js';
-import { decodeInventory, inventoryRef, type Inventory } from './inventory.js';
+import { decodeInventory, inventoryName, inventoryRef, type Inventory } from './inventory.js';
 
-/** The app's inventory in the cluster; empty when there is none yet (or its namespace does not exist). */
-export async function readInventory(client: ClusterClient, app: string, namespace: string): Promise<Inventory> {
-  const cm = await client.get(inventoryRef(app, namespace)).catch((err: unknown) => {
+/** Whose inventory: an app (or an environment's variant) in its namespace. */
+export interface InventoryOwner extends AppIdentity {
+  readonly namespace: string;
+}
+
+export interface StoredInventory extends Inventory {
+  /** Whether the owner's own ConfigMap exists (an adopted inventory is not written yet under its new name). */
+  readonly stored: boolean;
+}
+
+/**
+ * The app's inventory in the cluster; empty when there is none yet (or its namespace does not
+ * exist). An environment's variant without one of its own takes over the inventory of the app from
+ * before it had environments, `kubemin-inventory-<app>` in the same namespace, when there is one:
+ * its objects are the variant's to keep or prune, and `adopts` names it, to be deleted once an
+ * apply with the new one succeeded (apply-app.ts).
+ */
+export async function readInventory(client: ClusterClient, owner: InventoryOwner): Promise<StoredInventory> {
+  const identity = { app: owner.name, ...(owner.environment ? { environment: owner.environment } : {}) };
+  const own = await getInventory(client, owner, owner.namespace);
+  if (own) return { ...decodeInventory(owner.name, own), ...identity, stored: true };
+  if (owner.environment) {
+    const before = await getInventory(client, owner.name, owner.namespace);
+    if (before) return { ...decodeInventory(owner.name, before), ...identity, adopts: inventoryName(owner.name), stored: false };
+  }
+  return { ...identity, namespace: owner.namespace, objects: [], stored: false };
+}
+
+async function getInventory(client: ClusterClient, app: AppIdentity | string, namespace: string): Promise<K8sObject | undefined> {
+  return client.get(inventoryRef(app, namespace)).catch((err: unknown) => {
     if ((err as { reason?: string }).reason === 'NamespaceNotFound') return undefined;
     throw err;
   });
-  return cm ? decodeInventory(app, cm) : { app, namespace, objects: [] };
 }
 
 /** Writes an inventory's ConfigMap (encodeInventory) by server-side apply as kubemin; it is kubemin's own, so conflicts are forced. */
 export async function writeInventory(client: ClusterClient, configMap: K8sObject): Promise<void> {
   await client.apply(configMap, { fieldManager: FIELD_MANAGER, force: true, dryRun: false });
+}
+
+/** Deletes the inventory an adopting one took over (Inventory.adopts); false when it was gone already. */
+export async function deleteAdopted(client: ClusterClient, inventory: Pick<Inventory, 'adopts' | 'namespace'>): Promise<boolean> {
+  if (!inventory.adopts) return false;
+  return client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: inventory.namespace, name: inventory.adopts });
 }

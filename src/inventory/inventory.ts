@@ -1,17 +1,27 @@
 import { refKey, type ObjectRef } from '../cluster/types.js';
+import type { AppIdentity } from '../environments/app-key.js';
 import type { K8sObject } from '../k8s/types.js';
 import { MANAGED_BY } from '../expand/labels.js';
 import { UserError } from '../user-error.js';
 
 /**
- * What kubemin applied for an app, kept in the cluster as a ConfigMap
- * `kubemin-inventory-<app>` in the app's namespace: the objects that are kubemin's to prune.
- * `kubemin apply` writes it (only with what was really applied); `kubemin diff` reads it.
+ * What kubemin applied for an app, kept in the cluster as a ConfigMap in the app's namespace:
+ * the objects that are kubemin's to prune. One per app and environment: `kubemin-inventory-<app>`
+ * for an app without environments, `kubemin-inventory-<app>.<env>` for an environment's variant
+ * (a dot is in neither name, so they never clash). `kubemin apply` writes it (only with what was
+ * really applied); `kubemin diff` reads it.
  */
 export interface Inventory {
   readonly app: string;
+  /** Set for an environment's variant. */
+  readonly environment?: string;
   readonly namespace: string;
   readonly objects: readonly InventoryEntry[];
+  /**
+   * The name of the inventory this one took over: the app's from before it had environments
+   * (`kubemin-inventory-<app>` in the same namespace), deleted once an apply succeeded with this one.
+   */
+  readonly adopts?: string;
 }
 
 /** An object kubemin applied, with the component and the phase (index) it was applied in, to prune in reverse order. */
@@ -33,12 +43,16 @@ function entryJson(r: InventoryEntry): string {
 }
 
 export const INVENTORY_KEY = 'objects';
+/** The data key naming the inventory this one adopts (Inventory.adopts). */
+export const ADOPTS_KEY = 'adopts';
 
-export function inventoryName(app: string): string {
-  return `kubemin-inventory-${app}`;
+/** `kubemin-inventory-<app>`, or `kubemin-inventory-<app>.<env>` for an environment's variant; a string is an app without environments. */
+export function inventoryName(app: AppIdentity | string): string {
+  const { name, environment } = typeof app === 'string' ? { name: app, environment: undefined } : app;
+  return `kubemin-inventory-${name}${environment ? `.${environment}` : ''}`;
 }
 
-export function inventoryRef(app: string, namespace: string): ObjectRef {
+export function inventoryRef(app: AppIdentity | string, namespace: string): ObjectRef {
   return { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: inventoryName(app) };
 }
 
@@ -49,11 +63,12 @@ export function encodeInventory(inv: Inventory): K8sObject {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
-      name: inventoryName(inv.app),
+      name: inventoryName({ name: inv.app, ...(inv.environment ? { environment: inv.environment } : {}) }),
       namespace: inv.namespace,
       labels: { 'app.kubernetes.io/instance': inv.app, 'app.kubernetes.io/managed-by': MANAGED_BY },
     },
     data: {
+      ...(inv.adopts ? { [ADOPTS_KEY]: inv.adopts } : {}),
       [INVENTORY_KEY]: objects.map(entryJson).join('\n') + (objects.length ? '\n' : ''),
     },
   };
@@ -65,7 +80,9 @@ export class InventoryError extends UserError {
 
 /** Reads an inventory ConfigMap; a malformed line is an error naming the ConfigMap, never ignored. */
 export function decodeInventory(app: string, cm: K8sObject): Inventory {
-  const text = ((cm.data as Record<string, string> | undefined) ?? {})[INVENTORY_KEY] ?? '';
+  const data = (cm.data as Record<string, string> | undefined) ?? {};
+  const text = data[INVENTORY_KEY] ?? '';
+  const adopts = data[ADOPTS_KEY];
   const objects: InventoryEntry[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
@@ -87,5 +104,5 @@ export function decodeInventory(app: string, cm: K8sObject): Inventory {
       ...(typeof r.phase === 'number' ? { phase: r.phase } : {}),
     });
   });
-  return { app, namespace: cm.metadata.namespace ?? '', objects };
+  return { app, namespace: cm.metadata.namespace ?? '', objects, ...(typeof adopts === 'string' && adopts ? { adopts } : {}) };
 }

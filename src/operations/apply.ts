@@ -2,13 +2,15 @@ import { applyApp, type ApplyOptions } from '../apply/apply-app.js';
 import { planFromDiff } from '../apply/plan-from-diff.js';
 import type { AppApplyResult } from '../apply/types.js';
 import { isBundleDir, readBundleDir } from '../bundle/read-bundle-dir.js';
-import { connect, type ConnectOptions } from '../cluster/http-client.js';
+import type { ConnectOptions } from '../cluster/http-client.js';
 import type { CompiledApp, CompileResult } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { diffApps } from '../diff/diff-apps.js';
+import { selectEnvironment } from '../environments/select-environment.js';
 import type { StepExecutor } from '../apply/executors/types.js';
 import { PluginResolver } from '../plugins/load-plugins.js';
 import { registerSecrets } from '../secrets/register-secrets.js';
+import { clusterTargets, connectTargets } from './cluster-targets.js';
 import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
 
 export interface ApplyRunOptions extends LoadOptions, ConnectOptions, Omit<ApplyOptions, 'concurrency'> {
@@ -21,39 +23,62 @@ export interface ApplyRunResult {
   readonly compiled?: CompileResult;
   /** Undefined when the specs did not compile. */
   readonly apps?: AppApplyResult[];
+  /** With `env`: the apps that have environments, but not that one (not applied). */
+  readonly skipped: readonly string[];
   readonly requests: number;
 }
 
-/** Specs compiled in memory, or a rendered bundle directory read back (`kubemin render --out`). */
-async function loadApps(opts: ApplyRunOptions): Promise<{ compiled?: CompileResult; apps?: CompiledApp[]; executorsFor: (app: CompiledApp) => readonly StepExecutor[] }> {
+interface Loaded {
+  readonly compiled?: CompileResult;
+  readonly apps?: CompiledApp[];
+  readonly skipped: readonly string[];
+  readonly executorsFor: (app: CompiledApp) => readonly StepExecutor[];
+}
+
+/** Specs compiled in memory, or a rendered bundle directory read back (`kubemin render --out`), with `--env` and `--app` applied. */
+async function loadApps(opts: ApplyRunOptions): Promise<Loaded> {
   const [only] = opts.paths;
   if (opts.paths.length === 1 && only !== undefined && (await isBundleDir(only))) {
-    const apps = await readBundleDir(only);
-    registerSecrets(opts.secrets, [], apps);
+    const read = await readBundleDir(only);
+    registerSecrets(opts.secrets, [], read);
     // A rendered bundle's step types run with the plugins declared where kubemin runs.
     const { executors } = await new PluginResolver().forDir(opts.cwd ?? process.cwd());
-    return { apps: opts.app ? apps.filter((a) => a.name === opts.app) : apps, executorsFor: () => executors };
+    const selected = selectEnvironment(read, opts.env);
+    const apps = opts.app ? selected.apps.filter((a) => a.name === opts.app) : selected.apps;
+    const skipped = opts.app ? selected.skipped.filter((a) => a === opts.app) : selected.skipped;
+    return { apps, skipped, executorsFor: () => executors };
   }
   const compiled = await loadAndCompile(opts);
   const executorsFor = (app: CompiledApp): readonly StepExecutor[] => compiled.pluginsFor(app.source.file).executors;
-  return hasErrors(compiled.diagnostics) || compiled.fileCount === 0 ? { compiled, executorsFor } : { compiled, apps: compiled.apps, executorsFor };
+  const valid = !hasErrors(compiled.diagnostics) && compiled.fileCount > 0;
+  return { compiled, ...(valid ? { apps: compiled.apps } : {}), skipped: compiled.skipped, executorsFor };
 }
 
-/** `kubemin apply`: every app, one after another, phase by phase; or, with dryRun, what would change. */
+/**
+ * `kubemin apply`: every app, one after another, phase by phase, each in its cluster (`--context`,
+ * else its environment's, else the current context: cluster-targets.ts); or, with dryRun, what
+ * would change.
+ */
 export async function apply(opts: ApplyRunOptions): Promise<ApplyRunResult> {
-  const { compiled, apps, executorsFor } = await loadApps(opts);
-  if (!apps) return { ...(compiled ? { compiled } : {}), requests: 0 };
-  const client = await connect(opts);
+  const { compiled, apps, skipped, executorsFor } = await loadApps(opts);
+  if (!apps) return { ...(compiled ? { compiled } : {}), skipped, requests: 0 };
+  const targets = clusterTargets(apps, { ...(opts.context !== undefined ? { context: opts.context } : {}), verb: 'apply' });
+  const { clients, close } = await connectTargets(targets, opts);
   try {
+    const clientOf = new Map(targets.flatMap((t, i) => t.apps.map((app) => [app, clients[i]!] as const)));
     const results: AppApplyResult[] = [];
     if (opts.dryRun) {
-      const diffs = await diffApps(apps, client, opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {});
-      apps.forEach((app, i) => results.push(planFromDiff(app, diffs[i]!, { prune: opts.prune ?? false })));
+      const planned = new Map<CompiledApp, AppApplyResult>();
+      for (const [i, target] of targets.entries()) {
+        const diffs = await diffApps(target.apps, clients[i]!, opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {});
+        target.apps.forEach((app, j) => planned.set(app, planFromDiff(app, diffs[j]!, { prune: opts.prune ?? false })));
+      }
+      results.push(...apps.map((app) => planned.get(app)!));
     } else {
-      for (const app of apps) results.push(await applyApp(app, client, { ...opts, executors: executorsFor(app) }));
+      for (const app of apps) results.push(await applyApp(app, clientOf.get(app)!, { ...opts, executors: executorsFor(app) }));
     }
-    return { ...(compiled ? { compiled } : {}), apps: results, requests: client.requests };
+    return { ...(compiled ? { compiled } : {}), apps: results, skipped, requests: clients.reduce((n, c) => n + c.requests, 0) };
   } finally {
-    client.close();
+    close();
   }
 }

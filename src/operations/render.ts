@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { diffBundleDir, writeBundleDir, type BundleDirDiff } from '../bundle/bundle-dir.js';
 import type { BundleFs } from '../bundle/bundle-fs.js';
 import { emitApp, emitStream } from '../bundle/emit-bundle.js';
+import { layoutFor } from '../bundle/bundle-layout.js';
 import { checkOutDir } from '../bundle/out-dir-guard.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
-import type { CompileResult } from '../compile.js';
+import { loadAndCompile, type LoadOptions, type LoadResult } from './load-and-compile.js';
 
 export interface RenderOptions extends LoadOptions {
   /** Bundle directory; without it the manifests are returned as one YAML stream. */
@@ -25,12 +25,15 @@ export type RenderOutcome =
   | { readonly kind: 'checked'; readonly diff: BundleDirDiff };
 
 export interface RenderResult {
-  readonly compiled: CompileResult;
+  /** With `env`, `skipped` names the apps that have environments but not that one. */
+  readonly compiled: LoadResult;
   readonly outcome: RenderOutcome;
 }
 
 /**
- * `kubemin render`: compile, then write the bundle atomically, check it, or stream it. Nothing
+ * `kubemin render`: compile, then write the bundle atomically, check it, or stream it. With `env`,
+ * that environment's variants are written where apps without environments are (`DIR/<app>/`);
+ * without it, every environment's at `DIR/<env>/<app>/` (bundle-layout.ts). Nothing
  * under `out` changes unless there are specs, they are valid, `--app` names one of them, and `out`
  * holds none of them (an OutDirError otherwise).
  */
@@ -43,7 +46,8 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   if (opts.app !== undefined && !compiled.apps.length) return { compiled, outcome: { kind: 'no-app', app: opts.app } };
   if (!opts.out) return { compiled, outcome: { kind: 'stream', text: emitStream(compiled.apps) } };
   const out = opts.cwd ? resolve(opts.cwd, opts.out) : opts.out;
-  const bundles = compiled.apps.map(emitApp);
+  const layout = layoutFor(opts.env);
+  const bundles = compiled.apps.map((app) => emitApp(app, { layout }));
   const dirOpts = { keepOtherApps: opts.app !== undefined, ...(opts.fs ? { fs: opts.fs } : {}) };
   if (opts.check) return { compiled, outcome: { kind: 'checked', diff: diffBundleDir(out, bundles, dirOpts) } };
   return { compiled, outcome: { kind: 'written', diff: writeBundleDir(out, bundles, dirOpts) } };

@@ -60,7 +60,7 @@ const visible = (dir: string): Map<string, string> => snapshot(dir, (p) => !KUBE
 function bundlesOf(specs: ReadonlyArray<[string, string]>): AppBundle[] {
   const result = compile(specs.map(([path, text]) => ({ path, text })));
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return result.apps.map(emitApp);
+  return result.apps.map((app) => emitApp(app));
 }
 
 /** 30 apps of 10 objects; then 10 unchanged, 12 changed, 8 removed and 8 added. */

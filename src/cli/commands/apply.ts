@@ -3,6 +3,7 @@ import { formatApplyText } from '../../apply/format-text.js';
 import { parseDuration } from '../../formats/duration.js';
 import { apply } from '../../operations/apply.js';
 import { applyProgress } from '../apply-progress.js';
+import { envOption } from '../env-option.js';
 import { EXIT, reportLoaded, type Io } from '../output.js';
 
 type ApplyOutput = 'text' | 'json';
@@ -11,6 +12,7 @@ interface ApplyFlags {
   kubeconfig?: string;
   context?: string;
   app?: string;
+  env?: string;
   prune?: boolean;
   dryRun?: boolean;
   timeout?: string;
@@ -41,8 +43,9 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
     .description('apply the bundle phase by phase, waiting for each phase to be ready; exit 0 applied and ready, 1 a phase failed or timed out, 2 error')
     .argument('[paths...]', 'spec files or directories, or one rendered bundle directory (kubemin render --out)', ['.'])
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
+    .option('--context <name>', "kubeconfig context (default: the environment's cluster, else the current context)")
     .option('--app <name>', 'only this application')
+    .addOption(envOption('applied in its cluster'))
     .option('--prune', 'after the last phase, delete what kubemin applied before and the bundle no longer has')
     .option('--dry-run', 'server-side dry-run: show what each phase would change, change nothing')
     .option('--timeout <duration>', "wait at most this long for each phase (default: the phase's timeout from the spec, else 5m)")
@@ -71,6 +74,7 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
         result = await apply({
           paths,
           ...(opts.app ? { app: opts.app } : {}),
+          ...(opts.env !== undefined ? { env: opts.env } : {}),
           ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
           ...(opts.context ? { context: opts.context } : {}),
           prune: opts.prune ?? false,
@@ -87,7 +91,7 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
         progress?.stop();
         release();
       }
-      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'applied', paths })) return;
+      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'applied', paths, env: opts.env, skipped: result.skipped })) return;
       if (opts.output === 'json') io.stdout(JSON.stringify({ apps: result.apps }, null, 2) + '\n');
       else if (!showProgress) io.stdout(formatApplyText(result.apps, { color: io.color }));
       const ok = result.apps.every((a) => a.outcome === 'applied' || a.outcome === 'planned');

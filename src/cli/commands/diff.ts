@@ -4,6 +4,7 @@ import { formatDiffMarkdown } from '../../diff/format-markdown.js';
 import { formatDiffProblems, formatDiffText } from '../../diff/format-text.js';
 import { hasChanges, summarize } from '../../diff/types.js';
 import { diff } from '../../operations/diff.js';
+import { envOption } from '../env-option.js';
 import { EXIT, reportLoaded, type Io } from '../output.js';
 
 type DiffOutput = 'text' | 'markdown' | 'json';
@@ -12,6 +13,7 @@ interface DiffFlags {
   kubeconfig?: string;
   context?: string;
   app?: string;
+  env?: string;
   output: DiffOutput;
 }
 
@@ -20,12 +22,13 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
     .description('show what applying the bundle would change in the cluster (server-side apply dry-run); exit 0 no differences, 1 differences, 2 error')
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
+    .option('--context <name>', "kubeconfig context (default: the environment's cluster, else the current context)")
     .option('--app <name>', 'only this application')
+    .addOption(envOption('compared in its cluster'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(async (paths: string[], opts: DiffFlags) => {
-      const result = await diff({ paths, app: opts.app, kubeconfig: opts.kubeconfig, context: opts.context, secrets: io.secrets });
-      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'compared', paths })) return;
+      const result = await diff({ paths, app: opts.app, env: opts.env, kubeconfig: opts.kubeconfig, context: opts.context, secrets: io.secrets });
+      if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'compared', paths, env: opts.env, skipped: result.compiled.skipped })) return;
       switch (opts.output) {
         case 'text':
           io.stdout(formatDiffText(result.apps, { color: io.color }));

@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
+import { layoutFor } from '../../bundle/bundle-layout.js';
 import { emitApp } from '../../bundle/emit-bundle.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { loadAndCompile } from '../../operations/load-and-compile.js';
 import { formatPlanTree } from '../../plan/format-plan.js';
+import { envOption, reportSkipped } from '../env-option.js';
 import { EXIT, formatDiagnostics, noSpecsFound, type Io } from '../output.js';
 
 export function planCommand(io: Io, setExit: (code: number) => void): Command {
@@ -10,21 +12,24 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
     .description('show the phases each application is deployed in, and the objects of each phase')
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .option('--app <name>', 'only this application')
+    .addOption(envOption('planned as render --env writes it'))
     .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
-    .action(async (paths: string[], opts: { app?: string; format: 'tree' | 'json' }) => {
-      const result = await loadAndCompile({ paths, app: opts.app, secrets: io.secrets });
+    .action(async (paths: string[], opts: { app?: string; env?: string; format: 'tree' | 'json' }) => {
+      const result = await loadAndCompile({ paths, app: opts.app, env: opts.env, secrets: io.secrets });
       if (result.diagnostics.length) io.stderr(formatDiagnostics('text', result.diagnostics, result.sources, io.color));
+      reportSkipped(io, result.skipped, opts.env, 'planned');
       if (result.fileCount === 0) io.stderr(`${noSpecsFound(paths)}\n`);
       if (hasErrors(result.diagnostics) || result.fileCount === 0) {
         setExit(EXIT.problems);
         return;
       }
       if (opts.app && !result.apps.length) {
-        io.stderr(`no application named "${opts.app}"\n`);
+        if (!result.skipped.length) io.stderr(`no application named "${opts.app}"\n`);
         setExit(EXIT.error);
         return;
       }
-      const plans = result.apps.map((a) => emitApp(a).planDocument);
+      const layout = layoutFor(opts.env);
+      const plans = result.apps.map((a) => emitApp(a, { layout }).planDocument);
       io.stdout(opts.format === 'json' ? JSON.stringify(plans, null, 2) + '\n' : formatPlanTree(plans));
       setExit(EXIT.ok);
     });

@@ -1,22 +1,28 @@
 import { Command, Option } from 'commander';
 import { describeForeign } from '../../bundle/bundle-errors.js';
 import { render } from '../../operations/render.js';
+import { envOption, reportSkipped } from '../env-option.js';
 import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, type DiagnosticFormat, type Io } from '../output.js';
 
 interface RenderFlags {
   out?: string;
   check: boolean;
   app?: string;
+  env?: string;
   format: DiagnosticFormat;
 }
 
 export function renderCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('render')
-    .description('render the manifest bundle: <out>/<app>/NN-<phase>/MM-<kind>-<name>.yaml and <out>/<app>.plan.json')
+    .description(
+      'render the manifest bundle: <out>/<app>/NN-<phase>/MM-<kind>-<name>.yaml and <out>/<app>.plan.json; ' +
+        "an environment's variant at <out>/<env>/<app>/, or with --env at <out>/<app>/",
+    )
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .option('-o, --out <dir>', 'bundle directory (one transaction, under a lock; only what kubemin wrote there is replaced); without it, print one YAML stream')
     .option('--check', 'do not write: exit 1 and list the files when <out> differs from what would be rendered', false)
     .option('--app <name>', 'only this application')
+    .addOption(envOption('written where apps without environments are'))
     .addOption(new Option('--format <format>', 'format of problems').choices(DIAGNOSTIC_FORMATS).default('text'))
     .action(async (paths: string[], opts: RenderFlags) => {
       if (opts.check && !opts.out) {
@@ -24,8 +30,9 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
         setExit(EXIT.error);
         return;
       }
-      const { compiled, outcome } = await render({ paths, out: opts.out, check: opts.check, app: opts.app, secrets: io.secrets });
+      const { compiled, outcome } = await render({ paths, out: opts.out, check: opts.check, app: opts.app, env: opts.env, secrets: io.secrets });
       if (compiled.diagnostics.length) io.stderr(formatDiagnostics(opts.format, compiled.diagnostics, compiled.sources, io.color));
+      reportSkipped(io, compiled.skipped, opts.env, 'rendered');
       switch (outcome.kind) {
         case 'no-specs':
           io.stderr(`no kubemin.yaml or *.kubemin.yaml found under ${paths.join(', ')}\n`);
@@ -36,7 +43,7 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
           setExit(EXIT.problems);
           return;
         case 'no-app':
-          io.stderr(`no application named "${outcome.app}": nothing was rendered\n`);
+          if (!compiled.skipped.length) io.stderr(`no application named "${outcome.app}": nothing was rendered\n`);
           setExit(EXIT.error);
           return;
         case 'stream':
@@ -44,9 +51,11 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
           setExit(EXIT.ok);
           return;
         case 'written': {
-          const n = compiled.apps.length;
+          const n = new Set(compiled.apps.map((a) => a.name)).size;
+          const variants = compiled.apps.filter((a) => a.environment).length;
           const changed = outcome.diff.apps.length;
-          io.stderr(`rendered ${n} application(s) into ${opts.out}${changed ? ` (${changed} changed)` : ' (no changes)'}\n`);
+          const what = `${n} application(s)${variants && !opts.env ? ` (${variants} environment variants)` : ''}`;
+          io.stderr(`rendered ${what} into ${opts.out}${changed ? ` (${changed} changed)` : ' (no changes)'}\n`);
           setExit(EXIT.ok);
           return;
         }
