@@ -1,9 +1,7 @@
 import { access, writeFile as writeFileRaw } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect } from '../cluster/http-client.js';
 import type { CompileResult } from '../compile.js';
 import { formatGithub } from '../diagnostics/format-github.js';
-import { diffApps } from '../diff/diff-apps.js';
 import { hasChanges, summarize } from '../diff/types.js';
 import { findSpecFiles } from '../load/find-spec-files.js';
 import { loadAndCompile } from '../operations/load-and-compile.js';
@@ -13,8 +11,11 @@ import { composeReport, REPORT_MARKER } from '../report/compose.js';
 import type { LiveDiff } from '../report/live-section.js';
 import { diffRendered } from '../report/rendered-diff.js';
 import { upsertStickyComments, type CommentsApi } from '../github/sticky-comments.js';
+import { appKey } from '../environments/app-key.js';
 import { withBaseCheckout } from './base-checkout.js';
+import { limitToEnvironments } from './environment-scope.js';
 import type { ActionInputs } from './inputs.js';
+import { liveDiff } from './live-diff.js';
 
 /** What the Action knows of the run (from GitHub's environment and event payload). */
 export interface ActionContext {
@@ -44,6 +45,7 @@ export interface ActionIo {
 
 export interface ActionResult {
   readonly changed: boolean;
+  /** The keys of the apps that change (appKey: `<app>`, or `<env>/<app>` for an environment's variant). */
   readonly appsChanged: readonly string[];
   readonly reportPath: string;
   /** Why the step fails, if it does. */
@@ -107,24 +109,19 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   const problems: string[] = [];
   if (base && base.diagnostics.some((d) => d.severity === 'error')) problems.push('The base commit\'s specs do not compile: every object of the head is shown as created.');
   if (!baseSha) problems.push('No base commit (not a pull request): every object is shown as created.');
-  const rendered = diffRendered(base?.apps ?? [], head.apps);
+  // Each environment's variant is its own app here: a section, a summary row, a live diff in its cluster.
+  const apps = limitToEnvironments(inputs.environments, head.apps, base?.apps);
+  const rendered = diffRendered(apps.base ?? [], apps.head);
 
   let live: LiveDiff | undefined;
   if (inputs.mode === 'diff') {
     if (fork) live = { skipped: 'pull request from a fork: it gets no cluster credentials, so only the rendered diff is shown' };
     else if (!ctx.kubeconfigPath) live = { skipped: 'no kubeconfig given: only the rendered diff is shown' };
-    else {
-      const client = await connect({ kubeconfig: ctx.kubeconfigPath, ...(inputs.context ? { context: inputs.context } : {}) });
-      try {
-        live = { apps: await diffApps(head.apps, client) };
-      } finally {
-        client.close();
-      }
-    }
+    else live = await liveDiff(apps.head, ctx.kubeconfigPath, inputs.context || undefined);
   }
 
   const parts = composeReport(
-    { rendered, headApps: head.apps, ...(live ? { live } : {}), headSha, baseSha: baseSha ?? 'none', ...(problems.length ? { problems } : {}) },
+    { rendered, headApps: apps.head, ...(live ? { live } : {}), headSha, baseSha: baseSha ?? 'none', ...(problems.length ? { problems } : {}) },
     { maxCommentSize: inputs.maxCommentSize, summaryUrl: ctx.runUrl },
   );
   await writeFile(reportPath, parts.summary);
@@ -140,7 +137,8 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   }
 
   const liveApps = live && 'apps' in live ? live.apps : [];
-  const appsChanged = [...new Set([...rendered.filter((a) => a.status !== 'unchanged').map((a) => a.app), ...liveApps.filter((a) => hasChanges(summarize([a]))).map((a) => a.app)])].sort();
+  const liveChanged = liveApps.filter((a) => hasChanges(summarize([a]))).map((a) => appKey({ name: a.app, ...(a.environment ? { environment: a.environment } : {}) }));
+  const appsChanged = [...new Set([...rendered.filter((a) => a.status !== 'unchanged').map((a) => a.key), ...liveChanged])].sort();
   const liveErrors = liveApps.reduce((n, a) => n + a.problems.length, 0);
   const changed = appsChanged.length > 0;
   const failure = liveErrors

@@ -16,12 +16,21 @@ export function formatCounts(c: ObjectCounts): string {
   return parts.length ? parts.join(', ') : 'no object changes';
 }
 
-/** The summary table: one row per app. */
+/** `shop`, or `shop in staging` for an environment's variant (escaped for HTML). */
+export function appLabel(a: { readonly app: string; readonly environment?: string | undefined }): string {
+  return a.environment ? `${escapeHtml(a.app)} in ${escapeHtml(a.environment)}` : escapeHtml(a.app);
+}
+
+/** The summary table: one row per app, and per environment of an app that has environments (a column then). */
 export function summaryTable(apps: readonly AppRenderedDiff[]): string {
-  const rows = ['| app | status | phases (changed/total) | create | update | delete |', '|---|---|---:|---:|---:|---:|'];
+  const environments = apps.some((a) => a.environment);
+  const rows = environments
+    ? ['| app | environment | status | phases (changed/total) | create | update | delete |', '|---|---|---|---:|---:|---:|---:|']
+    : ['| app | status | phases (changed/total) | create | update | delete |', '|---|---|---:|---:|---:|---:|'];
   for (const a of apps) {
     const s = a.summary;
-    rows.push(`| ${escapeCell(a.app)} | ${a.status} | ${s.changedPhases}/${s.phases} | ${s.create} | ${s.update} | ${s.delete} |`);
+    const env = environments ? ` ${a.environment ? escapeCell(a.environment) : '–'} |` : '';
+    rows.push(`| ${escapeCell(a.app)} |${env} ${a.status} | ${s.changedPhases}/${s.phases} | ${s.create} | ${s.update} | ${s.delete} |`);
   }
   return rows.join('\n') + '\n\n';
 }
@@ -31,7 +40,7 @@ export function summaryTable(apps: readonly AppRenderedDiff[]): string {
  * then one collapsible diff per changed object (split between objects when it spans comments).
  */
 export function appSection(diff: AppRenderedDiff, head: CompiledApp | undefined): Section {
-  const name = `<b>${escapeHtml(diff.app)}</b>`;
+  const name = diff.environment ? `<b>${escapeHtml(diff.app)}</b> in <b>${escapeHtml(diff.environment)}</b>` : `<b>${escapeHtml(diff.app)}</b>`;
   const s = diff.summary;
   const title = `${name} (${diff.status}): ${formatCounts(s)}; ${s.changedPhases} of ${plural(s.phases, 'phase')} changed`;
   return {

@@ -1,4 +1,5 @@
 import type { CompiledApp } from '../compile.js';
+import { appKey } from '../environments/app-key.js';
 import { appSection, formatCounts, summaryTable } from './app-section.js';
 import { escapeHtml, plural } from './markdown.js';
 import { liveHasNews, liveSection, type LiveDiff } from './live-section.js';
@@ -46,8 +47,8 @@ export interface ReportParts {
 }
 
 /**
- * The pull request report in markdown: a summary table of the apps, one collapsible section per
- * changed app (its phase diagram, then each changed object's diff), the live diff, and the commits
+ * The pull request report in markdown: a summary table of the apps (a row per app and
+ * environment), one collapsible section per changed app and environment (its phase diagram, then each changed object's diff), the live diff, and the commits
  * compared. Split between sections into comments that fit GitHub's limit. Pure and deterministic.
  */
 export function composeReport(input: ReportInput, opts: ReportOptions = {}): ReportParts {
@@ -105,7 +106,7 @@ function reportSections(input: ReportInput): Section[] {
     for (const a of input.rendered) for (const k of ['create', 'update', 'delete', 'unchanged'] as const) total[k] += a.summary[k];
     const line = `**${changed.length} of ${plural(input.rendered.length, 'app')} changed**: ${formatCounts(total)}, ${total.unchanged} unchanged\n\n`;
     sections.push(plainSection(line + summaryTable(input.rendered)));
-    for (const a of changed) sections.push(appSection(a, input.headApps.find((h) => h.name === a.app)));
+    for (const a of changed) sections.push(appSection(a, input.headApps.find((h) => appKey(h) === a.key)));
   }
   // With nothing rendered changed, the body stays short: the live diff only when the cluster differs.
   if (input.live && (changed.length || liveHasNews(input.live))) sections.push(liveSection(input.live));

@@ -1,10 +1,17 @@
 import { formatRef } from '../cluster/format-ref.js';
 import { formatSummary, hasChanges, summarize, type AppDiff } from '../diff/types.js';
+import { appLabel } from './app-section.js';
 import { codeBlock, details, escapeCell, escapeHtml, plural } from './markdown.js';
 import type { Section } from './paginate.js';
 
-/** The live diff (`kubemin diff` against the cluster), or why it was not run. */
-export type LiveDiff = { readonly apps: readonly AppDiff[] } | { readonly skipped: string };
+/** One app's live diff, with the environment of a variant (each environment is compared in its own cluster). */
+export type LiveAppDiff = AppDiff & { readonly environment?: string };
+
+/**
+ * The live diff (`kubemin diff` against the cluster), or why it was not run; `notCompared` says
+ * which apps could not be (an environment's context missing from the kubeconfig).
+ */
+export type LiveDiff = { readonly apps: readonly LiveAppDiff[]; readonly notCompared?: readonly string[] } | { readonly skipped: string };
 
 const HEADING = '#### In the cluster';
 
@@ -12,7 +19,7 @@ const HEADING = '#### In the cluster';
 export function liveHasNews(live: LiveDiff | undefined): boolean {
   if (!live || !('apps' in live)) return false;
   const s = summarize(live.apps);
-  return hasChanges(s) || s.errors > 0;
+  return hasChanges(s) || s.errors > 0 || Boolean(live.notCompared?.length);
 }
 
 /**
@@ -26,24 +33,29 @@ export function liveSection(live: LiveDiff): Section {
   }
   const total = summarize(live.apps);
   const blocks: string[] = [];
+  if (live.notCompared?.length) blocks.push(live.notCompared.map((n) => `_Not compared with the cluster: ${escapeHtml(n)}_\n`).join('\n') + '\n');
   if (!hasChanges(total) && !total.errors) {
     blocks.push(`**No changes to the cluster** (${plural(total.unchanged, 'object')} unchanged).\n\n`);
   } else {
-    const rows = ['| app | namespace | create | update | delete | unchanged | errors |', '|---|---|---:|---:|---:|---:|---:|'];
+    const environments = live.apps.some((a) => a.environment);
+    const rows = environments
+      ? ['| app | environment | namespace | create | update | delete | unchanged | errors |', '|---|---|---|---:|---:|---:|---:|---:|']
+      : ['| app | namespace | create | update | delete | unchanged | errors |', '|---|---|---:|---:|---:|---:|---:|'];
     for (const a of live.apps) {
       const s = summarize([a]);
-      rows.push(`| ${escapeCell(a.app)} | ${escapeCell(a.namespace)} | ${s.create} | ${s.update} | ${s.delete} | ${s.unchanged} | ${s.errors} |`);
+      const env = environments ? ` ${a.environment ? escapeCell(a.environment) : '–'} |` : '';
+      rows.push(`| ${escapeCell(a.app)} |${env} ${escapeCell(a.namespace)} | ${s.create} | ${s.update} | ${s.delete} | ${s.unchanged} | ${s.errors} |`);
     }
     blocks.push(`${rows.join('\n')}\n\n**${formatSummary(total)}**\n\n`);
   }
   for (const a of live.apps) {
     for (const p of a.problems) {
       const from = p.source ? ` (${escapeHtml(p.source)})` : '';
-      blocks.push(`> **error** ${escapeHtml(a.app)}: <code>${escapeHtml(formatRef(p.ref))}</code>${from}: ${escapeHtml(p.reason)}: ${escapeHtml(p.message).replace(/\n/g, ' ')}\n\n`);
+      blocks.push(`> **error** ${appLabel(a)}: <code>${escapeHtml(formatRef(p.ref))}</code>${from}: ${escapeHtml(p.reason)}: ${escapeHtml(p.message).replace(/\n/g, ' ')}\n\n`);
     }
     for (const o of a.objects) {
       if (o.action === 'unchanged') continue;
-      const summary = `${escapeHtml(a.app)}: <code>${escapeHtml(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${escapeHtml(o.source)})` : ''}`;
+      const summary = `${appLabel(a)}: <code>${escapeHtml(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${escapeHtml(o.source)})` : ''}`;
       const note = o.note ? `_${escapeHtml(o.note)}_\n\n` : '';
       blocks.push(details(summary, note + codeBlock('diff', o.diff)) + '\n');
     }

@@ -1,6 +1,7 @@
 import { emitYaml, type JsonValue } from '../bundle/yaml-emit.js';
 import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
 import { refKey, refOf, type ObjectRef } from '../cluster/types.js';
+import { appKey } from '../environments/app-key.js';
 import { maskSecretPair } from '../diff/mask-secrets.js';
 import { unifiedDiff } from '../diff/object-diff.js';
 import { formatSourceRef } from '../load/source.js';
@@ -33,6 +34,10 @@ export interface RenderedSummary extends ObjectCounts {
 /** One application's rendered bundle, base against head. */
 export interface AppRenderedDiff {
   readonly app: string;
+  /** The environment of an app's variant (absent for an app without environments). */
+  readonly environment?: string;
+  /** appKey: `<env>/<app>` or `<app>`, what sections, rows and outputs are told apart by. */
+  readonly key: string;
   /** The head's namespace, the base's for a removed app. */
   readonly namespace: string;
   readonly status: AppStatus;
@@ -44,13 +49,21 @@ export interface AppRenderedDiff {
 }
 
 /**
- * The rendered bundles of two commits compared, per application (sorted by name). Objects are
- * matched by API group, kind, namespace and name, never by file name: a phase inserted before
- * them renumbers their files without changing them.
+ * The rendered bundles of two commits compared, per application and environment (sorted by name,
+ * then environment; an app's variant is compared with the same environment's variant). Objects
+ * are matched by API group, kind, namespace and name, never by file name: a phase inserted
+ * before them renumbers their files without changing them.
  */
 export function diffRendered(base: readonly CompiledApp[], head: readonly CompiledApp[]): AppRenderedDiff[] {
-  const names = [...new Set([...base, ...head].map((a) => a.name))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return names.map((name) => diffApp(base.find((a) => a.name === name), head.find((a) => a.name === name)));
+  const byKey = (apps: readonly CompiledApp[]) => new Map(apps.map((a) => [appKey(a), a]));
+  const [before, after] = [byKey(base), byKey(head)];
+  const order = (a: CompiledApp, b: CompiledApp): number => cmp(a.name, b.name) || cmp(a.environment ?? '', b.environment ?? '');
+  const keys = [...new Map([...base, ...head].sort(order).map((a) => [appKey(a), a])).keys()];
+  return keys.map((key) => diffApp(before.get(key), after.get(key)));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface Located {
@@ -115,6 +128,8 @@ function diffApp(base: CompiledApp | undefined, head: CompiledApp | undefined): 
   const status = !base ? 'added' : !head ? 'removed' : hasObjectChanges(total) || changedPhases || base.namespace !== head.namespace ? 'changed' : 'unchanged';
   return {
     app: app.name,
+    ...(app.environment ? { environment: app.environment } : {}),
+    key: appKey(app),
     namespace: app.namespace,
     status,
     phases,

@@ -39,6 +39,25 @@ function appYaml(ns: string, image: string, extra: Array<Record<string, unknown>
   } as never);
 }
 
+/** `shop` with staging and production, each in a namespace of its own (`<ns>-<env>` unless given): staging overrides the image, production the replicas. */
+function envApp(ns: string, o: { logLevel?: string; stagingImage?: string; stagingCluster?: string; productionCluster?: string; productionNs?: string } = {}): string {
+  return emitYaml({
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'shop', namespace: ns },
+    spec: {
+      components: [
+        { name: 'creds', type: 'secret', stringData: { PASSWORD: SECRET } },
+        { name: 'web', type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }], env: { LOG_LEVEL: o.logLevel ?? 'info' }, traits: { envFrom: [{ type: 'secret', sourceName: 'creds' }] } },
+      ],
+      environments: [
+        { name: 'staging', namespace: `${ns}-staging`, ...(o.stagingCluster ? { cluster: o.stagingCluster } : {}), components: { web: { image: o.stagingImage ?? 'ghcr.io/acme/web:1.1-rc.1' } } },
+        { name: 'production', namespace: o.productionNs ?? `${ns}-production`, ...(o.productionCluster ? { cluster: o.productionCluster } : {}), components: { web: { replicas: 2 } } },
+      ],
+    },
+  } as never);
+}
+
 interface Repo {
   dir: string;
   base: string;
@@ -232,6 +251,46 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(existsSync(marker)).toBe(true);
   });
 
+  it('two environments: an override of staging changes staging only; a change of the base, both', async () => {
+    const overridden = repository(envApp('shop'), envApp('shop', { stagingImage: 'ghcr.io/acme/web:1.2-rc.1' }));
+    const r = await runAction(overridden, {});
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ changed: 'true', 'apps-changed': 'staging/shop' });
+    const [comment] = github.on(7);
+    expect(comment).toContain('| app | environment | status | phases (changed/total) | create | update | delete |');
+    expect(comment).toMatch(/\| shop \| production \| unchanged \| 0\/\d+ \| 0 \| 0 \| 0 \|/);
+    expect(comment).toMatch(/\| shop \| staging \| changed \| 1\/\d+ \| 0 \| 1 \| 0 \|/);
+    expect(comment).toContain('<details><summary><b>shop</b> in <b>staging</b> (changed)');
+    expect(comment).not.toContain('<b>shop</b> in <b>production</b>');
+    expect(comment).toContain('<code>Deployment shop-staging/web</code> update');
+    expect(comment).toContain('+          image: ghcr.io/acme/web:1.2-rc.1');
+    expect(comment).not.toContain('shop-production/');
+
+    const based = repository(envApp('shop'), envApp('shop', { logLevel: 'debug' }));
+    const both = await runAction(based, {});
+    expect(both.code).toBe(0);
+    expect(both.outputs['apps-changed']).toBe('production/shop,staging/shop');
+    const report = github.on(7)[0]!;
+    expect(report).toMatch(/\| shop \| production \| changed \|/);
+    expect(report).toMatch(/\| shop \| staging \| changed \|/);
+    for (const env of ['production', 'staging']) {
+      expect(report).toContain(`<details><summary><b>shop</b> in <b>${env}</b> (changed)`);
+      expect(report).toContain(`<code>Deployment shop-${env}/web</code> update`);
+    }
+    expect(report.match(/\+\s+value: debug/g)).toHaveLength(2);
+    for (const text of [r.stdout, r.summary, comment, both.stdout, both.summary, report]) expect(text).not.toContain(SECRET);
+
+    // The input environments limits the report to those (and the apps without environments).
+    const limited = await runAction(based, { environments: 'production' });
+    expect(limited.code).toBe(0);
+    expect(limited.outputs['apps-changed']).toBe('production/shop');
+    expect(github.on(7)[0]).toContain('<b>shop</b> in <b>production</b>');
+    expect(github.on(7)[0]).not.toContain('staging');
+    const typo = await runAction(based, { environments: 'production, stagin' });
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toContain('::error::input environments: stagin: no application has an environment "stagin"; did you mean "staging"? (environments: production, staging)');
+  });
+
   it('from a fork: the rendered diff only, and says so', async () => {
     const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'));
     const r = await runAction(repo, { mode: 'diff', kubeconfig: '/nonexistent/kubeconfig' }, { fork: true });
@@ -274,6 +333,23 @@ describe('the GitHub Action with the test cluster', { timeout: 120_000 }, () => 
     const live = comment.slice(comment.indexOf('In the cluster'));
     for (const line of changed) expect(live).toContain(line);
     expect(live).toContain('0 to create, 1 to update, 0 to delete');
+    expect(r.stdout + r.summary + comment).not.toContain(SECRET);
+  });
+
+  it('compares each environment in the cluster its context names; one the kubeconfig lacks is said, not compared', async () => {
+    const ns = await cluster.newNamespace('action-envs');
+    const productionNs = await cluster.newNamespace('action-envs-production');
+    const spec = (logLevel: string) => envApp(ns, { logLevel, stagingCluster: 'staging-eu', productionCluster: 'kubemin-test', productionNs });
+    const repo = repository(spec('info'), spec('debug'));
+    const r = await runAction(repo, { mode: 'diff', kubeconfig: readFileSync(cluster.kubeconfig, 'utf8') });
+    expect(r.code).toBe(0);
+    const comment = github.on(7)[0]!;
+    const live = comment.slice(comment.indexOf('In the cluster'));
+    expect(live).toContain('_Not compared with the cluster: application "shop" (environment "staging"): its cluster "staging-eu" is not a context of the kubeconfig');
+    expect(live).toMatch(new RegExp(`\\| shop \\| production \\| ${productionNs} \\| [1-9]\\d* \\| 0 \\| 0 \\| 0 \\| 0 \\|`));
+    expect(live).toContain(`shop in production: <code>Deployment ${productionNs}/web</code> create`);
+    expect(live).not.toContain(`${ns}-staging/`);
+    expect(r.outputs['apps-changed']).toBe('production/shop,staging/shop');
     expect(r.stdout + r.summary + comment).not.toContain(SECRET);
   });
 });
