@@ -166,6 +166,12 @@ describe('kubemin watch --env: a fleet of daemons, one repository', { timeout: 1
     expect(metrics).toMatch(/kubemin_last_applied_commit_timestamp_seconds\{app="shop",environment="production"\} \d+/);
     const leases = await cluster.kubectlJson<any>(['get', 'leases', '-n', leaseNs]);
     expect(leases.items.map((l: any) => l.metadata.name).sort()).toEqual(['kubemin-watch-production', 'kubemin-watch-staging']);
+
+    // A staging daemon started afresh (a new pod) reads its reports back from .kubemin/status/staging/: nothing to apply.
+    const restarted = startDaemon(fx, 'staging-2', { env: 'staging' });
+    const tip = git(fx.remote, 'rev-parse', 'main');
+    await until('a round of the new staging daemon', [restarted], () => restarted.events.some((e) => e.type === 'round' && e.revision === tip) && /no app changed/.test(restarted.logs()));
+    expect(restarted.events.filter((e) => e.type === 'apply-start')).toEqual([]);
   });
 
   it('an --env no app has applies nothing, and says which there are', async () => {
