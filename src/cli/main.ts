@@ -6,6 +6,7 @@ import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { pluginsCommand } from './commands/plugins.js';
+import { promoteCommand } from './commands/promote.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -41,7 +42,7 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
-  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand, pluginsCommand, initCommand, importCommand]) {
+  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand, pluginsCommand, initCommand, importCommand, promoteCommand]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {
