@@ -64,7 +64,8 @@ export function isEmpty(a: AppFiles): boolean {
  */
 export function foreignEntries(app: string, onDisk: AppFiles, listed: ReadonlyMap<string, string> | undefined): ForeignEntry[] {
   if (isEmpty(onDisk)) return [];
-  if (!listed) return onDisk.top.map((path) => ({ app, path, reason: 'not-listed' }));
+  // An environment's directory that is not one is never kubemin's, listed or not.
+  if (!listed) return onDisk.top.map((path) => ({ app, path, reason: path === environmentDirOf(app) ? 'not-a-file' : 'not-listed' }));
   const out: ForeignEntry[] = [];
   for (const [path, digest] of onDisk.files) {
     const want = listed.get(path);

@@ -77,6 +77,27 @@ function change(): { before: AppBundle[]; after: AppBundle[] } {
   return { before: bundlesOf(before), after: bundlesOf(after) };
 }
 
+/**
+ * Environments: 6 apps in dev, staging and production, and 4 apps without; then staging is gone
+ * (its directory too), production's web image changed, a new environment qa, 2 of the other apps
+ * removed and 2 added.
+ */
+function environmentsChange(): { before: AppBundle[]; after: AppBundle[] } {
+  const name = (i: number): string => `app-${String(i).padStart(2, '0')}`;
+  const withEnvs = (i: number, envs: string[], image?: string): string =>
+    appSpec(i, name(i)) +
+    `  environments:\n${envs.map((e) => `    - {name: ${e}, namespace: ${name(i)}-${e}${e === 'production' && image ? `, components: {web: {image: "${image}"}}` : ''}}\n`).join('')}`;
+  const before: Array<[string, string]> = [];
+  const after: Array<[string, string]> = [];
+  for (let i = 0; i < 6; i++) {
+    before.push([`${name(i)}.kubemin.yaml`, withEnvs(i, ['dev', 'staging', 'production'])]);
+    after.push([`${name(i)}.kubemin.yaml`, withEnvs(i, ['dev', 'production', 'qa'], i % 2 ? `ghcr.io/acme/web:3.${i}` : undefined)]);
+  }
+  for (let i = 6; i < 10; i++) before.push([`${name(i)}.kubemin.yaml`, appSpec(i, name(i))]);
+  for (let i = 8; i < 12; i++) after.push([`${name(i)}.kubemin.yaml`, appSpec(i, name(i))]);
+  return { before: bundlesOf(before), after: bundlesOf(after) };
+}
+
 interface Setup {
   readonly child: string;
   readonly template: string;
@@ -96,9 +117,9 @@ const FOREIGN: Record<string, string> = {
   'legacy/keep.yaml': 'kind: ConfigMap\n',
 };
 
-async function prepare(opts: { withRecord: boolean }): Promise<Setup> {
+async function prepare(opts: { withRecord: boolean; change?: () => { before: AppBundle[]; after: AppBundle[] } }): Promise<Setup> {
   const child = await bundleEntry('test/bundle/kill-child.ts');
-  const { before, after } = change();
+  const { before, after } = (opts.change ?? change)();
   const template = join(ROOT, `template-${copies++}`);
   writeBundleDir(template, before);
   if (!opts.withRecord) rmSync(join(template, '.kubemin-bundle.json'));
@@ -243,6 +264,42 @@ describe('kill -9 during the first render into a bundle written before kubemin k
       expect(sameTree(snapshot(dir), setup.newTree)).toBe(true);
     });
   }, 90_000);
+});
+
+describe('kill -9 at any point of a render of environments (DIR/<env>/<app>/)', () => {
+  it('leaves the old tree or the new one, once the next command has run; environment directories come and go with it', async () => {
+    const setup = await prepare({ withRecord: true, change: environmentsChange });
+    // Not vacuous: staging goes, qa comes, and the directories are kubemin's to make and remove.
+    expect(setup.oldTree.has('staging/')).toBe(true);
+    expect(setup.newTree.has('staging/')).toBe(false);
+    expect(setup.newTree.has('qa/app-03.plan.json')).toBe(true);
+    expect(setup.calls.some((c) => /^rmdir .*\/staging$/.test(c))).toBe(true);
+    expect(setup.calls.some((c) => /^mkdir .*\/qa$/.test(c) && !c.includes('.kubemin-staging'))).toBe(true);
+    const points = killPoints(setup.calls);
+    const after: Record<'old' | 'new', number> = { old: 0, new: 0 };
+    await inParallel(points, async (n) => {
+      const dir = await copy(setup.template);
+      await killed([setup.child, 'render', dir, setup.bundlesFile], n);
+      const raw = visible(dir);
+      const journal = existsSync(join(dir, '.kubemin-staging/journal.json'));
+      expect(journal || sameTree(raw, setup.oldTree) || sameTree(raw, setup.newTree), `kill at ${n} (${setup.calls[n]}): a mixed tree without a journal`).toBe(true);
+      const apps = await readBundleDir(dir, { fs: noSync });
+      const tree = snapshot(dir);
+      const isOld = sameTree(tree, setup.oldTree);
+      expect(isOld || sameTree(tree, setup.newTree), `kill at ${n} (${setup.calls[n]}): neither old nor new`).toBe(true);
+      // The apps read are that tree's (and the foreign legacy.plan.json), each variant with its environment.
+      expect(apps.length).toBe((isOld ? 6 * 3 + 4 : setup.after.length) + 1);
+      expect(new Set(apps.flatMap((a) => (a.environment ? [a.environment] : [])))).toEqual(new Set(isOld ? ['dev', 'staging', 'production'] : ['dev', 'production', 'qa']));
+      after[isOld ? 'old' : 'new']++;
+      if (n % 4 === 0) {
+        writeBundleDir(dir, setup.after, { fs: noSync });
+        expect(sameTree(snapshot(dir), setup.newTree), `kill at ${n}: render again`).toBe(true);
+      }
+      rmSync(dir, { recursive: true });
+    });
+    expect(after.old).toBeGreaterThan(0);
+    expect(after.new).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
