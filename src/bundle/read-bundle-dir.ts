@@ -8,7 +8,8 @@ import type { StepMode } from '../spec/types.js';
 import { BundleDirError } from './bundle-errors.js';
 import { nodeBundleFs, type BundleFs } from './bundle-fs.js';
 import type { LockOptions } from './bundle-lock.js';
-import { isAppName, isAppPath, MANIFEST_FILE, PLAN_SUFFIX } from './bundle-manifest.js';
+import { environmentDirOf } from './bundle-layout.js';
+import { isAppPath, MANIFEST_FILE, parseManifest, PLAN_SUFFIX } from './bundle-manifest.js';
 import { openBundleDir } from './bundle-session.js';
 import { STAGING_DIR } from './bundle-transaction.js';
 import type { PlanDocument } from './emit-bundle.js';
@@ -16,25 +17,34 @@ import type { PlanDocument } from './emit-bundle.js';
 export { BundleDirError };
 
 /**
- * Whether `dir` holds a rendered bundle (`<app>.plan.json` beside `<app>/`, or `<env>/<app>.plan.json`),
- * as `kubemin render --out` writes it, or one a killed render left half-swapped (completed when it is read).
+ * Whether `dir` holds a rendered bundle (`<app>.plan.json` beside `<app>/`, or the record a
+ * render of environments leaves beside `<env>/`), as `kubemin render --out` writes it, or one a
+ * killed render left half-swapped (completed when it is read).
  */
 export async function isBundleDir(dir: string): Promise<boolean> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) return false;
-  const entries = await readdir(dir, { withFileTypes: true });
-  if (entries.some((e) => e.name.endsWith(PLAN_SUFFIX) || e.name === MANIFEST_FILE || e.name === STAGING_DIR)) return true;
-  return (await environmentDirs(dir)).length > 0;
+  return (await readdir(dir)).some((f) => f.endsWith(PLAN_SUFFIX) || f === MANIFEST_FILE || f === STAGING_DIR);
 }
 
-/** The environment directories of a bundle (render without --env): directories named like an app that hold plans. */
+/**
+ * The environment directories of a bundle (a render without --env): those its record lists
+ * variants in. A directory holding plans that kubemin did not record (another bundle copied in)
+ * is not read, as it never was.
+ */
 async function environmentDirs(dir: string): Promise<string[]> {
+  const path = join(dir, MANIFEST_FILE);
+  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (text === undefined) return [];
+  const envs = [...parseManifest(text, path).keys()].flatMap((key) => environmentDirOf(key) ?? []);
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (!e.isDirectory() || !isAppName(e.name)) continue;
-    if ((await readdir(join(dir, e.name))).some((f) => f.endsWith(PLAN_SUFFIX))) out.push(e.name);
+  for (const env of [...new Set(envs)].sort()) {
+    if ((await stat(join(dir, env)).catch(() => undefined))?.isDirectory()) out.push(env);
   }
-  return out.sort();
+  return out;
 }
 
 export interface ReadBundleOptions {

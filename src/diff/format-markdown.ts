@@ -1,4 +1,5 @@
 import { formatRef } from '../cluster/format-ref.js';
+import { appKey } from '../environments/app-key.js';
 import { formatSummary, summarize, type AppDiff } from './types.js';
 
 /** GitHub comments hold 65,536 characters; leave room for what surrounds the diff. */
@@ -10,9 +11,11 @@ export const MARKDOWN_LIMIT = 60_000;
  */
 export function formatDiffMarkdown(apps: readonly AppDiff[], limit = MARKDOWN_LIMIT): string {
   const head: string[] = ['| app | namespace | create | update | delete | unchanged | errors |', '|---|---|---:|---:|---:|---:|---:|'];
+  // An environment's variant as `<env>/<app>`.
+  const name = (a: AppDiff): string => appKey({ name: a.app, ...(a.environment ? { environment: a.environment } : {}) });
   for (const a of apps) {
     const s = summarize([a]);
-    head.push(`| ${a.app} | ${a.namespace} | ${s.create} | ${s.update} | ${s.delete} | ${s.unchanged} | ${s.errors} |`);
+    head.push(`| ${name(a)} | ${a.namespace} | ${s.create} | ${s.update} | ${s.delete} | ${s.unchanged} | ${s.errors} |`);
   }
   head.push('', `**${formatSummary(summarize(apps))}**`, '');
   const sections: string[] = [];
@@ -23,7 +26,7 @@ export function formatDiffMarkdown(apps: readonly AppDiff[], limit = MARKDOWN_LI
       const fence = o.diff.includes('```') ? '~~~~' : '```';
       sections.push(
         [
-          `<details><summary>${a.app}: <code>${escape(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${escape(o.source)})` : ''}</summary>`,
+          `<details><summary>${name(a)}: <code>${escape(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${escape(o.source)})` : ''}</summary>`,
           '',
           ...(o.note ? [`_${escape(o.note)}_`, ''] : []),
           `${fence}diff`,

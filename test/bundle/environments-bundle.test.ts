@@ -190,12 +190,18 @@ describe('reading a bundle of environments back (apply DIR, diff)', () => {
     expect(read.map(readBack)).toEqual([apps[1]!, apps[2]!].map(without));
   });
 
-  it('environment directories alone make a bundle directory (its record deleted)', async () => {
+  it('environment directories are those of its record: plans of another bundle copied in are not read', async () => {
     const dir = join(tempDir(), 'out');
-    writeBundleDir(dir, bundles([apps[0]!]));
-    rmSync(join(dir, MANIFEST));
-    expect(await isBundleDir(dir)).toBe(true);
-    expect((await readBundleDir(dir)).map((a) => a.environment)).toEqual(['dev']);
+    writeBundleDir(dir, bundles(apps));
+    // A bundle rendered elsewhere, kept inside this one: not this bundle's apps.
+    writeBundleDir(join(dir, 'archive'), bundles(compiled(spec('old'))));
+    expect((await readBundleDir(dir)).map((a) => `${a.environment ?? '-'}/${a.name}`)).toEqual(['dev/books', 'staging/books', '-/status']);
+    // And a spec repository holding a rendered bundle is not a bundle directory itself.
+    const repo = tempDir();
+    writeFileSync(join(repo, 'kubemin.yaml'), BOOKS);
+    writeBundleDir(join(repo, 'rendered'), bundles(apps));
+    expect(await isBundleDir(repo)).toBe(false);
+    expect(await isBundleDir(join(repo, 'rendered'))).toBe(true);
   });
 
   it("a plan in an environment directory that is not that environment's is refused, naming it", async () => {

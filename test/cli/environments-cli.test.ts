@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { compile } from '../../src/compile.js';
+import { formatApplyText } from '../../src/apply/format-text.js';
+import type { AppApplyResult } from '../../src/apply/types.js';
+import { formatDiffMarkdown } from '../../src/diff/format-markdown.js';
 import { clusterTargets } from '../../src/operations/cluster-targets.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { readTree } from '../helpers/tree.js';
@@ -188,5 +191,17 @@ describe('which cluster diff and apply go to', () => {
     const missing = await cli(['apply', out, '--kubeconfig', config, '--env', 'production', '--dry-run']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('kubemin: environment "production" names cluster "prod-eu" (its kubeconfig context): no context "prod-eu" in the kubeconfig; give --context to use another\n');
+  });
+});
+
+describe('outputs name a variant <env>/<app>', () => {
+  it('diff -o markdown and the apply text', () => {
+    const diff = { app: 'books', environment: 'staging', namespace: 'books-staging', problems: [], objects: [{ action: 'create' as const, ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'books-staging', name: 'settings' }, component: 'settings', source: 'kubemin.yaml:8', phase: '01-settings', diff: '+a\n', note: null }] };
+    const md = formatDiffMarkdown([diff, { ...diff, environment: undefined, namespace: 'books' }]);
+    expect(md).toContain('| staging/books | books-staging | 1 | 0 | 0 | 0 | 0 |');
+    expect(md).toContain('| books | books | 1 | 0 | 0 | 0 | 0 |');
+    expect(md).toContain('<summary>staging/books: <code>ConfigMap books-staging/settings</code> create');
+    const result: AppApplyResult = { app: 'books', environment: 'production', namespace: 'books', outcome: 'planned', startedAt: '', finishedAt: '', durationMs: 0, phases: [], pruned: [], failure: null, warnings: [] };
+    expect(formatApplyText([result])).toBe('production/books: dry-run of 0 phases to namespace books\nproduction/books: dry-run: nothing was changed\n');
   });
 });
