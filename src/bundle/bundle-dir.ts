@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { adoptPlannedApps, foreignEntries, isEmpty, readAppFiles } from './app-files.js';
 import { BundleDirError, BundleOwnershipError, OutDirError, type ForeignEntry } from './bundle-errors.js';
 import { errnoCode, nodeBundleFs, type BundleFs } from './bundle-fs.js';
-import { describeKey, environmentDirOf } from './bundle-layout.js';
+import { appNameOf, describeKey, environmentDirOf } from './bundle-layout.js';
 import type { LockOptions } from './bundle-lock.js';
 import { fileDigest, MANIFEST_FILE, manifestText, parseManifest, PLAN_SUFFIX, type BundleManifest } from './bundle-manifest.js';
 import { openBundleDir } from './bundle-session.js';
@@ -19,7 +19,7 @@ import type { AppBundle } from './emit-bundle.js';
  */
 
 export interface BundleDirOptions {
-  /** Leave apps that are not being rendered alone (rendering a single app). */
+  /** Leave apps that are not being rendered alone (rendering a single app, all of whose entries are replaced). */
   readonly keepOtherApps?: boolean;
   /** The file system (a test wraps it to count calls or kill the process between them). */
   readonly fs?: BundleFs;
@@ -78,9 +78,11 @@ function planBundleDir(fs: BundleFs, dir: string, bundles: readonly AppBundle[],
     put.push(b);
     foreign.push(...foreignEntries(b.app, onDisk, previous.manifest.get(b.app)));
   }
+  // With --app, the app's entries of another layout or environment are replaced too: only other apps are kept.
+  const renderedApps = new Set(bundles.map((b) => appNameOf(b.app)));
   for (const [app, listed] of previous.manifest) {
     if (rendered.has(app)) continue;
-    if (opts.keepOtherApps) {
+    if (opts.keepOtherApps && !renderedApps.has(appNameOf(app))) {
       manifest.set(app, listed);
       continue;
     }

@@ -37,6 +37,11 @@ export function environmentDirOf(key: string): string | undefined {
   return slash < 0 ? undefined : key.slice(0, slash);
 }
 
+/** The app a key is of: `books` of `staging/books` and of `books`. */
+export function appNameOf(key: string): string {
+  return key.slice(key.indexOf('/') + 1);
+}
+
 /** For messages: `app "books"`, or `app "books" (environment "staging")` for `staging/books`. */
 export function describeKey(key: string): string {
   const env = environmentDirOf(key);

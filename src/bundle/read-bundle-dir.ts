@@ -8,6 +8,7 @@ import type { StepMode } from '../spec/types.js';
 import { BundleDirError } from './bundle-errors.js';
 import { nodeBundleFs, type BundleFs } from './bundle-fs.js';
 import type { LockOptions } from './bundle-lock.js';
+import { appKey, describeApp } from '../environments/app-key.js';
 import { environmentDirOf } from './bundle-layout.js';
 import { isAppPath, MANIFEST_FILE, parseManifest, PLAN_SUFFIX } from './bundle-manifest.js';
 import { openBundleDir } from './bundle-session.js';
@@ -110,6 +111,8 @@ async function planKeys(dir: string): Promise<Array<{ key: string; env?: string 
 
 async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
   const apps: CompiledApp[] = [];
+  // One plan per app and environment: two would apply (and prune) the same objects.
+  const seen = new Map<string, string>();
   for (const { key, env } of await planKeys(dir)) {
     const file = `${key}${PLAN_SUFFIX}`;
     const path = join(dir, file);
@@ -149,6 +152,10 @@ async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
       });
     }
     const variant = plan.environment !== undefined ? { environment: plan.environment, ...(plan.cluster !== undefined ? { cluster: plan.cluster } : {}) } : {};
+    const id = appKey({ name: plan.app, ...variant });
+    const twice = seen.get(id);
+    if (twice) throw new BundleDirError(`${dir}: ${twice} and ${file} are both the plan of ${describeApp({ name: plan.app, ...variant })}; render the bundle again (kubemin render --out ${dir})`);
+    seen.set(id, file);
     apps.push({ name: plan.app, ...variant, namespace: plan.namespace, source: sourceRef(plan.source), phases });
   }
   // As compile() orders them: by name, then environment.

@@ -98,6 +98,20 @@ describe('bundle layouts of environments', () => {
     expect(readTree(dir, (p) => p !== MANIFEST)).toEqual(tree);
   });
 
+  it('one app rendered alone (--app) replaces all of its entries, in any layout, and keeps the other apps', () => {
+    const dir = join(tempDir(), 'out');
+    writeBundleDir(dir, bundles(apps));
+    const books = (env?: string): AppBundle[] => bundles(apps, env).filter((b) => b.planDocument.app === 'books');
+    // --app books --env staging: books becomes staging's, at books/; status stays.
+    expect(writeBundleDir(dir, books('staging'), { keepOtherApps: true }).apps).toEqual(['books', 'dev/books', 'staging/books']);
+    expect(manifestApps(dir)).toEqual(['books', 'status']);
+    expect(existsSync(join(dir, 'dev'))).toBe(false);
+    // --app books: every environment again, and books/ goes.
+    writeBundleDir(dir, books(), { keepOtherApps: true });
+    expect(manifestApps(dir)).toEqual(['dev/books', 'staging/books', 'status']);
+    expect(existsSync(join(dir, 'books'))).toBe(false);
+  });
+
   it('files kubemin did not write in an environment directory stay; in a variant directory they stop the render', () => {
     const dir = join(tempDir(), 'out');
     writeBundleDir(dir, bundles(apps));
@@ -202,6 +216,19 @@ describe('reading a bundle of environments back (apply DIR, diff)', () => {
     writeBundleDir(join(repo, 'rendered'), bundles(apps));
     expect(await isBundleDir(repo)).toBe(false);
     expect(await isBundleDir(join(repo, 'rendered'))).toBe(true);
+  });
+
+  it('two plans of one app and environment (a variant copied to the top by hand) are refused, naming both', async () => {
+    const dir = join(tempDir(), 'out');
+    writeBundleDir(dir, bundles(apps));
+    const flat = emitApp(apps[0]!, { layout: 'one-environment' });
+    for (const f of [...flat.files, flat.plan]) {
+      mkdirSync(join(dir, f.path, '..'), { recursive: true });
+      writeFileSync(join(dir, f.path), f.text);
+    }
+    await expect(readBundleDir(dir)).rejects.toThrow(
+      `${dir}: books.plan.json and dev/books.plan.json are both the plan of application "books" (environment "dev"); render the bundle again (kubemin render --out ${dir})`,
+    );
   });
 
   it("a plan in an environment directory that is not that environment's is refused, naming it", async () => {
