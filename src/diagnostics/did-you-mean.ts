@@ -1,7 +1,8 @@
 import { distance } from 'fastest-levenshtein';
 
 /** The candidate closest to `word`, if it is close enough to be a plausible typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(word: string, given: Iterable<string>): string | undefined {
+  const candidates = [...given];
   let best: string | undefined;
   let bestScore = Infinity;
   const lower = word.toLowerCase();
@@ -14,5 +15,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   }
   if (best === undefined) return undefined;
   const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
-  return bestScore <= limit ? best : undefined;
+  if (bestScore <= limit) return best;
+  // A short form of one name (`prod` for `production`) is meant as that name.
+  if (lower.length < 3) return undefined;
+  const prefixed = [...new Set(candidates)].filter((c) => c.toLowerCase().startsWith(lower));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
