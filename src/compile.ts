@@ -137,7 +137,7 @@ function compileDocument(
   const said = new Set(diagnostics.slice(before).map((d) => `${d.code}\0${d.pointer}\0${d.message}`));
   const out: CompiledApp[] = [];
   environments.forEach((_env, i) => {
-    const variant = environmentVariant(spec, i, registry.stepTypes);
+    const variant = environmentVariant(spec, i, registry.stepTypes, registry.traits);
     const placeIn: Place = (pending) =>
       pending
         .map((p) => {

@@ -1,12 +1,12 @@
 import type { PendingDiagnostic, TraitDef } from '../expand/types.js';
 import { joinPointer } from '../load/json-pointer.js';
-import { containersOf, referencesOf } from '../spec/walk.js';
+import { referencesOf } from '../spec/walk.js';
 import type { EnvironmentVariant } from './merge-environment.js';
 
 /**
  * An environment may leave out a component only when no component it deploys needs it: by
- * `dependsOn`, by reading its ConfigMap or Secret (envFrom, env, storage, pull secrets), or by
- * naming it as a peer. Pointers are of the merged spec; each problem names both components.
+ * `dependsOn`, or by reading its ConfigMap or Secret (envFrom, env, storage, pull secrets); peers
+ * that name it are dropped by the merge instead. Pointers are of the merged spec; each problem names both components.
  */
 export function disabledReferences(variant: EnvironmentVariant, traits: readonly TraitDef[]): PendingDiagnostic[] {
   if (!variant.disabled.size) return [];
@@ -28,15 +28,6 @@ export function disabledReferences(variant: EnvironmentVariant, traits: readonly
     });
     for (const ref of referencesOf(c, at, traits)) {
       if (variant.disabled.has(ref.name)) problem(c.name, ref.name, `reads its ${ref.kind === 'config' ? 'ConfigMap' : 'Secret'}`, ref.pointer);
-    }
-    for (const container of containersOf(c, at, traits)) {
-      for (const trait of traits) {
-        const props = container.traits?.[trait.name];
-        if (props === undefined || !trait.peers) continue;
-        for (const peer of trait.peers(props as never, joinPointer(container.pointer, 'traits', trait.name))) {
-          if (variant.disabled.has(peer.name)) problem(c.name, peer.name, `names it in its ${trait.name} trait`, peer.pointer);
-        }
-      }
     }
   });
   return out;

@@ -1,5 +1,7 @@
 import { mergePatch } from '../expand/json-patch.js';
 import { joinPointer } from '../load/json-pointer.js';
+import type { TraitDef } from '../expand/types.js';
+import { getAtPointer, splitPointer } from '../load/json-pointer.js';
 import type { StepTypeDef } from '../plan/types.js';
 import type { AppSpec, ComponentSpec, EnvironmentSpec, StepSpec } from '../spec/types.js';
 import { originOf, removedUnder, type Provenance } from './origin.js';
@@ -32,7 +34,12 @@ export function componentPatch(env: EnvironmentSpec, name: string): Record<strin
  * namespace replaces the app's; disabled components are left out, and so are they from the
  * workflow's steps (a step left with none is dropped). Pure; the spec is not changed.
  */
-export function environmentVariant(spec: AppSpec, index: number, stepTypes: ReadonlyMap<string, StepTypeDef>): EnvironmentVariant {
+export function environmentVariant(
+  spec: AppSpec,
+  index: number,
+  stepTypes: ReadonlyMap<string, StepTypeDef>,
+  traits: readonly TraitDef[] = [],
+): EnvironmentVariant {
   const env = spec.spec.environments![index]!;
   const at = `/spec/environments/${index}`;
   const disabled = new Map<string, string>();
@@ -47,6 +54,11 @@ export function environmentVariant(spec: AppSpec, index: number, stepTypes: Read
     components.push(patch ? (mergePatch(c, patch) as ComponentSpec) : c);
     componentIndex.push(i);
   });
+
+  // A disabled component is nobody's client: the peers that name it are dropped (a NetworkPolicy
+  // would select no pod by them), so an environment need not repeat every peer list without it.
+  const lists = new Map<string, number[]>();
+  if (disabled.size) components.forEach((c, i) => (components[i] = withoutDisabledPeers(c, `/spec/components/${i}`, disabled, traits, lists)));
 
   const { environments: _all, workflow, policies, ...rest } = spec.spec;
   const steps: StepSpec[] = [];
@@ -85,6 +97,42 @@ export function environmentVariant(spec: AppSpec, index: number, stepTypes: Read
     stepIndex,
     stepListField: (i) => stepTypes.get(steps[i]?.type ?? 'deploy')?.componentList,
     listIndex,
+    lists,
   };
   return { name: env.name, ...(env.cluster ? { cluster: env.cluster } : {}), spec: merged, origin: (p) => originOf(provenance, p), removed: (p) => removedUnder(provenance, p), disabled };
+}
+
+/**
+ * The component without the entries of its traits' peer lists (TraitDef.peers: each peer is an
+ * entry of a list) that name a disabled component; `lists` gets, for each list changed, the
+ * index each kept entry has in the written list.
+ */
+function withoutDisabledPeers(
+  c: ComponentSpec,
+  at: string,
+  disabled: ReadonlyMap<string, string>,
+  traits: readonly TraitDef[],
+  lists: Map<string, number[]>,
+): ComponentSpec {
+  const drop = new Map<string, Set<number>>();
+  for (const trait of traits) {
+    const props = c.traits?.[trait.name];
+    if (props === undefined || !trait.peers) continue;
+    for (const peer of trait.peers(props as never, joinPointer(at, 'traits', trait.name))) {
+      if (!disabled.has(peer.name)) continue;
+      const entry = splitPointer(peer.pointer).slice(0, -1);
+      const list = joinPointer('', ...entry.slice(0, -1));
+      drop.set(list, (drop.get(list) ?? new Set()).add(Number(entry[entry.length - 1])));
+    }
+  }
+  if (!drop.size) return c;
+  const out = structuredClone(c) as ComponentSpec;
+  const root = { spec: { components: { [Number(splitPointer(at)[2])]: out } } };
+  for (const [list, gone] of drop) {
+    const items = getAtPointer(root, list) as unknown[];
+    const kept = items.map((_, j) => j).filter((j) => !gone.has(j));
+    items.splice(0, items.length, ...kept.map((j) => items[j]));
+    lists.set(list, kept);
+  }
+  return out;
 }

@@ -15,6 +15,8 @@ export interface Provenance {
   stepListField(step: number): string | undefined;
   /** For a merged step whose list lost disabled components: each kept entry's index in the document. */
   readonly listIndex: ReadonlyMap<number, readonly number[]>;
+  /** Lists of the merged components that lost entries (peers of disabled components): each kept entry's index in the written list. */
+  readonly lists: ReadonlyMap<string, readonly number[]>;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface Provenance {
  * with the indices of the components and steps the environment left out accounted for.
  */
 export function originOf(p: Provenance, pointer: string): string {
-  const t = splitPointer(pointer);
+  const t = splitPointer(writtenIndices(p, pointer));
   if (t[0] === 'spec' && t[1] === 'components' && t.length >= 3) {
     const i = Number(t[2]);
     const base = p.componentIndex[i];
@@ -85,4 +87,15 @@ export function removedUnder(p: Provenance, pointer: string): string[] {
   return Object.entries(cur)
     .filter(([, v]) => v === null)
     .map(([k]) => joinPointer(p.environment, 'components', name!, ...t.slice(3), k));
+}
+
+/** The pointer with the index into each list that lost entries taken back to the written list's. */
+function writtenIndices(p: Provenance, pointer: string): string {
+  if (!p.lists.size) return pointer;
+  const t = splitPointer(pointer);
+  for (let k = 0; k < t.length - 1; k++) {
+    const kept = p.lists.get(joinPointer('', ...t.slice(0, k + 1)));
+    if (kept && kept[Number(t[k + 1])] !== undefined) t[k + 1] = String(kept[Number(t[k + 1])]);
+  }
+  return joinPointer('', ...t);
 }

@@ -241,7 +241,7 @@ export interface TraitDef<P = unknown> {
   apply(props: P, ctx: TraitContext): TraitOutput;
   /** ConfigMaps and Secrets this trait reads, for the deploy-order check. */
   references?(props: P, pointer: string): Reference[];
-  /** Other components of the app this trait names (not ConfigMaps or Secrets: those are `references`), so an environment cannot disable them. */
+  /** Other components of the app this trait names as peers (not ConfigMaps or Secrets: those are `references`), each an entry of a list: an environment that disables a component drops the entries naming it. */
   peers?(props: P, pointer: string): Array<{ readonly name: string; readonly pointer: string }>;
   /** Further containers this trait declares (init, sidecar), so checks can walk their traits. */
   containers?(props: P, pointer: string): ContainerView[];

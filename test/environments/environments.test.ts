@@ -111,6 +111,24 @@ describe('an environment merged over the base', () => {
   });
 });
 
+describe('a disabled component is nobody\'s peer', () => {
+  it('drops the networkPolicy peers that name it, and traces the kept ones to where they are written', () => {
+    const spec = app({
+      policies: { networkIsolation: true },
+      environments: [{ name: 'dev', namespace: 'dev', components: { report: { disabled: true }, api: { traits: { networkPolicy: { from: [{ component: 'report' }, { ingressController: true }] } } } } }],
+    });
+    const dev = environmentVariant(spec, 0, builtinRegistry.stepTypes, builtinRegistry.traits);
+    expect(dev.spec.spec.components[1]!.traits!.networkPolicy).toEqual({ from: [{ ingressController: true }] });
+    expect(dev.origin('/spec/components/1/traits/networkPolicy/from/0/ingressController')).toBe(
+      '/spec/environments/0/components/api/traits/networkPolicy/from/1/ingressController',
+    );
+    // The written spec is not changed.
+    expect((spec.spec.environments![0]!.components!.api as any).traits.networkPolicy.from).toHaveLength(2);
+    const result = compileApp(spec.spec as never, { name: 'books', namespace: 'books' });
+    expect(result.diagnostics).toEqual([]);
+  });
+});
+
 describe('compiling an app with environments', () => {
   const result = compileApp(
     { policies: { timeout: '5m' }, components, workflow, environments },

@@ -207,7 +207,7 @@ describe('kubemin promote (in a git repository)', () => {
     const cases: Array<[string[], string]> = [
       [['promote', 'book', '--from', 'staging', '--to', 'production'], 'kubemin: no application "book" under . (did you mean "books"?)\n'],
       [['promote', 'books', '--from', 'stagin', '--to', 'production'], 'kubemin: no environment "stagin" in application "books" (did you mean "staging"?)\n'],
-      [['promote', 'books', '--from', 'staging', '--to', 'prod'], 'kubemin: no environment "prod" in application "books" (known: staging, production)\n'],
+      [['promote', 'books', '--from', 'staging', '--to', 'prod'], 'kubemin: no environment "prod" in application "books" (did you mean "production"?)\n'],
       [['promote', 'books', '--from', 'staging', '--to', 'production', '--component', 'api,wroker'], 'kubemin: no component "wroker" in application "books" (did you mean "worker"?)\n'],
       [['promote', 'books', '--from', 'staging', '--to', 'production', '--fields', 'image,replica'], 'kubemin: --fields: no component field "replica" (did you mean "replicas"?)\n'],
       [['promote', 'books', '--from', 'staging', '--to', 'production', '--fields', 'name'], 'kubemin: --fields "name": name is not promoted: the name says which component it is\n'],
