@@ -1,9 +1,21 @@
-/** Writes schemas/kubemin.schema.json from the tables (the test suite checks it is up to date). */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * Writes schemas/kubemin.schema.json from the tables, and the precompiled validator of that schema
+ * (scripts/schema-validator-code.ts). The test suite checks that both are up to date.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { builtinRegistry } from '../src/registry.js';
 import { buildSchema } from '../src/spec/build-schema.js';
+import { PRECOMPILED_VALIDATOR_PATH, schemaValidatorModule } from './schema-validator-code.js';
 
-const path = join(import.meta.dirname, '..', 'schemas', 'kubemin.schema.json');
-writeFileSync(path, JSON.stringify(buildSchema(builtinRegistry), null, 2) + '\n');
-console.log(`wrote ${path}`);
+const root = join(import.meta.dirname, '..');
+const schema = buildSchema(builtinRegistry);
+const files: Array<[string, string]> = [
+  ['schemas/kubemin.schema.json', JSON.stringify(schema, null, 2) + '\n'],
+  [PRECOMPILED_VALIDATOR_PATH, schemaValidatorModule(schema)],
+];
+for (const [path, text] of files) {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+  console.log(`wrote ${join(root, path)}`);
+}

@@ -3,8 +3,10 @@ import { closest } from '../diagnostics/did-you-mean.js';
 import type { PendingDiagnostic } from '../expand/types.js';
 import { getAtPointer, joinPointer } from '../load/json-pointer.js';
 import type { JsonSchema } from '../spec/json-schema.js';
+import { AJV_OPTIONS, configureAjv, schemaDigest } from './ajv-setup.js';
 import { describePointer } from './describe-pointer.js';
 import { FORMATS } from './formats.js';
+import * as builtin from './precompiled/builtin-schema-validator.js';
 
 export interface SchemaContext {
   /** Trait name -> why it does not apply where it was written, given the component (or undefined). */
@@ -25,12 +27,13 @@ export interface SchemaResult {
 
 export type SchemaValidator = (value: unknown) => SchemaResult;
 
-/** Compiles the schema once; the validator maps every ajv error to a diagnostic with a pointer. */
+/**
+ * The validator of a schema; the validator maps every ajv error to a diagnostic with a pointer.
+ * The built-in schema's was compiled at build time (precompiled/, `npm run schema:write`); any
+ * other (a registry with plugins) is compiled here, once per call.
+ */
 export function createSchemaValidator(schema: JsonSchema, ctx: SchemaContext): SchemaValidator {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  ajv.addVocabulary(['errorMessage', 'patternErrorMessage', 'markdownDescription']);
-  for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: (s: string) => check(s) === undefined });
-  const validate: ValidateFunction = ajv.compile(schema);
+  const validate = validatorOf(schema);
   return (value) => {
     if (validate(value)) return { diagnostics: [], invalid: [] };
     const errors = validate.errors ?? [];
@@ -38,6 +41,11 @@ export function createSchemaValidator(schema: JsonSchema, ctx: SchemaContext): S
     const parts = errors.filter((e) => e.keyword !== 'if').map(invalidPart);
     return { diagnostics: mapErrors(errors, value, ctx), invalid: [...new Set(parts)].sort() };
   };
+}
+
+function validatorOf(schema: JsonSchema): ValidateFunction {
+  if (schemaDigest(schema) === builtin.SCHEMA_DIGEST) return builtin.validate;
+  return configureAjv(new Ajv2020(AJV_OPTIONS)).compile(schema);
 }
 
 /** Objects whose schema is chosen by their `type` (an `if`/`then` per type): components and workflow steps. */
