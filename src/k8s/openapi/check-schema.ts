@@ -2,7 +2,7 @@ import { closest } from '../../diagnostics/did-you-mean.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import type { K8sObject } from '../types.js';
 import type { CompactSchema, SchemaNode } from './compact-schema.js';
-import { K8S_SCHEMA } from './schema-data.js';
+import { k8sSchema } from './schema-data.js';
 
 /** A field of an object that server-side apply would refuse: unknown to the schema, or of the wrong type. */
 export interface SchemaProblem {
@@ -22,7 +22,7 @@ const MAX_PROBLEMS = 10;
  * resources) are not checked: their schema is the CRD's, in the cluster. Values are never quoted
  * (one may be a secret), only their type.
  */
-export function schemaProblems(object: K8sObject, schema: CompactSchema = K8S_SCHEMA): SchemaProblem[] {
+export function schemaProblems(object: K8sObject, schema: CompactSchema = k8sSchema()): SchemaProblem[] {
   const name = schema.kinds[`${object.apiVersion}/${object.kind}`];
   if (name === undefined) return [];
   const out: SchemaProblem[] = [];
@@ -31,7 +31,7 @@ export function schemaProblems(object: K8sObject, schema: CompactSchema = K8S_SC
 }
 
 /** Whether the schema knows the object's kind (a built-in kind at a version the API server serves). */
-export function isKnownKind(object: Pick<K8sObject, 'apiVersion' | 'kind'>, schema: CompactSchema = K8S_SCHEMA): boolean {
+export function isKnownKind(object: Pick<K8sObject, 'apiVersion' | 'kind'>, schema: CompactSchema = k8sSchema()): boolean {
   return schema.kinds[`${object.apiVersion}/${object.kind}`] !== undefined;
 }
 
