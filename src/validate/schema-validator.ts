@@ -1,4 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { closest } from '../diagnostics/did-you-mean.js';
 import type { PendingDiagnostic } from '../expand/types.js';
 import { getAtPointer, joinPointer } from '../load/json-pointer.js';
@@ -45,7 +46,18 @@ export function createSchemaValidator(schema: JsonSchema, ctx: SchemaContext): S
 
 function validatorOf(schema: JsonSchema): ValidateFunction {
   if (schemaDigest(schema) === builtin.SCHEMA_DIGEST) return builtin.validate;
+  const { Ajv2020 } = loadAjv();
   return configureAjv(new Ajv2020(AJV_OPTIONS)).compile(schema);
+}
+
+/**
+ * ajv's compiler, loaded the first time a schema is compiled here: the other commands and specs
+ * never pay for loading it (about 30 ms). ajv is CommonJS, so require() loads it synchronously.
+ * The literal `require(...)` is for bundles, which have a require (esbuild includes the module it
+ * names: the Action's dist/ has no node_modules); node's ES modules have none: createRequire.
+ */
+function loadAjv(): typeof import('ajv/dist/2020.js') {
+  return typeof require === 'function' ? require('ajv/dist/2020.js') : createRequire(import.meta.url)('ajv/dist/2020.js');
 }
 
 /** Objects whose schema is chosen by their `type` (an `if`/`then` per type): components and workflow steps. */
