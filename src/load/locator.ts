@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlPackage } from '../lazy-packages.js';
 import { LineIndex } from './line-index.js';
 import { getAtPointer, splitPointer } from './json-pointer.js';
 import type { Position, SourceFile } from './source.js';
@@ -8,7 +9,8 @@ import type { Position, SourceFile } from './source.js';
  *
  * The hot path (every object's source line, on every render) uses the offsets the fast parser
  * recorded for each mapping and sequence. Exact positions of keys and scalars (only needed for
- * diagnostics) come from a second, lazy parse with the `yaml` package, which keeps node ranges.
+ * diagnostics) come from a second, lazy parse with the `yaml` package, which keeps node ranges
+ * (and is only loaded then: lazy-packages.ts).
  */
 export class FileLocator {
   readonly lines: LineIndex;
@@ -69,7 +71,10 @@ export class FileLocator {
   }
 
   private documents(): Document[] {
-    this.precise ??= parseAllDocuments(this.file.text, { lineCounter: new LineCounter(), uniqueKeys: false }) as Document[];
+    if (!this.precise) {
+      const { parseAllDocuments, LineCounter } = yamlPackage();
+      this.precise = parseAllDocuments(this.file.text, { lineCounter: new LineCounter(), uniqueKeys: false }) as Document[];
+    }
     return Array.isArray(this.precise) ? this.precise : [];
   }
 }
@@ -82,6 +87,7 @@ interface WalkResult {
 }
 
 function walk(doc: Document, segments: string[]): WalkResult {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlPackage();
   let node = doc.contents as Node | null;
   let keyNode: Node | undefined;
   for (const seg of segments) {
@@ -105,6 +111,7 @@ function walk(doc: Document, segments: string[]): WalkResult {
 
 /** Every node at the path: a key written twice in a mapping (an error, but its frame is shown) leads to both values. */
 function walkAll(doc: Document, from: Node | null, segments: readonly string[]): Node[] {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlPackage();
   let node = from;
   if (node && isAlias(node)) node = (node.resolve(doc) as Node | null) ?? null;
   if (!node) return [];

@@ -1,6 +1,7 @@
 import jsYaml from 'js-yaml';
-import { parseAllDocuments, visit, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { yamlPackage } from '../lazy-packages.js';
 import { FileLocator } from './locator.js';
 import type { SourceFile } from './source.js';
 
@@ -140,7 +141,7 @@ function skipBlank(text: string, offset: number): number {
 
 function syntaxDiagnostics(file: SourceFile, locator: FileLocator, err: unknown): Diagnostic[] {
   const all: Diagnostic[] = [];
-  for (const doc of parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false })) {
+  for (const doc of yamlPackage().parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false })) {
     for (const e of doc.errors) {
       const duplicate = e.code === 'DUPLICATE_KEY';
       // A quote that is never closed is found at the end of the file: point at where it opens.
@@ -179,7 +180,7 @@ function syntaxDiagnostics(file: SourceFile, locator: FileLocator, err: unknown)
 /** Where the quoted scalar that runs to `end` (an unclosed quote) opens, if there is one. */
 function unclosedQuote(doc: Document, end: number): number | undefined {
   let found: number | undefined;
-  visit(doc, {
+  yamlPackage().visit(doc, {
     Scalar(_key, node) {
       const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
       if (quoted && node.range && node.range[1] >= end - 1 && (found === undefined || node.range[0] < found)) found = node.range[0];

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { closest } from '../diagnostics/did-you-mean.js';
 import type { PendingDiagnostic } from '../expand/types.js';
 import { getAtPointer, joinPointer } from '../load/json-pointer.js';
+import { ajvPackage } from '../lazy-packages.js';
 import type { JsonSchema } from '../spec/json-schema.js';
 import { AJV_OPTIONS, configureAjv, schemaDigest } from './ajv-setup.js';
 import { describePointer } from './describe-pointer.js';
@@ -46,18 +46,9 @@ export function createSchemaValidator(schema: JsonSchema, ctx: SchemaContext): S
 
 function validatorOf(schema: JsonSchema): ValidateFunction {
   if (schemaDigest(schema) === builtin.SCHEMA_DIGEST) return builtin.validate;
-  const { Ajv2020 } = loadAjv();
+  // ajv's compiler is loaded here, the first time it is needed (lazy-packages.ts).
+  const { Ajv2020 } = ajvPackage();
   return configureAjv(new Ajv2020(AJV_OPTIONS)).compile(schema);
-}
-
-/**
- * ajv's compiler, loaded the first time a schema is compiled here: the other commands and specs
- * never pay for loading it (about 30 ms). ajv is CommonJS, so require() loads it synchronously.
- * The literal `require(...)` is for bundles, which have a require (esbuild includes the module it
- * names: the Action's dist/ has no node_modules); node's ES modules have none: createRequire.
- */
-function loadAjv(): typeof import('ajv/dist/2020.js') {
-  return typeof require === 'function' ? require('ajv/dist/2020.js') : createRequire(import.meta.url)('ajv/dist/2020.js');
 }
 
 /** Objects whose schema is chosen by their `type` (an `if`/`then` per type): components and workflow steps. */
