@@ -42,6 +42,10 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
+  // Each command module holds what commander needs (name, arguments, options: for parsing and
+  // --help) and imports what its action runs when it runs (await import), so that a command
+  // loads only its own operation: `--version` loads no more than commander, and the compiler's
+  // commands never the cluster client, git or the daemon (test/cli/lazy-imports.test.ts).
   for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand, pluginsCommand, initCommand, importCommand, promoteCommand]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }

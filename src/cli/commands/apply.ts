@@ -1,8 +1,5 @@
 import { Command, Option } from 'commander';
-import { formatApplyText } from '../../apply/format-text.js';
 import { parseDuration } from '../../formats/duration.js';
-import { apply } from '../../operations/apply.js';
-import { applyProgress } from '../apply-progress.js';
 import { envOption } from '../env-option.js';
 import { EXIT, reportLoaded, type Io } from '../output.js';
 
@@ -66,6 +63,9 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
         setExit(EXIT.error);
         return;
       }
+      const { apply } = await import('../../operations/apply.js');
+      const { formatApplyText } = await import('../../apply/format-text.js');
+      const { applyProgress } = await import('../apply-progress.js');
       const showProgress = opts.output === 'text' && !opts.dryRun;
       const progress = showProgress ? applyProgress(io) : undefined;
       const { signal, release } = interruptible();

@@ -1,9 +1,4 @@
 import { Command, Option } from 'commander';
-import { formatDiffJson } from '../../diff/format-json.js';
-import { formatDiffMarkdown } from '../../diff/format-markdown.js';
-import { formatDiffProblems, formatDiffText } from '../../diff/format-text.js';
-import { hasChanges, summarize } from '../../diff/types.js';
-import { diff } from '../../operations/diff.js';
 import { envOption } from '../env-option.js';
 import { EXIT, reportLoaded, type Io } from '../output.js';
 
@@ -27,6 +22,11 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
     .addOption(envOption('compared in its cluster'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(async (paths: string[], opts: DiffFlags) => {
+      const { diff } = await import('../../operations/diff.js');
+      const { formatDiffJson } = await import('../../diff/format-json.js');
+      const { formatDiffMarkdown } = await import('../../diff/format-markdown.js');
+      const { formatDiffProblems, formatDiffText } = await import('../../diff/format-text.js');
+      const { hasChanges, summarize } = await import('../../diff/types.js');
       const result = await diff({ paths, app: opts.app, env: opts.env, kubeconfig: opts.kubeconfig, context: opts.context, secrets: io.secrets });
       if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'compared', paths, env: opts.env, skipped: result.compiled.skipped })) return;
       switch (opts.output) {

@@ -2,10 +2,6 @@ import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { importKubeminCli } from '../../import/kubemin-cli/import-kubemin-cli.js';
-import { formatProblem } from '../../import/kubemin-cli/problems.js';
-import { jsonSyntaxError } from '../../import/kubemin-cli/json-syntax.js';
-import { kubeminCliSecrets } from '../../import/kubemin-cli/secrets.js';
 import { EXIT, type Io } from '../output.js';
 
 /**
@@ -19,7 +15,7 @@ export function importCommand(io: Io, setExit: (code: number) => void): Command 
     .option('-o, --output <file>', 'write the kubemin.yaml to this file (replaced atomically) instead of stdout')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((file: string, opts: { output?: string }) => setExit(importKubeminCliFile(io, file, opts.output)));
+    .action(async (file: string, opts: { output?: string }) => setExit(await importKubeminCliFile(io, file, opts.output)));
   return new Command('import')
     .description('convert an application written for another tool into a kubemin.yaml')
     .exitOverride()
@@ -28,7 +24,10 @@ export function importCommand(io: Io, setExit: (code: number) => void): Command 
 }
 
 /** Reads, converts, reports, writes; returns the exit code. */
-function importKubeminCliFile(io: Io, file: string, output: string | undefined): number {
+async function importKubeminCliFile(io: Io, file: string, output: string | undefined): Promise<number> {
+  const { importKubeminCli } = await import('../../import/kubemin-cli/import-kubemin-cli.js');
+  const { formatProblem } = await import('../../import/kubemin-cli/problems.js');
+  const { kubeminCliSecrets } = await import('../../import/kubemin-cli/secrets.js');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -36,7 +35,7 @@ function importKubeminCliFile(io: Io, file: string, output: string | undefined):
     io.stderr(`kubemin: cannot read ${file}: ${reason(err)}\n`);
     return EXIT.error;
   }
-  const parsed = parseJson(text);
+  const parsed = await parseJson(text);
   if ('error' in parsed) {
     io.stderr(`${file}: error: ${parsed.error}\n`);
     return EXIT.problems;
@@ -64,10 +63,11 @@ function importKubeminCliFile(io: Io, file: string, output: string | undefined):
 }
 
 /** JSON.parse, with a message of kubemin's own that says where and never quotes the input. */
-function parseJson(text: string): { value: unknown } | { error: string } {
+async function parseJson(text: string): Promise<{ value: unknown } | { error: string }> {
   try {
     return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
   } catch {
+    const { jsonSyntaxError } = await import('../../import/kubemin-cli/json-syntax.js');
     const e = jsonSyntaxError(text);
     return { error: `invalid JSON at line ${e.line}, column ${e.col}: ${e.message}` };
   }

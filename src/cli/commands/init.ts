@@ -2,14 +2,8 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InitAnswers } from '../../init/answers.js';
-import { askInit } from '../../init/ask-init.js';
-import { InitCancelled, type Ask } from '../../init/ask.js';
-import { completeWithDefaults, readInitFlags, type InitFlags } from '../../init/init-flags.js';
-import { defaultNameFor, planInit } from '../../init/plan-init.js';
-import { schemaRefForDir } from '../../init/schema-ref.js';
-import { createTtyPrompt } from '../../init/tty-prompt.js';
-import { SpecFileExistsError, writeSpecFile } from '../../init/write-spec-file.js';
-import { builtinRegistry } from '../../registry.js';
+import type { Ask } from '../../init/ask.js';
+import type { InitFlags } from '../../init/init-flags.js';
 import { EXIT, formatDiagnostics, type Io } from '../output.js';
 
 /** Exit code of a command stopped by Ctrl-C, as shells report SIGINT. */
@@ -27,12 +21,12 @@ interface InitCommandFlags extends InitFlags {
 export interface InitDeps {
   /** Whether questions can be asked (stdin is a terminal). */
   readonly interactive?: () => boolean;
-  readonly openPrompt?: () => Ask & { close(): void };
+  readonly openPrompt?: () => (Ask & { close(): void }) | Promise<Ask & { close(): void }>;
 }
 
 const processDeps: Required<InitDeps> = {
   interactive: () => Boolean(process.stdin.isTTY),
-  openPrompt: () => createTtyPrompt({ input: process.stdin, output: process.stdout }),
+  openPrompt: async () => (await import('../../init/tty-prompt.js')).createTtyPrompt({ input: process.stdin, output: process.stdout }),
 };
 
 export function initCommand(io: Io, setExit: (code: number) => void, deps: InitDeps = {}): Command {
@@ -54,6 +48,13 @@ export function initCommand(io: Io, setExit: (code: number) => void, deps: InitD
     .option('--force', `replace an existing ${SPEC_FILE}`, false)
     .addHelpText('after', `\nExample:\n  ${EXAMPLE}\n`)
     .action(async (flags: InitCommandFlags) => {
+      const { askInit } = await import('../../init/ask-init.js');
+      const { InitCancelled } = await import('../../init/ask.js');
+      const { completeWithDefaults, readInitFlags } = await import('../../init/init-flags.js');
+      const { defaultNameFor, planInit } = await import('../../init/plan-init.js');
+      const { schemaRefForDir } = await import('../../init/schema-ref.js');
+      const { SpecFileExistsError, writeSpecFile } = await import('../../init/write-spec-file.js');
+      const { builtinRegistry } = await import('../../registry.js');
       const file = join(flags.dir, SPEC_FILE);
       const fail = (message: string, code: number = EXIT.error): void => {
         io.stderr(`${message}\n`);
@@ -71,7 +72,7 @@ export function initCommand(io: Io, setExit: (code: number) => void, deps: InitD
         answers = completed.answers;
       } else {
         if (!interactive()) return fail(`stdin is not a terminal, so init cannot ask: give the answers as flags with --yes, e.g.\n  ${EXAMPLE}`);
-        const prompt = openPrompt();
+        const prompt = await openPrompt();
         try {
           answers = await askInit(prompt, { registry: builtinRegistry, given: read.given, ...(defaultName ? { defaultName } : {}) });
         } catch (err) {

@@ -1,9 +1,4 @@
 import { Command, Option } from 'commander';
-import { layoutFor } from '../../bundle/bundle-layout.js';
-import { emitApp } from '../../bundle/emit-bundle.js';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { loadAndCompile } from '../../operations/load-and-compile.js';
-import { formatPlanTree } from '../../plan/format-plan.js';
 import { envOption, reportSkipped } from '../env-option.js';
 import { EXIT, formatDiagnostics, noSpecsFound, type Io } from '../output.js';
 
@@ -15,6 +10,11 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
     .addOption(envOption('planned as render --env writes it'))
     .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
     .action(async (paths: string[], opts: { app?: string; env?: string; format: 'tree' | 'json' }) => {
+      const { loadAndCompile } = await import('../../operations/load-and-compile.js');
+      const { hasErrors } = await import('../../diagnostics/diagnostic.js');
+      const { layoutFor } = await import('../../bundle/bundle-layout.js');
+      const { emitApp } = await import('../../bundle/emit-bundle.js');
+      const { formatPlanTree } = await import('../../plan/format-plan.js');
       const result = await loadAndCompile({ paths, app: opts.app, env: opts.env, secrets: io.secrets });
       if (result.diagnostics.length) io.stderr(formatDiagnostics('text', result.diagnostics, result.sources, io.color));
       reportSkipped(io, result.skipped, opts.env, 'planned');

@@ -1,11 +1,9 @@
 import { Command } from 'commander';
 import { dirname, relative, resolve } from 'node:path';
-import { readSpecFiles } from '../../load/find-spec-files.js';
-import { builtinPluginSet, describePlugin, type PluginSet } from '../../plugins/plugin-set.js';
-import { commandLineBoundary, findPluginConfig, PluginResolver } from '../../plugins/load-plugins.js';
+import type { describePlugin as DescribePlugin, PluginSet } from '../../plugins/plugin-set.js';
 import { EXIT, type Io } from '../output.js';
 
-function describeSet(set: PluginSet): string[] {
+function describeSet(set: PluginSet, describePlugin: typeof DescribePlugin): string[] {
   const lines: string[] = [];
   for (const loaded of set.plugins) {
     const p = loaded.plugin;
@@ -23,6 +21,9 @@ export function pluginsCommand(io: Io, setExit: (code: number) => void): Command
     .description('list the plugins (and built-ins) the specs under the paths are compiled with, and where each comes from')
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .action(async (paths: string[]) => {
+      const { readSpecFiles } = await import('../../load/find-spec-files.js');
+      const { builtinPluginSet, describePlugin } = await import('../../plugins/plugin-set.js');
+      const { commandLineBoundary, findPluginConfig, PluginResolver } = await import('../../plugins/load-plugins.js');
       const cwd = process.cwd();
       const files = await readSpecFiles(paths, cwd);
       // The config of each path given (specs or not), and of each spec file under them.
@@ -39,7 +40,7 @@ export function pluginsCommand(io: Io, setExit: (code: number) => void): Command
       for (const [config, users] of [...configs].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const set = config ? await resolver.forConfig(config) : builtinPluginSet;
         out.push(config ? `${relative(cwd, config) || config}:` : 'no kubemin.config (built-ins only):');
-        out.push(...describeSet(set));
+        out.push(...describeSet(set, describePlugin));
         if (users.length) out.push(`    used by: ${users.join(', ')}`);
       }
       await resolver.close();

@@ -1,7 +1,4 @@
 import { Command } from 'commander';
-import { promote } from '../../promote/promote.js';
-import { formatPromotion } from '../../promote/format-promotion.js';
-import { colorDiff } from '../../promote/spec-file-diff.js';
 import { EXIT, formatDiagnostics, noSpecsFound, type Io } from '../output.js';
 
 interface PromoteFlags {
@@ -25,6 +22,9 @@ export function promoteCommand(io: Io, setExit: (code: number) => void): Command
     .option('--fields <fields>', 'the fields to promote, comma-separated (repeatable): image, replicas, env, env.NAME, traits.autoscale... (default: image)', list)
     .option('--dry-run', 'print the diff, write nothing', false)
     .action(async (app: string, paths: string[], flags: PromoteFlags) => {
+      const { promote } = await import('../../promote/promote.js');
+      const { formatPromotion } = await import('../../promote/format-promotion.js');
+      const { colorDiff } = await import('../../promote/spec-file-diff.js');
       const components = flags.component?.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
       const { compiled, outcome } = await promote({
         app,

@@ -1,6 +1,4 @@
 import { Command, Option } from 'commander';
-import { describeForeign } from '../../bundle/bundle-errors.js';
-import { render } from '../../operations/render.js';
 import { envOption, reportSkipped } from '../env-option.js';
 import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, type DiagnosticFormat, type Io } from '../output.js';
 
@@ -30,6 +28,8 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
         setExit(EXIT.error);
         return;
       }
+      const { render } = await import('../../operations/render.js');
+      const { describeForeign } = await import('../../bundle/bundle-errors.js');
       const { compiled, outcome } = await render({ paths, out: opts.out, check: opts.check, app: opts.app, env: opts.env, secrets: io.secrets });
       if (compiled.diagnostics.length) io.stderr(formatDiagnostics(opts.format, compiled.diagnostics, compiled.sources, io.color));
       reportSkipped(io, compiled.skipped, opts.env, 'rendered');

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
-import { PluginResolver } from '../../plugins/load-plugins.js';
-import { buildSchema } from '../../spec/build-schema.js';
 import { EXIT, type Io } from '../output.js';
 
 export function schemaCommand(io: Io, setExit: (code: number) => void): Command {
@@ -15,6 +13,8 @@ export function schemaCommand(io: Io, setExit: (code: number) => void): Command 
         setExit(EXIT.error);
         return;
       }
+      const { PluginResolver } = await import('../../plugins/load-plugins.js');
+      const { buildSchema } = await import('../../spec/build-schema.js');
       const { registry } = await new PluginResolver().forDir(dir);
       io.stdout(JSON.stringify(buildSchema(registry), null, 2) + '\n');
       setExit(EXIT.ok);

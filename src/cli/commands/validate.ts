@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { loadAndCompile } from '../../operations/load-and-compile.js';
 import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, noSpecsFound, type DiagnosticFormat, type Io } from '../output.js';
 
 export function validateCommand(io: Io, setExit: (code: number) => void): Command {
@@ -9,6 +8,7 @@ export function validateCommand(io: Io, setExit: (code: number) => void): Comman
     .addOption(new Option('--format <format>', 'output format').choices(DIAGNOSTIC_FORMATS).default('text'))
     .option('--strict', 'count warnings as problems (exit 1)', false)
     .action(async (paths: string[], opts: { format: DiagnosticFormat; strict: boolean }) => {
+      const { loadAndCompile } = await import('../../operations/load-and-compile.js');
       const result = await loadAndCompile({ paths, secrets: io.secrets });
       const problems = result.diagnostics.filter((d) => d.severity === 'error' || opts.strict);
       if (opts.format === 'text' && !result.diagnostics.length) {

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { closeSync, openSync } from 'node:fs';
 import { parseDuration } from '../../formats/duration.js';
-import { watchRepo } from '../../operations/watch.js';
 import type { DriftMode } from '../../watch/daemon.js';
 import type { LogFormat } from '../../watch/logger.js';
 import { EXIT, type Io } from '../output.js';
@@ -109,6 +108,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
         if (problem) return usage(`${flag} ${problem}`);
       }
 
+      const { watchRepo } = await import('../../operations/watch.js');
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
       process.once('SIGTERM', onSignal);
