@@ -148,7 +148,9 @@ class HttpClusterClient implements ClusterClient {
     const res = await this.send('GET', `${groupVersionPath(apiVersion)}${ns}/${info.plural}${q}`, undefined);
     if (res.status >= 300) throw toError(undefined, res);
     const items = (res.body as { items?: K8sObject[] }).items ?? [];
-    return items.map((o) => ({ ...o, apiVersion, kind }));
+    // Keys in the order a GET of the object has them (diffs print keys in order): built-in kinds'
+    // items lack kind and apiVersion, which their GET puts first; custom resources' have them.
+    return items.map((o) => ((o as Partial<K8sObject>).kind !== undefined ? { ...o, apiVersion, kind } : ({ kind, apiVersion, ...(o as object) } as K8sObject)));
   }
 
   async delete(ref: ObjectRef, opts: DeleteOptions = {}): Promise<boolean> {

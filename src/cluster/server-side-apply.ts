@@ -32,18 +32,23 @@ export interface ServerSideApplyOptions {
    * created at that count, and its count never owned by kubemin (replicas-handover.ts).
    */
   readonly minReplicas?: number;
+  /**
+   * The live object as already read (e.g. by a LIST, live-objects.ts; `object` undefined: there
+   * is none): no GET is sent.
+   */
+  readonly live?: { readonly object: K8sObject | undefined };
 }
 
 /**
  * Server-side apply of one object as `kubemin`, and what it changed: two requests, the live
- * object and the apply (a third, forced, only after a reported conflict). An autoscaled workload
+ * object and the apply, or one when the live object is given (`live`) (a third, forced, only after a reported conflict). An autoscaled workload
  * takes one more apply (of `replicas` alone, as `kubemin-initial`) when it is created or its count
  * is handed over, two when its count is taken back (replicas-handover.ts); a dry-run never does,
  * and shows the count those applies would leave. Unchanged means the object after equals the
  * object before, server bookkeeping (managedFields, resourceVersion, status...) aside.
  */
 export async function serverSideApply(client: ClusterClient, object: K8sObject, opts: ServerSideApplyOptions): Promise<ServerSideApplyResult> {
-  const live = await client.get(refOf(object));
+  const live = opts.live ? opts.live.object : await client.get(refOf(object));
   const replicas = replicasStep(object, live, { minReplicas: opts.minReplicas, fieldManager: FIELD_MANAGER });
   // A dry-run of a take-back applies the live count (kubemin-initial's: no conflict with it), then shows the new one.
   const sent = opts.dryRun && replicas.step === 'take-back' && live ? withReplicas(object, replicasOf(live) ?? replicas.replicas) : object;

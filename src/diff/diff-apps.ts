@@ -1,10 +1,12 @@
 import type { BundleObject, CompiledApp } from '../compile.js';
 import { mapBounded } from '../cluster/bounded.js';
 import { autoscaledWorkloads, withReplicas } from '../cluster/replicas-handover.js';
-import { serverSideApply, type ServerSideApplyResult } from '../cluster/server-side-apply.js';
+import { applyIsNoop } from '../cluster/apply-is-noop.js';
+import { LiveObjects } from '../cluster/live-objects.js';
+import { FIELD_MANAGER, serverSideApply, type ServerSideApplyResult } from '../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf, type ClusterClient, type ObjectRef } from '../cluster/types.js';
 import { inventoryRef } from '../inventory/inventory.js';
-import { readInventory } from '../inventory/inventory-store.js';
+import { inventoryRefs, readInventory } from '../inventory/inventory-store.js';
 import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
 import { maskSecretPair } from './mask-secrets.js';
@@ -15,8 +17,10 @@ import { phaseLabel } from '../plan/plan-phases.js';
 import type { AppDiff, ObjectDiff, ObjectProblem } from './types.js';
 
 export interface DiffOptions {
-  /** Most objects compared at once (each is at most two requests). */
+  /** Most requests of an app in flight at once. */
   readonly concurrency?: number;
+  /** Most apps compared at once (default 4). */
+  readonly appConcurrency?: number;
 }
 
 interface Placed {
@@ -27,14 +31,15 @@ interface Placed {
 }
 
 /**
- * Compares each app's bundle with the cluster: for every object a GET of the live object and a
- * server-side apply dry-run (field manager `kubemin`), then the normalised difference; objects of
- * the app's inventory that the bundle no longer has are deletes.
+ * Compares each app's bundle with the cluster (`appConcurrency` apps at once; the result in the
+ * order of `apps`): the live objects and the inventory read with one LIST per kind and namespace
+ * (live-objects.ts), then, for every object an apply could change, a server-side apply dry-run
+ * (field manager `kubemin`) and the normalised difference. An object that kubemin applied exactly
+ * as the bundle has it is unchanged without a dry-run (apply-is-noop.ts). Objects of the app's
+ * inventory that the bundle no longer has are deletes.
  */
 export async function diffApps(apps: readonly CompiledApp[], client: ClusterClient, opts: DiffOptions = {}): Promise<AppDiff[]> {
-  const out: AppDiff[] = [];
-  for (const app of apps) out.push(await diffApp(app, client, opts.concurrency ?? 8));
-  return out;
+  return mapBounded(apps, opts.appConcurrency ?? 4, (app) => diffApp(app, client, opts.concurrency ?? 8));
 }
 
 async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: number): Promise<AppDiff> {
@@ -61,9 +66,11 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
   const bundleKinds = kindsDefinedByCrds(placed.map((p) => p.object));
   const scaled = autoscaledWorkloads(placed.map((p) => p.object));
 
+  const live = new LiveObjects(client);
+  await live.prefetch([...placed.map((p) => refOf(p.object)), ...inventoryRefs(app)], concurrency);
   let inventory: ObjectRef[] = [];
   try {
-    inventory = [...(await readInventory(client, app)).objects];
+    inventory = [...(await readInventory(client, app, { read: (ref) => live.get(ref) })).objects];
   } catch (err) {
     problem({ ref: inventoryRef(app, app.namespace), component: null, source: null }, err);
   }
@@ -82,9 +89,12 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
         throw new ClusterError(ref, 'UnknownKind', `the cluster does not serve ${ref.kind} in ${ref.apiVersion}: install its CustomResourceDefinition first`);
       }
       const minReplicas = scaled.get(refKey(ref));
+      const current = await live.get(ref);
+      // Applied by kubemin exactly so: nothing to ask the server (an autoscaled workload's count is the handover's to tell).
+      if (current && minReplicas === undefined && applyIsNoop(p.object, current, FIELD_MANAGER)) return { ...base, action: 'unchanged', diff: '', note: null };
       let r: ServerSideApplyResult;
       try {
-        r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report', ...(minReplicas !== undefined ? { minReplicas } : {}) });
+        r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report', live: { object: current }, ...(minReplicas !== undefined ? { minReplicas } : {}) });
       } catch (err) {
         if (!(err instanceof ClusterError) || err.reason !== 'NamespaceNotFound' || !info.namespaced) throw err;
         if (namespaceCreated && ref.namespace === app.namespace) return created(`namespace ${app.namespace} is created by this bundle first`);
@@ -108,12 +118,13 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
   // Objects kubemin applied before that the bundle no longer has.
   const wanted = new Set(placed.map((p) => refKey(refOf(p.object))));
   const gone = inventory.filter((r) => !wanted.has(refKey(r))).sort((a, b) => (refKey(a) < refKey(b) ? -1 : 1));
+  await live.prefetch(gone, concurrency);
   const deletes = await mapBounded(gone, concurrency, async (ref): Promise<ObjectDiff | undefined> => {
     try {
-      const live = await client.get(ref);
-      if (!live) return undefined;
-      const [shown] = maskSecretPair(normalizeObject(live), undefined);
-      return { ref, component: live.metadata.labels?.['app.kubernetes.io/name'] ?? null, source: null, phase: null, action: 'delete', diff: unifiedDiff(shown, undefined), note: null };
+      const current = await live.get(ref);
+      if (!current) return undefined;
+      const [shown] = maskSecretPair(normalizeObject(current), undefined);
+      return { ref, component: current.metadata.labels?.['app.kubernetes.io/name'] ?? null, source: null, phase: null, action: 'delete', diff: unifiedDiff(shown, undefined), note: null };
     } catch (err) {
       problem({ ref, component: null, source: null }, err);
       return undefined;

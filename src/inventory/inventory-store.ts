@@ -1,5 +1,5 @@
 import { FIELD_MANAGER } from '../cluster/server-side-apply.js';
-import type { ClusterClient } from '../cluster/types.js';
+import type { ClusterClient, ObjectRef } from '../cluster/types.js';
 import type { AppIdentity } from '../environments/app-key.js';
 import type { K8sObject } from '../k8s/types.js';
 import { decodeInventory, inventoryName, inventoryRef, type Inventory } from './inventory.js';
@@ -21,19 +21,30 @@ export interface StoredInventory extends Inventory {
  * its objects are the variant's to keep or prune, and `adopts` names it, to be deleted once an
  * apply with the new one succeeded (apply-app.ts).
  */
-export async function readInventory(client: ClusterClient, owner: InventoryOwner): Promise<StoredInventory> {
+export async function readInventory(client: ClusterClient, owner: InventoryOwner, opts: ReadInventoryOptions = {}): Promise<StoredInventory> {
   const identity = { app: owner.name, ...(owner.environment ? { environment: owner.environment } : {}) };
-  const own = await getInventory(client, owner, owner.namespace);
+  const read = opts.read ?? ((ref: ObjectRef) => client.get(ref));
+  const own = await getInventory(read, owner, owner.namespace);
   if (own) return { ...decodeInventory(owner.name, own), ...identity, stored: true };
   if (owner.environment) {
-    const before = await getInventory(client, owner.name, owner.namespace);
+    const before = await getInventory(read, owner.name, owner.namespace);
     if (before) return { ...decodeInventory(owner.name, before), ...identity, adopts: inventoryName(owner.name), stored: false };
   }
   return { ...identity, namespace: owner.namespace, objects: [], stored: false };
 }
 
-async function getInventory(client: ClusterClient, app: AppIdentity | string, namespace: string): Promise<K8sObject | undefined> {
-  return client.get(inventoryRef(app, namespace)).catch((err: unknown) => {
+/** The ConfigMaps an owner's inventory may be read from (readInventory): its own, and the one from before it had environments. */
+export function inventoryRefs(owner: InventoryOwner): ObjectRef[] {
+  return [inventoryRef(owner, owner.namespace), ...(owner.environment ? [inventoryRef(owner.name, owner.namespace)] : [])];
+}
+
+export interface ReadInventoryOptions {
+  /** Reads a ConfigMap (default: a GET; e.g. LiveObjects.get, from a LIST of the namespace's ConfigMaps). */
+  readonly read?: (ref: ObjectRef) => Promise<K8sObject | undefined>;
+}
+
+async function getInventory(read: (ref: ObjectRef) => Promise<K8sObject | undefined>, app: AppIdentity | string, namespace: string): Promise<K8sObject | undefined> {
+  return read(inventoryRef(app, namespace)).catch((err: unknown) => {
     if ((err as { reason?: string }).reason === 'NamespaceNotFound') return undefined;
     throw err;
   });
