@@ -1,8 +1,9 @@
 import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
+import { LiveObjects } from '../cluster/live-objects.js';
 import { ClusterError, refKey, refOf, type ClusterClient } from '../cluster/types.js';
 import { appRedactor } from '../secrets/register-secrets.js';
 import { parseDuration } from '../formats/duration.js';
-import { deleteAdopted, readInventory, writeInventory } from '../inventory/inventory-store.js';
+import { deleteAdopted, inventoryRefs, readInventory, writeInventory } from '../inventory/inventory-store.js';
 import { encodeInventory, inventoryName, type InventoryEntry } from '../inventory/inventory.js';
 import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
@@ -60,7 +61,10 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
   const variant = app.environment ? { environment: app.environment } : {};
   emit({ type: 'app-start', app: app.name, ...variant, namespace: app.namespace, phases: app.phases.map(phaseLabel) });
 
-  const previous = await readInventory(client, app);
+  // Every object's state before the apply, and the inventory, by one LIST per kind and namespace.
+  const live = new LiveObjects(client);
+  await live.prefetch([...app.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))), ...inventoryRefs(app)], opts.concurrency ?? 8);
+  const previous = await readInventory(client, app, { read: (ref) => live.get(ref) });
   const inventory = new Map(previous.objects.map((e) => [refKey(e), e]));
   // The inventory of the app from before it had environments, taken over: deleted once this apply succeeds.
   let adopts = previous.adopts;
@@ -165,6 +169,7 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
       const ctx: PhaseContext = {
         app,
         client,
+        live,
         clock,
         deadline: clock.now() + timeoutMs,
         ...(opts.signal ? { signal: opts.signal } : {}),

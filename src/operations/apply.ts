@@ -1,4 +1,5 @@
-import { applyApp, type ApplyOptions } from '../apply/apply-app.js';
+import type { ApplyOptions } from '../apply/apply-app.js';
+import { applyApps } from '../apply/apply-apps.js';
 import { planFromDiff } from '../apply/plan-from-diff.js';
 import type { AppApplyResult } from '../apply/types.js';
 import { isBundleDir, readBundleDir } from '../bundle/read-bundle-dir.js';
@@ -16,6 +17,8 @@ import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
 export interface ApplyRunOptions extends LoadOptions, ConnectOptions, Omit<ApplyOptions, 'concurrency'> {
   /** Server-side dry-run of every object: what would change, phase by phase; nothing is changed or waited for. */
   readonly dryRun?: boolean;
+  /** Most apps applied at once (default 4; apps that share a namespace, or need a kind another defines, one after another). */
+  readonly appConcurrency?: number;
 }
 
 export interface ApplyRunResult {
@@ -55,7 +58,7 @@ async function loadApps(opts: ApplyRunOptions): Promise<Loaded> {
 }
 
 /**
- * `kubemin apply`: every app, one after another, phase by phase, each in its cluster (`--context`,
+ * `kubemin apply`: every app (independent apps at the same time: apply-apps.ts), phase by phase, each in its cluster (`--context`,
  * else its environment's, else the current context: cluster-targets.ts); or, with dryRun, what
  * would change.
  */
@@ -75,7 +78,15 @@ export async function apply(opts: ApplyRunOptions): Promise<ApplyRunResult> {
       }
       results.push(...apps.map((app) => planned.get(app)!));
     } else {
-      for (const app of apps) results.push(await applyApp(app, clientOf.get(app)!, { ...opts, executors: executorsFor(app) }));
+      const { onEvent, ...rest } = opts;
+      results.push(
+        ...(await applyApps(apps, {
+          clientOf: (app) => clientOf.get(app)!,
+          optionsOf: (app) => ({ ...rest, executors: executorsFor(app) }),
+          ...(opts.appConcurrency !== undefined ? { appConcurrency: opts.appConcurrency } : {}),
+          ...(onEvent ? { onEvent } : {}),
+        })),
+      );
     }
     return { ...(compiled ? { compiled } : {}), apps: results, skipped, requests: clients.reduce((n, c) => n + c.requests, 0) };
   } finally {

@@ -46,7 +46,9 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
     await mapBounded(batch, ctx.concurrency, async (o) => {
       try {
         const minReplicas = scaled.get(refKey(refOf(o.object)));
-        const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail', ...(minReplicas !== undefined ? { minReplicas } : {}) });
+        // An autoscaled workload's count moves between managers while the app applies: read it now (replicas-handover.ts).
+        const live = ctx.live && minReplicas === undefined ? { live: { object: await ctx.live.take(refOf(o.object)) } } : {};
+        const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail', ...live, ...(minReplicas !== undefined ? { minReplicas } : {}) });
         ctx.recordApplied(o);
         if (o.object.kind === 'CustomResourceDefinition') crds.push(o);
         results.set(o, result(o, { action: r.action, state: 'unknown', message: r.action }));

@@ -1,4 +1,5 @@
 import type { BundleObject, BundlePhase, CompiledApp } from '../../compile.js';
+import type { LiveObjects } from '../../cluster/live-objects.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import type { K8sObject } from '../../k8s/types.js';
 import type { ReadinessRule } from '../../readiness/types.js';
@@ -15,6 +16,11 @@ export interface PhaseContext {
   readonly signal?: AbortSignal;
   readonly forceConflicts: boolean;
   readonly skipPreflight: boolean;
+  /**
+   * The app's objects as they were when its apply started (one LIST per kind and namespace):
+   * each object's state before it is applied, without a GET. Without it, a GET per object.
+   */
+  readonly live?: LiveObjects;
   /** Requests in flight at once. */
   readonly concurrency: number;
   readonly pollMs: number;

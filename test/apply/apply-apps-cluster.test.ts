@@ -1,0 +1,93 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { applyApp } from '../../src/apply/apply-app.js';
+import { applyApps } from '../../src/apply/apply-apps.js';
+import type { ApplyEvent } from '../../src/apply/types.js';
+import { connect } from '../../src/cluster/http-client.js';
+import type { ClusterClient } from '../../src/cluster/types.js';
+import type { CompiledApp } from '../../src/compile.js';
+import type { K8sObject } from '../../src/k8s/types.js';
+import { testCluster } from '../cluster/cluster.js';
+
+/** Several apps at once, and created / configured / unchanged told without a GET per object, against the real API server. */
+
+const cluster = testCluster();
+
+const configMap = (ns: string, name: string, value: string): K8sObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { value } });
+const service = (ns: string, name: string): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns },
+  spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] },
+});
+
+function app(name: string, ns: string, objects: K8sObject[]): CompiledApp {
+  const source = { file: 'kubemin.yaml', line: 1, col: 1, pointer: '' };
+  return {
+    name,
+    namespace: ns,
+    source,
+    phases: [{ index: 1, name: 'all', step: 'all', stepType: 'deploy', mode: 'parallel', timeout: '1m', retries: 0, components: ['c'], objects: objects.map((object) => ({ object, component: 'c', source })) }],
+  };
+}
+
+async function admin(): Promise<ClusterClient> {
+  const c = await connect({ kubeconfig: cluster.kubeconfig });
+  onTestFinished(() => c.close());
+  return c;
+}
+
+/** The client, recording each call that sends a request (`get Kind`, `list Kind`, `apply Kind`). */
+function recorded(client: ClusterClient, calls: string[]): ClusterClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
+      return (...args: unknown[]) => {
+        calls.push(`${String(prop)} ${prop === 'list' ? String(args[1]) : (args[0] as { kind: string }).kind}`);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+describe('apply: several apps, and what changed without a GET per object', () => {
+  it('created, configured and unchanged from one LIST per kind and namespace (the inventory in it), one apply per object', async () => {
+    const ns = await cluster.newNamespace('apps-actions');
+    const client = await admin();
+    const first = await applyApp(app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', '2'), service(ns, 'web'), service(ns, 'api')]), client, { pollMs: 100 });
+    expect(first.phases[0]!.objects.map((o) => o.action)).toEqual(['created', 'created', 'created', 'created']);
+
+    const calls: string[] = [];
+    const again = await applyApp(app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', 'changed'), service(ns, 'web'), service(ns, 'api'), configMap(ns, 'three', '3')]), recorded(client, calls), { pollMs: 100 });
+    expect(again.outcome).toBe('applied');
+    expect(again.phases[0]!.objects.map((o) => `${o.ref.name}:${o.action}`)).toEqual(['one:unchanged', 'two:configured', 'web:unchanged', 'api:unchanged', 'three:created']);
+    // Before applying: the two LISTs alone (the inventory is one of the ConfigMaps); no GET of any object.
+    const firstApply = calls.findIndex((c) => c.startsWith('apply'));
+    expect(calls.slice(0, firstApply).sort()).toEqual(['list ConfigMap', 'list Service']);
+    expect(calls.filter((c) => c.startsWith('apply ')).length).toBe(5 + 1); // the objects, and the inventory once (written ahead of the phase: it gains three)
+  });
+
+  it('independent apps at once, an app sharing a namespace after the one before it; events and results in app order', async () => {
+    const [a, b] = [await cluster.newNamespace('apps-a'), await cluster.newNamespace('apps-b')];
+    const apps = [app('first', a, [configMap(a, 'one', '1')]), app('second', b, [configMap(b, 'one', '1')]), app('third', a, [configMap(a, 'two', '2')])];
+    const client = await admin();
+    const events: ApplyEvent[] = [];
+    const results = await applyApps(apps, { clientOf: () => client, optionsOf: () => ({ pollMs: 100 }), onEvent: (e) => events.push(e) });
+    expect(results.map((r) => `${r.app}:${r.outcome}`)).toEqual(['first:applied', 'second:applied', 'third:applied']);
+    const appOf = (e: ApplyEvent): string => (e.type === 'app-end' ? e.result.app : e.app);
+    const order = events.map(appOf).filter((x, i, all) => all[i - 1] !== x);
+    expect(order).toEqual(['first', 'second', 'third']);
+    expect(events.filter((e) => e.type === 'app-start' || e.type === 'app-end').map((e) => `${e.type} ${appOf(e)}`)).toEqual([
+      'app-start first',
+      'app-end first',
+      'app-start second',
+      'app-end second',
+      'app-start third',
+      'app-end third',
+    ]);
+    // The third shares the first's namespace: it started once the first finished.
+    expect(Date.parse(results[2]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(results[0]!.finishedAt));
+    // The second did not wait for the first.
+    expect(Date.parse(results[1]!.startedAt)).toBeLessThanOrEqual(Date.parse(results[0]!.finishedAt));
+  });
+});
