@@ -1,5 +1,7 @@
 /**
- * `npm run bench`: kubemin's render speed and memory at 10, 100 and 1000 applications, against
+ * `npm run bench`: first the whole-process figures, `node bin/kubemin.js` as a user runs it beside
+ * `node -e 0`, `kubectl kustomize`, `kubectl label` and a plain script (startup.ts); then
+ * kubemin's render speed and memory in-process at 10, 100 and 1000 applications, against
  * `kubectl kustomize` and `kubectl label --local` as references; then `kubemin import` of 4k to 32k
  * components (import.ts); then `kubemin diff` against the
  * test cluster at 100 and 1000 objects, against `kubectl diff` (diff.ts); then `kubemin apply` of
@@ -7,10 +9,11 @@
  * latency from a git push to the apply (watch.ts); then the differential test against the API server
  * at scale (parity.ts); then the daemon soaked with faults for KUBEMIN_SOAK_SECONDS (soak.ts). See bench/README.md.
  *
- *   node --expose-gc build/bench/run.js [render|import|diff|apply|watch|parity|soak]...   (default: every section)
+ *   node --expose-gc build/bench/run.js [startup|render|import|diff|apply|watch|parity|soak]...   (default: every section)
  *
  * Measures; never asserts: goals are printed with whether they are met, and the process exits
  * non-zero only on real errors (specs that do not compile, a reference command that fails).
+ * The figures are written to bench/results.json (results.ts).
  */
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -27,7 +30,9 @@ import { abortTestCluster, releaseTestCluster } from './cluster.js';
 import { benchDiff } from './diff.js';
 import { benchImport } from './import.js';
 import { benchParity } from './parity.js';
+import { goal, recordFigure, writeResults } from './results.js';
 import { benchSoak } from './soak.js';
+import { benchStartup } from './startup.js';
 import { benchWatch } from './watch.js';
 import type { ChildReport } from './render-child.js';
 import {
@@ -68,7 +73,7 @@ const GOALS = {
 };
 
 /** Sections, in the order they run; `npm run bench -- diff` runs only the named ones. */
-const SECTIONS = ['render', 'import', 'diff', 'apply', 'watch', 'parity', 'soak'] as const;
+const SECTIONS = ['startup', 'render', 'import', 'diff', 'apply', 'watch', 'parity', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 let failed = false;
@@ -101,6 +106,7 @@ async function main(): Promise<void> {
         `${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; temp dir ${root}`,
     );
     if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc to collect garbage between runs');
+    if (sections.has('startup')) await section(() => benchStartup({ root, fail }));
     if (sections.has('render')) await section(() => bench(root));
     if (sections.has('import')) await section(() => benchImport({ root, fail }));
     if (sections.has('diff')) await section(() => benchDiff({ root, fail }));
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
     await releaseTestCluster();
     for (const d of tempDirs) await rm(d, { recursive: true, force: true });
   }
+  writeResults(SECTIONS.filter((s) => sections.has(s)));
   console.log(`\nbench took ${(Math.round((performance.now() - started) / 100) / 10).toFixed(1)} s (cleanup included)`);
 }
 
@@ -347,8 +354,12 @@ function printGoals(
   // file per object is measured separately: on this VM it is bound by file creation (fs floor).
   const stream = (r: RenderRun): number => r.ms.read + r.ms.compile + r.ms.emit;
   const bigRun = medians.get(BIG)!;
+  for (const [n, r] of medians) {
+    recordFigure({ id: `render.${n}-inprocess`, section: 'render', what: `kubemin render ${n} apps in-process (read, compile, emit, write)`, unit: 'ms', value: r.ms.total, runs: RUNS });
+  }
   if (labelBig !== undefined) {
     const ratio = labelBig / stream(bigRun);
+    recordFigure({ id: `render.${BIG}-stream-inprocess`, section: 'render', what: `kubemin ${BIG} apps in-process to a stream`, unit: 'ms', value: stream(bigRun), reference: { what: 'kubectl label --local -o yaml', value: labelBig }, goal: goal(`in-process faster than kubectl label`, 'at-least', GOALS.vsLabel, ratio) });
     rows.push([
       `kubemin ${BIG} apps faster than kubectl label (both to a stream)`,
       `${fmtMs(stream(bigRun))} vs ${fmtMs(labelBig)} ms: ${fmtRatio(ratio)}`,
@@ -364,6 +375,7 @@ function printGoals(
   }
   if (kustomizeMid !== undefined) {
     const ratio = kustomizeMid / stream(mid);
+    recordFigure({ id: `render.${MID}-stream-inprocess`, section: 'render', what: `kubemin ${MID} apps in-process to a stream`, unit: 'ms', value: stream(mid), reference: { what: 'kubectl kustomize', value: kustomizeMid }, goal: goal(`in-process >= ${GOALS.vsKustomize}x faster than kustomize`, 'at-least', GOALS.vsKustomize, ratio) });
     rows.push([
       `kubemin ${MID} apps vs kustomize ${MID} apps (both to a stream)`,
       `${fmtMs(stream(mid))} vs ${fmtMs(kustomizeMid)} ms: ${fmtRatio(ratio)}`,
@@ -375,6 +387,7 @@ function printGoals(
     rows.push([`kubemin ${MID} apps vs kustomize ${MID} apps`, 'not measured', `>= ${GOALS.vsKustomize}x`, '-']);
   }
   if (peakRssMiB !== undefined) {
+    recordFigure({ id: `render.${BIG}-peak-rss`, section: 'render', what: `peak RSS of a cold ${BIG}-app render`, unit: 'MiB', value: peakRssMiB });
     rows.push([`peak RSS, ${BIG} apps`, `${peakRssMiB.toFixed(1)} MiB`, `< ${GOALS.peakRssMiB} MiB`, verdict(peakRssMiB < GOALS.peakRssMiB)]);
   } else {
     rows.push([`peak RSS, ${BIG} apps`, 'not measured', `< ${GOALS.peakRssMiB} MiB`, '-']);
