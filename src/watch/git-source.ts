@@ -10,6 +10,8 @@ import { emitStatusReport, parseStatusReport, statusCommitMessage, statusKey, st
  */
 export class GitSource implements WatchSource {
   readonly description: string;
+  /** The last revision's commit time: asked for once per app applied, read once. */
+  private lastTime: { readonly revision: string; readonly time: Promise<Date> } | undefined;
 
   constructor(
     private readonly repo: GitRepo,
@@ -31,7 +33,15 @@ export class GitSource implements WatchSource {
   }
 
   async revisionTime(revision: string): Promise<Date | undefined> {
-    return (await this.repo.commitInfo(revision)).time;
+    if (this.lastTime?.revision !== revision) {
+      const time = this.repo.commitInfo(revision).then((info) => info.time);
+      this.lastTime = { revision, time };
+      // A failure is not remembered: the next call asks git again.
+      time.catch(() => {
+        if (this.lastTime?.time === time) this.lastTime = undefined;
+      });
+    }
+    return this.lastTime.time;
   }
 
   async readStatus(key: string): Promise<StatusReport | undefined> {

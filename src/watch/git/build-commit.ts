@@ -19,8 +19,8 @@ export async function writeBlobs(git: GitRunner, files: ReadonlyMap<string, stri
 }
 
 export interface BuildCommitOptions {
-  /** The parent commit: its tree, with `blobs` put in, is the new tree. */
-  readonly parent: string;
+  /** The parent commit and its tree: that tree, with `blobs` put in, is the new tree. */
+  readonly parent: { readonly commit: string; readonly tree: string };
   readonly blobs: ReadonlyMap<string, string>;
   readonly message: string;
   readonly identity: GitIdentity;
@@ -34,15 +34,15 @@ export async function buildCommit(git: GitRunner, opts: BuildCommitOptions): Pro
   const dir = await mkdtemp(join(tmpdir(), 'kubemin-index-'));
   const env = { GIT_INDEX_FILE: join(dir, 'index') };
   try {
-    await git.run({ args: ['read-tree', opts.parent], env, what: `reading the tree of ${opts.parent}` });
+    const { commit: parent, tree: parentTree } = opts.parent;
+    await git.run({ args: ['read-tree', parentTree], env, what: `reading the tree of ${parent}` });
     const cacheinfo = [...opts.blobs].flatMap(([path, blob]) => ['--cacheinfo', `100644,${blob},${path}`]);
     if (cacheinfo.length) await git.run({ args: ['update-index', '--add', ...cacheinfo], env, what: 'adding files to the index' });
     const tree = await git.text({ args: ['write-tree'], env, what: 'writing the tree' });
-    const parentTree = await git.text({ args: ['rev-parse', '--verify', `${opts.parent}^{tree}`], what: `reading the tree of ${opts.parent}` });
     if (tree === parentTree) return undefined;
     const { name, email } = opts.identity;
     return await git.text({
-      args: ['commit-tree', '--no-gpg-sign', tree, '-p', opts.parent, '-F', '-'],
+      args: ['commit-tree', '--no-gpg-sign', tree, '-p', parent, '-F', '-'],
       input: opts.message.endsWith('\n') ? opts.message : `${opts.message}\n`,
       env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
       what: 'writing the commit',

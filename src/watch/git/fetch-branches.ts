@@ -6,10 +6,27 @@ export function trackingRef(branch: string): string {
   return `refs/remotes/origin/${branch}`;
 }
 
+/** A remote branch's tip as the clone last saw it: the commit and its tree. */
+export interface TrackedTip {
+  readonly commit: string;
+  readonly tree: string;
+}
+
+/** The tips the clone last saw of the remote's branches (one `for-each-ref`), by branch name. */
+export async function trackedTips(git: GitRunner): Promise<Map<string, TrackedTip>> {
+  const prefix = 'refs/remotes/origin/';
+  const out = await git.text({ args: ['for-each-ref', '--format=%(objectname) %(tree) %(refname)', prefix], what: 'reading the branches fetched' });
+  const tips = new Map<string, TrackedTip>();
+  for (const line of out.split('\n')) {
+    const [commit, tree, ref] = line.split(' ');
+    if (commit && tree && ref?.startsWith(prefix)) tips.set(ref.slice(prefix.length), { commit, tree });
+  }
+  return tips;
+}
+
 /** The tip the clone last saw of a remote branch, undefined when it has none. */
-export async function trackedTip(git: GitRunner, branch: string): Promise<string | undefined> {
-  const r = await git.tryRun({ args: ['rev-parse', '--verify', '--quiet', `${trackingRef(branch)}^{commit}`], what: `reading ${branch}` });
-  return r.ok ? r.stdout.toString('utf8').trim() : undefined;
+export async function trackedTip(git: GitRunner, branch: string): Promise<TrackedTip | undefined> {
+  return (await trackedTips(git)).get(branch);
 }
 
 /**
@@ -26,9 +43,10 @@ export async function fetchBranches(git: GitRunner, url: string, branches: reado
     if (sha && ref && refs.includes(ref)) remote.set(ref.slice('refs/heads/'.length), sha);
   }
   const refspecs: string[] = [];
+  const before = await trackedTips(git);
   for (const b of branches) {
     const want = remote.get(b);
-    const have = await trackedTip(git, b);
+    const have = before.get(b)?.commit;
     if (want === undefined && have !== undefined) {
       await git.run({ args: ['update-ref', '-d', trackingRef(b)], what: `forgetting ${b}, gone from ${url}` });
     } else if (want !== undefined && want !== have) {
@@ -42,8 +60,9 @@ export async function fetchBranches(git: GitRunner, url: string, branches: reado
       what: `fetching ${branches.join(', ')} from ${url}`,
     });
   }
+  const after = refspecs.length ? await trackedTips(git) : before;
   const tips = new Map<string, string | undefined>();
-  for (const b of branches) tips.set(b, remote.has(b) ? await trackedTip(git, b) : undefined);
+  for (const b of branches) tips.set(b, remote.has(b) ? after.get(b)?.commit : undefined);
   return tips;
 }
 

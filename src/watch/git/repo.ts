@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { isSpecFileName } from '../../load/find-spec-files.js';
+import { BatchReader } from './batch-reader.js';
 import { buildCommit, writeBlobs, type GitIdentity } from './build-commit.js';
 import { prepareCloneDir } from './clone-dir.js';
 import { resolveCredentials, type GitAuth } from './credentials.js';
-import { fetchBranches, requireTip, trackedTip, trackingRef } from './fetch-branches.js';
+import { fetchBranches, requireTip, trackedTip, trackingRef, type TrackedTip } from './fetch-branches.js';
 import { GitError } from './git-error.js';
 import { GitRunner } from './git-runner.js';
 import { listTree, readObjects } from './read-objects.js';
@@ -48,6 +49,9 @@ export interface CommitInfo {
 export class GitRepo {
   private readonly queue = new SerialQueue();
   private readonly statusBranch: string;
+  private readonly reader: BatchReader;
+  /** Full commit ids already verified (commits never change): no `rev-parse` for them again. */
+  private readonly commits = new Set<string>();
 
   private constructor(
     private readonly git: GitRunner,
@@ -56,6 +60,7 @@ export class GitRepo {
     private readonly opts: GitRepoOptions,
   ) {
     this.statusBranch = opts.statusBranch ?? opts.branch;
+    this.reader = new BatchReader(git);
   }
 
   /** Creates (git init --bare, then fetch) or reuses the bare clone in `workDir`, and fetches. */
@@ -78,8 +83,8 @@ export class GitRepo {
   }
 
   /** The status branch's tip as last fetched or pushed; undefined while the branch does not exist. */
-  statusTip(): Promise<string | undefined> {
-    return trackedTip(this.git, this.statusBranch);
+  async statusTip(): Promise<string | undefined> {
+    return (await trackedTip(this.git, this.statusBranch))?.commit;
   }
 
   /** Spec files (kubemin.yaml, *.kubemin.yaml) under `dir` ('' or '.' = all) at `sha`, sorted by path. */
@@ -131,9 +136,9 @@ export class GitRepo {
     return out;
   }
 
-  /** One file at a commit, undefined if absent (or not a file). */
+  /** One file at a commit, undefined if absent (or not a file). Reads asked for at once share one git process. */
   async readFile(sha: string, path: string): Promise<string | undefined> {
-    const [object] = await readObjects(this.git, [`${await this.commit(sha)}:${checkRepoPath(path)}`]);
+    const object = await this.reader.read(`${await this.commit(sha)}:${checkRepoPath(path)}`);
     return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
   }
 
@@ -171,9 +176,10 @@ export class GitRepo {
           }
           const parent = (await trackedTip(this.git, branch)) ?? (await this.watchedTip());
           const commit = await buildCommit(this.git, { parent, blobs, message, identity: this.opts.author });
-          if (commit === undefined) return { ok: true, value: parent };
+          if (commit === undefined) return { ok: true, value: parent.commit };
+          // With the fetch refspec given, a push that succeeds also moves the tracking ref: no update-ref after it.
           const pushed = await this.git.tryRun({
-            args: ['-c', 'advice.pushUpdateRejected=false', 'push', '--no-verify', 'origin', `${commit}:refs/heads/${branch}`],
+            args: ['-c', 'advice.pushUpdateRejected=false', '-c', `remote.origin.fetch=+refs/heads/*:${trackingRef('*')}`, 'push', '--no-verify', 'origin', `${commit}:refs/heads/${branch}`],
             remote: true,
             what: `pushing to ${branch}`,
           });
@@ -181,7 +187,6 @@ export class GitRepo {
             const why = pushed.stderr.trim() || `git exited with ${pushed.exitCode}`;
             return { ok: false, error: new GitError(this.git.redact(`pushing to ${branch}: ${why}`)) };
           }
-          await this.git.run({ args: ['update-ref', trackingRef(branch), commit], what: `recording the push to ${branch}` });
           return { ok: true, value: commit };
         },
       );
@@ -195,7 +200,7 @@ export class GitRepo {
     return requireTip(tips, this.opts.branch, this.url);
   }
 
-  private async watchedTip(): Promise<string> {
+  private async watchedTip(): Promise<TrackedTip> {
     const tip = await trackedTip(this.git, this.opts.branch);
     if (tip === undefined) throw new GitError(`branch ${this.opts.branch} of ${this.url} has not been fetched`);
     return tip;
@@ -203,11 +208,21 @@ export class GitRepo {
 
   /** The full sha of a commit, or GitError. */
   private async commit(rev: string): Promise<string> {
+    if (this.commits.has(rev)) return rev;
     const r = await this.git.tryRun({ args: ['rev-parse', '--verify', '--quiet', `${checkRevision(rev)}^{commit}`], what: `finding ${rev}` });
     if (!r.ok) throw new GitError(`no commit ${rev} in the clone of ${this.url}`);
-    return r.stdout.toString('utf8').trim();
+    const sha = r.stdout.toString('utf8').trim();
+    // Only a full id is remembered (a branch name or a short id may come to mean another commit), and only a few.
+    if (sha === rev) {
+      if (this.commits.size >= MAX_KNOWN_COMMITS) this.commits.clear();
+      this.commits.add(sha);
+    }
+    return sha;
   }
 }
+
+/** Commit ids remembered as verified; beyond, the set starts again (the daemon asks about a few at a time). */
+const MAX_KNOWN_COMMITS = 64;
 
 /** A git failure is worth another attempt; anything else is a bug, thrown. */
 function retryable(e: unknown): GitError {

@@ -77,6 +77,19 @@ describe('GitRepo: reading', () => {
     await expect(repo.readFile('--output=x', 'README.md')).rejects.toThrow(GitError);
   });
 
+  it('reads files asked for at once (one git process for them all), each its own answer', async () => {
+    const repo = await open();
+    const paths = ['apps/a/kubemin.yaml', 'apps/b/old.kubemin.yaml', 'apps/a', 'README.md', 'no/such/file', 'apps/ab/kubemin.yaml'];
+    const atFirst = await Promise.all(paths.map((p) => repo.readFile(first, p)));
+    expect(atFirst).toEqual(['a: 1\n', 'old: 1\n', undefined, '# repo\n', undefined, 'ab: 1\n']);
+    const mixed = await Promise.all([repo.readFile(second, 'apps/a/kubemin.yaml'), repo.readFile(first, 'apps/a/kubemin.yaml'), repo.readFile(second, 'apps/b/old.kubemin.yaml')]);
+    expect(mixed).toEqual(['a: 2\n', 'a: 1\n', undefined]);
+    // A commit that is not there fails its own read only.
+    const results = await Promise.allSettled([repo.readFile('0123456789abcdef0123456789abcdef01234567', 'README.md'), repo.readFile(second, 'README.md')]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: expect.any(GitError) });
+    expect(results[1]).toEqual({ status: 'fulfilled', value: '# repo\n' });
+  });
+
   it('lists changed paths and tells commit subjects and authors', async () => {
     const repo = await open();
     expect(await repo.changedPaths(first, second)).toEqual(['apps/a/kubemin.yaml', 'apps/b/old.kubemin.yaml']);
@@ -109,6 +122,9 @@ describe('GitRepo: committing', () => {
     expect(fx.remoteGit('log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', sha)).toBe('kubemin watch <watch@kubemin.invalid>|kubemin watch <watch@kubemin.invalid>|status: a is ready');
     expect(fx.remoteGit('diff-tree', '--no-commit-id', '-r', '--name-status', sha)).toBe('A\tstatus/a.json');
     expect(fx.files(sha).get('status/a.json')).toBe('{"ok":true}\n');
+    // The push moved the clone's tracking ref: the status tip is the commit, before any fetch.
+    expect(await repo.statusTip()).toBe(sha);
+    expect(git(fx.workDir(), 'rev-parse', 'refs/remotes/origin/main')).toBe(sha);
     expect(await repo.fetch()).toBe(sha);
     expect(await repo.commitInfo(sha)).toMatchObject({ subject: 'status: a is ready', authorName: AUTHOR.name, authorEmail: AUTHOR.email });
   });
