@@ -294,7 +294,7 @@ interface CallCounts {
   apply: number;
   getInventory: number;
   applyInventory: number;
-  /** Readiness: GETs of applied objects, and lists of their pods. */
+  /** Readiness: GETs of applied objects, and lists of their pods (and related objects). */
   getReady: number;
   listReady: number;
   other: Record<string, number>;
@@ -311,6 +311,8 @@ const isInventory = (r: { kind: string; name: string }): boolean => r.kind === '
 class CallWatch {
   readonly calls: CallCounts = { getLive: 0, listLive: 0, apply: 0, getInventory: 0, applyInventory: 0, getReady: 0, listReady: 0, other: {} };
   private readonly applied = new Set<string>();
+  /** Namespaces something was applied in by this run. */
+  private readonly appliedIn = new Set<string>();
   private readonly open = new Map<string, { start: number; end: number }>();
   private waited = 0;
 
@@ -325,8 +327,8 @@ class CallWatch {
       this.applying(ref.namespace ?? '');
     } else if (method === 'list') {
       const ns = (args[2] as { namespace?: string } | undefined)?.namespace ?? '';
-      // Readiness lists pods (and a workload's events); any other list reads live objects before applying.
-      if (args[1] !== 'Pod' && args[1] !== 'Event') {
+      // Before anything is applied in the namespace, a list reads the live objects (live-objects.ts); after, a readiness look.
+      if (!this.appliedIn.has(ns)) {
         this.calls.listLive++;
         this.applying(ns);
         return;
@@ -337,6 +339,7 @@ class CallWatch {
       const o = args[0] as K8sObject;
       const ref = refOf(o);
       this.applying(ref.namespace ?? '');
+      this.appliedIn.add(ref.namespace ?? '');
       if (isInventory(ref)) this.calls.applyInventory++;
       else {
         this.calls.apply++;

@@ -15,6 +15,11 @@ export interface WaitOptions {
   readonly ruleFor: (o: Pick<K8sObject, 'apiVersion' | 'kind'>) => ReadinessRule;
   readonly signal?: AbortSignal;
   readonly onProgress?: (ready: number, total: number, waitingFor: string | null) => void;
+  /**
+   * Objects as the API server returned them a moment ago (the apply's response), by refKey: the
+   * first look at them uses these instead of a GET (the same object a GET would return then).
+   */
+  readonly known?: ReadonlyMap<string, K8sObject>;
 }
 
 export interface WaitResult {
@@ -29,8 +34,8 @@ function transient(err: unknown): boolean {
 }
 
 /** One look at an object: the object, and only while it is not ready, what its rule asks for. */
-async function observe(client: ClusterClient, ref: ObjectRef, rule: ReadinessRule): Promise<Readiness> {
-  const live = await client.get(ref);
+async function observe(client: ClusterClient, ref: ObjectRef, rule: ReadinessRule, known: K8sObject | undefined): Promise<Readiness> {
+  const live = known ?? (await client.get(ref));
   if (!live) return { state: 'progressing', message: 'not found (deleted since it was applied?)' };
   let r = rule.check(live, []);
   if (r.state !== 'ready' && rule.related) {
@@ -64,17 +69,19 @@ export async function waitForReady(client: ClusterClient, refs: readonly ObjectR
   const states = new Map<string, Readiness>();
   let pending = [...refs];
   let lastReported = -1;
+  let first = true;
   for (;;) {
     if (opts.signal?.aborted) return { outcome: 'interrupted', states };
     const seen = await mapBounded(pending, opts.concurrency, async (ref) => {
       try {
-        return await observe(client, ref, opts.ruleFor(ref));
+        return await observe(client, ref, opts.ruleFor(ref), first ? opts.known?.get(refKey(ref)) : undefined);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (transient(err)) return { state: 'progressing', message: `cannot ask the API server: ${message}` } satisfies Readiness;
         return { state: 'failed', reason: err instanceof ClusterError ? err.reason : 'Error', message } satisfies Readiness;
       }
     });
+    first = false;
     seen.forEach((r, i) => {
       const key = refKey(pending[i]!);
       const before = states.get(key);

@@ -4,6 +4,7 @@ import { formatObjectProblem } from '../../cluster/format-ref.js';
 import { autoscaledWorkloads } from '../../cluster/replicas-handover.js';
 import { serverSideApply } from '../../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf } from '../../cluster/types.js';
+import type { K8sObject } from '../../k8s/types.js';
 import { formatSourceRef } from '../../load/source.js';
 import { kindRank } from '../../plan/kind-order.js';
 import { describeReadiness, type Readiness } from '../../readiness/types.js';
@@ -23,8 +24,10 @@ function result(o: BundleObject, fields: Pick<ObjectResult, 'action' | 'state' |
  * identities before workloads), each kind's objects `concurrency` at once. Stops after the
  * first kind with a refused object: what depends on it is not applied.
  */
-async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ results: Map<BundleObject, ObjectResult>; failed: boolean }> {
+async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ results: Map<BundleObject, ObjectResult>; applied: Map<string, K8sObject>; failed: boolean }> {
   const results = new Map<BundleObject, ObjectResult>();
+  /** What the server returned for each applied object (refKey): the first readiness look. */
+  const applied = new Map<string, K8sObject>();
   const ranks = [...new Set(phase.objects.map((o) => kindRank(o.object.kind)))].sort((a, b) => a - b);
   let failed = false;
   const crds: BundleObject[] = [];
@@ -50,6 +53,7 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
         const live = ctx.live && minReplicas === undefined ? { live: { object: await ctx.live.take(refOf(o.object)) } } : {};
         const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail', ...live, ...(minReplicas !== undefined ? { minReplicas } : {}) });
         ctx.recordApplied(o);
+        applied.set(refKey(refOf(o.object)), r.result);
         if (o.object.kind === 'CustomResourceDefinition') crds.push(o);
         results.set(o, result(o, { action: r.action, state: 'unknown', message: r.action }));
       } catch (err) {
@@ -66,7 +70,7 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
     });
   }
   if (crds.length) ctx.client.forgetDiscovery();
-  return { results, failed };
+  return { results, applied, failed };
 }
 
 function waitOptions(ctx: PhaseContext): WaitOptions {
@@ -81,13 +85,13 @@ export const deployExecutor: StepExecutor = {
       const refusal = await checkGpus(phase.objects, ctx);
       if (refusal && refusal.outcome !== 'ready') return refusal;
     }
-    const { results, failed } = await applyObjects(phase, ctx);
+    const { results, applied, failed } = await applyObjects(phase, ctx);
     const notApplied = (o: BundleObject): ObjectResult => results.get(o) ?? result(o, { action: 'not-applied', state: 'unknown', message: 'not applied' });
     if (failed || ctx.signal?.aborted) {
       const objects = phase.objects.map(notApplied);
       return { outcome: failed ? 'failed' : 'interrupted', objects, reasons: objects.filter((r) => r.action === 'failed').map(formatObjectProblem) };
     }
-    const wait = await waitForReady(ctx.client, phase.objects.map((o) => refOf(o.object)), { ...waitOptions(ctx), onProgress: ctx.progress });
+    const wait = await waitForReady(ctx.client, phase.objects.map((o) => refOf(o.object)), { ...waitOptions(ctx), onProgress: ctx.progress, known: applied });
     const objects = phase.objects.map((o) => {
       const applied = notApplied(o);
       const seen: Readiness | undefined = wait.states.get(refKey(refOf(o.object)));
