@@ -2,15 +2,18 @@ import type { Document, Node } from 'yaml';
 import { yamlPackage } from '../lazy-packages.js';
 import { LineIndex } from './line-index.js';
 import { getAtPointer, splitPointer } from './json-pointer.js';
+import { scalarOffset } from './scalar-offset.js';
 import type { Position, SourceFile } from './source.js';
 
 /**
  * Finds where a value of a parsed file is written.
  *
  * The hot path (every object's source line, on every render) uses the offsets the fast parser
- * recorded for each mapping and sequence. Exact positions of keys and scalars (only needed for
- * diagnostics) come from a second, lazy parse with the `yaml` package, which keeps node ranges
- * (and is only loaded then: lazy-packages.ts).
+ * recorded for each mapping and sequence, and for a scalar in a block mapping (the source of an
+ * object made by a switch such as `createNamespace: true`) reads its line (scalar-offset.ts).
+ * Exact positions of keys and other scalars (mostly for diagnostics) come from a second, lazy
+ * parse with the `yaml` package, which keeps node ranges (and is only loaded then:
+ * lazy-packages.ts).
  */
 export class FileLocator {
   readonly lines: LineIndex;
@@ -30,9 +33,21 @@ export class FileLocator {
       if (value !== null && typeof value === 'object') {
         const offset = this.offsets.get(value);
         if (offset !== undefined) return this.lines.position(offset);
+      } else if (value !== undefined && pointer !== '') {
+        const offset = this.scalarOffset(root, pointer, value as string | number | boolean | null);
+        if (offset !== undefined) return this.lines.position(offset);
       }
     }
     return this.lines.position(this.preciseOffset(docIndex, pointer, opts.key ?? false));
+  }
+
+  /** A scalar in a block mapping whose offset the fast parser recorded, found in the text; undefined otherwise. */
+  private scalarOffset(root: unknown, pointer: string, value: string | number | boolean | null): number | undefined {
+    const cut = pointer.lastIndexOf('/');
+    const parent = getAtPointer(root, pointer.slice(0, cut));
+    if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return undefined;
+    const start = this.offsets.get(parent);
+    return start === undefined ? undefined : scalarOffset(this.file.text, start, splitPointer(pointer.slice(cut))[0]!, value);
   }
 
   /** Offset ranges [start, end) of the values at the given pointers, for masking secrets. */
