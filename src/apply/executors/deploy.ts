@@ -2,7 +2,8 @@ import type { BundleObject, BundlePhase } from '../../compile.js';
 import { mapBounded } from '../../cluster/bounded.js';
 import { formatObjectProblem } from '../../cluster/format-ref.js';
 import { autoscaledWorkloads } from '../../cluster/replicas-handover.js';
-import { serverSideApply } from '../../cluster/server-side-apply.js';
+import { applyIsNoop } from '../../cluster/apply-is-noop.js';
+import { FIELD_MANAGER, serverSideApply } from '../../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf } from '../../cluster/types.js';
 import type { K8sObject } from '../../k8s/types.js';
 import { formatSourceRef } from '../../load/source.js';
@@ -50,8 +51,12 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
       try {
         const minReplicas = scaled.get(refKey(refOf(o.object)));
         // An autoscaled workload's count moves between managers while the app applies: read it now (replicas-handover.ts).
-        const live = ctx.live && minReplicas === undefined ? { live: { object: await ctx.live.take(refOf(o.object)) } } : {};
-        const r = await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail', ...live, ...(minReplicas !== undefined ? { minReplicas } : {}) });
+        const before = ctx.live && minReplicas === undefined ? { object: await ctx.live.take(refOf(o.object)) } : undefined;
+        // Applied by kubemin exactly so: the apply would change nothing, and is not sent (as kapp and Flux apply only what changed).
+        const r =
+          before?.object && applyIsNoop(o.object, before.object, FIELD_MANAGER)
+            ? { action: 'unchanged' as const, result: before.object }
+            : await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail', ...(before ? { live: before } : {}), ...(minReplicas !== undefined ? { minReplicas } : {}) });
         ctx.recordApplied(o);
         applied.set(refKey(refOf(o.object)), r.result);
         if (o.object.kind === 'CustomResourceDefinition') crds.push(o);
