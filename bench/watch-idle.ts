@@ -11,11 +11,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitYaml, type JsonValue } from '../src/bundle/yaml-emit.js';
 import { kubectlRunner, trackNamespaces, type TestCluster } from './cluster.js';
 import { BenchError } from './pipeline.js';
+import { goal, recordFigure } from './results.js';
 import { fmtMs, median, printTable, runCommand, type SectionContext } from './util.js';
 import type { IdleChildConfig, IdleChildReport, MemorySample } from './watch-idle-child.js';
 
@@ -72,16 +74,17 @@ export async function benchWatchIdle(
   await git(seed, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
 
   const config: IdleChildConfig = { repo: remote, workDir: join(dir, 'idle-work'), kubeconfig: cluster.kubeconfig, namespace: ns, apps: APPS, rounds: ROUNDS, intervalMs: INTERVAL_MS, restMs: DEFAULT_INTERVAL_MS };
+  const load0 = loadavg()[0]!;
   const childPath = fileURLToPath(new URL('./watch-idle-child.js', import.meta.url));
   const child = await runCommand(process.execPath, ['--expose-gc', ...DAEMON_NODE_FLAGS, childPath, JSON.stringify(config)], CHILD_TIMEOUT_MS);
   if (child.code !== 0) {
     ctx.fail(`kubemin watch at rest: the daemon's process ${child.timedOut ? 'timed out' : `exited ${child.code ?? child.signal}`}:\n${child.stderr.slice(-4000)}`);
     return;
   }
-  report(JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as IdleChildReport, ctx);
+  report(JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as IdleChildReport, ctx, [load0, loadavg()[0]!]);
 }
 
-function report(r: IdleChildReport, ctx: SectionContext): void {
+function report(r: IdleChildReport, ctx: SectionContext, load: readonly [number, number]): void {
   const mib = (b: number): string => (b / MiB).toFixed(1);
   const row = (label: string, m: MemorySample): string[] => [label, mib(m.rss), mib(m.heapUsed), mib(m.heapTotal), mib(m.external)];
   const rows = r.memory.map((m) => row(m.round === 0 ? 'every app applied (before the drift rounds)' : `after ${m.round} drift rounds (${(m.round * DEFAULT_INTERVAL_MS) / 60_000} min)`, m));
@@ -108,6 +111,28 @@ function report(r: IdleChildReport, ctx: SectionContext): void {
   console.log(
     `  goal: idle CPU at --interval 30s < ${GOALS.idleCpuPercent}% of a core: ${idlePercent.toFixed(2)}% (a drift round every 30 s plus the sleep's share), ${idlePercent < GOALS.idleCpuPercent ? 'met' : 'NOT met'}`,
   );
+  recordFigure({
+    id: 'watch.idle-100-apps-rss-30min',
+    section: 'watch',
+    what: `kubemin watch at rest, ${APPS} apps: RSS after 30 minutes of drift checks, between two rounds`,
+    unit: 'MiB',
+    value: rested.rss / MiB,
+    load,
+    goal: goal(`RSS < ${GOALS.rssMiB} MiB (ratio: RSS / ${GOALS.rssMiB} MiB)`, 'at-most', 1, rested.rss / MiB / GOALS.rssMiB),
+  });
+  recordFigure({ id: 'watch.idle-100-apps-heap-after-gc', section: 'watch', what: `kubemin watch at rest, ${APPS} apps: heap used after a full GC, after 30 minutes`, unit: 'MiB', value: r.afterGc.heapUsed / MiB, load });
+  recordFigure({
+    id: 'watch.idle-100-apps-drift-round-cpu',
+    section: 'watch',
+    what: `kubemin watch at rest, ${APPS} apps: CPU of one drift round`,
+    unit: 'ms',
+    value: roundCpu,
+    min: Math.min(...r.roundCpuMs),
+    max: Math.max(...r.roundCpuMs),
+    runs: r.roundCpuMs.length,
+    load,
+    goal: goal(`idle CPU at --interval 30s < ${GOALS.idleCpuPercent}% of a core (ratio: % / ${GOALS.idleCpuPercent})`, 'at-most', 1, idlePercent / GOALS.idleCpuPercent),
+  });
   if (r.laterApplies > 0) ctx.fail(`kubemin watch at rest: ${r.laterApplies} applies after the first (${r.drifts} drifts found) on a cluster nobody touched`);
 }
 

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +24,7 @@ import { watchRepo, type WatchRunOptions } from '../src/operations/watch.js';
 import type { WatchEvent } from '../src/watch/daemon.js';
 import { deleteNamespaces, describeSettle, kubectlRunner, settle, testCluster, trackNamespaces, type TestCluster } from './cluster.js';
 import { BenchError, collectGarbage } from './pipeline.js';
+import { goal, recordFigure } from './results.js';
 import { benchWatchIdle } from './watch-idle.js';
 import { fmtMs, median, printTable, runCommand, type SectionContext } from './util.js';
 
@@ -117,6 +119,7 @@ async function measure(ctx: SectionContext, cluster: TestCluster, dir: string, n
   const observer = await connect({ kubeconfig: cluster.kubeconfig });
   try {
     // ---- webhook: the first apply, then RUNS image bumps after WARMUP
+    const load0 = loadavg()[0]!;
     const t0 = performance.now();
     const hooked = startDaemon(cluster, { repo: remote, workDir: join(dir, 'work-hook'), intervalMs: 3_600_000, listen: '127.0.0.1:0' });
     const samples: Sample[] = [];
@@ -162,7 +165,7 @@ async function measure(ctx: SectionContext, cluster: TestCluster, dir: string, n
       await polling.close();
     }
 
-    report(samples, polled, firstApplyMs);
+    report(samples, polled, firstApplyMs, [load0, loadavg()[0]!]);
   } finally {
     observer.close();
   }
@@ -269,7 +272,7 @@ function checkApplied(d: Daemon, sha: string, what: string, fail: (message: stri
 
 // ---------------------------------------------------------------------------- the table
 
-function report(samples: readonly Sample[], polled: readonly Sample[], firstApplyMs: number | undefined): void {
+function report(samples: readonly Sample[], polled: readonly Sample[], firstApplyMs: number | undefined, load: readonly [number, number]): void {
   if (!samples.length) return;
   const stat = (xs: readonly number[]): string[] => (xs.length ? [fmtMs(median(xs)), fmtMs(Math.min(...xs)), fmtMs(Math.max(...xs))] : ['-', '-', '-']);
   const of = (f: (s: Sample) => number | undefined, from: readonly Sample[] = samples): number[] =>
@@ -324,6 +327,21 @@ function report(samples: readonly Sample[], polled: readonly Sample[], firstAppl
   if (firstApplyMs !== undefined) notes.push(`startup to the first status commit (clone, fetch, compile, create the app, wait, push the status): ${fmtMs(firstApplyMs)} ms`);
   for (const n of notes) console.log(`  info: ${n}`);
   console.log(`  goal: push -> status commit pushed, with the webhook, < ${GOAL_PUSH_TO_STATUS_MS} ms (median): ${fmtMs(total)} ms, ${total < GOAL_PUSH_TO_STATUS_MS ? 'met' : 'NOT met'}`);
+  const written = of((s) => s.written);
+  recordFigure({
+    id: 'watch.push-to-status-written',
+    section: 'watch',
+    what: 'kubemin watch, webhook: git push -> status commit pushed',
+    unit: 'ms',
+    value: total,
+    min: Math.min(...written),
+    max: Math.max(...written),
+    runs: written.length,
+    load,
+    goal: goal(`push -> status commit < ${GOAL_PUSH_TO_STATUS_MS} ms (ratio: median / ${GOAL_PUSH_TO_STATUS_MS} ms)`, 'at-most', 1, total / GOAL_PUSH_TO_STATUS_MS),
+  });
+  recordFigure({ id: 'watch.status-commit', section: 'watch', what: 'kubemin watch: apply-end -> status commit pushed', unit: 'ms', value: m((s) => s.written - s.applied), runs: written.length, load });
+  recordFigure({ id: 'watch.push-to-round', section: 'watch', what: 'kubemin watch, webhook: git push -> fetched', unit: 'ms', value: m((s) => s.fetched), runs: written.length, load });
 }
 
 // ---------------------------------------------------------------------------- the daemon
