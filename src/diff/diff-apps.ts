@@ -19,7 +19,7 @@ import type { AppDiff, ObjectDiff, ObjectProblem } from './types.js';
 export interface DiffOptions {
   /** Most requests of an app in flight at once. */
   readonly concurrency?: number;
-  /** Most apps compared at once (default 4). */
+  /** Most apps compared at once (default 16: the client sends at most 16 requests at once anyway, and an app alone rarely has that many in flight). */
   readonly appConcurrency?: number;
 }
 
@@ -39,7 +39,7 @@ interface Placed {
  * inventory that the bundle no longer has are deletes.
  */
 export async function diffApps(apps: readonly CompiledApp[], client: ClusterClient, opts: DiffOptions = {}): Promise<AppDiff[]> {
-  return mapBounded(apps, opts.appConcurrency ?? 4, (app) => diffApp(app, client, opts.concurrency ?? 8));
+  return mapBounded(apps, opts.appConcurrency ?? 16, (app) => diffApp(app, client, opts.concurrency ?? 8));
 }
 
 async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: number): Promise<AppDiff> {
