@@ -7,6 +7,7 @@ import type { ClusterClient } from '../../src/cluster/types.js';
 import type { CompiledApp } from '../../src/compile.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { testCluster } from '../cluster/cluster.js';
+import { recordedClient } from '../cluster/recorded-client.js';
 
 /** Several apps at once, and created / configured / unchanged told without a GET per object, against the real API server. */
 
@@ -36,19 +37,6 @@ async function admin(): Promise<ClusterClient> {
   return c;
 }
 
-/** The client, recording each call that sends a request (`get Kind`, `list Kind`, `apply Kind`). */
-function recorded(client: ClusterClient, calls: string[]): ClusterClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
-      return (...args: unknown[]) => {
-        calls.push(`${String(prop)} ${prop === 'list' ? String(args[1]) : (args[0] as { kind: string }).kind}`);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 describe('apply: several apps, and what changed without a GET per object', () => {
   it('created, configured and unchanged from one LIST per kind and namespace (the inventory in it), an apply only for what changes, its response the first readiness look', async () => {
@@ -58,7 +46,7 @@ describe('apply: several apps, and what changed without a GET per object', () =>
     expect(first.phases[0]!.objects.map((o) => o.action)).toEqual(['created', 'created', 'created', 'created']);
 
     const calls: string[] = [];
-    const again = await applyApp(app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', 'changed'), service(ns, 'web'), service(ns, 'api'), configMap(ns, 'three', '3')]), recorded(client, calls), { pollMs: 100 });
+    const again = await applyApp(app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', 'changed'), service(ns, 'web'), service(ns, 'api'), configMap(ns, 'three', '3')]), recordedClient(client, calls), { pollMs: 100 });
     expect(again.outcome).toBe('applied');
     expect(again.phases[0]!.objects.map((o) => `${o.ref.name}:${o.action}`)).toEqual(['one:unchanged', 'two:configured', 'web:unchanged', 'api:unchanged', 'three:created']);
     // Before applying: the two LISTs alone (the inventory is one of the ConfigMaps); no GET of any object.

@@ -10,6 +10,7 @@ import { connect } from '../../src/cluster/http-client.js';
 import { encodeInventory } from '../../src/inventory/inventory.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { testCluster, type TestCluster } from '../cluster/cluster.js';
+import { recordedClient } from '../cluster/recorded-client.js';
 
 /** kubemin diff against the real API server of the test cluster. */
 
@@ -169,7 +170,7 @@ describe('kubemin diff against the cluster', () => {
     const client = await connect({ kubeconfig: cluster.kubeconfig });
     const calls: string[] = [];
     try {
-      const [result] = await diffApps(apps, countingCalls(client, calls));
+      const [result] = await diffApps(apps, recordedClient(client, calls));
       expect(result!.objects.map((o) => o.action)).toEqual(new Array(objects).fill('unchanged'));
       expect(result!.problems).toEqual([]);
       // The ConfigMaps with the inventory, the Services and the Deployments listed; the StatefulSet dry-run:
@@ -183,16 +184,3 @@ describe('kubemin diff against the cluster', () => {
   });
 });
 
-/** The client, recording each call that sends a request (`get Kind`, `list Kind`, `apply Kind`). */
-function countingCalls(client: ClusterClient, calls: string[]): ClusterClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
-      return (...args: unknown[]) => {
-        calls.push(`${String(prop)} ${prop === 'list' ? String(args[1]) : (args[0] as { kind: string }).kind}`);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}

@@ -14,6 +14,7 @@ import { testCluster } from '../cluster/cluster.js';
 import { writeKubeconfig } from '../cluster/tokens.js';
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
+import { recordedClient } from '../cluster/recorded-client.js';
 
 /**
  * The diff reads live objects with one LIST per kind and namespace (src/cluster/live-objects.ts),
@@ -54,19 +55,6 @@ async function admin(): Promise<ClusterClient> {
   return c;
 }
 
-/** The client, recording each call that sends a request (`get Kind`, `list Kind`, `apply Kind`). */
-function recorded(client: ClusterClient, calls: string[]): ClusterClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
-      return (...args: unknown[]) => {
-        calls.push(`${String(prop)} ${prop === 'list' ? String(args[1]) : (args[0] as { kind: string }).kind}`);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 describe('diff: live objects by LIST', () => {
   it('an object deleted by hand is a create; the others stay unchanged without a dry-run', async () => {
@@ -75,7 +63,7 @@ describe('diff: live objects by LIST', () => {
     await applyAsKubemin(a);
     await cluster.kubectl(['-n', ns, 'delete', 'configmap', 'two']);
     const calls: string[] = [];
-    const [d] = await diffApps([a], recorded(await admin(), calls));
+    const [d] = await diffApps([a], recordedClient(await admin(), calls));
     expect(d!.problems).toEqual([]);
     expect(d!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:unchanged', 'ConfigMap/two:create', 'Service/web:unchanged', 'Service/api:unchanged']);
     expect(calls.sort()).toEqual(['apply ConfigMap', 'list ConfigMap', 'list Service']);
@@ -112,7 +100,7 @@ describe('diff: live objects by LIST', () => {
     expect(live.fallbacks).toEqual([{ apiVersion: 'v1', kind: 'Service', namespace: ns, reason: 'Forbidden' }]);
 
     const calls: string[] = [];
-    const [d] = await diffApps([a], recorded(client, calls));
+    const [d] = await diffApps([a], recordedClient(client, calls));
     expect(d!.problems).toEqual([]);
     expect(d!.objects.map((o) => o.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
     expect(calls.sort()).toEqual(['get Service', 'get Service', 'list ConfigMap', 'list Service']);
@@ -155,7 +143,7 @@ describe('diff: live objects by LIST', () => {
     await applyAsKubemin(app(ns, [gadget('g1', 1), gadget('g2', 2)]));
 
     const calls: string[] = [];
-    const [d] = await diffApps([app(ns, [gadget('g1', 1), gadget('g2', 3)])], recorded(await admin(), calls));
+    const [d] = await diffApps([app(ns, [gadget('g1', 1), gadget('g2', 3)])], recordedClient(await admin(), calls));
     expect(d!.problems).toEqual([]);
     expect(d!.objects.map((o) => `${o.ref.name}:${o.action}`)).toEqual(['g1:unchanged', 'g2:update']);
     expect(d!.objects[1]!.diff).toBe(`@@ -1,7 +1,7 @@\n apiVersion: ${group}/v1\n kind: Gadget\n spec:\n-  size: 2\n+  size: 3\n metadata:\n   name: g2\n   namespace: ${ns}\n`);
