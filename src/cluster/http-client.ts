@@ -15,7 +15,11 @@ import {
   type ListOptions,
   type ObjectRef,
   type ResourceInfo,
+  type VersionedList,
+  type WatchEvent,
+  type WatchOptions,
 } from './types.js';
+import { streamWatch } from './watch-stream.js';
 
 export { KubeconfigError } from './kubeconfig.js';
 
@@ -79,6 +83,8 @@ class HttpClusterClient implements ClusterClient {
   private agent: Agent | HttpAgent;
   /** The client certificate the agent's connections use ('' for none). */
   private agentTlsId = '';
+  private watchAgent: Agent | HttpAgent | undefined;
+  private watchTlsId = '';
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
   private readonly server: URL;
   private readonly timeoutMs: number;
@@ -138,19 +144,57 @@ class HttpClusterClient implements ClusterClient {
   }
 
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<K8sObject[]> {
+    return (await this.listVersioned(apiVersion, kind, opts)).items;
+  }
+
+  async listVersioned(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<VersionedList> {
+    const res = await this.send('GET', await this.collectionQuery(apiVersion, kind, opts, new URLSearchParams()), undefined);
+    if (res.status >= 300) throw toError(undefined, res);
+    const body = res.body as { items?: K8sObject[]; metadata?: { resourceVersion?: string } };
+    return { items: (body.items ?? []).map((o) => typed(o, apiVersion, kind)), resourceVersion: body.metadata?.resourceVersion ?? '' };
+  }
+
+  async watch(apiVersion: string, kind: string, opts: WatchOptions, onEvent: (e: WatchEvent) => void): Promise<string> {
+    const query = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', resourceVersion: opts.resourceVersion, timeoutSeconds: String(opts.timeoutSeconds ?? 300) });
+    const path = await this.collectionQuery(apiVersion, kind, opts, query);
+    const url = new URL(path, this.server);
+    const { credentials } = this.opts;
+    const open = async (credential: Credential): Promise<string | Response> => {
+      this.requests++;
+      return streamWatch({
+        url,
+        agent: this.watchAgentFor(credential),
+        tls: this.server.protocol === 'http:' ? {} : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) },
+        headers: credential.headers,
+        // No event for a while is normal; the server ends the watch after timeoutSeconds itself.
+        idleTimeoutMs: ((opts.timeoutSeconds ?? 300) + 30) * 1000,
+        resourceVersion: opts.resourceVersion,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onEvent: (e) => onEvent(e.type === 'BOOKMARK' ? e : { type: e.type, object: typed(e.object, apiVersion, kind) }),
+        unreachable: (err) => new ClusterError(undefined, 'Unavailable', `cannot reach the API server at ${this.server.origin}: ${err.message}`, undefined, { cause: err }),
+      });
+    };
+    const used = await this.credential(() => credentials.current(), undefined);
+    let res = await open(used);
+    if (typeof res !== 'string' && res.status === 401) {
+      const fresh = await this.credential(() => credentials.renew(used), undefined);
+      if (!fresh) throw this.unauthorized(undefined, res, credentials.advice);
+      res = await open(fresh);
+      if (typeof res !== 'string' && res.status === 401) throw this.unauthorized(undefined, res, 'a fresh credential was refused too');
+    }
+    if (typeof res !== 'string') throw toError(undefined, res);
+    return res;
+  }
+
+  /** The collection of a kind (in a namespace, when given and the kind is namespaced), with the selectors and `query`. */
+  private async collectionQuery(apiVersion: string, kind: string, opts: ListOptions, query: URLSearchParams): Promise<string> {
     const info = await this.resourceFor(apiVersion, kind);
     if (!info) throw new ClusterError(undefined, 'UnknownKind', `the cluster does not serve ${kind} in ${apiVersion}`);
     const ns = info.namespaced && opts.namespace ? `/namespaces/${encodeURIComponent(opts.namespace)}` : '';
-    const query = new URLSearchParams();
     if (opts.labelSelector) query.set('labelSelector', opts.labelSelector);
     if (opts.fieldSelector) query.set('fieldSelector', opts.fieldSelector);
     const q = query.size ? `?${query}` : '';
-    const res = await this.send('GET', `${groupVersionPath(apiVersion)}${ns}/${info.plural}${q}`, undefined);
-    if (res.status >= 300) throw toError(undefined, res);
-    const items = (res.body as { items?: K8sObject[] }).items ?? [];
-    // Keys in the order a GET of the object has them (diffs print keys in order): built-in kinds'
-    // items lack kind and apiVersion, which their GET puts first; custom resources' have them.
-    return items.map((o) => ((o as Partial<K8sObject>).kind !== undefined ? { ...o, apiVersion, kind } : ({ kind, apiVersion, ...(o as object) } as K8sObject)));
+    return `${groupVersionPath(apiVersion)}${ns}/${info.plural}${q}`;
   }
 
   async delete(ref: ObjectRef, opts: DeleteOptions = {}): Promise<boolean> {
@@ -172,6 +216,26 @@ class HttpClusterClient implements ClusterClient {
 
   close(): void {
     this.agent.destroy();
+    this.watchAgent?.destroy();
+  }
+
+  /**
+   * Watches hold a connection each for as long as they last: they get an agent of their own,
+   * without the bound on sockets, so that they never keep requests from the client's connections.
+   */
+  private watchAgentFor(credential: Credential): Agent | HttpAgent {
+    if (!this.watchAgent || credential.tlsId !== this.watchTlsId) {
+      const old = this.watchAgent;
+      // Watches on the old connections end when their caller stops them, or when the server does.
+      if (old) setTimeout(() => old.destroy(), 360_000).unref();
+      const agentOpts = { keepAlive: true };
+      this.watchAgent =
+        this.server.protocol === 'http:'
+          ? new HttpAgent(agentOpts)
+          : new Agent({ ...agentOpts, ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) });
+      this.watchTlsId = credential.tlsId;
+    }
+    return this.watchAgent;
   }
 
   private newAgent(credential: Credential | undefined): Agent | HttpAgent {
@@ -278,6 +342,14 @@ class HttpClusterClient implements ClusterClient {
       req.end(body);
     });
   }
+}
+
+/**
+ * Keys in the order a GET of the object has them (diffs print keys in order): built-in kinds'
+ * list items lack kind and apiVersion, which their GET puts first; custom resources' have them.
+ */
+function typed(o: K8sObject, apiVersion: string, kind: string): K8sObject {
+  return (o as Partial<K8sObject>).kind !== undefined ? { ...o, apiVersion, kind } : ({ kind, apiVersion, ...(o as object) } as K8sObject);
 }
 
 /** `/api/v1` for the core group, `/apis/<group>/<version>` for the others. */

@@ -72,6 +72,44 @@ export interface ListOptions {
   readonly fieldSelector?: string;
 }
 
+/** Objects of a kind and the version of the cluster's state they were read at (for a watch to start from). */
+export interface VersionedList {
+  readonly items: K8sObject[];
+  readonly resourceVersion: string;
+}
+
+export interface WatchOptions extends ListOptions {
+  /** Changes after this version: a list's, or the last event's. */
+  readonly resourceVersion: string;
+  /** Ends the watch: the call then resolves. */
+  readonly signal?: AbortSignal;
+  /** The server ends the watch after this long (default 300 s); the caller watches again from where it was. */
+  readonly timeoutSeconds?: number;
+}
+
+/** A change seen by a watch. A BOOKMARK only moves the version on (no object changed). */
+export type WatchEvent =
+  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: K8sObject }
+  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
+
+/**
+ * Why a watch stopped before its signal: `Gone`, the version is too old (410: list again);
+ * `Dropped`, the connection broke mid-stream (watch again from `resourceVersion`, the last seen);
+ * `Failed`, an ERROR event of another kind (`status`).
+ */
+export class WatchError extends Error {
+  override readonly name = 'WatchError';
+  constructor(
+    readonly reason: 'Gone' | 'Dropped' | 'Failed',
+    message: string,
+    readonly resourceVersion: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 export interface DeleteOptions {
   readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   readonly uid?: string;
@@ -102,6 +140,15 @@ export interface ClusterClient {
   replace(object: K8sObject): Promise<K8sObject>;
   /** Objects of a kind (items carry apiVersion and kind), in one namespace or, without, in all. */
   list(apiVersion: string, kind: string, opts?: ListOptions): Promise<K8sObject[]>;
+  /** As list, with the version the objects were read at (for watch). */
+  listVersioned(apiVersion: string, kind: string, opts?: ListOptions): Promise<VersionedList>;
+  /**
+   * One streaming request: `onEvent` for each change after `opts.resourceVersion`, until the
+   * server ends the watch (resolves with the last version seen) or the signal aborts (resolves).
+   * Rejects with WatchError (Gone, Dropped, Failed) once the stream has started, ClusterError
+   * when the server refuses it (e.g. `Forbidden`: the credentials may list but not watch).
+   */
+  watch(apiVersion: string, kind: string, opts: WatchOptions, onEvent: (e: WatchEvent) => void): Promise<string>;
   /**
    * Deletes an object; false when it was already gone. With `uid`, only that incarnation of it
    * (a precondition: an object recreated since under the same name is left alone).

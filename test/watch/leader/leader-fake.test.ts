@@ -104,6 +104,8 @@ class LeaseStore {
       resourceFor: unused,
       apply: unused,
       list: unused,
+      listVersioned: unused,
+      watch: unused,
       delete: unused,
       forgetDiscovery: () => undefined,
       close: () => undefined,
