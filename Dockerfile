@@ -27,6 +27,7 @@ COPY src ./src
 COPY bench ./bench
 COPY bin ./bin
 COPY schemas ./schemas
+COPY scripts/build-cli.mjs ./scripts/
 RUN npm run build \
  && rm -rf build/bench \
  && npm prune --omit=dev --no-audit --no-fund --ignore-scripts

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from '../build/src/cli/main.js';
+// The CLI as `npm run build` bundles it (scripts/build-cli.mjs: build/cli/).
+import { runCli } from '../build/cli/main.js';
 
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/tree.js';
@@ -9,9 +10,11 @@ import { builtBinary } from '../plugins/built-binary.js';
 /**
  * Commands load only what they use: each command's action imports its operation when it runs
  * (src/cli/commands/), so the compiler's commands never load the cluster client, git, the file
- * watcher, metrics or the Action's packages. Checked on bin/kubemin.js as a user runs it, started
- * with a module hook (node --import) that lists every file loaded: ES modules through a resolve
- * hook, CommonJS from require's cache at exit. No timing: which packages, by name.
+ * watcher, metrics or the Action's packages. Checked on bin/kubemin.js as a user runs it (the CLI
+ * bundled as `npm run build` bundles it: build/cli/, split at those imports, npm packages left
+ * as imports), started with a module hook (node --import) that lists every file loaded: ES
+ * modules through a resolve hook, CommonJS from require's cache at exit. No timing: which
+ * packages, by name, and which files of the bundle.
  */
 const HOOK = `
 import { register, createRequire } from 'node:module';
@@ -46,6 +49,8 @@ interface Loaded {
   readonly stderr: string;
   /** The npm packages whose files were loaded, sorted. */
   readonly packages: readonly string[];
+  /** kubemin's own files loaded (outside node_modules), relative to the binary's directory, sorted. */
+  readonly own: readonly string[];
 }
 
 /** Runs bin/kubemin.js with the hook; returns the packages it loaded. */
@@ -57,14 +62,20 @@ function runListingPackages(args: readonly string[]): Promise<Loaded> {
     execFile(process.execPath, ['--import', hook, bin, ...args], { cwd: REPO, env, encoding: 'utf8', timeout: 60_000 }, (err, _stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       const packages = new Set<string>();
+      const own = new Set<string>();
+      const root = pathToFileURL(dirname(dirname(bin))).href + '/';
       for (const line of readFileSync(list, 'utf8').split('\n')) {
         const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
         if (m) packages.add(m[1]!);
+        else if (line.startsWith(root)) own.add(line.slice(root.length));
       }
-      resolve({ code, stderr, packages: [...packages].sort() });
+      resolve({ code, stderr, packages: [...packages].sort(), own: [...own].sort() });
     });
   });
 }
+
+/** The bundle's files: bin/kubemin.js, then build/cli/ (entry points and chunks), nothing else. */
+const BUNDLED = /^(bin\/kubemin\.js|build\/cli\/[\w-]+\.js)$/;
 
 describe('commands load only what they use', () => {
   it('--version and --help load commander and nothing else', async () => {
@@ -73,6 +84,22 @@ describe('commands load only what they use', () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.packages, args.join(' ')).toEqual(['commander']);
     }
+  });
+
+  it('runs the bundle, whose lazy imports are chunks of their own: --version loads fewer of its files than validate, validate fewer than diff', async () => {
+    const version = await runListingPackages(['--version']);
+    const validate = await runListingPackages(['validate', SHOP]);
+    const diff = await runListingPackages(['diff', SHOP]);
+    for (const r of [version, validate, diff]) {
+      expect(r.own).toContain('bin/kubemin.js');
+      expect(r.own).toContain('build/cli/main.js');
+      for (const f of r.own) expect(f).toMatch(BUNDLED);
+    }
+    expect(validate.own.length).toBeGreaterThan(version.own.length);
+    for (const f of version.own) expect(validate.own).toContain(f);
+    expect(diff.own.length).toBeGreaterThan(validate.own.length);
+    // Some tens of chunks (32 when written), not the ~220 modules of the sources one by one.
+    expect(validate.own.length).toBeLessThan(60);
   });
 
   it.each([

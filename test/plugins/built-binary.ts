@@ -1,23 +1,21 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { CLI_BUILD } from '../../scripts/build-cli.mjs';
 import { tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/tree.js';
 
 /**
- * `bin/kubemin.js` as a user runs it, over the current sources: each src/ file transpiled to
- * build/src/ as `npm run build` emits it (esbuild, one file per file: no bundling, no type check),
- * in a temp dir beside a copy of bin/ and package.json, node_modules linked. Built once per test
- * file, in a fraction of a second; the repository's own build/ is left alone.
+ * `bin/kubemin.js` as a user runs it, over the current sources: the CLI bundled into build/cli/
+ * as `npm run build` bundles it (scripts/build-cli.mjs: the same options, so also the plugin
+ * worker's entry points), in a temp dir beside a copy of bin/ and package.json, node_modules
+ * linked. Built once per test file, in a fraction of a second; the repository's own build/ is
+ * left alone.
  */
 export async function builtBinary(): Promise<string> {
   const dir = tempDir('kubemin-bin-');
-  const src = join(REPO, 'src');
-  const entryPoints = readdirSync(src, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => join(src, f));
-  await build({ entryPoints, outdir: join(dir, 'build', 'src'), outbase: src, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
+  await build({ ...CLI_BUILD, outdir: join(dir, 'build', 'cli'), logLevel: 'error' });
   mkdirSync(join(dir, 'bin'));
   copyFileSync(join(REPO, 'bin', 'kubemin.js'), join(dir, 'bin', 'kubemin.js'));
   copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
