@@ -23,6 +23,14 @@ const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
+// Valid values, matched at once: almost every value checked is valid, and finding what is wrong
+// with one (below) takes far longer. Each matches exactly the values its check accepts (the
+// lengths are checked beside it); test/formats/names-fast-path.test.ts compares them.
+const VALID_DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const VALID_DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const VALID_IANA_SVC_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const VALID_ENV_VAR_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
+
 /** `'_'` for a printable ASCII character, `"\u0000"` or `"é"` otherwise. */
 function showChar(c: string): string {
   return /^[\x20-\x7e]$/.test(c) ? `'${c}'` : JSON.stringify(c);
@@ -58,6 +66,11 @@ function labelProblem(s: string, max: number | undefined): string | undefined {
 
 /** RFC 1123 label (most resource names, e.g. Service and Namespace names). */
 export function checkDnsLabel(s: string): string | undefined {
+  return s.length <= 63 && DNS_LABEL.test(s) ? undefined : explainDnsLabel(s);
+}
+
+/** checkDnsLabel without its fast path for valid values (for tests). */
+export function explainDnsLabel(s: string): string | undefined {
   const problem = labelProblem(s, 63);
   return problem === undefined ? undefined : `${quote(s)} must be ${DNS_LABEL_RULE}; ${problem}`;
 }
@@ -70,6 +83,11 @@ const DNS_1035_LABEL_RULE =
  * RelaxedServiceNameValidation feature, beta), earlier versions refuse it: kubemin follows them.
  */
 export function checkDns1035Label(s: string): string | undefined {
+  return s.length <= 63 && VALID_DNS_1035_LABEL.test(s) ? undefined : explainDns1035Label(s);
+}
+
+/** checkDns1035Label without its fast path for valid values (for tests). */
+export function explainDns1035Label(s: string): string | undefined {
   const problem = labelProblem(s, 63) ?? (/^[0-9]/.test(s) ? `it starts with a digit (Kubernetes before 1.36 refuses it)` : undefined);
   return problem === undefined ? undefined : `${quote(s)} must be ${DNS_1035_LABEL_RULE}; ${problem}`;
 }
@@ -79,6 +97,11 @@ export function checkDns1035Label(s: string): string | undefined {
  * the total length is limited; the labels are not limited to 63 characters each.
  */
 export function checkDnsSubdomain(s: string): string | undefined {
+  return s.length <= 253 && VALID_DNS_SUBDOMAIN.test(s) ? undefined : explainDnsSubdomain(s);
+}
+
+/** checkDnsSubdomain without its fast path for valid values (for tests). */
+export function explainDnsSubdomain(s: string): string | undefined {
   const fail = (problem: string): string => `${quote(s)} must be ${DNS_SUBDOMAIN_RULE}; ${problem}`;
   if (s === '') return fail('it is empty');
   if (s.length > 253) return fail(`it is ${s.length} characters long`);
@@ -104,6 +127,11 @@ export function checkDnsSubdomain(s: string): string | undefined {
 
 /** A container or Service port name (IANA_SVC_NAME). */
 export function checkIanaSvcName(s: string): string | undefined {
+  return s.length <= 15 && VALID_IANA_SVC_NAME.test(s) && /[a-z]/.test(s) ? undefined : explainIanaSvcName(s);
+}
+
+/** checkIanaSvcName without its fast path for valid values (for tests). */
+export function explainIanaSvcName(s: string): string | undefined {
   const fail = (problem: string): string => `${quote(s)} must be ${PORT_NAME_RULE}; ${problem}`;
   if (s === '') return fail('it is empty');
   if (s.length > 15) return fail(`it is ${s.length} characters long`);
@@ -124,6 +152,11 @@ export function checkIanaSvcName(s: string): string | undefined {
 
 /** The part of a label key or label value after any prefix: what is wrong with it, if anything. */
 function namePartProblem(s: string, what: string): string | undefined {
+  return s.length <= 63 && NAME_PART.test(s) ? undefined : explainNamePart(s, what);
+}
+
+/** namePartProblem without its fast path for valid values (exported for tests). */
+export function explainNamePart(s: string, what: string): string | undefined {
   if (s.length > 63) return `${what} is ${s.length} characters long`;
   const chars = showChars(s, /[-A-Za-z0-9_.]/);
   if (chars !== undefined) return `${what} contains ${chars}`;
@@ -175,6 +208,11 @@ export function checkLabelValue(s: string): string | undefined {
  * See {@link warnEnvVarName} for names that are valid but awkward.
  */
 export function checkEnvVarName(s: string): string | undefined {
+  return VALID_ENV_VAR_NAME.test(s) ? undefined : explainEnvVarName(s);
+}
+
+/** checkEnvVarName without its fast path for valid values (for tests). */
+export function explainEnvVarName(s: string): string | undefined {
   const fail = (problem: string): string => `${quote(s)} must be ${ENV_VAR_RULE}; ${problem}`;
   if (s === '') return fail('it is empty');
   if (s.includes('=')) return fail("it contains '='");
