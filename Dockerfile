@@ -48,7 +48,7 @@ RUN groupadd --system --gid 10001 kubemin \
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/build ./build
+COPY --from=build /app/build/cli ./build/cli
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/schemas ./schemas
 
