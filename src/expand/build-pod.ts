@@ -204,16 +204,16 @@ function mergeByName<T extends object>(
   diagnostics: PendingDiagnostic[],
   nameOf: (t: T) => string = (t) => (t as { name: string }).name,
 ): T[] {
-  const byName = new Map<string, { item: Declared<T>; text: string }>();
+  // The canonical text of a definition is only needed when its name comes again.
+  const byName = new Map<string, { item: Declared<T>; text?: string }>();
   const out: T[] = [];
   for (const item of items) {
     const name = nameOf(item.value);
-    const text = canonicalJson(item.value);
     const seen = byName.get(name);
     if (!seen) {
-      byName.set(name, { item, text });
+      byName.set(name, { item });
       out.push(item.value);
-    } else if (seen.text !== text) {
+    } else if ((seen.text ??= canonicalJson(seen.item.value)) !== canonicalJson(item.value)) {
       diagnostics.push(conflict(what, name, item.pointer, seen.item.pointer));
     }
   }

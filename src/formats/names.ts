@@ -170,6 +170,16 @@ export function explainNamePart(s: string, what: string): string | undefined {
 
 /** A label (or annotation) key: `name` or `prefix/name`, the prefix a DNS subdomain. */
 export function checkLabelKey(s: string): string | undefined {
+  const slash = s.indexOf('/');
+  const valid =
+    slash === -1
+      ? s.length <= 63 && NAME_PART.test(s)
+      : slash <= 253 && s.length - slash - 1 <= 63 && VALID_DNS_SUBDOMAIN.test(s.slice(0, slash)) && NAME_PART.test(s.slice(slash + 1));
+  return valid ? undefined : explainLabelKey(s);
+}
+
+/** checkLabelKey without its fast path for valid values (for tests). */
+export function explainLabelKey(s: string): string | undefined {
   const fail = (problem: string): string => `${quote(s)} must be ${LABEL_KEY_RULE}; ${problem}`;
   if (s === '') return fail('it is empty');
   const parts = s.split('/');

@@ -6,12 +6,14 @@ import {
   checkDnsSubdomain,
   checkEnvVarName,
   checkIanaSvcName,
+  checkLabelKey,
   checkLabelValue,
   explainDns1035Label,
   explainDnsLabel,
   explainDnsSubdomain,
   explainEnvVarName,
   explainIanaSvcName,
+  explainLabelKey,
   explainNamePart,
 } from '../../src/formats/names.js';
 
@@ -42,6 +44,19 @@ describe('name checks: the fast path for valid values agrees with the full check
     fc.assert(fc.property(strings(max), (s) => {
         expect(check(s)).toBe(explain(s));
       }), { numRuns: 5000 });
+  });
+
+  it('label key (an optional DNS subdomain prefix and /, then a name part)', () => {
+    const keys = fc.oneof(strings(70), fc.tuple(strings(20), fc.constantFrom('/', '//', '.', ''), strings(70)).map(([a, b, c]) => a + b + c));
+    fc.assert(
+      fc.property(keys, (s) => {
+        expect(checkLabelKey(s)).toBe(explainLabelKey(s));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of ['example.com/name', `${'a'.repeat(253)}/${'b'.repeat(63)}`, `${'a'.repeat(254)}/b`, `a/${'b'.repeat(64)}`, 'a/b/c', '/b', 'a/', 'A.com/b']) {
+      expect(checkLabelKey(s), s).toBe(explainLabelKey(s));
+    }
   });
 
   it('label value (the name part of a key)', () => {
