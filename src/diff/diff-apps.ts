@@ -21,6 +21,12 @@ export interface DiffOptions {
   readonly concurrency?: number;
   /** Most apps compared at once (default 16: the client sends at most 16 requests at once anyway, and an app alone rarely has that many in flight). */
   readonly appConcurrency?: number;
+  /**
+   * The live objects already read, to share with other diffs (the watch daemon's drift round);
+   * default: a new one for these apps. Whatever it read before is taken as live: give one only to
+   * diffs that nothing was applied between.
+   */
+  readonly live?: LiveObjects;
 }
 
 interface Placed {
@@ -39,11 +45,23 @@ interface Placed {
  * inventory that the bundle no longer has are deletes.
  */
 export async function diffApps(apps: readonly CompiledApp[], client: ClusterClient, opts: DiffOptions = {}): Promise<AppDiff[]> {
-  return mapBounded(apps, opts.appConcurrency ?? 16, (app) => diffApp(app, client, opts.concurrency ?? 8));
+  const concurrency = opts.concurrency ?? 8;
+  const live = opts.live ?? new LiveObjects(client);
+  // Every app's live objects are read at once, shared: a kind spread over the apps' namespaces is
+  // one LIST across them (live-objects.ts), started before the first app is compared. Each app
+  // waits only for the kinds it reads (LiveObjects.get waits for a kind being listed).
+  const reading = live.prefetch(
+    apps.flatMap((app) => [...placedObjects(app).map((p) => refOf(p.object)), ...inventoryRefs(app)]),
+    concurrency,
+    { instances: apps.map((a) => a.name) },
+  );
+  const diffs = await mapBounded(apps, opts.appConcurrency ?? 16, (app) => diffApp(app, client, live, concurrency));
+  await reading;
+  return diffs;
 }
 
-async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: number): Promise<AppDiff> {
-  const placed: Placed[] = app.phases.flatMap((p) =>
+function placedObjects(app: CompiledApp): Placed[] {
+  return app.phases.flatMap((p) =>
     p.objects.map((o: BundleObject) => ({
       object: o.object,
       component: o.component ?? null,
@@ -51,6 +69,10 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
       phase: phaseLabel(p),
     })),
   );
+}
+
+async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObjects, concurrency: number): Promise<AppDiff> {
+  const placed = placedObjects(app);
   const problems: ObjectProblem[] = [];
   const redactor = appRedactor(app);
   const problem = (p: Omit<Placed, 'object' | 'phase'> & { ref: ObjectRef }, err: unknown): void => {
@@ -66,7 +88,6 @@ async function diffApp(app: CompiledApp, client: ClusterClient, concurrency: num
   const bundleKinds = kindsDefinedByCrds(placed.map((p) => p.object));
   const scaled = autoscaledWorkloads(placed.map((p) => p.object));
 
-  const live = new LiveObjects(client);
   await live.prefetch([...placed.map((p) => refOf(p.object)), ...inventoryRefs(app)], concurrency);
   let inventory: ObjectRef[] = [];
   try {

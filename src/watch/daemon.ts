@@ -219,18 +219,28 @@ export class Watcher {
     return [...this.retries.values()].map((current) => ({ current, trigger: 'retry' }));
   }
 
-  /** No new revision: apps applied successfully whose live objects drifted from the bundle. */
+  /**
+   * No new revision: apps applied successfully whose live objects drifted from the bundle. One
+   * drift round reads the live objects once for all its apps (diffApps shares one LiveObjects: one
+   * LIST per kind and namespace, or per kind across namespaces, not one per app), before anything
+   * of the round is applied; the next round reads anew.
+   */
   private async driftedApps(signal: AbortSignal): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
     if (this.opts.drift === 'off') return [];
     const healthy = [...this.current.values()].filter((c) => {
       const r = this.reports.get(c.key);
       return r?.outcome === 'applied' && r.bundleDigest === c.digest;
     });
+    if (!healthy.length || signal.aborted) return [];
+    const diffs = await diffApps(
+      healthy.map((c) => c.app),
+      this.opts.client,
+      { appConcurrency: this.opts.appConcurrency },
+    );
     const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
-    for (const current of healthy) {
+    for (const [i, current] of healthy.entries()) {
       if (signal.aborted) break;
-      const [diff] = await diffApps([current.app], this.opts.client);
-      const drifted = diff!.objects.filter((o) => o.action === 'create' || o.action === 'update');
+      const drifted = diffs[i]!.objects.filter((o) => o.action === 'create' || o.action === 'update');
       this.opts.metrics.drift.set(this.scope.labels(current.app), drifted.length);
       if (!drifted.length) continue;
       this.opts.onEvent?.({ type: 'drift', app: current.key, objects: drifted.length });

@@ -15,6 +15,37 @@ import { writeKubeconfig } from '../cluster/tokens.js';
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { recordedClient } from '../cluster/recorded-client.js';
+import type { ListOptions } from '../../src/cluster/types.js';
+
+/** As recordedClient, with where a LIST reads: `list Kind in <namespace>` or `list Kind across namespaces`. */
+function recordedWhere(client: ClusterClient, calls: string[]): ClusterClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
+      return (...args: unknown[]) => {
+        if (prop === 'list') {
+          const opts = (args[2] ?? {}) as ListOptions;
+          calls.push(`list ${String(args[1])} ${opts.namespace ? `in ${opts.namespace}` : 'across namespaces'}`);
+        } else calls.push(`${String(prop)} ${(args[0] as { kind: string }).kind}`);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/** A token for a service account of `ns` that may get, list and patch ConfigMaps and Services in `namespaces` only (Roles, no ClusterRole). */
+async function namespacedKubeconfig(ns: string, namespaces: readonly string[]): Promise<string> {
+  await cluster.kubectl(['-n', ns, 'create', 'serviceaccount', 'differ']);
+  for (const n of namespaces) {
+    await cluster.kubectl(['-n', n, 'create', 'role', 'differ', '--verb=get,list,patch', '--resource=configmaps,services']);
+    await cluster.kubectl(['-n', n, 'create', 'rolebinding', 'differ', '--role=differ', `--serviceaccount=${ns}:differ`]);
+  }
+  const token = (await cluster.kubectl(['-n', ns, 'create', 'token', 'differ', '--duration', '1h'])).trim();
+  const adminConfig = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
+  const { server, 'certificate-authority-data': caData } = adminConfig.clusters[0]!.cluster;
+  return writeKubeconfig(join(tempDir(), 'kubeconfig'), { server, caData }, { name: 'differ', user: { token } });
+}
 
 /**
  * The diff reads live objects with one LIST per kind and namespace (src/cluster/live-objects.ts),
@@ -27,7 +58,7 @@ const configMap = (ns: string, name: string, value: string): K8sObject => ({ api
 const service = (ns: string, name: string): K8sObject => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name, namespace: ns },
+  metadata: { name, namespace: ns, labels: { 'app.kubernetes.io/instance': 'lst' } },
   spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] },
 });
 
@@ -148,5 +179,51 @@ describe('diff: live objects by LIST', () => {
     expect(d!.objects.map((o) => `${o.ref.name}:${o.action}`)).toEqual(['g1:unchanged', 'g2:update']);
     expect(d!.objects[1]!.diff).toBe(`@@ -1,7 +1,7 @@\n apiVersion: ${group}/v1\n kind: Gadget\n spec:\n-  size: 2\n+  size: 3\n metadata:\n   name: g2\n   namespace: ${ns}\n`);
     expect(calls.sort()).toEqual(['apply Gadget', 'get ConfigMap', 'list Gadget']);
+  });
+
+  it('apps in several namespaces: one LIST per kind across them, by the apps\' label; an object it does not find is read without it', async () => {
+    const [ns1, ns2] = [await cluster.newNamespace('lst-across'), await cluster.newNamespace('lst-across')];
+    const objects = (ns: string) => [configMap(ns, 'one', '1'), configMap(ns, 'two', '2'), service(ns, 'web')];
+    const [a, b] = [app(ns1, objects(ns1)), app(ns2, objects(ns2))];
+    await applyAsKubemin(a);
+    await applyAsKubemin(b);
+    // Deleted by hand in one namespace, its labels removed by hand in the other: the selected LIST finds neither.
+    await cluster.kubectl(['-n', ns1, 'delete', 'configmap', 'one']);
+    await cluster.kubectl(['-n', ns2, 'label', 'configmap', 'two', 'app.kubernetes.io/instance-']);
+    const calls: string[] = [];
+    const [da, db] = await diffApps([a, b], recordedWhere(await admin(), calls));
+    expect([...da!.problems, ...db!.problems]).toEqual([]);
+    expect(da!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:create', 'ConfigMap/two:unchanged', 'Service/web:unchanged']);
+    expect(db!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:unchanged', 'ConfigMap/two:update', 'Service/web:unchanged']);
+    expect(db!.objects[1]!.diff).toContain('+    app.kubernetes.io/instance: lst');
+    // One LIST per kind for both apps (the inventories are in the ConfigMaps'); the two objects it
+    // did not find, one per namespace, by a GET each (a namespace with two would be listed); the two
+    // changes dry-run.
+    expect(calls.sort()).toEqual(['apply ConfigMap', 'apply ConfigMap', 'get ConfigMap', 'get ConfigMap', 'list ConfigMap across namespaces', 'list Service across namespaces']);
+  });
+
+  it('credentials that may list only in some namespaces: the LIST across them is refused, each namespace is listed, with the same result', async () => {
+    const [ns1, ns2] = [await cluster.newNamespace('lst-ns-rbac'), await cluster.newNamespace('lst-ns-rbac')];
+    const objects = (ns: string) => [configMap(ns, 'one', '1'), configMap(ns, 'two', '2'), service(ns, 'web'), service(ns, 'api')];
+    const [a, b] = [app(ns1, objects(ns1)), app(ns2, objects(ns2))];
+    await applyAsKubemin(a);
+    await applyAsKubemin(b);
+    const client = await connect({ kubeconfig: await namespacedKubeconfig(ns1, [ns1, ns2]) });
+    onTestFinished(() => client.close());
+
+    const live = new LiveObjects(client);
+    await live.prefetch([a, b].flatMap((x) => x.phases[0]!.objects.map((o) => refOf(o.object))), 4, { instances: ['lst'] });
+    expect(live.fallbacks).toEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: '', reason: 'Forbidden' },
+      { apiVersion: 'v1', kind: 'Service', namespace: '', reason: 'Forbidden' },
+    ]);
+
+    const calls: string[] = [];
+    const diffs = await diffApps([a, b], recordedWhere(client, calls));
+    expect(diffs.flatMap((d) => d.problems)).toEqual([]);
+    expect(diffs.flatMap((d) => d.objects.map((o) => o.action))).toEqual(new Array(8).fill('unchanged'));
+    expect(calls.sort()).toEqual(
+      ['list ConfigMap across namespaces', 'list Service across namespaces', ...[ns1, ns2].flatMap((n) => [`list ConfigMap in ${n}`, `list Service in ${n}`])].sort(),
+    );
   });
 });

@@ -1,0 +1,165 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { systemClock } from '../../src/apply/clock.js';
+import { emitYaml } from '../../src/bundle/yaml-emit.js';
+import { connect } from '../../src/cluster/http-client.js';
+import type { ClusterClient, ListOptions } from '../../src/cluster/types.js';
+import { Watcher, type WatchEvent } from '../../src/watch/daemon.js';
+import { DirSource } from '../../src/watch/dir-source.js';
+import { createLogger } from '../../src/watch/logger.js';
+import { WatchMetrics } from '../../src/watch/metrics.js';
+import { testCluster } from '../cluster/cluster.js';
+import { tempDir } from '../helpers/cli.js';
+
+/**
+ * The daemon's drift rounds against the real test cluster: the live objects are read once per
+ * round for all the apps of the round (one LIST per kind and namespace, or per kind across
+ * namespaces), not once per app; and each round reads them anew.
+ */
+
+const cluster = testCluster();
+
+/** An app of one webservice component named after the app (apps share a namespace: their objects' names differ). */
+function spec(name: string, ns: string): string {
+  return emitYaml({
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: ns },
+    spec: { components: [{ name, type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }] }] },
+  } as never);
+}
+
+/** The client, recording what each request reads: `get Kind`, `apply Kind`, `list Kind in <namespace>` or `list Kind across namespaces`; a round's start is recorded as `round`. */
+function recording(client: ClusterClient, calls: string[]): ClusterClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
+      return (...args: unknown[]) => {
+        if (prop === 'list') {
+          const opts = (args[2] ?? {}) as ListOptions;
+          calls.push(`list ${String(args[1])} ${opts.namespace ? `in ${opts.namespace}` : 'across namespaces'}`);
+        } else calls.push(`${String(prop)} ${(args[0] as { kind: string }).kind}`);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+interface Running {
+  readonly calls: string[];
+  readonly events: WatchEvent[];
+  readonly logs: () => string;
+  /** The requests of each drift round that completed (a round ends where the next one starts). */
+  driftRounds(): string[][];
+  /** Starts a round now and waits until it completed. */
+  round(): Promise<void>;
+}
+
+async function startWatcher(dir: string, apps: number): Promise<Running> {
+  const client = await connect({ kubeconfig: cluster.kubeconfig });
+  onTestFinished(() => client.close());
+  const calls: string[] = [];
+  const events: WatchEvent[] = [];
+  let logs = '';
+  const stop = new AbortController();
+  const watcher = new Watcher({
+    source: new DirSource(dir),
+    client: recording(client, calls),
+    log: createLogger({ format: 'text', write: (l) => void (logs += l) }),
+    metrics: new WatchMetrics(),
+    clock: systemClock,
+    intervalMs: 600_000,
+    appConcurrency: 4,
+    prune: true,
+    drift: 'report',
+    isLeader: () => true,
+    apply: { pollMs: 100 },
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'round') calls.push('round');
+    },
+  });
+  const done = watcher.run(stop.signal);
+  onTestFinished(async () => {
+    stop.abort();
+    await done;
+  });
+  const until = async (what: string, check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!check()) throw new Error(`timed out waiting for ${what}; log:\n${logs}`);
+  };
+  await until('every app applied', () => events.filter((e) => e.type === 'apply-end' && e.result.outcome === 'applied').length === apps);
+  const rounds = (): number => events.filter((e) => e.type === 'round').length;
+  return {
+    calls,
+    events,
+    logs: () => logs,
+    // The first round applied the apps; every later round (the same revision) is a drift round.
+    driftRounds: () => {
+      const split: string[][] = [];
+      for (const c of calls) {
+        if (c === 'round') split.push([]);
+        else split.at(-1)?.push(c);
+      }
+      return split.slice(1, -1).map((r) => r.sort());
+    },
+    // A round is complete once the next one started: trigger two, wait for the second.
+    round: async () => {
+      const n = rounds();
+      watcher.trigger();
+      await until('a drift round', () => rounds() > n);
+      watcher.trigger();
+      await until('the next round', () => rounds() > n + 1);
+    },
+  };
+}
+
+function writeApps(dir: string, apps: ReadonlyArray<{ name: string; ns: string }>): void {
+  for (const a of apps) {
+    mkdirSync(join(dir, a.name), { recursive: true });
+    writeFileSync(join(dir, a.name, 'kubemin.yaml'), spec(a.name, a.ns));
+  }
+}
+
+describe('watch: drift rounds read the live objects once per round', { timeout: 180_000 }, () => {
+  it('4 apps in one namespace: one LIST per kind per round, not one per app; the next round reads anew and sees a change', async () => {
+    const ns = await cluster.newNamespace('watch-rounds');
+    const dir = tempDir();
+    const names = ['r1', 'r2', 'r3', 'r4'];
+    writeApps(dir, names.map((name) => ({ name, ns })));
+    const w = await startWatcher(dir, names.length);
+
+    await w.round();
+    const first = w.driftRounds().at(-1);
+    // Deployment, Service and the inventory ConfigMap of each of the 4 apps: three LISTs of the namespace, nothing else.
+    expect(first).toEqual([`list ConfigMap in ${ns}`, `list Deployment in ${ns}`, `list Service in ${ns}`]);
+    expect(w.events.filter((e) => e.type === 'drift')).toEqual([]);
+
+    // A change by hand between rounds: the next round's LIST sees it (nothing is kept from round to round).
+    await cluster.kubectl(['-n', ns, 'set', 'image', 'deployment/r3', 'r3=ghcr.io/acme/web:hotfix']);
+    await w.round();
+    // The last round complete began after the change.
+    const last = w.driftRounds().at(-1)!;
+    // The drifted Deployment is dry-run (only the server can show what an apply would change): twice,
+    // since kubectl now owns the image (a conflict, then the forced dry-run that shows the change).
+    expect(last).toEqual(['apply Deployment', 'apply Deployment', `list ConfigMap in ${ns}`, `list Deployment in ${ns}`, `list Service in ${ns}`]);
+    expect(new Set(w.events.filter((e) => e.type === 'drift').map((e) => (e as { app: string }).app))).toEqual(new Set(['r3']));
+  });
+
+  it('apps in several namespaces: one LIST per kind across them, selected by the apps', async () => {
+    const [a, b] = [await cluster.newNamespace('watch-rounds-a'), await cluster.newNamespace('watch-rounds-b')];
+    const dir = tempDir();
+    const apps = [
+      { name: 's1', ns: a },
+      { name: 's2', ns: a },
+      { name: 's3', ns: b },
+    ];
+    writeApps(dir, apps);
+    const w = await startWatcher(dir, apps.length);
+    await w.round();
+    expect(w.driftRounds().at(-1)).toEqual(['list ConfigMap across namespaces', 'list Deployment across namespaces', 'list Service across namespaces']);
+    expect(w.events.filter((e) => e.type === 'drift')).toEqual([]);
+  });
+});
