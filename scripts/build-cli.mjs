@@ -39,8 +39,11 @@ export const CLI_ENTRIES = ['main.js', 'plugin-worker.js', 'plugin-supervisor.js
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outdir = process.argv[2] ?? fileURLToPath(new URL('../build/cli', import.meta.url));
-  const { rm } = await import('node:fs/promises');
-  // A rebuild leaves no chunk of the previous one behind (chunk names are hashes).
-  await rm(outdir, { recursive: true, force: true });
-  await build({ ...CLI_BUILD, outdir });
+  const { readdir, rm } = await import('node:fs/promises');
+  const { basename } = await import('node:path');
+  const { metafile } = await build({ ...CLI_BUILD, outdir, metafile: true });
+  // A rebuild leaves no chunk of the previous one behind (chunk names are hashes). Files are
+  // replaced in place, never the directory: a kubemin started meanwhile still finds its entry.
+  const written = new Set(Object.keys(metafile.outputs).map((f) => basename(f)));
+  for (const name of await readdir(outdir)) if (!written.has(name)) await rm(`${outdir}/${name}`, { force: true });
 }
