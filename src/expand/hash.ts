@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted at every level: equal values give equal text. */
@@ -23,5 +24,12 @@ export function canonicalJson(value: unknown): string {
 
 /** The first 8 hex digits of the SHA-256 of a value's canonical JSON. */
 export function shortHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 8);
+  return sha256Hex(canonicalJson(value)).slice(0, 8);
+}
+
+/** crypto.hash (Node 20.12 and later) where there is one: the same digest, without a Hash object per call. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+function sha256Hex(text: string): string {
+  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }

@@ -26,7 +26,10 @@ export function schemaProblems(object: K8sObject, schema: CompactSchema = k8sSch
   const name = schema.kinds[`${object.apiVersion}/${object.kind}`];
   if (name === undefined) return [];
   const out: SchemaProblem[] = [];
-  walk(schema, object, { r: name }, [], out);
+  const nodes = resolvedNodes(schema);
+  const root = nodes.byName.get(name) ?? nodes.resolve({ r: name });
+  nodes.byName.set(name, root);
+  walk(nodes, object, root, [], out);
   return out;
 }
 
@@ -35,50 +38,92 @@ export function isKnownKind(object: Pick<K8sObject, 'apiVersion' | 'kind'>, sche
   return schema.kinds[`${object.apiVersion}/${object.kind}`] !== undefined;
 }
 
-/** `path` is the segments to the value, one array pushed and popped (joined only for a problem: most objects have none). */
-function walk(schema: CompactSchema, value: unknown, node: SchemaNode, path: Array<string | number>, out: SchemaProblem[]): void {
-  if (out.length >= MAX_PROBLEMS) return;
-  let n = node;
-  for (let hops = 0; 'r' in n && hops < 8; hops++) n = schema.definitions[n.r] ?? { t: 'any' };
-  if ('r' in n || value === null) return;
-  const wrong = (want: string): void => {
-    const at = joinPointer('', ...path);
-    out.push({ path: at, message: `${shown(at)} must be ${want}, not ${typeName(value)}` });
+/**
+ * A schema node with its references followed and an object's fields in a Map: made once per node
+ * (on first use), as every field of every object is checked here and looking fields up by name
+ * in the parsed schema's large objects, and definitions by their long names, cost most of it.
+ */
+interface Resolved {
+  /** The node itself; undefined: a reference that leads nowhere (nothing is checked). */
+  readonly node: Exclude<SchemaNode, { r: string }> | undefined;
+  readonly fields?: ReadonlyMap<string, SchemaNode>;
+}
+
+interface ResolvedNodes {
+  readonly byName: Map<string, Resolved>;
+  resolve(node: SchemaNode): Resolved;
+}
+
+const resolvedBySchema = new WeakMap<CompactSchema, ResolvedNodes>();
+
+function resolvedNodes(schema: CompactSchema): ResolvedNodes {
+  let nodes = resolvedBySchema.get(schema);
+  if (nodes) return nodes;
+  const cache = new Map<SchemaNode, Resolved>();
+  const resolve = (node: SchemaNode): Resolved => {
+    let r = cache.get(node);
+    if (r) return r;
+    let n = node;
+    for (let hops = 0; 'r' in n && hops < 8; hops++) n = schema.definitions[n.r] ?? ANY;
+    if ('r' in n) r = { node: undefined };
+    else if (n.t === 'object' && n.p) r = { node: n, fields: new Map(Object.entries(n.p)) };
+    else r = { node: n };
+    cache.set(node, r);
+    return r;
   };
+  nodes = { byName: new Map(), resolve };
+  resolvedBySchema.set(schema, nodes);
+  return nodes;
+}
+
+/**
+ * `path` is the segments to the value, one array pushed and popped (joined only for a problem:
+ * most objects have none). Hot: every field of every object goes through here, so no closure or
+ * entry array is made per node.
+ */
+function walk(nodes: ResolvedNodes, value: unknown, resolved: Resolved, path: Array<string | number>, out: SchemaProblem[]): void {
+  if (out.length >= MAX_PROBLEMS) return;
+  const n = resolved.node;
+  if (n === undefined || value === null) return;
   switch (n.t) {
     case 'any':
       return;
     case 'string':
-      if (typeof value !== 'string') wrong('a string');
+      if (typeof value !== 'string') wrong(value, path, 'a string', out);
       return;
     case 'integer':
-      if (!Number.isInteger(value)) wrong('an integer');
+      if (!Number.isInteger(value)) wrong(value, path, 'an integer', out);
       return;
     case 'number':
-      if (typeof value !== 'number') wrong('a number');
+      if (typeof value !== 'number') wrong(value, path, 'a number', out);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') wrong('true or false');
+      if (typeof value !== 'boolean') wrong(value, path, 'true or false', out);
       return;
     case 'union':
-      if (!n.of.some((t) => (t === 'integer' ? Number.isInteger(value) : typeof value === t))) wrong(n.of.map((t) => WORDS[t]).join(' or '));
+      if (!n.of.some((t) => (t === 'integer' ? Number.isInteger(value) : typeof value === t))) wrong(value, path, n.of.map((t) => WORDS[t]).join(' or '), out);
       return;
-    case 'array':
-      if (!Array.isArray(value)) return wrong('a list');
+    case 'array': {
+      if (!Array.isArray(value)) return wrong(value, path, 'a list', out);
+      const item = nodes.resolve(n.i);
       for (let i = 0; i < value.length; i++) {
         path.push(i);
-        walk(schema, value[i], n.i, path, out);
+        walk(nodes, value[i], item, path, out);
         path.pop();
       }
       return;
+    }
     case 'object': {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return wrong('a mapping');
-      for (const [key, v] of Object.entries(value)) {
-        const field = n.p?.[key];
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return wrong(value, path, 'a mapping', out);
+      const fields = resolved.fields;
+      const object = value as Record<string, unknown>;
+      for (const key of Object.keys(object)) {
+        const field = fields?.get(key);
+        if (field === undefined && n.p?.[key] !== undefined) continue; // a name of Object.prototype's ('constructor'): as the schema object answers it, not checked
         const next = field ?? n.a;
         if (next) {
           path.push(key);
-          walk(schema, v, next, path, out);
+          walk(nodes, object[key], nodes.resolve(next), path, out);
           path.pop();
         } else {
           const known = Object.keys(n.p ?? {});
@@ -99,6 +144,13 @@ function walk(schema: CompactSchema, value: unknown, node: SchemaNode, path: Arr
       return never;
     }
   }
+}
+
+const ANY: SchemaNode = { t: 'any' };
+
+function wrong(value: unknown, path: ReadonlyArray<string | number>, want: string, out: SchemaProblem[]): void {
+  const at = joinPointer('', ...path);
+  out.push({ path: at, message: `${shown(at)} must be ${want}, not ${typeName(value)}` });
 }
 
 const WORDS = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false' } as const;
