@@ -34,10 +34,33 @@ export function storedSize(object: K8sObject): number {
   return size + fields;
 }
 
+/**
+ * At least storedSize(object), counted without encoding a string (a UTF-16 code unit is at most 3
+ * bytes of UTF-8): nearly every object is far under the limit, which this shows at less cost.
+ */
+export function storedSizeBound(object: K8sObject): number {
+  let size = 0;
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') size += v.length * 3;
+    else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) walk(v[i]);
+    else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        size += 2 * (k.length * 3 + 4) + 4;
+        walk(o[k]);
+      }
+    } else size += String(v).length;
+  };
+  walk(object);
+  return size;
+}
+
 export const objectSize: ObjectRule = {
   name: 'object-size',
   description: 'An object is small enough for etcd to store it (1.5 MiB with managed fields).',
   check(object) {
+    if (storedSizeBound(object) <= OBJECT_MAX_BYTES) return [];
     const bytes = storedSize(object);
     if (bytes <= OBJECT_MAX_BYTES) return [];
     return [
