@@ -283,7 +283,7 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
         min: kubemin.min,
         max: kubemin.max,
         runs: kubemin.runs,
-        cpuMs: median(runs.map((r) => r.cpuMs)),
+        cpuMs: Math.round(median(runs.map((r) => r.cpuMs))),
         load,
         reference: { what: 'kubectl diff --server-side', value: kube.median },
         goal: goal(`at least ${GOALS.vsKubectl}x faster than kubectl diff (ratio: kubectl / kubemin)`, 'at-least', GOALS.vsKubectl, ratio),
