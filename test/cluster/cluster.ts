@@ -81,6 +81,9 @@ export function testCluster(): TestCluster {
           else resolve(stdout);
         },
       );
+      // kubectl may exit before it reads its input (a command that takes none, or fails at once):
+      // EPIPE then says nothing its exit status does not, and must not be an uncaught error.
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(options.input ?? '');
     });
 
