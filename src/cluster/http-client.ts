@@ -19,7 +19,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from './types.js';
-import { streamWatch } from './watch-stream.js';
+import { H2Watches, streamWatch } from './watch-stream.js';
 
 export { KubeconfigError } from './kubeconfig.js';
 
@@ -84,6 +84,8 @@ class HttpClusterClient implements ClusterClient {
   /** The client certificate the agent's connections use ('' for none). */
   private agentTlsId = '';
   private watchAgent: Agent | HttpAgent | undefined;
+  /** Watches as streams of one HTTP/2 connection (https only); undefined when the server does not speak it. */
+  private h2: H2Watches | undefined;
   private watchTlsId = '';
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
   private readonly server: URL;
@@ -93,6 +95,7 @@ class HttpClusterClient implements ClusterClient {
     this.server = opts.server;
     this.timeoutMs = opts.timeoutMs;
     this.agent = this.newAgent(undefined);
+    this.h2 = opts.server.protocol === 'https:' ? new H2Watches(opts.server, opts.tls) : undefined;
   }
 
   resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
@@ -161,18 +164,28 @@ class HttpClusterClient implements ClusterClient {
     const { credentials } = this.opts;
     const open = async (credential: Credential): Promise<string | Response> => {
       this.requests++;
-      return streamWatch({
+      const call = {
         url,
-        agent: this.watchAgentFor(credential),
-        tls: this.server.protocol === 'http:' ? {} : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) },
         headers: credential.headers,
         // No event for a while is normal; the server ends the watch after timeoutSeconds itself.
         idleTimeoutMs: ((opts.timeoutSeconds ?? 300) + 30) * 1000,
         resourceVersion: opts.resourceVersion,
         ...(opts.signal ? { signal: opts.signal } : {}),
-        onEvent: (e) => onEvent(e.type === 'BOOKMARK' ? e : { type: e.type, object: typed(e.object, apiVersion, kind) }),
-        unreachable: (err) => new ClusterError(undefined, 'Unavailable', `cannot reach the API server at ${this.server.origin}: ${err.message}`, undefined, { cause: err }),
-      });
+        onEvent: (e: WatchEvent) => onEvent(e.type === 'BOOKMARK' ? e : { type: e.type, object: typed(e.object, apiVersion, kind) }),
+        unreachable: (err: Error) => new ClusterError(undefined, 'Unavailable', `cannot reach the API server at ${this.server.origin}: ${err.message}`, undefined, { cause: err }),
+      };
+      if (this.h2) {
+        try {
+          return await this.h2.watch(call, credential);
+        } catch (err) {
+          // A server (or a proxy before it) that does not speak HTTP/2: watches over HTTP/1.1 from now on.
+          if (!(err instanceof ClusterError && /^ERR_HTTP2/.test(String((err.cause as NodeJS.ErrnoException | undefined)?.code)))) throw err;
+          this.h2.close();
+          this.h2 = undefined;
+        }
+      }
+      const tls = this.server.protocol === 'http:' ? {} : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) };
+      return streamWatch({ ...call, agent: this.watchAgentFor(credential), tls });
     };
     const used = await this.credential(() => credentials.current(), undefined);
     let res = await open(used);
@@ -217,6 +230,7 @@ class HttpClusterClient implements ClusterClient {
   close(): void {
     this.agent.destroy();
     this.watchAgent?.destroy();
+    this.h2?.close();
   }
 
   /**

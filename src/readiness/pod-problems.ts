@@ -4,8 +4,13 @@ import { failed, type Readiness } from './types.js';
 
 /** Waiting reasons a kubelet reports for an image that does not pull: waiting longer will not help. */
 const IMAGE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
-/** The scheduler's words for a pod waiting for its claims to be bound. */
-const UNBOUND_CLAIMS = /unbound immediate PersistentVolumeClaims/;
+/**
+ * The scheduler's words for a pod waiting for its volumes: claims to be bound, or a claim or its
+ * volume to reach the scheduler at all (a StatefulSet's controller creates the claim and the pod
+ * together, the provisioner the volume just before it binds; the scheduler may see the pod first,
+ * for a moment that a watch shows and a poll rarely did).
+ */
+const UNBOUND_CLAIMS = /unbound immediate PersistentVolumeClaims|persistentvolume(claim)? "[^"]*" not found/;
 /** Waiting reasons for a container that cannot be created (e.g. a missing Secret or key). */
 const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 

@@ -140,6 +140,11 @@ describe('pod problems', () => {
   it('waits for claims to be bound instead of calling their pod refused', () => {
     const waitingForClaim = pod('db-0', { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.' }] });
     expect(podProblem([waitingForClaim])).toBeUndefined();
+    // Seen by a watch for a moment: the StatefulSet's pod scheduled before its claim was created.
+    const claimNotYet = pod('db-0', { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: persistentvolumeclaim "data-db-0" not found. not found' }] });
+    expect(podProblem([claimNotYet])).toBeUndefined();
+    const volumeNotYet = pod('db-0', { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: persistentvolume "pvc-10b2b507-4731-4d20-b3e3-567c5387ed13" not found. not found' }] });
+    expect(podProblem([volumeNotYet])).toBeUndefined();
   });
 
   it('names the image that does not pull, also in an init container', () => {
