@@ -24,6 +24,32 @@ export interface ListFallback {
   readonly reason: string;
 }
 
+/**
+ * LISTs that RBAC refused, remembered beyond one LiveObjects (the watch daemon keeps one across its
+ * drift rounds): a refused LIST is not sent again while it is remembered, its objects are read by
+ * GET at once. Whoever keeps it forgets it now and then (clear()), so that rights granted later are used.
+ */
+export class RefusedLists {
+  private readonly keys = new Set<string>();
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+  add(key: string): void {
+    this.keys.add(key);
+  }
+  get size(): number {
+    return this.keys.size;
+  }
+  clear(): void {
+    this.keys.clear();
+  }
+}
+
+export interface LiveObjectsOptions {
+  /** LISTs refused before (see RefusedLists); default: none remembered beyond this instance. */
+  readonly refused?: RefusedLists;
+}
+
 export interface PrefetchOptions {
   /**
    * The apps (their `app.kubernetes.io/instance`) the objects belong to. A kind whose wanted
@@ -68,7 +94,14 @@ export class LiveObjects {
   private readonly taken = new Set<string>();
   readonly fallbacks: ListFallback[] = [];
 
-  constructor(private readonly client: ClusterClient) {}
+  private readonly refused: RefusedLists;
+
+  constructor(
+    private readonly client: ClusterClient,
+    opts: LiveObjectsOptions = {},
+  ) {
+    this.refused = opts.refused ?? new RefusedLists();
+  }
 
   /** Lists what is worth listing (see above) for `refs` that is not read yet, `concurrency` kinds at once. */
   async prefetch(refs: readonly ObjectRef[], concurrency: number, opts: PrefetchOptions = {}): Promise<void> {
@@ -151,22 +184,30 @@ export class LiveObjects {
       chunks.at(-1)!.push(i);
       chars += i.length + 1;
     }
-    try {
+    return this.refusable(ref, '', async () => {
       const lists = await Promise.all(chunks.map((c) => this.client.list(ref.apiVersion, ref.kind, { labelSelector: `${INSTANCE_LABEL} in (${c.join(',')})` })));
       return new Map(lists.flat().map((o) => [nameKey({ ...ref, namespace: o.metadata.namespace, name: o.metadata.name }), o]));
-    } catch (err) {
-      this.fallbacks.push({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: '', reason: (err as { reason?: string }).reason ?? 'Error' });
-      return undefined;
-    }
+    });
   }
 
   private async list(ref: ObjectRef): Promise<Map<string, K8sObject> | undefined> {
-    try {
+    return this.refusable(ref, ref.namespace!, async () => {
       const items = await this.client.list(ref.apiVersion, ref.kind, { namespace: ref.namespace! });
       return new Map(items.map((o) => [o.metadata.name, o]));
+    });
+  }
+
+  /** A LIST (namespace '': across namespaces), unless refused before; a failure is a fallback (undefined), a refusal remembered. */
+  private async refusable<T>(ref: ObjectRef, namespace: string, list: () => Promise<T>): Promise<T | undefined> {
+    const key = `${kindKey(ref)}/${namespace}`;
+    const fallback = (reason: string): undefined => void this.fallbacks.push({ apiVersion: ref.apiVersion, kind: ref.kind, namespace, reason });
+    if (this.refused.has(key)) return fallback('Forbidden');
+    try {
+      return await list();
     } catch (err) {
-      this.fallbacks.push({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace!, reason: (err as { reason?: string }).reason ?? 'Error' });
-      return undefined;
+      const reason = (err as { reason?: string }).reason ?? 'Error';
+      if (reason === 'Forbidden') this.refused.add(key);
+      return fallback(reason);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../apply/clock.js';
 import type { AppApplyResult } from '../apply/types.js';
 import { emitApp } from '../bundle/emit-bundle.js';
 import { mapBounded } from '../cluster/bounded.js';
+import { LiveObjects, RefusedLists } from '../cluster/live-objects.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { compile, type CompiledApp } from '../compile.js';
 import { diffApps } from '../diff/diff-apps.js';
@@ -61,6 +62,8 @@ interface Current {
 
 /** Status reports kept while they cannot be pushed (the oldest are dropped beyond, with an error). */
 const MAX_UNWRITTEN = 1000;
+/** LISTs that RBAC refused are not tried again for this many drift rounds (5 minutes at the default interval), then tried once more. */
+const REMEMBER_REFUSED_ROUNDS = 10;
 
 /**
  * The GitOps loop. Each round: poll the source; for a new revision compile it and apply, phase by
@@ -83,6 +86,9 @@ export class Watcher {
   private again = false;
   private fetched = false;
   private applying: AbortController | undefined;
+  /** LISTs refused in drift rounds (the deployed daemon may not list what it applies: deploy/kubemin.yaml), and the rounds since they were last forgotten. */
+  private readonly refusedLists = new RefusedLists();
+  private driftRounds = 0;
 
   constructor(private readonly opts: WatchOptions) {
     this.scope = opts.scope ?? new WatchScope(undefined);
@@ -223,7 +229,8 @@ export class Watcher {
    * No new revision: apps applied successfully whose live objects drifted from the bundle. One
    * drift round reads the live objects once for all its apps (diffApps shares one LiveObjects: one
    * LIST per kind and namespace, or per kind across namespaces, not one per app), before anything
-   * of the round is applied; the next round reads anew.
+   * of the round is applied; the next round reads anew. A LIST that RBAC refused is not sent again
+   * for REMEMBER_REFUSED_ROUNDS rounds: those objects are read by GET at once.
    */
   private async driftedApps(signal: AbortSignal): Promise<Array<{ current: Current; trigger: ApplyTrigger }>> {
     if (this.opts.drift === 'off') return [];
@@ -232,10 +239,12 @@ export class Watcher {
       return r?.outcome === 'applied' && r.bundleDigest === c.digest;
     });
     if (!healthy.length || signal.aborted) return [];
+    if (this.driftRounds++ % REMEMBER_REFUSED_ROUNDS === 0) this.refusedLists.clear();
+    const live = new LiveObjects(this.opts.client, { refused: this.refusedLists });
     const diffs = await diffApps(
       healthy.map((c) => c.app),
       this.opts.client,
-      { appConcurrency: this.opts.appConcurrency },
+      { appConcurrency: this.opts.appConcurrency, live },
     );
     const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
     for (const [i, current] of healthy.entries()) {

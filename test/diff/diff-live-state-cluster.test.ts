@@ -41,10 +41,22 @@ async function namespacedKubeconfig(ns: string, namespaces: readonly string[]): 
     await cluster.kubectl(['-n', n, 'create', 'role', 'differ', '--verb=get,list,patch', '--resource=configmaps,services']);
     await cluster.kubectl(['-n', n, 'create', 'rolebinding', 'differ', '--role=differ', `--serviceaccount=${ns}:differ`]);
   }
+  // The API server's authorizer learns of new bindings from its cache: wait until it allows what was granted.
+  for (const n of namespaces) for (const r of ['configmaps', 'services']) await allowed(['list', r, '-n', n, `--as=system:serviceaccount:${ns}:differ`]);
   const token = (await cluster.kubectl(['-n', ns, 'create', 'token', 'differ', '--duration', '1h'])).trim();
   const adminConfig = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
   const { server, 'certificate-authority-data': caData } = adminConfig.clusters[0]!.cluster;
   return writeKubeconfig(join(tempDir(), 'kubeconfig'), { server, caData }, { name: 'differ', user: { token } });
+}
+
+/** Waits until `kubectl auth can-i <args>` says yes (at most 10 s). */
+async function allowed(args: readonly string[]): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const yes = await cluster.kubectl(['auth', 'can-i', ...args]).then((out) => out.trim() === 'yes', () => false);
+    if (yes) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`kubectl auth can-i ${args.join(' ')}: still no after 10 s`);
 }
 
 /**

@@ -10,7 +10,16 @@ import { DirSource } from '../../src/watch/dir-source.js';
 import { createLogger } from '../../src/watch/logger.js';
 import { WatchMetrics } from '../../src/watch/metrics.js';
 import { testCluster } from '../cluster/cluster.js';
+import { writeKubeconfig } from '../cluster/tokens.js';
 import { tempDir } from '../helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { emitApp, emitStream } from '../../src/bundle/emit-bundle.js';
+import { refOf } from '../../src/cluster/types.js';
+import { compile } from '../../src/compile.js';
+import { encodeInventory } from '../../src/inventory/inventory.js';
+import type { StatusReport } from '../../src/watch/status-report.js';
+import type { WatchSource } from '../../src/watch/source.js';
 
 /**
  * The daemon's drift rounds against the real test cluster: the live objects are read once per
@@ -57,15 +66,28 @@ interface Running {
   round(): Promise<void>;
 }
 
-async function startWatcher(dir: string, apps: number): Promise<Running> {
-  const client = await connect({ kubeconfig: cluster.kubeconfig });
+/** `applied`: the last status reports (the source's readStatus), so that nothing is applied first. */
+async function startWatcher(dir: string, apps: number, opts: { kubeconfig?: string; applied?: WatchSource['readStatus'] } = {}): Promise<Running> {
+  const client = await connect({ kubeconfig: opts.kubeconfig ?? cluster.kubeconfig });
   onTestFinished(() => client.close());
+  const specs = new DirSource(dir);
+  const source: WatchSource = opts.applied
+    ? {
+        description: specs.description,
+        poll: () => specs.poll(),
+        files: (r) => specs.files(r),
+        referencedFiles: (r) => specs.referencedFiles(r),
+        revisionTime: () => specs.revisionTime(),
+        readStatus: opts.applied,
+        writeStatus: () => specs.writeStatus(),
+      }
+    : specs;
   const calls: string[] = [];
   const events: WatchEvent[] = [];
   let logs = '';
   const stop = new AbortController();
   const watcher = new Watcher({
-    source: new DirSource(dir),
+    source,
     client: recording(client, calls),
     log: createLogger({ format: 'text', write: (l) => void (logs += l) }),
     metrics: new WatchMetrics(),
@@ -90,7 +112,8 @@ async function startWatcher(dir: string, apps: number): Promise<Running> {
     for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
     if (!check()) throw new Error(`timed out waiting for ${what}; log:\n${logs}`);
   };
-  await until('every app applied', () => events.filter((e) => e.type === 'apply-end' && e.result.outcome === 'applied').length === apps);
+  if (opts.applied) await until('the first round', () => events.some((e) => e.type === 'round'));
+  else await until('every app applied', () => events.filter((e) => e.type === 'apply-end' && e.result.outcome === 'applied').length === apps);
   const rounds = (): number => events.filter((e) => e.type === 'round').length;
   return {
     calls,
@@ -161,5 +184,45 @@ describe('watch: drift rounds read the live objects once per round', { timeout: 
     await w.round();
     expect(w.driftRounds().at(-1)).toEqual(['list ConfigMap across namespaces', 'list Deployment across namespaces', 'list Service across namespaces']);
     expect(w.events.filter((e) => e.type === 'drift')).toEqual([]);
+  });
+
+  it('credentials that may not list (as deploy/kubemin.yaml grants): a refused LIST is not sent again in the next rounds, the objects are read by GET', async () => {
+    const ns = await cluster.newNamespace('watch-rounds-nolist');
+    const dir = tempDir();
+    const names = ['n1', 'n2'];
+    writeApps(dir, names.map((name) => ({ name, ns })));
+    // Applied as kubemin apply leaves them (with the inventories), and reported applied: the daemon only checks for drift.
+    const { apps } = compile(names.map((name) => ({ path: `${name}/kubemin.yaml`, text: spec(name, ns) })));
+    const inventories = apps.map((a) => encodeInventory({ app: a.name, namespace: a.namespace, objects: a.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))) }));
+    await cluster.kubectl(['apply', '--server-side', '--field-manager=kubemin', '-f', '-'], { input: emitStream(apps) + inventories.map((c) => `---\n${emitYaml(c as never)}`).join('') });
+    const digests = new Map(apps.map((a) => [a.name, emitApp(a).planDocument.digest]));
+    const applied = async (key: string): Promise<StatusReport> => ({ outcome: 'applied', bundleDigest: digests.get(key)! }) as StatusReport;
+
+    // get and patch (dry-runs), never list, on what the apps have.
+    await cluster.kubectl(['-n', ns, 'create', 'serviceaccount', 'daemon']);
+    await cluster.kubectl(['-n', ns, 'create', 'role', 'daemon', '--verb=get,patch', '--resource=configmaps,services,deployments.apps']);
+    await cluster.kubectl(['-n', ns, 'create', 'rolebinding', 'daemon', '--role=daemon', `--serviceaccount=${ns}:daemon`]);
+    // The API server's authorizer learns of new bindings from its cache: wait until it allows what was granted.
+    for (let i = 0; i < 100; i++) {
+      const can = await cluster.kubectl(['auth', 'can-i', 'patch', 'deployments.apps', '-n', ns, `--as=system:serviceaccount:${ns}:daemon`]).then((o) => o.trim() === 'yes', () => false);
+      if (can) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const token = (await cluster.kubectl(['-n', ns, 'create', 'token', 'daemon', '--duration', '1h'])).trim();
+    const admin = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
+    const { server, 'certificate-authority-data': caData } = admin.clusters[0]!.cluster;
+    const kubeconfig = writeKubeconfig(join(tempDir(), 'kubeconfig'), { server, caData }, { name: 'daemon', user: { token } });
+
+    const w = await startWatcher(dir, names.length, { kubeconfig, applied });
+    await w.round();
+    await w.round();
+    const rounds = w.driftRounds();
+    const gets = ['get ConfigMap', 'get ConfigMap', 'get Deployment', 'get Deployment', 'get Service', 'get Service'];
+    // The first drift round tries the LISTs of the namespace (refused), then reads by GET; the later ones only GET.
+    expect(rounds[0]).toEqual([...gets, `list ConfigMap in ${ns}`, `list Deployment in ${ns}`, `list Service in ${ns}`]);
+    expect(rounds.length).toBeGreaterThanOrEqual(3);
+    for (const r of rounds.slice(1)) expect(r).toEqual(gets);
+    expect(w.events.filter((e) => e.type === 'apply-start' || e.type === 'drift')).toEqual([]);
+    expect(w.logs()).not.toMatch(/error/);
   });
 });
