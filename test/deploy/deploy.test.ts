@@ -120,7 +120,9 @@ describe('deploy/kubemin.yaml', () => {
       for (const field of ['verbs', 'resources', 'apiGroups', 'resourceNames', 'nonResourceURLs'] as const) {
         expect(r[field] ?? [], `${field} of ${JSON.stringify(r)}`).not.toContain('*');
       }
-      expect(r.verbs.filter((v) => !['get', 'list', 'create', 'update', 'patch', 'delete'].includes(v)), JSON.stringify(r)).toEqual([]);
+      expect(r.verbs.filter((v) => !['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'].includes(v)), JSON.stringify(r)).toEqual([]);
+      // Whatever may be watched may be listed: a watch starts from a list.
+      if (r.verbs.includes('watch')) expect(r.verbs, JSON.stringify(r)).toContain('list');
     }
   });
 });
@@ -238,6 +240,14 @@ describe('deploy/kubemin.yaml on the test cluster', () => {
       ['list', 'events', '-n', app],
       ['list', 'nodes'],
       ['list', 'storageclasses.storage.k8s.io'],
+      // Readiness from watches: the workloads and claims it waits for, their pods, ReplicaSets, events.
+      ['watch', 'deployments.apps', '-n', app],
+      ['list', 'statefulsets.apps', '-n', app],
+      ['watch', 'jobs.batch', '-n', app],
+      ['watch', 'persistentvolumeclaims', '-n', app],
+      ['watch', 'pods', '-n', app],
+      ['watch', 'replicasets.apps', '-n', app],
+      ['watch', 'events', '-n', app],
       ['create', 'leases.coordination.k8s.io', '-n', ns],
       ['get', `leases.coordination.k8s.io/${DEFAULT_LEASE_NAME}`, '-n', ns],
       ['update', `leases.coordination.k8s.io/${DEFAULT_LEASE_NAME}`, '-n', ns],
@@ -247,15 +257,16 @@ describe('deploy/kubemin.yaml on the test cluster', () => {
       ['create', 'clusterroles.rbac.authorization.k8s.io'],
       ['escalate', 'roles.rbac.authorization.k8s.io', '-n', app],
       ['bind', 'roles.rbac.authorization.k8s.io', '-n', app],
-      // It reads Secrets by name, never lists them.
+      // It reads Secrets and ConfigMaps by name, never lists or watches them.
       ['list', 'secrets', '-n', 'kube-system'],
+      ['watch', 'secrets', '-n', app],
+      ['list', 'configmaps', '-n', app],
       // Another component's Lease.
       ['update', 'leases.coordination.k8s.io/kube-scheduler', '-n', 'kube-system'],
       // Namespaces are never pruned.
       ['delete', 'namespaces'],
-      // Server-side apply patches; it never replaces, watches or creates pods itself.
+      // Server-side apply patches; it never replaces objects or creates pods itself.
       ['update', 'deployments.apps', '-n', app],
-      ['watch', 'deployments.apps', '-n', app],
       ['create', 'pods', '-n', app],
       // Nodes are listed for the GPU preflight, never read one by one.
       ['get', 'nodes/kwok-node-1'],

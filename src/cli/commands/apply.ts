@@ -48,7 +48,7 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--timeout <duration>', "wait at most this long for each phase (default: the phase's timeout from the spec, else 5m)")
     .option('--force-conflicts', 'take over fields owned by other field managers instead of failing')
     .option('--skip-preflight', 'do not check GPUs before phases that ask for them')
-    .option('--poll-interval <duration>', 'how often to look at objects that are not ready yet', '1s')
+    .option('--poll-interval <duration>', 'how often to look again after an API error, and at objects not ready when RBAC forbids watching them', '1s')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], opts: ApplyFlags) => {
       const timeoutMs = opts.timeout === undefined ? undefined : parseDuration(opts.timeout);

@@ -76,7 +76,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--identity <id>', 'this replica in the Lease (default: hostname-pid)')
     .option('--app-concurrency <n>', 'apps applied at once', '4')
     .option('--timeout <duration>', "wait at most this long for each phase (default: the phase's timeout)")
-    .option('--poll-interval <duration>', 'how often to look at objects that are not ready yet', '1s')
+    .option('--poll-interval <duration>', 'how often to look again after an API error, and at objects not ready when RBAC forbids watching them', '1s')
     .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'))
     .option('--plugin <package-or-path>', "a plugin installed with the daemon (an npm package or a path, from the working directory); repeatable. The repository's kubemin.config is never run", (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (opts: WatchFlags) => {
