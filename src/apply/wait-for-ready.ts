@@ -15,8 +15,6 @@ export interface WaitOptions {
    * often to list when the credentials may not watch.
    */
   readonly pollMs: number;
-  /** Unused since the wait watches instead of polling (kept for executors of plugins that pass it). */
-  readonly concurrency: number;
   readonly clock: Clock;
   readonly ruleFor: (o: Pick<K8sObject, 'apiVersion' | 'kind'>) => ReadinessRule;
   readonly signal?: AbortSignal;

@@ -49,7 +49,7 @@ async function create(client: ClusterClient, objects: K8sObject[]): Promise<{ re
   return { refs: objects.map(refOf), known };
 }
 
-const options = (deadlineMs = 90_000) => ({ deadline: Date.now() + deadlineMs, pollMs: 200, concurrency: 8, clock: systemClock, ruleFor: readinessTable() });
+const options = (deadlineMs = 90_000) => ({ deadline: Date.now() + deadlineMs, pollMs: 200, clock: systemClock, ruleFor: readinessTable() });
 
 describe('waitForReady from watches', { timeout: 120_000 }, () => {
   it('reports two Deployments ready from watch events: one LIST and WATCH per kind and namespace, shared by both, and no GET', async () => {

@@ -79,7 +79,7 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
 }
 
 function waitOptions(ctx: PhaseContext): WaitOptions {
-  return { deadline: ctx.deadline, pollMs: ctx.pollMs, concurrency: ctx.concurrency, clock: ctx.clock, ruleFor: ctx.ruleFor, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  return { deadline: ctx.deadline, pollMs: ctx.pollMs, clock: ctx.clock, ruleFor: ctx.ruleFor, ...(ctx.signal ? { signal: ctx.signal } : {}) };
 }
 
 /** The built-in step: GPU preflight (unless skipped), apply, then wait until every object is ready. */
