@@ -46,7 +46,7 @@ export async function findSpecFiles(paths: readonly string[], cwd: string = proc
     else if (info.isDirectory()) {
       const root = await realpath(abs);
       const w: Walk = { root, shown: p, visited: new Set([root]), links: [], found, warn: (d) => diagnostics.push({ ...d, file: show(d.file) }) };
-      await walk(w, abs, root, false, 0);
+      w.links.push(...(await walk(w, abs, root, false, 0)));
       // Links last, so that a directory is searched under its own path when it has one.
       for (let link = w.links.shift(); link; link = w.links.shift()) await followLink(w, link.path, link.name, link.depth);
     } else throw new SpecPathError(`${p}: not a regular file or a directory (a FIFO, a device or a socket): name spec files or directories`);
@@ -84,27 +84,37 @@ interface Walk {
   warn(d: Diagnostic & { file: string }): void;
 }
 
-async function walk(w: Walk, dir: string, real: string, viaLink: boolean, depth: number): Promise<void> {
+type Link = Walk['links'][number];
+
+/**
+ * Searches a directory, its subdirectories at once (a thousand app directories side by side are
+ * read concurrently, not one after another), and returns the links found, to be followed after
+ * the directories themselves, in the order a depth-first search in name order meets them (so
+ * which of two links to one directory is followed does not depend on which read finished first).
+ */
+async function walk(w: Walk, dir: string, real: string, viaLink: boolean, depth: number): Promise<Link[]> {
   // A directory below the one named that disappears meanwhile (renamed by a render into it) held no spec.
   const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
     if (depth === 0 || err.code !== 'ENOENT') throw err;
     return [];
   });
   // A rendered bundle (its record is there) holds manifests, never specs, whatever their names.
-  if (depth > 0 && entries.some((e) => e.name === MANIFEST_FILE)) return;
+  if (depth > 0 && entries.some((e) => e.name === MANIFEST_FILE)) return [];
+  const inOrder: Array<Link | Promise<Link[]>> = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
       const realDir = join(real, e.name);
       if (SKIP_DIRS.has(e.name) || w.visited.has(realDir)) continue;
       w.visited.add(realDir);
-      await walk(w, path, realDir, viaLink, depth + 1);
+      inOrder.push(walk(w, path, realDir, viaLink, depth + 1));
     } else if (e.isFile()) {
       if (isSpecFileName(e.name)) add(w.found, { path, real: join(real, e.name), viaLink });
     } else if (e.isSymbolicLink() && !SKIP_DIRS.has(e.name)) {
-      w.links.push({ path, name: e.name, depth });
+      inOrder.push({ path, name: e.name, depth });
     }
   }
+  return (await Promise.all(inOrder)).flatMap((l) => l);
 }
 
 async function followLink(w: Walk, path: string, name: string, depth: number): Promise<void> {
@@ -136,7 +146,7 @@ async function followLink(w: Walk, path: string, name: string, depth: number): P
     // A link to a directory searched already (a parent: a cycle) adds nothing.
     if (w.visited.has(target)) return;
     w.visited.add(target);
-    await walk(w, path, target, true, depth + 1);
+    w.links.push(...(await walk(w, path, target, true, depth + 1)));
   } else if (info.isFile()) {
     add(w.found, { path, real: target, viaLink: true });
   } else {

@@ -26,10 +26,23 @@ const isUnder = (path: string, dir: string): boolean => {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
 
+/** Whether a path exists: `existsSync`, or a memo of it for a run that asks about many files of one tree. */
+export type Exists = (path: string) => boolean;
+
+/** existsSync, each path asked once: spec files side by side share their parents' answers. */
+export function memoExists(): Exists {
+  const known = new Map<string, boolean>();
+  return (path) => {
+    let yes = known.get(path);
+    if (yes === undefined) known.set(path, (yes = existsSync(path)));
+    return yes;
+  };
+}
+
 /** The repository a directory is in: the nearest directory above it (or it) with `.git` (a directory, or a worktree's file). */
-export function repositoryRoot(dir: string): string | undefined {
+export function repositoryRoot(dir: string, exists: Exists = existsSync): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return d;
+    if (exists(join(d, '.git'))) return d;
     if (dirname(d) === d) return undefined;
   }
 }
@@ -40,28 +53,38 @@ export function repositoryRoot(dir: string): string | undefined {
  * given on the command line; the directory itself when none is given). A config in a parent
  * directory above that is never read: it is not the repository's, whoever planted it there.
  */
-export function findPluginConfig(dir: string, boundary?: string): string | undefined {
+export function findPluginConfig(dir: string, boundary?: string, exists: Exists = existsSync): string | undefined {
   const start = resolve(dir);
   const given = resolve(boundary ?? start);
-  const stop = repositoryRoot(start) ?? (isUnder(start, given) ? given : start);
+  const stop = repositoryRoot(start, exists) ?? (isUnder(start, given) ? given : start);
   for (let d = start; ; d = dirname(d)) {
-    for (const name of CONFIG_NAMES) if (existsSync(join(d, name))) return join(d, name);
+    for (const name of CONFIG_NAMES) if (exists(join(d, name))) return join(d, name);
     if (d === stop || dirname(d) === d) return undefined;
   }
 }
 
 /** The boundary for a spec file: the nearest of the paths given on the command line that holds it (a file's directory). */
 export async function commandLineBoundary(file: string, paths: readonly string[], cwd: string): Promise<string> {
-  const abs = resolve(cwd, file);
-  const dirs = await Promise.all(
+  return boundaryAmong(file, await commandLineDirs(paths, cwd), cwd);
+}
+
+/** The directories of the paths given on the command line (a file's directory), for boundaryAmong. */
+export function commandLineDirs(paths: readonly string[], cwd: string): Promise<string[]> {
+  return Promise.all(
     paths.map(async (p) => {
       const given = resolve(cwd, p);
       const isFile = await stat(given).then((s) => s.isFile(), () => false);
       return isFile ? dirname(given) : given;
     }),
   );
-  const holding = dirs.filter((d) => isUnder(abs, d)).sort((a, b) => b.length - a.length);
-  return holding[0] ?? dirname(abs);
+}
+
+/** commandLineBoundary with the command line's directories found once (commandLineDirs). */
+export function boundaryAmong(file: string, dirs: readonly string[], cwd: string): string {
+  const abs = resolve(cwd, file);
+  let nearest: string | undefined;
+  for (const d of dirs) if (isUnder(abs, d) && (nearest === undefined || d.length > nearest.length)) nearest = d;
+  return nearest ?? dirname(abs);
 }
 
 async function sourceOf(file: string): Promise<PluginSource> {
@@ -109,6 +132,8 @@ export function loadInstalledPlugins(specifiers: readonly string[], from: string
 export class PluginResolver {
   private readonly sets = new Map<string, Promise<PluginSet & { readonly host: PluginHost }>>();
   private limits: PluginLimits | undefined;
+  /** The files looked for, each once per resolver: a thousand apps side by side share their parents. */
+  private readonly exists = memoExists();
 
   /** The tables for a spec file (the built-ins when no config applies); `boundary` as findPluginConfig's. */
   forFile(file: string, boundary?: string): Promise<PluginSet> {
@@ -116,7 +141,7 @@ export class PluginResolver {
   }
 
   forDir(dir: string, boundary?: string): Promise<PluginSet> {
-    const config = findPluginConfig(dir, boundary);
+    const config = findPluginConfig(dir, boundary, this.exists);
     return config ? this.forConfig(config) : Promise.resolve(builtinPluginSet);
   }
 

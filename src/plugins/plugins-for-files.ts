@@ -3,7 +3,7 @@ import type { CompileResult } from '../compile.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../load/source.js';
 import { PluginLoadFault } from './extension-error.js';
-import { commandLineBoundary, PluginResolver } from './load-plugins.js';
+import { boundaryAmong, commandLineDirs, PluginResolver } from './load-plugins.js';
 import type { PluginSet } from './plugin-set.js';
 
 /** The plugins of each spec file, and the files whose config's plugins failed to load. */
@@ -25,9 +25,10 @@ export async function pluginsForFiles(files: readonly SourceFile[], paths: reado
   const resolver = new PluginResolver();
   const sets = new Map<string, PluginSet>();
   const failures: Diagnostic[] = [];
+  const dirs = await commandLineDirs(paths, cwd);
   for (const f of files) {
     try {
-      sets.set(f.path, await resolver.forFile(resolve(cwd, f.path), await commandLineBoundary(f.path, paths, cwd)));
+      sets.set(f.path, await resolver.forFile(resolve(cwd, f.path), boundaryAmong(f.path, dirs, cwd)));
     } catch (err) {
       if (!(err instanceof PluginLoadFault)) throw err;
       failures.push({

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findSpecFiles } from '../../src/load/find-spec-files.js';
@@ -22,5 +22,28 @@ describe('the spec search', () => {
     mkdirSync(join(root, 'more'));
     writeFileSync(join(root, 'more', 'x.kubemin.yaml'), spec('more'));
     expect((await findSpecFiles(['.'], root)).files.map((f) => f.path)).toEqual(['kubemin.yaml', 'more/x.kubemin.yaml']);
+  });
+
+  it('reads sibling directories at once, and still follows links in the order of a search by name', async () => {
+    // Two links to one directory that is not searched itself (under node_modules): the one met
+    // first, depth first in name order, is followed, however the concurrent reads finish. Deep
+    // subtrees before the first link and none before the second give the later link's read a head start.
+    const root = tempDir();
+    mkdirSync(join(root, 'node_modules', 'shared'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'shared', 'kubemin.yaml'), spec('shared'));
+    for (let i = 0; i < 40; i++) {
+      const deep = join(root, 'a', `d${String(i).padStart(2, '0')}`, 'x', 'y', 'z');
+      mkdirSync(deep, { recursive: true });
+      writeFileSync(join(deep, 'kubemin.yaml'), spec(`app-${i}`));
+    }
+    symlinkSync(join(root, 'node_modules', 'shared'), join(root, 'a', 'zz-link'));
+    mkdirSync(join(root, 'b'));
+    symlinkSync(join(root, 'node_modules', 'shared'), join(root, 'b', 'link'));
+    for (let run = 0; run < 5; run++) {
+      const found = await findSpecFiles(['.'], root);
+      expect(found.files).toHaveLength(41);
+      expect(found.files.filter((f) => f.path.includes('link')).map((f) => f.path)).toEqual(['a/zz-link/kubemin.yaml']);
+      expect(found.files.map((f) => f.path)).toEqual([...found.files.map((f) => f.path)].sort());
+    }
   });
 });
