@@ -46,8 +46,8 @@ const entryOf = (o: BundleObject, phase: number): InventoryEntry => ({ ...refOf(
  * `kubemin apply` for one app: phase after phase, each applied (server-side, as `kubemin`) and
  * waited for by its step type's executor, retried as its policy says; the first phase that does
  * not get ready stops the app. Then, with `prune`, what the bundle no longer has is deleted.
- * The inventory records every object as soon as its phase applied it, so that an interrupted
- * apply can be re-run (and pruned) without orphans.
+ * The inventory records every object before its phase applies it, so that an interrupted apply
+ * can be re-run (and pruned) without orphans.
  */
 export async function applyApp(app: CompiledApp, client: ClusterClient, opts: ApplyOptions = {}): Promise<AppApplyResult> {
   const clock = opts.clock ?? systemClock;
@@ -159,7 +159,12 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
     // cut short (the API server gone, the process killed) leaves nothing the inventory does not know
     // of, for a later bundle without them to prune. When it cannot be written, nothing is applied;
     // unless the app's namespace does not exist yet (its own phase creates it): then after the phase.
-    for (const o of phase.objects) inventory.set(refKey(refOf(o.object)), entryOf(o, phase.index));
+    // The later phases' objects are recorded with this one's (as kapp records its change set up
+    // front): one write for a first apply instead of one per phase. An object recorded but never
+    // applied (the apply stopped before its phase) is harmless: pruning it finds it gone. A phase
+    // that applies nothing (a gpu-preflight step) records nothing: a refusal leaves no trace.
+    const ahead = phase.objects.length ? app.phases.slice(app.phases.indexOf(phase)) : [];
+    for (const later of ahead) for (const o of later.objects) inventory.set(refKey(refOf(o.object)), entryOf(o, later.index));
     const unrecorded = executor ? await flush({ beforePhase: true }) : undefined;
     if (unrecorded !== undefined) run = notRecorded(phase, unrecorded, scrub);
     while (executor && unrecorded === undefined && attempts < attemptsAllowed) {

@@ -59,6 +59,31 @@ describe('apply: several apps, and what changed without a GET per object', () =>
     expect(calls.filter((c) => c.startsWith('get '))).toEqual([]);
   });
 
+  it('records every phase\'s objects in the inventory once, ahead of the first phase that applies; one never applied is pruned as gone', async () => {
+    const ns = await cluster.newNamespace('apps-ahead');
+    const client = await admin();
+    const source = { file: 'kubemin.yaml', line: 1, col: 1, pointer: '' };
+    const phase = (index: number, objects: K8sObject[]) => ({ index, name: `p${index}`, step: `p${index}`, stepType: 'deploy', mode: 'parallel' as const, timeout: '1m', retries: 0, components: ['c'], objects: objects.map((object) => ({ object, component: 'c', source })) });
+    const phased = (phases: ReturnType<typeof phase>[]): CompiledApp => ({ name: 'ahead', namespace: ns, source, phases });
+    const calls: string[] = [];
+    const first = await applyApp(phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [service(ns, 'web')]), phase(3, [configMap(ns, 'two', '2')])]), recordedClient(client, calls), { pollMs: 100 });
+    expect(first.outcome).toBe('applied');
+    // Three objects and the inventory: one write of it, before the first phase, not one per phase.
+    expect(calls.filter((c) => c.startsWith('apply '))).toEqual(['apply ConfigMap', 'apply ConfigMap', 'apply Service', 'apply ConfigMap']);
+    const inventory = (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'kubemin-inventory-ahead' }))!;
+    expect(String((inventory as unknown as { data: { objects: string } }).data.objects).trim().split('\n').map((l) => JSON.parse(l).name)).toEqual(['one', 'two', 'web']);
+
+    // Stopped in its second phase (a Service the API server refuses): the third phase's object is
+    // recorded, never applied; a later bundle without it prunes it, finding it gone.
+    const bad: K8sObject = { ...service(ns, 'web'), spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 70000, protocol: 'TCP' }] } };
+    const stopped = await applyApp(phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [bad]), phase(3, [configMap(ns, 'three', '3')])]), client, { pollMs: 100 });
+    expect(stopped.outcome).toBe('failed');
+    expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'three' })).toBeUndefined();
+    const pruned = await applyApp(phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [service(ns, 'web')])]), client, { pollMs: 100, prune: true });
+    expect(pruned.outcome).toBe('applied');
+    expect(pruned.pruned.map((r) => `${r.ref.name}:${r.action}`).sort()).toEqual(['three:gone', 'two:deleted']);
+  });
+
   it('independent apps at once, an app sharing a namespace after the one before it; events and results in app order', async () => {
     const [a, b] = [await cluster.newNamespace('apps-a'), await cluster.newNamespace('apps-b')];
     const apps = [app('first', a, [configMap(a, 'one', '1')]), app('second', b, [configMap(b, 'one', '1')]), app('third', a, [configMap(a, 'two', '2')])];
