@@ -1,6 +1,7 @@
 /**
- * bench/results.json: the figures of one bench run (machine, commit, each figure with its goal),
- * so that runs can be compared: the previous file's figures are printed beside the new ones, and
+ * bench/results.json: the figures of the last bench run (machine, commit, each figure with its
+ * goal; a run of some sections keeps the other sections' figures, marked with their run), so that
+ * runs can be compared: the previous file's figures are printed beside the new ones, and
  * `git diff bench/results.json` shows what changed since the committed run.
  * KUBEMIN_BENCH_RESULTS=<path> writes elsewhere.
  */
@@ -37,6 +38,8 @@ export interface Figure {
   readonly load?: readonly [number, number];
   readonly reference?: { readonly what: string; readonly value: number; readonly cpuMs?: number };
   readonly goal?: Goal;
+  /** A figure kept from an earlier run (a section this run did not measure): that run's commit and date. */
+  readonly run?: { readonly commit: string; readonly date: string };
 }
 
 interface ResultsFile {
@@ -76,6 +79,11 @@ export function writeResults(sections: readonly string[]): void {
   const path = resultsPath();
   const previous = readPrevious(path);
   if (previous) printComparison(previous);
+  // A run of some sections (`npm run bench -- apply`) replaces their figures and keeps the other
+  // sections' from the file, each marked with the run it came from.
+  const kept = (previous?.figures ?? [])
+    .filter((f) => !sections.includes(f.section))
+    .map((f) => (f.run ? f : { ...f, run: { commit: previous!.commit, date: previous!.date } }));
   const file: ResultsFile = {
     commit: currentCommit(),
     date: new Date().toISOString(),
@@ -87,8 +95,8 @@ export function writeResults(sections: readonly string[]): void {
       memGiB: Math.round(totalmem() / 2 ** 30),
       loadAtEnd: Number(loadavg()[0]!.toFixed(2)),
     },
-    sections,
-    figures,
+    sections: [...new Set([...(previous?.sections ?? []), ...sections])],
+    figures: [...kept, ...figures],
   };
   writeFileSync(`${path}.tmp`, JSON.stringify(file, null, 2) + '\n');
   renameSync(`${path}.tmp`, path);
