@@ -15,24 +15,6 @@ import { writeKubeconfig } from '../cluster/tokens.js';
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { recordedClient } from '../cluster/recorded-client.js';
-import type { ListOptions } from '../../src/cluster/types.js';
-
-/** As recordedClient, with where a LIST reads: `list Kind in <namespace>` or `list Kind across namespaces`. */
-function recordedWhere(client: ClusterClient, calls: string[]): ClusterClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
-      return (...args: unknown[]) => {
-        if (prop === 'list') {
-          const opts = (args[2] ?? {}) as ListOptions;
-          calls.push(`list ${String(args[1])} ${opts.namespace ? `in ${opts.namespace}` : 'across namespaces'}`);
-        } else calls.push(`${String(prop)} ${(args[0] as { kind: string }).kind}`);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 /** A token for a service account of `ns` that may get, list and patch ConfigMaps and Services in `namespaces` only (Roles, no ClusterRole). */
 async function namespacedKubeconfig(ns: string, namespaces: readonly string[]): Promise<string> {
@@ -203,7 +185,7 @@ describe('diff: live objects by LIST', () => {
     await cluster.kubectl(['-n', ns1, 'delete', 'configmap', 'one']);
     await cluster.kubectl(['-n', ns2, 'label', 'configmap', 'two', 'app.kubernetes.io/instance-']);
     const calls: string[] = [];
-    const [da, db] = await diffApps([a, b], recordedWhere(await admin(), calls));
+    const [da, db] = await diffApps([a, b], recordedClient(await admin(), calls, { where: true }));
     expect([...da!.problems, ...db!.problems]).toEqual([]);
     expect(da!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:create', 'ConfigMap/two:unchanged', 'Service/web:unchanged']);
     expect(db!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:unchanged', 'ConfigMap/two:update', 'Service/web:unchanged']);
@@ -231,7 +213,7 @@ describe('diff: live objects by LIST', () => {
     ]);
 
     const calls: string[] = [];
-    const diffs = await diffApps([a, b], recordedWhere(client, calls));
+    const diffs = await diffApps([a, b], recordedClient(client, calls, { where: true }));
     expect(diffs.flatMap((d) => d.problems)).toEqual([]);
     expect(diffs.flatMap((d) => d.objects.map((o) => o.action))).toEqual(new Array(8).fill('unchanged'));
     expect(calls.sort()).toEqual(

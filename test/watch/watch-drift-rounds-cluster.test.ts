@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock } from '../../src/apply/clock.js';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { connect } from '../../src/cluster/http-client.js';
-import type { ClusterClient, ListOptions } from '../../src/cluster/types.js';
+import { recordedClient } from '../cluster/recorded-client.js';
 import { Watcher, type WatchEvent } from '../../src/watch/daemon.js';
 import { DirSource } from '../../src/watch/dir-source.js';
 import { createLogger } from '../../src/watch/logger.js';
@@ -12,7 +12,6 @@ import { WatchMetrics } from '../../src/watch/metrics.js';
 import { testCluster } from '../cluster/cluster.js';
 import { writeKubeconfig } from '../cluster/tokens.js';
 import { tempDir } from '../helpers/cli.js';
-import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { emitApp, emitStream } from '../../src/bundle/emit-bundle.js';
 import { refOf } from '../../src/cluster/types.js';
@@ -37,23 +36,6 @@ function spec(name: string, ns: string): string {
     metadata: { name, namespace: ns },
     spec: { components: [{ name, type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }] }] },
   } as never);
-}
-
-/** The client, recording what each request reads: `get Kind`, `apply Kind`, `list Kind in <namespace>` or `list Kind across namespaces`; a round's start is recorded as `round`. */
-function recording(client: ClusterClient, calls: string[]): ClusterClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function' || !['get', 'list', 'apply'].includes(String(prop))) return v;
-      return (...args: unknown[]) => {
-        if (prop === 'list') {
-          const opts = (args[2] ?? {}) as ListOptions;
-          calls.push(`list ${String(args[1])} ${opts.namespace ? `in ${opts.namespace}` : 'across namespaces'}`);
-        } else calls.push(`${String(prop)} ${(args[0] as { kind: string }).kind}`);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
 }
 
 interface Running {
@@ -88,7 +70,7 @@ async function startWatcher(dir: string, apps: number, opts: { kubeconfig?: stri
   const stop = new AbortController();
   const watcher = new Watcher({
     source,
-    client: recording(client, calls),
+    client: recordedClient(client, calls, { where: true }),
     log: createLogger({ format: 'text', write: (l) => void (logs += l) }),
     metrics: new WatchMetrics(),
     clock: systemClock,
