@@ -135,9 +135,13 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
   const rendered = await runCommand(process.execPath, [kubeminBin, 'render', specDir, '--out', bundleRoot]);
   if (rendered.code !== 0) throw new BenchError(`kubemin render failed (exit ${rendered.code}): ${rendered.stderr.slice(0, 2000)}`);
   // Only the app directories: the <app>.plan.json files beside them are not manifests.
-  const appDirs = (await readdir(bundleRoot, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(bundleRoot, e.name)).sort();
+  const appDirs = (await readdir(bundleRoot, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => join(bundleRoot, e.name))
+    .sort();
   const bundleObjects = countObjects(compile(await readSpecFiles(['.'], specDir)).apps);
-  if (appDirs.length !== APPS || bundleObjects !== objects) throw new BenchError(`the rendered bundle has ${appDirs.length} apps and ${bundleObjects} objects, expected ${APPS} and ${objects}`);
+  if (appDirs.length !== APPS || bundleObjects !== objects)
+    throw new BenchError(`the rendered bundle has ${appDirs.length} apps and ${bundleObjects} objects, expected ${APPS} and ${objects}`);
 
   // ---- room for the pods: 3 per app stay (StatefulSet, web, worker); a Job's pod completes
   const needed = roomNeeded(apps);
@@ -156,7 +160,12 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
     ...nsOf('m').map((ns): JsonValue => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubemin.dev/bench': prefix } } })),
     ...nsOf('k').flatMap((ns): JsonValue[] => [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubemin.dev/bench': prefix } } },
-      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'kubemin-bench-no-pods', namespace: ns }, spec: { hard: { pods: '0', persistentvolumeclaims: '0' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'kubemin-bench-no-pods', namespace: ns },
+        spec: { hard: { pods: '0', persistentvolumeclaims: '0' } },
+      },
     ]),
   ]
     .map((o) => `---\n${emitYaml(o)}`)
@@ -187,9 +196,17 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
       collectGarbage();
       concurrent = await kubeminRun(apps, cluster.kubeconfig, APP_CONCURRENCY);
       if (!checkRun(`re-apply, ${APP_CONCURRENCY} apps at a time (applyApps, as the CLI)`, concurrent, fail)) concurrent = undefined;
-      for (const [what, run] of [['re-apply', again], [`re-apply, ${APP_CONCURRENCY} apps at a time (applyApps, as the CLI)`, concurrent]] as const) {
+      for (const [what, run] of [
+        ['re-apply', again],
+        [`re-apply, ${APP_CONCURRENCY} apps at a time (applyApps, as the CLI)`, concurrent],
+      ] as const) {
         const changed = run ? actions(run.results).filter(([a]) => a !== 'unchanged') : [];
-        if (changed.length) notes.push(`kubemin ${what}: not all unchanged: ${actions(run!.results).map(([a, n]) => `${n} ${a}`).join(', ')}`);
+        if (changed.length)
+          notes.push(
+            `kubemin ${what}: not all unchanged: ${actions(run!.results)
+              .map(([a, n]) => `${n} ${a}`)
+              .join(', ')}`,
+          );
       }
     } else again = undefined;
   }
@@ -233,21 +250,41 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
   rows.push(row('re-apply, unchanged', again, kAgain, kRequests));
   if (concurrent) rows.push(row(`re-apply, ${APP_CONCURRENCY} apps at a time (applyApps, as the CLI)`, concurrent, undefined));
   printTable(
-    ['run', 'objects', 'kubemin ms', 'waits ms', 'excl. waits ms', 'requests', 'req/object', 'req/obj w/o waits', 'kubectl apply ms', 'req/object', 'kubectl / kubemin excl. waits'],
+    [
+      'run',
+      'objects',
+      'kubemin ms',
+      'waits ms',
+      'excl. waits ms',
+      'requests',
+      'req/object',
+      'req/obj w/o waits',
+      'kubectl apply ms',
+      'req/object',
+      'kubectl / kubemin excl. waits',
+    ],
     rows,
   );
-  console.log(`  kubemin: in-process connect({kubeconfig}) + applyApp(app, client, {pollMs: ${POLL_MS}, timeoutMs: ${PHASE_TIMEOUT_MS / 1000} s}) for every app,`);
+  console.log(
+    `  kubemin: in-process connect({kubeconfig}) + applyApp(app, client, {pollMs: ${POLL_MS}, timeoutMs: ${PHASE_TIMEOUT_MS / 1000} s}) for every app,`,
+  );
   console.log('  one after another as the CLI does (a new client each run); waits: from the first readiness look of a phase to its last one;');
   console.log('  req/object: every request (readiness looks, inventory, discovery) / objects; w/o waits: without the readiness looks.');
   console.log(`  kubectl ${kubectlArgs.slice(0, 4).join(' ')} -R -f <app dir>... on the rendered bundle, into other namespaces (no waiting;`);
   console.log("  process startup included); --validate=false: kubemin's apply does no client-side schema validation either");
-  for (const [what, r] of [['first apply', firstOk ? first : undefined], ['re-apply', again], [`re-apply, ${APP_CONCURRENCY} apps at a time (applyApps, as the CLI)`, concurrent]] as const) {
+  for (const [what, r] of [
+    ['first apply', firstOk ? first : undefined],
+    ['re-apply', again],
+    [`re-apply, ${APP_CONCURRENCY} apps at a time (applyApps, as the CLI)`, concurrent],
+  ] as const) {
     if (!r) continue;
     notes.push(`kubemin ${what}: ${fmtInt(r.requests)} requests = ${describeCalls(r.calls, r.requests)}; own CPU ${fmtMs(r.cpuMs)} ms`);
   }
   if (firstOk) {
     const secs = first.results.map((r) => r.durationMs);
-    notes.push(`kubemin first apply: per app ${fmtMs(Math.min(...secs))} to ${fmtMs(Math.max(...secs))} ms, median ${fmtMs(secs.sort((a, b) => a - b)[secs.length >> 1]!)} ms; ${describePhases(first.results)}`);
+    notes.push(
+      `kubemin first apply: per app ${fmtMs(Math.min(...secs))} to ${fmtMs(Math.max(...secs))} ms, median ${fmtMs(secs.sort((a, b) => a - b)[secs.length >> 1]!)} ms; ${describePhases(first.results)}`,
+    );
   }
   notes.push(`after kubemin's first apply: ${describeSettle(afterFirst)}; after kubectl's: ${describeSettle(afterKubectl)}`);
   if (kRequests !== undefined) notes.push(`kubectl re-apply at -v=6 (not timed, ${fmtMs(kVerbose!.ms)} ms): ${fmtInt(kRequests)} requests`);
@@ -255,12 +292,39 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
   // Issue 14's apply goals, in bench/results.json: kubectl's time / kubemin's.
   const firstApplying = firstOk ? applying(first) : undefined;
   if (firstApplying !== undefined && kFirst) {
-    recordFigure({ id: 'apply.first-excluding-waits', section: 'apply', what: `first apply of ${APPS} apps, excluding waits (apps one after another)`, unit: 'ms', value: firstApplying, cpuMs: first.cpuMs, load: [load0, load1], reference: { what: 'kubectl apply --server-side', value: kFirst.ms }, goal: goal('first apply excluding waits >= 1.5x faster than kubectl apply --server-side', 'at-least', 1.5, kFirst.ms / firstApplying) });
+    recordFigure({
+      id: 'apply.first-excluding-waits',
+      section: 'apply',
+      what: `first apply of ${APPS} apps, excluding waits (apps one after another)`,
+      unit: 'ms',
+      value: firstApplying,
+      cpuMs: first.cpuMs,
+      load: [load0, load1],
+      reference: { what: 'kubectl apply --server-side', value: kFirst.ms },
+      goal: goal('first apply excluding waits >= 1.5x faster than kubectl apply --server-side', 'at-least', 1.5, kFirst.ms / firstApplying),
+    });
   }
   if (again && kAgain) {
-    recordFigure({ id: 'apply.reapply-unchanged', section: 'apply', what: `unchanged re-apply of ${APPS} apps (apps one after another)`, unit: 'ms', value: again.ms, cpuMs: again.cpuMs, reference: { what: 'kubectl apply --server-side', value: kAgain.ms }, goal: goal('unchanged re-apply >= 1.5x faster than kubectl apply --server-side', 'at-least', 1.5, kAgain.ms / again.ms) });
+    recordFigure({
+      id: 'apply.reapply-unchanged',
+      section: 'apply',
+      what: `unchanged re-apply of ${APPS} apps (apps one after another)`,
+      unit: 'ms',
+      value: again.ms,
+      cpuMs: again.cpuMs,
+      reference: { what: 'kubectl apply --server-side', value: kAgain.ms },
+      goal: goal('unchanged re-apply >= 1.5x faster than kubectl apply --server-side', 'at-least', 1.5, kAgain.ms / again.ms),
+    });
   }
-  if (concurrent) recordFigure({ id: 'apply.reapply-unchanged-concurrent', section: 'apply', what: `unchanged re-apply of ${APPS} apps, ${APP_CONCURRENCY} at a time (as the CLI)`, unit: 'ms', value: concurrent.ms, cpuMs: concurrent.cpuMs });
+  if (concurrent)
+    recordFigure({
+      id: 'apply.reapply-unchanged-concurrent',
+      section: 'apply',
+      what: `unchanged re-apply of ${APPS} apps, ${APP_CONCURRENCY} at a time (as the CLI)`,
+      unit: 'ms',
+      value: concurrent.ms,
+      cpuMs: concurrent.cpuMs,
+    });
   if (firstOk) reportReadiness(first, observer, [load0, load1]);
 }
 
@@ -275,7 +339,14 @@ function reportReadiness(run: KubeminRun, observer: ReadyObserver, load: [number
     `  readiness (first apply): ${fmtInt(waitRequests)} requests while waiting (${fmtInt(run.calls.getReady)} GET, ${fmtInt(run.calls.listReady)} LIST, ` +
       `${fmtInt(run.calls.watchReady)} WATCH) over ${fmtInt(waited)} phases, ${(waitRequests / Math.max(1, waited)).toFixed(1)} per phase; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}`,
   );
-  recordFigure({ id: 'apply.wait-requests', section: 'apply', what: `requests while waiting for readiness, first apply of ${APPS} apps`, unit: 'count', value: waitRequests, load });
+  recordFigure({
+    id: 'apply.wait-requests',
+    section: 'apply',
+    what: `requests while waiting for readiness, first apply of ${APPS} apps`,
+    unit: 'count',
+    value: waitRequests,
+    load,
+  });
   const lags: number[] = [];
   for (const p of run.phaseEnds) {
     // Only phases that waited for a workload the observer saw become ready while the phase ran.
@@ -290,13 +361,31 @@ function reportReadiness(run: KubeminRun, observer: ReadyObserver, load: [number
   const median = lags[lags.length >> 1]!;
   const p90 = lags[Math.min(lags.length - 1, Math.floor(lags.length * 0.9))]!;
   // Judged on the 90th percentile: a median under the bound would let a poll of 250 ms pass.
-  const g = goal(`last object ready -> phase done < ${READY_TO_DONE_GOAL_MS} ms (ratio: p90 / ${READY_TO_DONE_GOAL_MS} ms)`, 'at-most', 1, p90 / READY_TO_DONE_GOAL_MS);
+  const g = goal(
+    `last object ready -> phase done < ${READY_TO_DONE_GOAL_MS} ms (ratio: p90 / ${READY_TO_DONE_GOAL_MS} ms)`,
+    'at-most',
+    1,
+    p90 / READY_TO_DONE_GOAL_MS,
+  );
   console.log(
     `  readiness: last object ready -> phase reported done: median ${fmtMs(median)} ms, p90 ${fmtMs(p90)} ms, min ${fmtMs(lags[0]!)}, max ${fmtMs(lags[lags.length - 1]!)} ms ` +
       `(${lags.length} phases); goal p90 < ${READY_TO_DONE_GOAL_MS} ms: ${g.met ? 'PASS' : 'MISS'}`,
   );
-  console.log('  (ready: when a watch of the bench\'s own, on another connection, saw the object ready by its readiness rule; done: applyApp\'s phase-end event)');
-  recordFigure({ id: 'apply.ready-to-phase-done', section: 'apply', what: 'last object of a phase ready -> phase reported done (p90 over the phases that waited)', unit: 'ms', value: p90, min: lags[0]!, max: lags[lags.length - 1]!, runs: lags.length, load, goal: g });
+  console.log(
+    "  (ready: when a watch of the bench's own, on another connection, saw the object ready by its readiness rule; done: applyApp's phase-end event)",
+  );
+  recordFigure({
+    id: 'apply.ready-to-phase-done',
+    section: 'apply',
+    what: 'last object of a phase ready -> phase reported done (p90 over the phases that waited)',
+    unit: 'ms',
+    value: p90,
+    min: lags[0]!,
+    max: lags[lags.length - 1]!,
+    runs: lags.length,
+    load,
+    goal: g,
+  });
 }
 
 /**
@@ -316,7 +405,11 @@ class ReadyObserver {
 
   static async start(kubeconfig: string, prefix: string): Promise<ReadyObserver> {
     const o = new ReadyObserver(await connect({ kubeconfig }), prefix);
-    const kinds: Array<[string, string]> = [['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['batch/v1', 'Job']];
+    const kinds: Array<[string, string]> = [
+      ['apps/v1', 'Deployment'],
+      ['apps/v1', 'StatefulSet'],
+      ['batch/v1', 'Job'],
+    ];
     await Promise.all(kinds.map(async ([apiVersion, kind]) => o.follow(apiVersion, kind, (await o.client.listVersioned(apiVersion, kind)).resourceVersion)));
     return o;
   }
@@ -336,7 +429,12 @@ class ReadyObserver {
     const loop = async (rv: string): Promise<void> => {
       while (!this.abort.signal.aborted) {
         try {
-          rv = await this.client.watch(apiVersion, kind, { resourceVersion: rv, signal: this.abort.signal }, (e) => e.type !== 'BOOKMARK' && e.type !== 'DELETED' && seen(e.object));
+          rv = await this.client.watch(
+            apiVersion,
+            kind,
+            { resourceVersion: rv, signal: this.abort.signal },
+            (e) => e.type !== 'BOOKMARK' && e.type !== 'DELETED' && seen(e.object),
+          );
         } catch (err) {
           if (!(err instanceof WatchError) || err.reason === 'Gone') {
             const list = await this.client.listVersioned(apiVersion, kind);
@@ -361,7 +459,8 @@ async function kubeminRun(apps: readonly CompiledApp[], kubeconfig: string, conc
   const starts = new Map<string, number>();
   const onEvent = (e: ApplyEvent): void => {
     if (e.type === 'phase-start') starts.set(`${e.app}/${e.phase}`, performance.now());
-    if (e.type === 'phase-end') phaseEnds.push({ at: performance.now(), startedAt: starts.get(`${e.app}/${e.result.name}`) ?? 0, refs: e.result.objects.map((o) => o.ref) });
+    if (e.type === 'phase-end')
+      phaseEnds.push({ at: performance.now(), startedAt: starts.get(`${e.app}/${e.result.name}`) ?? 0, refs: e.result.objects.map((o) => o.ref) });
   };
   try {
     const observed = observedClient(client, watch.observe);
@@ -381,7 +480,15 @@ async function kubeminRun(apps: readonly CompiledApp[], kubeconfig: string, conc
     }
     const ms = performance.now() - start;
     const used = process.cpuUsage(cpu);
-    return { ms, waitMs: concurrency === 1 ? watch.waitMs() : undefined, cpuMs: (used.user + used.system) / 1000, requests: client.requests, calls: watch.calls, results, phaseEnds };
+    return {
+      ms,
+      waitMs: concurrency === 1 ? watch.waitMs() : undefined,
+      cpuMs: (used.user + used.system) / 1000,
+      requests: client.requests,
+      calls: watch.calls,
+      results,
+      phaseEnds,
+    };
   } finally {
     client.close();
   }
@@ -471,7 +578,7 @@ class CallWatch {
       }
     } else {
       this.calls.other[method] = (this.calls.other[method] ?? 0) + 1;
-      this.applying(((args[0] as ObjectRef | undefined)?.namespace) ?? '');
+      this.applying((args[0] as ObjectRef | undefined)?.namespace ?? '');
     }
   };
 

@@ -120,7 +120,11 @@ export async function releaseTestCluster(): Promise<void> {
   if (!pending.holder) return;
   const r = await runCommand('bash', [clusterScript, 'release', String(process.pid)], 60_000, { cwd: repoRoot, keepOnAbort: true });
   pending.holder = false;
-  const said = r.stderr.replace(/\[test-cluster\]\s*/g, '').trim().split('\n').pop();
+  const said = r.stderr
+    .replace(/\[test-cluster\]\s*/g, '')
+    .trim()
+    .split('\n')
+    .pop();
   if (r.code !== 0) console.error(`warning: releasing the test cluster failed (npm run cluster:down stops it): ${r.stderr.trim()}`);
   else if (said) console.log(`  test cluster: ${said}`);
 }
@@ -141,10 +145,7 @@ export function abortTestCluster(): void {
 }
 
 /** kubectl against the test cluster, with its discovery cache in `cacheDir`. */
-export function kubectlRunner(
-  cluster: TestCluster,
-  cacheDir: string,
-): (args: readonly string[], input?: string, timeoutMs?: number) => Promise<CommandResult> {
+export function kubectlRunner(cluster: TestCluster, cacheDir: string): (args: readonly string[], input?: string, timeoutMs?: number) => Promise<CommandResult> {
   const base = ['--kubeconfig', cluster.kubeconfig, '--cache-dir', cacheDir];
   return (args, input, timeoutMs = KUBECTL_TIMEOUT_MS) => runCommand(cluster.kubectl, [...base, ...args], timeoutMs, input !== undefined ? { input } : {});
 }

@@ -122,7 +122,12 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
   const nsStream = namespaces
     .flatMap((ns): JsonValue[] => [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubemin.dev/bench': prefix } } },
-      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'kubemin-bench-no-pods', namespace: ns }, spec: { hard: { pods: '0', persistentvolumeclaims: '0' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'kubemin-bench-no-pods', namespace: ns },
+        spec: { hard: { pods: '0', persistentvolumeclaims: '0' } },
+      },
     ])
     .map((o) => `---\n${emitYaml(o)}`)
     .join('');
@@ -169,7 +174,10 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
   const rendered = await runCommand(process.execPath, [kubeminBin, 'render', largest.specDir, '--out', bundleRoot], KUBECTL_TIMEOUT_MS);
   if (rendered.code !== 0) throw new BenchError(`kubemin render failed (exit ${rendered.code}): ${rendered.stderr.slice(0, 2000)}`);
   // Only the app directories: the <app>.plan.json files beside them are not manifests.
-  const appDirs = (await readdir(bundleRoot, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const appDirs = (await readdir(bundleRoot, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const compileMs = new Map<number, number>();
   for (const [k, s] of sizes.entries()) {
     const c0 = performance.now();
@@ -223,7 +231,9 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
     let cliMs: number | undefined;
     if (cli.timedOut) notes.push(`kubemin CLI at ${label}: stopped after ${KUBECTL_TIMEOUT_MS / 1000} s`);
     else if (cli.code !== 1 || cliSummary !== formatSummary(s.expected)) {
-      fail(`node bin/kubemin.js diff (${label}) exited ${cli.code ?? cli.signal}, last line "${cliSummary}" (expected exit 1, "${formatSummary(s.expected)}"):\n${cli.stderr.slice(0, 2000)}`);
+      fail(
+        `node bin/kubemin.js diff (${label}) exited ${cli.code ?? cli.signal}, last line "${cliSummary}" (expected exit 1, "${formatSummary(s.expected)}"):\n${cli.stderr.slice(0, 2000)}`,
+      );
     } else cliMs = cli.ms;
 
     // kubectl diff: the warm-up run at -v=6 counts its requests (discovery is already in its disk cache from the setup)
@@ -273,7 +283,12 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
 
     if (kube && kubemin) {
       const ratio = kube.median / kubemin.median;
-      goals.push([`faster than kubectl diff, ${label}`, `${fmtMs(kubemin.median)} vs ${fmtMs(kube.median)} ms: ${fmtRatio(ratio)}`, `>= ${GOALS.vsKubectl}x`, verdict(ratio >= GOALS.vsKubectl)]);
+      goals.push([
+        `faster than kubectl diff, ${label}`,
+        `${fmtMs(kubemin.median)} vs ${fmtMs(kube.median)} ms: ${fmtRatio(ratio)}`,
+        `>= ${GOALS.vsKubectl}x`,
+        verdict(ratio >= GOALS.vsKubectl),
+      ]);
       recordFigure({
         id: `diff.${s.objects}-objects`,
         section: 'diff',
@@ -288,12 +303,20 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
         reference: { what: 'kubectl diff --server-side', value: kube.median },
         goal: goal(`at least ${GOALS.vsKubectl}x faster than kubectl diff (ratio: kubectl / kubemin)`, 'at-least', GOALS.vsKubectl, ratio),
       });
-      if (cliMs !== undefined) notes.push(`${label}: kubemin CLI end to end ${fmtMs(cliMs)} ms (node startup included) vs kubectl diff ${fmtMs(kube.median)} ms: ${fmtRatio(kube.median / cliMs)}`);
+      if (cliMs !== undefined)
+        notes.push(
+          `${label}: kubemin CLI end to end ${fmtMs(cliMs)} ms (node startup included) vs kubectl diff ${fmtMs(kube.median)} ms: ${fmtRatio(kube.median / cliMs)}`,
+        );
     } else {
       goals.push([`faster than kubectl diff, ${label}`, 'not measured', `>= ${GOALS.vsKubectl}x`, '-']);
     }
     if (lastRun && kubemin && perObject !== undefined) {
-      goals.push([`API requests per object, ${label}`, `${perObject.toFixed(2)} (${fmtInt(lastRun.requests)} requests)`, `<= ${GOALS.requestsPerObject}`, verdict(perObject <= GOALS.requestsPerObject)]);
+      goals.push([
+        `API requests per object, ${label}`,
+        `${perObject.toFixed(2)} (${fmtInt(lastRun.requests)} requests)`,
+        `<= ${GOALS.requestsPerObject}`,
+        verdict(perObject <= GOALS.requestsPerObject),
+      ]);
       recordFigure({
         id: `diff.${s.objects}-objects-requests`,
         section: 'diff',
@@ -305,14 +328,28 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
       });
       notes.push(`${label}: kubemin's ${fmtInt(lastRun.requests)} requests = ${describeCalls(lastRun.calls, lastRun.requests)}`);
       const cpuMs = median(runs.map((r) => r.cpuMs));
-      notes.push(`${label}: kubemin's own CPU (user + system, this process) ${fmtMs(cpuMs)} ms per run of ${fmtMs(kubemin.median)} ms: the rest is waiting for the API server`);
+      notes.push(
+        `${label}: kubemin's own CPU (user + system, this process) ${fmtMs(cpuMs)} ms per run of ${fmtMs(kubemin.median)} ms: the rest is waiting for the API server`,
+      );
     }
     if (kRequests !== undefined) notes.push(`${label}: kubectl diff sent ${fmtInt(kRequests)} requests (counted at -v=6 in its warm-up run)`);
     notes.push(`${label}: compiling the ${s.apps} spec files (read + compile, not in the diff times) took ${fmtMs(compileMs.get(s.apps)!)} ms`);
   }
 
   printTable(
-    ['size', 'apps', 'kubemin diff ms', 'objects/s', 'requests', 'req/object', 'kubemin CLI ms', 'kubectl diff ms', 'objects/s', 'req/object', 'kubectl/kubemin'],
+    [
+      'size',
+      'apps',
+      'kubemin diff ms',
+      'objects/s',
+      'requests',
+      'req/object',
+      'kubemin CLI ms',
+      'kubectl diff ms',
+      'objects/s',
+      'req/object',
+      'kubectl/kubemin',
+    ],
     rows,
   );
   console.log('  kubemin diff: in-process connect({kubeconfig}) + diffApps(apps, client), a new client each run; kubemin CLI: one run of');
@@ -342,11 +379,16 @@ async function kubeminOnce(apps: readonly CompiledApp[], kubeconfig: string): Pr
 function checkSummary(got: DiffSummary, expected: DiffSummary, diffs: readonly AppDiff[]): string | undefined {
   if (formatSummary(got) === formatSummary(expected)) return undefined;
   const problems = diffs.flatMap((a) => a.problems).slice(0, 5);
-  const odd = diffs.flatMap((a) => a.objects.filter((o) => o.action !== 'unchanged' && !(o.action === 'update' && o.ref.kind === 'Deployment' && o.ref.name === 'web')));
+  const odd = diffs.flatMap((a) =>
+    a.objects.filter((o) => o.action !== 'unchanged' && !(o.action === 'update' && o.ref.kind === 'Deployment' && o.ref.name === 'web')),
+  );
   return (
     `got "${formatSummary(got)}", expected "${formatSummary(expected)}"` +
     problems.map((p) => `\n  ${p.ref.kind} ${p.ref.namespace ?? ''}/${p.ref.name}: ${p.reason}: ${p.message}`).join('') +
-    odd.slice(0, 3).map((o) => `\n  ${o.action} ${o.ref.kind} ${o.ref.namespace ?? ''}/${o.ref.name}:\n${o.diff.slice(0, 1000)}`).join('')
+    odd
+      .slice(0, 3)
+      .map((o) => `\n  ${o.action} ${o.ref.kind} ${o.ref.namespace ?? ''}/${o.ref.name}:\n${o.diff.slice(0, 1000)}`)
+      .join('')
   );
 }
 

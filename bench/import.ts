@@ -47,5 +47,7 @@ export async function benchImport(ctx: SectionContext): Promise<void> {
     rows.push([fmtInt(n), fmtMs(run.ms), (run.ms / n).toFixed(3), fmtInt(run.stderr.length), tooLarge ? 'refused: over 1 MiB' : 'converted']);
   }
   printTable(['components', 'ms', 'ms/component', 'message bytes', 'outcome'], rows);
-  console.log(`  ms per component at ${fmtInt(SIZES[SIZES.length - 1]!)} / at ${fmtInt(SIZES[0])}: ${(perComponent[perComponent.length - 1]! / perComponent[0]!).toFixed(2)} (1.00 is linear; below 1, start-up is spread over more components)`);
+  console.log(
+    `  ms per component at ${fmtInt(SIZES[SIZES.length - 1]!)} / at ${fmtInt(SIZES[0])}: ${(perComponent[perComponent.length - 1]! / perComponent[0]!).toFixed(2)} (1.00 is linear; below 1, start-up is spread over more components)`,
+  );
 }

@@ -36,11 +36,7 @@ export class BenchError extends Error {
  * BenchError if the specs do not compile cleanly. `onStage` is called after each stage, while
  * that stage's result is still referenced (to sample memory).
  */
-export async function renderOnce(
-  srcDir: string,
-  outDir: string,
-  onStage?: (stage: Stage) => void,
-): Promise<RenderRun & { bundles: AppBundle[] }> {
+export async function renderOnce(srcDir: string, outDir: string, onStage?: (stage: Stage) => void): Promise<RenderRun & { bundles: AppBundle[] }> {
   const t0 = performance.now();
   const files = await readSpecFiles(['.'], srcDir);
   const t1 = performance.now();

@@ -103,7 +103,9 @@ async function main(): Promise<void> {
     console.log(`kubemin bench: ${SECTIONS.filter((s) => sections.has(s)).join(', ')}`);
     console.log(
       `node ${process.version}, ${platform()} ${arch()}, ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), ` +
-        `${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; temp dir ${root}`,
+        `${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}; temp dir ${root}`,
     );
     if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc to collect garbage between runs');
     if (sections.has('startup')) await section(() => benchStartup({ root, fail }));
@@ -140,7 +142,6 @@ async function tempDir(parent: string): Promise<string> {
 
 /** The render section: kubemin render at 10, 100 and 1000 apps, and the kubectl references. */
 async function bench(root: string): Promise<void> {
-
   // ---- inputs
   const specDirs = new Map<number, string>();
   const t = performance.now();
@@ -326,13 +327,7 @@ async function bench(root: string): Promise<void> {
   printTable(['command', 'apps', 'objects', 'median ms (range)', 'runs', 'vs kubemin in-process'], refRows);
   for (const n of notes) console.log(`  ${n}`);
 
-  printGoals(
-    medians,
-    kustomizeMs.get(MID),
-    label.kind === 'ok' ? label.median : undefined,
-    peakRssMiB,
-    childWallMs,
-  );
+  printGoals(medians, kustomizeMs.get(MID), label.kind === 'ok' ? label.median : undefined, peakRssMiB, childWallMs);
 }
 
 // ---------------------------------------------------------------------------- goals
@@ -355,18 +350,35 @@ function printGoals(
   const stream = (r: RenderRun): number => r.ms.read + r.ms.compile + r.ms.emit;
   const bigRun = medians.get(BIG)!;
   for (const [n, r] of medians) {
-    recordFigure({ id: `render.${n}-inprocess`, section: 'render', what: `kubemin render ${n} apps in-process (read, compile, emit, write)`, unit: 'ms', value: r.ms.total, runs: RUNS });
+    recordFigure({
+      id: `render.${n}-inprocess`,
+      section: 'render',
+      what: `kubemin render ${n} apps in-process (read, compile, emit, write)`,
+      unit: 'ms',
+      value: r.ms.total,
+      runs: RUNS,
+    });
   }
   if (labelBig !== undefined) {
     const ratio = labelBig / stream(bigRun);
-    recordFigure({ id: `render.${BIG}-stream-inprocess`, section: 'render', what: `kubemin ${BIG} apps in-process to a stream`, unit: 'ms', value: stream(bigRun), reference: { what: 'kubectl label --local -o yaml', value: labelBig }, goal: goal(`in-process faster than kubectl label`, 'at-least', GOALS.vsLabel, ratio) });
+    recordFigure({
+      id: `render.${BIG}-stream-inprocess`,
+      section: 'render',
+      what: `kubemin ${BIG} apps in-process to a stream`,
+      unit: 'ms',
+      value: stream(bigRun),
+      reference: { what: 'kubectl label --local -o yaml', value: labelBig },
+      goal: goal(`in-process faster than kubectl label`, 'at-least', GOALS.vsLabel, ratio),
+    });
     rows.push([
       `kubemin ${BIG} apps faster than kubectl label (both to a stream)`,
       `${fmtMs(stream(bigRun))} vs ${fmtMs(labelBig)} ms: ${fmtRatio(ratio)}`,
       `> ${GOALS.vsLabel}x`,
       verdict(ratio > GOALS.vsLabel),
     ]);
-    notes.push(`kubemin ${BIG} apps into a bundle directory (${fmtInt(bigRun.files)} files): ${fmtMs(big)} ms, ${fmtRatio(labelBig / big)} than kubectl label; the write stage is file creation (see the fs floor column)`);
+    notes.push(
+      `kubemin ${BIG} apps into a bundle directory (${fmtInt(bigRun.files)} files): ${fmtMs(big)} ms, ${fmtRatio(labelBig / big)} than kubectl label; the write stage is file creation (see the fs floor column)`,
+    );
     if (childWallMs !== undefined) {
       notes.push(`kubemin ${BIG} apps as one cold process writing the bundle (node startup included): ${fmtMs(childWallMs)} ms`);
     }
@@ -375,7 +387,15 @@ function printGoals(
   }
   if (kustomizeMid !== undefined) {
     const ratio = kustomizeMid / stream(mid);
-    recordFigure({ id: `render.${MID}-stream-inprocess`, section: 'render', what: `kubemin ${MID} apps in-process to a stream`, unit: 'ms', value: stream(mid), reference: { what: 'kubectl kustomize', value: kustomizeMid }, goal: goal(`in-process >= ${GOALS.vsKustomize}x faster than kustomize`, 'at-least', GOALS.vsKustomize, ratio) });
+    recordFigure({
+      id: `render.${MID}-stream-inprocess`,
+      section: 'render',
+      what: `kubemin ${MID} apps in-process to a stream`,
+      unit: 'ms',
+      value: stream(mid),
+      reference: { what: 'kubectl kustomize', value: kustomizeMid },
+      goal: goal(`in-process >= ${GOALS.vsKustomize}x faster than kustomize`, 'at-least', GOALS.vsKustomize, ratio),
+    });
     rows.push([
       `kubemin ${MID} apps vs kustomize ${MID} apps (both to a stream)`,
       `${fmtMs(stream(mid))} vs ${fmtMs(kustomizeMid)} ms: ${fmtRatio(ratio)}`,

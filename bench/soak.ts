@@ -19,7 +19,9 @@ export async function benchSoak(ctx: SectionContext): Promise<void> {
   const seconds = Number(process.env.KUBEMIN_SOAK_SECONDS ?? 300);
   const seed = Number(process.env.KUBEMIN_SOAK_SEED ?? 1);
   if (!(seconds > 0) || !Number.isInteger(seed)) {
-    ctx.fail(`KUBEMIN_SOAK_SECONDS must be a positive number and KUBEMIN_SOAK_SEED an integer (got ${process.env.KUBEMIN_SOAK_SECONDS}, ${process.env.KUBEMIN_SOAK_SEED})`);
+    ctx.fail(
+      `KUBEMIN_SOAK_SECONDS must be a positive number and KUBEMIN_SOAK_SEED an integer (got ${process.env.KUBEMIN_SOAK_SECONDS}, ${process.env.KUBEMIN_SOAK_SEED})`,
+    );
     return;
   }
   console.log(

@@ -77,8 +77,30 @@ export async function benchStartup(ctx: SectionContext): Promise<void> {
   const kubemin = (...args: string[]): [string, ...string[]] => [node, bin, ...args];
   const rows: string[][] = [];
   const row = (id: string, what: string, ref: string, k: Timing, r: Timing, load: [number, number], g: Goal): void => {
-    rows.push([what, show(k), ref, show(r), `${g.ratio.toFixed(2)}`, `${g.kind === 'at-most' ? '<=' : '>='} ${g.bound}`, g.met ? 'PASS' : 'MISS', load.map((l) => l.toFixed(1)).join('-')]);
-    recordFigure({ id, section: 'startup', what, unit: 'ms', value: k.median, min: k.min, max: k.max, runs: k.runs, ...(k.cpuMs !== undefined ? { cpuMs: k.cpuMs } : {}), load, reference: { what: ref, value: r.median, ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}) }, goal: g });
+    rows.push([
+      what,
+      show(k),
+      ref,
+      show(r),
+      `${g.ratio.toFixed(2)}`,
+      `${g.kind === 'at-most' ? '<=' : '>='} ${g.bound}`,
+      g.met ? 'PASS' : 'MISS',
+      load.map((l) => l.toFixed(1)).join('-'),
+    ]);
+    recordFigure({
+      id,
+      section: 'startup',
+      what,
+      unit: 'ms',
+      value: k.median,
+      min: k.min,
+      max: k.max,
+      runs: k.runs,
+      ...(k.cpuMs !== undefined ? { cpuMs: k.cpuMs } : {}),
+      load,
+      reference: { what: ref, value: r.median, ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}) },
+      goal: g,
+    });
   };
 
   // ---- start-up alone: --version and validate against node -e 0
@@ -87,7 +109,11 @@ export async function benchStartup(ctx: SectionContext): Promise<void> {
   const light = await timeInTurns(
     [
       nodeZero,
-      { what: 'kubemin --version', argv: kubemin('--version'), check: (r) => exitedZero(r) ?? (r.stdout.trim() === version ? undefined : `printed ${JSON.stringify(r.stdout.slice(0, 100))}`) },
+      {
+        what: 'kubemin --version',
+        argv: kubemin('--version'),
+        check: (r) => exitedZero(r) ?? (r.stdout.trim() === version ? undefined : `printed ${JSON.stringify(r.stdout.slice(0, 100))}`),
+      },
       {
         what: 'kubemin validate examples/shop',
         argv: kubemin('validate', join(repoRoot, 'examples', 'shop')),
@@ -99,8 +125,24 @@ export async function benchStartup(ctx: SectionContext): Promise<void> {
   );
   if (light) {
     const [zero, ver, val] = light.timings as [Timing, Timing, Timing];
-    row('startup.version', 'kubemin --version', 'node -e 0', ver, zero, light.load, goal('kubemin --version <= 3x node -e 0', 'at-most', GOALS.version, ver.median / zero.median));
-    row('startup.validate-shop', 'kubemin validate examples/shop', 'node -e 0', val, zero, light.load, goal('kubemin validate examples/shop <= 4x node -e 0', 'at-most', GOALS.validate, val.median / zero.median));
+    row(
+      'startup.version',
+      'kubemin --version',
+      'node -e 0',
+      ver,
+      zero,
+      light.load,
+      goal('kubemin --version <= 3x node -e 0', 'at-most', GOALS.version, ver.median / zero.median),
+    );
+    row(
+      'startup.validate-shop',
+      'kubemin validate examples/shop',
+      'node -e 0',
+      val,
+      zero,
+      light.load,
+      goal('kubemin validate examples/shop <= 4x node -e 0', 'at-most', GOALS.validate, val.median / zero.median),
+    );
   }
 
   // ---- renders: inputs
@@ -123,10 +165,25 @@ export async function benchStartup(ctx: SectionContext): Promise<void> {
   if (kubectl) {
     const kustomizeDir = join(dir, `kustomize-${MID}`);
     await writeKustomizeTree(kustomizeDir, MID, template);
-    const t = await timeInTurns([stream(MID), { what: `kubectl kustomize, ${MID} apps`, argv: [kubectl, 'kustomize', kustomizeDir], check: (r) => exitedZero(r) ?? objects(r, MID * perApp) }], RUNS.heavy, ctx);
+    const t = await timeInTurns(
+      [
+        stream(MID),
+        { what: `kubectl kustomize, ${MID} apps`, argv: [kubectl, 'kustomize', kustomizeDir], check: (r) => exitedZero(r) ?? objects(r, MID * perApp) },
+      ],
+      RUNS.heavy,
+      ctx,
+    );
     if (t) {
       const [k, ref] = t.timings as [Timing, Timing];
-      row('startup.render-100-stream', `kubemin render ${MID} apps (stream)`, `kubectl kustomize`, k, ref, t.load, goal(`${MID} apps >= 15x faster than kubectl kustomize`, 'at-least', GOALS.vsKustomize, ref.median / k.median));
+      row(
+        'startup.render-100-stream',
+        `kubemin render ${MID} apps (stream)`,
+        `kubectl kustomize`,
+        k,
+        ref,
+        t.load,
+        goal(`${MID} apps >= 15x faster than kubectl kustomize`, 'at-least', GOALS.vsKustomize, ref.median / k.median),
+      );
     }
   }
 
@@ -139,13 +196,28 @@ export async function benchStartup(ctx: SectionContext): Promise<void> {
     const file = join(dir, `stream-${BIG}.yaml`);
     await writeFile(file, first.stdout);
     const t = await timeInTurns(
-      [stream(BIG), { what: `kubectl label --local -o yaml, ${BIG} apps`, argv: [kubectl, 'label', '--local', '-f', file, 'x=1', '-o', 'yaml'], check: (r) => exitedZero(r) ?? objects(r, BIG * perApp) }],
+      [
+        stream(BIG),
+        {
+          what: `kubectl label --local -o yaml, ${BIG} apps`,
+          argv: [kubectl, 'label', '--local', '-f', file, 'x=1', '-o', 'yaml'],
+          check: (r) => exitedZero(r) ?? objects(r, BIG * perApp),
+        },
+      ],
       RUNS.heavy,
       ctx,
     );
     if (t) {
       const [k, ref] = t.timings as [Timing, Timing];
-      row('startup.render-1000-stream', `kubemin render ${BIG} apps (stream)`, 'kubectl label --local -o yaml', k, ref, t.load, goal(`${BIG} apps >= 3x faster than kubectl label`, 'at-least', GOALS.vsLabel, ref.median / k.median));
+      row(
+        'startup.render-1000-stream',
+        `kubemin render ${BIG} apps (stream)`,
+        'kubectl label --local -o yaml',
+        k,
+        ref,
+        t.load,
+        goal(`${BIG} apps >= 3x faster than kubectl label`, 'at-least', GOALS.vsLabel, ref.median / k.median),
+      );
     }
   }
 
@@ -174,7 +246,15 @@ export async function benchStartup(ctx: SectionContext): Promise<void> {
   await fresh();
   if (w) {
     const [k, ref] = w.timings as [Timing, Timing];
-    row('startup.render-1000-out', `kubemin render ${BIG} apps --out (${files.length} files)`, 'plain node script writing them', k, ref, w.load, goal(`bundle dir within 1.5x of a plain script`, 'at-most', GOALS.vsPlainWrite, k.median / ref.median));
+    row(
+      'startup.render-1000-out',
+      `kubemin render ${BIG} apps --out (${files.length} files)`,
+      'plain node script writing them',
+      k,
+      ref,
+      w.load,
+      goal(`bundle dir within 1.5x of a plain script`, 'at-most', GOALS.vsPlainWrite, k.median / ref.median),
+    );
   }
 
   printTable(['kubemin', 'ms (cpu)', 'reference', 'ms (cpu)', 'ratio', 'goal', 'status', 'load'], rows);
@@ -222,7 +302,11 @@ function listFiles(root: string, opts: { text: boolean } = { text: true }): Arra
  * Runs the commands in turns: `warmup` rounds (not timed), then `runs` rounds. A failed check is a
  * real error (reported; the pair's figures are left out).
  */
-async function timeInTurns(commands: readonly Command[], { warmup, runs }: Runs, ctx: SectionContext): Promise<{ timings: Timing[]; load: [number, number] } | undefined> {
+async function timeInTurns(
+  commands: readonly Command[],
+  { warmup, runs }: Runs,
+  ctx: SectionContext,
+): Promise<{ timings: Timing[]; load: [number, number] } | undefined> {
   const load0 = loadavg()[0]!;
   const wall = commands.map((): number[] => []);
   const cpu = commands.map((): number[] => []);

@@ -46,12 +46,7 @@ export function killRunningCommands(): void {
 }
 
 /** Runs a command to completion, timing spawn to exit, with stdout and stderr collected. */
-export function runCommand(
-  cmd: string,
-  args: readonly string[],
-  timeoutMs = COMMAND_TIMEOUT_MS,
-  opts: CommandOptions = {},
-): Promise<CommandResult> {
+export function runCommand(cmd: string, args: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS, opts: CommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(cmd, args, {
@@ -140,7 +135,11 @@ export function printTable(head: readonly string[], rows: readonly (readonly str
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = head.map((_, i) => rows.every((r) => /^[-\d.,]+$/.test(r[i] ?? '')));
   const line = (cells: readonly string[]): string =>
-    '  ' + cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    '  ' +
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   console.log(line(head));
   console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));

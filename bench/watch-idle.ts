@@ -73,12 +73,23 @@ export async function benchWatchIdle(
   await git(seed, 'commit', '--quiet', '-m', `${APPS} apps`);
   await git(seed, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
 
-  const config: IdleChildConfig = { repo: remote, workDir: join(dir, 'idle-work'), kubeconfig: cluster.kubeconfig, namespace: ns, apps: APPS, rounds: ROUNDS, intervalMs: INTERVAL_MS, restMs: DEFAULT_INTERVAL_MS };
+  const config: IdleChildConfig = {
+    repo: remote,
+    workDir: join(dir, 'idle-work'),
+    kubeconfig: cluster.kubeconfig,
+    namespace: ns,
+    apps: APPS,
+    rounds: ROUNDS,
+    intervalMs: INTERVAL_MS,
+    restMs: DEFAULT_INTERVAL_MS,
+  };
   const load0 = loadavg()[0]!;
   const childPath = fileURLToPath(new URL('./watch-idle-child.js', import.meta.url));
   const child = await runCommand(process.execPath, ['--expose-gc', ...DAEMON_NODE_FLAGS, childPath, JSON.stringify(config)], CHILD_TIMEOUT_MS);
   if (child.code !== 0) {
-    ctx.fail(`kubemin watch at rest: the daemon's process ${child.timedOut ? 'timed out' : `exited ${child.code ?? child.signal}`}:\n${child.stderr.slice(-4000)}`);
+    ctx.fail(
+      `kubemin watch at rest: the daemon's process ${child.timedOut ? 'timed out' : `exited ${child.code ?? child.signal}`}:\n${child.stderr.slice(-4000)}`,
+    );
     return;
   }
   report(JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as IdleChildReport, ctx, [load0, loadavg()[0]!]);
@@ -87,7 +98,9 @@ export async function benchWatchIdle(
 function report(r: IdleChildReport, ctx: SectionContext, load: readonly [number, number]): void {
   const mib = (b: number): string => (b / MiB).toFixed(1);
   const row = (label: string, m: MemorySample): string[] => [label, mib(m.rss), mib(m.heapUsed), mib(m.heapTotal), mib(m.external)];
-  const rows = r.memory.map((m) => row(m.round === 0 ? 'every app applied (before the drift rounds)' : `after ${m.round} drift rounds (${(m.round * DEFAULT_INTERVAL_MS) / 60_000} min)`, m));
+  const rows = r.memory.map((m) =>
+    row(m.round === 0 ? 'every app applied (before the drift rounds)' : `after ${m.round} drift rounds (${(m.round * DEFAULT_INTERVAL_MS) / 60_000} min)`, m),
+  );
   rows.push(row(`then ${DEFAULT_INTERVAL_MS / 1000} s asleep, as between two rounds at the default interval`, r.rested));
   rows.push(row('full GC before the first drift round', r.beforeGc), row(`full GC after ${ROUNDS} rounds`, r.afterGc));
   printTable(['daemon memory', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB'], rows);
@@ -103,7 +116,9 @@ function report(r: IdleChildReport, ctx: SectionContext, load: readonly [number,
     `  drift round (${APPS} apps): median ${fmtMs(roundWall)} ms wall, ${fmtMs(roundCpu)} ms CPU (min ${fmtMs(Math.min(...r.roundCpuMs))}, max ${fmtMs(Math.max(...r.roundCpuMs))}); ` +
       `asleep between rounds: ${(sleepCpuShare * 100).toFixed(2)}% of a core (${fmtMs(r.sleepCpuMs)} ms CPU in ${fmtMs(r.sleepMs)} ms)`,
   );
-  console.log(`  info: startup to every app applied and its status pushed: ${fmtMs(r.firstApplyMs)} ms; peak RSS ${mib(r.maxRssKiB * 1024)} MiB; applies after the first: ${r.laterApplies}, drift found: ${r.drifts}`);
+  console.log(
+    `  info: startup to every app applied and its status pushed: ${fmtMs(r.firstApplyMs)} ms; peak RSS ${mib(r.maxRssKiB * 1024)} MiB; applies after the first: ${r.laterApplies}, drift found: ${r.drifts}`,
+  );
   console.log(
     `  goal: RSS after 30 minutes of drift checks < ${GOALS.rssMiB} MiB: ${mib(rested.rss)} MiB between two rounds (${rested.rss / MiB < GOALS.rssMiB ? 'met' : 'NOT met'}); ` +
       `${mib(last.rss)} MiB right after the last round, with rounds back to back (${last.rss / MiB < GOALS.rssMiB ? 'met' : 'NOT met'})`,
@@ -120,7 +135,14 @@ function report(r: IdleChildReport, ctx: SectionContext, load: readonly [number,
     load,
     goal: goal(`RSS < ${GOALS.rssMiB} MiB (ratio: RSS / ${GOALS.rssMiB} MiB)`, 'at-most', 1, rested.rss / MiB / GOALS.rssMiB),
   });
-  recordFigure({ id: 'watch.idle-100-apps-heap-after-gc', section: 'watch', what: `kubemin watch at rest, ${APPS} apps: heap used after a full GC, after 30 minutes`, unit: 'MiB', value: r.afterGc.heapUsed / MiB, load });
+  recordFigure({
+    id: 'watch.idle-100-apps-heap-after-gc',
+    section: 'watch',
+    what: `kubemin watch at rest, ${APPS} apps: heap used after a full GC, after 30 minutes`,
+    unit: 'MiB',
+    value: r.afterGc.heapUsed / MiB,
+    load,
+  });
   recordFigure({
     id: 'watch.idle-100-apps-drift-round-cpu',
     section: 'watch',
@@ -131,7 +153,12 @@ function report(r: IdleChildReport, ctx: SectionContext, load: readonly [number,
     max: Math.max(...r.roundCpuMs),
     runs: r.roundCpuMs.length,
     load,
-    goal: goal(`idle CPU at --interval 30s < ${GOALS.idleCpuPercent}% of a core (ratio: % / ${GOALS.idleCpuPercent})`, 'at-most', 1, idlePercent / GOALS.idleCpuPercent),
+    goal: goal(
+      `idle CPU at --interval 30s < ${GOALS.idleCpuPercent}% of a core (ratio: % / ${GOALS.idleCpuPercent})`,
+      'at-most',
+      1,
+      idlePercent / GOALS.idleCpuPercent,
+    ),
   });
   if (r.laterApplies > 0) ctx.fail(`kubemin watch at rest: ${r.laterApplies} applies after the first (${r.drifts} drifts found) on a cluster nobody touched`);
 }

@@ -125,7 +125,10 @@ async function measure(ctx: SectionContext, cluster: TestCluster, dir: string, n
     const samples: Sample[] = [];
     let firstApplyMs: number | undefined;
     try {
-      const written = await hooked.waitFor('the first apply and its status commit', (e): e is Of<'status-written'> => e.type === 'status-written' && e.app === APP && e.report.commit === first);
+      const written = await hooked.waitFor(
+        'the first apply and its status commit',
+        (e): e is Of<'status-written'> => e.type === 'status-written' && e.app === APP && e.report.commit === first,
+      );
       firstApplyMs = written.t - t0;
       if (!checkApplied(hooked, first, 'first apply', fail)) return;
       const url = hooked.url();
@@ -199,21 +202,31 @@ async function pushAndTime(
   const pushed = performance.now();
   const hookMs = hook ? await hook() : undefined;
 
-  const started = await d.waitFor(`the apply of ${sha.slice(0, 7)} to start`, (e): e is Of<'apply-start'> => e.type === 'apply-start' && e.app === APP && e.revision === sha, from);
+  const started = await d.waitFor(
+    `the apply of ${sha.slice(0, 7)} to start`,
+    (e): e is Of<'apply-start'> => e.type === 'apply-start' && e.app === APP && e.revision === sha,
+    from,
+  );
   // The bench's own look at the rollout, from the apply's start: when the Deployment is rolled out
   // as kubemin's readiness rule has it, seen every OBSERVE_MS (the daemon looks every READINESS_POLL_MS).
   const stopObserving = new AbortController();
   const rolledOut = observer ? observeRollout(observer, ns, image, stopObserving.signal) : Promise.resolve(undefined);
   let written: Seen;
   try {
-    written = await d.waitFor(`the status commit of ${sha.slice(0, 7)}`, (e): e is Of<'status-written'> => e.type === 'status-written' && e.app === APP && e.report.commit === sha, from);
+    written = await d.waitFor(
+      `the status commit of ${sha.slice(0, 7)}`,
+      (e): e is Of<'status-written'> => e.type === 'status-written' && e.app === APP && e.report.commit === sha,
+      from,
+    );
   } finally {
     stopObserving.abort();
   }
   const rolled = await rolledOut;
   const after = d.seen.slice(from);
   const round = after.find((s) => s.event.type === 'round' && s.event.revision === sha);
-  const ended = after.find((s): s is { event: Of<'apply-end'>; t: number } => s.event.type === 'apply-end' && s.event.app === APP && s.event.report.commit === sha);
+  const ended = after.find(
+    (s): s is { event: Of<'apply-end'>; t: number } => s.event.type === 'apply-end' && s.event.app === APP && s.event.report.commit === sha,
+  );
   if (!checkApplied(d, sha, `apply of ${image}`, fail)) return undefined;
   if (!round || !ended) {
     fail(`kubemin watch: the status of ${sha.slice(0, 7)} was written, but its round or apply-end event is missing`);
@@ -260,7 +273,8 @@ function rolledOut(o: K8sObject, image: string): boolean {
 
 /** True when the daemon's last apply of `sha` succeeded; otherwise its outcome and reasons are reported. */
 function checkApplied(d: Daemon, sha: string, what: string, fail: (message: string) => void): boolean {
-  const ended = [...d.seen].reverse().find((s) => s.event.type === 'apply-end' && s.event.app === APP && s.event.report.commit === sha)?.event as Of<'apply-end'> | undefined;
+  const ended = [...d.seen].reverse().find((s) => s.event.type === 'apply-end' && s.event.app === APP && s.event.report.commit === sha)?.event as
+    Of<'apply-end'> | undefined;
   if (ended?.result.outcome === 'applied') return true;
   const r = ended?.result;
   fail(
@@ -275,8 +289,7 @@ function checkApplied(d: Daemon, sha: string, what: string, fail: (message: stri
 function report(samples: readonly Sample[], polled: readonly Sample[], firstApplyMs: number | undefined, load: readonly [number, number]): void {
   if (!samples.length) return;
   const stat = (xs: readonly number[]): string[] => (xs.length ? [fmtMs(median(xs)), fmtMs(Math.min(...xs)), fmtMs(Math.max(...xs))] : ['-', '-', '-']);
-  const of = (f: (s: Sample) => number | undefined, from: readonly Sample[] = samples): number[] =>
-    from.map(f).filter((x): x is number => x !== undefined);
+  const of = (f: (s: Sample) => number | undefined, from: readonly Sample[] = samples): number[] => from.map(f).filter((x): x is number => x !== undefined);
   const rows: string[][] = [
     ['push -> round (webhook, then ls-remote + fetch into the bare clone)', ...stat(of((s) => s.fetched))],
     ['push -> apply-start (+ read the specs at the commit, compile, last status)', ...stat(of((s) => s.started))],
@@ -290,7 +303,7 @@ function report(samples: readonly Sample[], polled: readonly Sample[], firstAppl
   if (polled.length) rows.push([`no webhook, polling every ${POLL_INTERVAL_MS / 1000} s: push -> apply-start`, ...stat(of((s) => s.started, polled))]);
   printTable(['from the end of git push to', 'median ms', 'min ms', 'max ms'], rows);
   console.log(`  ${samples.length} pushes with the webhook (after ${WARMUP} warm-up), ${polled.length} without; each a commit bumping the image, pushed`);
-  console.log('  from a seeding clone to the bare repo, times from the end of `git push` to the daemon\'s events (performance.now())');
+  console.log("  from a seeding clone to the bare repo, times from the end of `git push` to the daemon's events (performance.now())");
 
   const notes: string[] = [];
   const m = (f: (s: Sample) => number | undefined): number => median(of(f));
@@ -304,7 +317,10 @@ function report(samples: readonly Sample[], polled: readonly Sample[], firstAppl
   const pct = (x: number): string => `${Math.round((x / total) * 100)}%`;
   notes.push(
     `of push -> status-written (median ${fmtMs(total)} ms): ` +
-      [...parts].sort((a, b) => b[1] - a[1]).map(([what, ms]) => `${what} ${fmtMs(ms)} ms (${pct(ms)})`).join(', '),
+      [...parts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([what, ms]) => `${what} ${fmtMs(ms)} ms (${pct(ms)})`)
+        .join(', '),
   );
   const seen = of((s) => (s.rolledOut !== undefined ? s.rolledOut - s.started : undefined));
   if (seen.length) {
@@ -324,9 +340,12 @@ function report(samples: readonly Sample[], polled: readonly Sample[], firstAppl
         `with the default --interval 30s, about 15 s on average`,
     );
   }
-  if (firstApplyMs !== undefined) notes.push(`startup to the first status commit (clone, fetch, compile, create the app, wait, push the status): ${fmtMs(firstApplyMs)} ms`);
+  if (firstApplyMs !== undefined)
+    notes.push(`startup to the first status commit (clone, fetch, compile, create the app, wait, push the status): ${fmtMs(firstApplyMs)} ms`);
   for (const n of notes) console.log(`  info: ${n}`);
-  console.log(`  goal: push -> status commit pushed, with the webhook, < ${GOAL_PUSH_TO_STATUS_MS} ms (median): ${fmtMs(total)} ms, ${total < GOAL_PUSH_TO_STATUS_MS ? 'met' : 'NOT met'}`);
+  console.log(
+    `  goal: push -> status commit pushed, with the webhook, < ${GOAL_PUSH_TO_STATUS_MS} ms (median): ${fmtMs(total)} ms, ${total < GOAL_PUSH_TO_STATUS_MS ? 'met' : 'NOT met'}`,
+  );
   const written = of((s) => s.written);
   recordFigure({
     id: 'watch.push-to-status-written',
@@ -338,10 +357,31 @@ function report(samples: readonly Sample[], polled: readonly Sample[], firstAppl
     max: Math.max(...written),
     runs: written.length,
     load,
-    goal: goal(`push -> status commit < ${GOAL_PUSH_TO_STATUS_MS} ms (ratio: median / ${GOAL_PUSH_TO_STATUS_MS} ms)`, 'at-most', 1, total / GOAL_PUSH_TO_STATUS_MS),
+    goal: goal(
+      `push -> status commit < ${GOAL_PUSH_TO_STATUS_MS} ms (ratio: median / ${GOAL_PUSH_TO_STATUS_MS} ms)`,
+      'at-most',
+      1,
+      total / GOAL_PUSH_TO_STATUS_MS,
+    ),
   });
-  recordFigure({ id: 'watch.status-commit', section: 'watch', what: 'kubemin watch: apply-end -> status commit pushed', unit: 'ms', value: m((s) => s.written - s.applied), runs: written.length, load });
-  recordFigure({ id: 'watch.push-to-round', section: 'watch', what: 'kubemin watch, webhook: git push -> fetched', unit: 'ms', value: m((s) => s.fetched), runs: written.length, load });
+  recordFigure({
+    id: 'watch.status-commit',
+    section: 'watch',
+    what: 'kubemin watch: apply-end -> status commit pushed',
+    unit: 'ms',
+    value: m((s) => s.written - s.applied),
+    runs: written.length,
+    load,
+  });
+  recordFigure({
+    id: 'watch.push-to-round',
+    section: 'watch',
+    what: 'kubemin watch, webhook: git push -> fetched',
+    unit: 'ms',
+    value: m((s) => s.fetched),
+    runs: written.length,
+    load,
+  });
 }
 
 // ---------------------------------------------------------------------------- the daemon
@@ -391,7 +431,11 @@ function startDaemon(cluster: TestCluster, overrides: Partial<WatchRunOptions> &
     crashed = err as Error;
     for (const w of [...wake]) w();
   });
-  const logTail = (): string => log.slice(-30).map((l) => `    ${l}`).join('\n');
+  const logTail = (): string =>
+    log
+      .slice(-30)
+      .map((l) => `    ${l}`)
+      .join('\n');
   return {
     seen,
     url: () => url,
@@ -448,7 +492,8 @@ const gitEnv: NodeJS.ProcessEnv = (() => {
 /** Runs git (asynchronously: the daemon shares this process's event loop); BenchError when it fails. */
 async function gitRun(cwd: string, ...args: string[]): Promise<{ ms: number; stdout: string }> {
   const r = await runCommand('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', ...args], GIT_TIMEOUT_MS, { cwd, env: gitEnv });
-  if (r.code !== 0) throw new BenchError(`git ${args.join(' ')} (in ${cwd}) ${r.timedOut ? 'timed out' : `exited ${r.code ?? r.signal}`}: ${r.stderr.trim().slice(0, 2000)}`);
+  if (r.code !== 0)
+    throw new BenchError(`git ${args.join(' ')} (in ${cwd}) ${r.timedOut ? 'timed out' : `exited ${r.code ?? r.signal}`}: ${r.stderr.trim().slice(0, 2000)}`);
   return { ms: r.ms, stdout: r.stdout };
 }
 

@@ -15,7 +15,13 @@ import { compactOpenApi, type CompactSchema } from '../src/k8s/openapi/compact-s
 /** The compacted schema as the API server at KUBECONFIG serves it. */
 export function readServedSchema(kubeconfig: string | undefined = process.env.KUBECONFIG): CompactSchema {
   const get = (path: string): Record<string, unknown> =>
-    JSON.parse(execFileSync('kubectl', ['get', '--raw', path], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}) } }));
+    JSON.parse(
+      execFileSync('kubectl', ['get', '--raw', path], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+        env: { ...process.env, ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}) },
+      }),
+    );
   // Custom resources' groups are the cluster's, not Kubernetes' (tests install CRDs): left out.
   const crds = get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions') as { items: Array<{ spec: { group: string } }> };
   const custom = new Set(crds.items.map((c) => c.spec.group));
@@ -23,7 +29,10 @@ export function readServedSchema(kubeconfig: string | undefined = process.env.KU
     .filter((p) => p === 'api/v1' || (/^apis\/[^/]+\/[^/]+$/.test(p) && !custom.has(p.split('/')[1]!)))
     .sort();
   const version = (get('/version') as { gitVersion: string }).gitVersion;
-  return compactOpenApi(version, paths.map((p) => get(`/openapi/v3/${p}`)));
+  return compactOpenApi(
+    version,
+    paths.map((p) => get(`/openapi/v3/${p}`)),
+  );
 }
 
 export function schemaModule(schema: CompactSchema): string {

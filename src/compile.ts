@@ -120,13 +120,7 @@ type Place = (pending: readonly PendingDiagnostic[]) => Diagnostic[];
  * one, its problems placed where the environment (or the base) wrote the value and naming the
  * environment; a base problem is said once, not once per environment.
  */
-function compileDocument(
-  doc: SpecDocument,
-  registry: Registry,
-  validator: SchemaValidator,
-  diagnostics: Diagnostic[],
-  files: SpecFiles,
-): CompiledApp[] {
+function compileDocument(doc: SpecDocument, registry: Registry, validator: SchemaValidator, diagnostics: Diagnostic[], files: SpecFiles): CompiledApp[] {
   const place: Place = (pending) => pending.map((p) => locate(doc, p));
   const spec = doc.value as AppSpec;
   const before = diagnostics.length;
@@ -153,7 +147,13 @@ function compileDocument(
     diagnostics.push(...placeIn(refused));
     if (refused.length) return;
     const app = compileSpec(doc, variant.spec, { registry, validator, files, place: placeIn, origin: variant.origin }, diagnostics);
-    if (app) out.push({ ...app, environment: variant.name, ...(variant.cluster ? { cluster: variant.cluster } : {}), source: { ...app.source, pointer: `/spec/environments/${i}`, ...doc.locator.locate(doc.index, doc.value, `/spec/environments/${i}`) } });
+    if (app)
+      out.push({
+        ...app,
+        environment: variant.name,
+        ...(variant.cluster ? { cluster: variant.cluster } : {}),
+        source: { ...app.source, pointer: `/spec/environments/${i}`, ...doc.locator.locate(doc.index, doc.value, `/spec/environments/${i}`) },
+      });
   });
   return out.length === environments.length ? out : [];
 }

@@ -22,7 +22,7 @@ const deployment = (spec: Record<string, unknown>): K8sObject => ({
 });
 
 describe('the Kubernetes schema of the object checks', () => {
-  it('is what the test cluster\'s API server serves (regenerate with scripts/write-k8s-openapi.ts)', () => {
+  it("is what the test cluster's API server serves (regenerate with scripts/write-k8s-openapi.ts)", () => {
     const served = readServedSchema(cluster.kubeconfig);
     // The kinds first (a readable difference), then every definition.
     expect(Object.keys(k8sSchema().kinds)).toEqual(Object.keys(served.kinds));
@@ -40,11 +40,18 @@ describe('the Kubernetes schema of the object checks', () => {
       [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'schema-check' }, spec: { ports: [{ port: 80, targetPort: true }] } } as K8sObject, /targetPort/],
     ];
     for (const [o, field] of refused) {
-      expect(schemaProblems(o).map((p) => p.message).join('\n'), JSON.stringify(o)).toMatch(field);
+      expect(
+        schemaProblems(o)
+          .map((p) => p.message)
+          .join('\n'),
+        JSON.stringify(o),
+      ).toMatch(field);
       const object = { ...o, metadata: { ...o.metadata, namespace: ns } };
-      await expect(cluster.kubectl(['apply', '--server-side', '--dry-run=server', '--validate=false', '--field-manager=kubemin', '-f', '-'], { input: JSON.stringify(object) })).rejects.toThrow(
-        /field not declared in schema|expected (numeric|string|map)|cannot unmarshal/,
-      );
+      await expect(
+        cluster.kubectl(['apply', '--server-side', '--dry-run=server', '--validate=false', '--field-manager=kubemin', '-f', '-'], {
+          input: JSON.stringify(object),
+        }),
+      ).rejects.toThrow(/field not declared in schema|expected (numeric|string|map)|cannot unmarshal/);
     }
     const accepted: K8sObject[] = [
       deployment({ replicas: 2, strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } } }),
@@ -53,7 +60,9 @@ describe('the Kubernetes schema of the object checks', () => {
     for (const o of accepted) {
       expect(schemaProblems(o)).toEqual([]);
       const object = { ...o, metadata: { ...o.metadata, namespace: ns } };
-      await cluster.kubectl(['apply', '--server-side', '--dry-run=server', '--validate=false', '--field-manager=kubemin', '-f', '-'], { input: JSON.stringify(object) });
+      await cluster.kubectl(['apply', '--server-side', '--dry-run=server', '--validate=false', '--field-manager=kubemin', '-f', '-'], {
+        input: JSON.stringify(object),
+      });
     }
   });
 });

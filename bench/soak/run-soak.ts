@@ -12,7 +12,17 @@ import { startDaemon } from './daemon-process.js';
 import { startPrivateCluster } from '../../test/cluster/private-cluster.js';
 import { SoakRepo } from './repo.js';
 import { seededRandom, SoakScenario } from './scenario.js';
-import { checkLive, checkStatusCommits, expectedAt, leakedSecrets, notConverged, summarizeRss, type LiveCheck, type RssSummary, type StatusCheck } from './verify.js';
+import {
+  checkLive,
+  checkStatusCommits,
+  expectedAt,
+  leakedSecrets,
+  notConverged,
+  summarizeRss,
+  type LiveCheck,
+  type RssSummary,
+  type StatusCheck,
+} from './verify.js';
 
 export interface SoakOptions {
   readonly repoRoot: string;
@@ -89,8 +99,25 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const daemon = startDaemon(
       [
         ...opts.kubemin,
-        'watch', '--repo', repo.remote, '--branch', 'main', '--path', 'apps', '--work-dir', join(opts.root, 'daemon', 'clone'),
-        '--kubeconfig', cluster.kubeconfig, '--interval', opts.interval ?? '2s', '--poll-interval', '250ms', '--log-format', 'json', '--app-concurrency', '4',
+        'watch',
+        '--repo',
+        repo.remote,
+        '--branch',
+        'main',
+        '--path',
+        'apps',
+        '--work-dir',
+        join(opts.root, 'daemon', 'clone'),
+        '--kubeconfig',
+        cluster.kubeconfig,
+        '--interval',
+        opts.interval ?? '2s',
+        '--poll-interval',
+        '250ms',
+        '--log-format',
+        'json',
+        '--app-concurrency',
+        '4',
       ],
       { cwd: opts.repoRoot },
     );
@@ -165,7 +192,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       const lines = daemon.lines();
       const count = (re: RegExp) => lines.filter((l) => typeof l.msg === 'string' && re.test(l.msg)).length;
       const applies: Record<string, number> = {};
-      for (const l of lines) if (typeof l.msg === 'string' && l.msg.startsWith('apply ') && l.msg !== 'apply could not run; trying again next round') applies[l.msg.slice(6)] = (applies[l.msg.slice(6)] ?? 0) + 1;
+      for (const l of lines)
+        if (typeof l.msg === 'string' && l.msg.startsWith('apply ') && l.msg !== 'apply could not run; trying again next round')
+          applies[l.msg.slice(6)] = (applies[l.msg.slice(6)] ?? 0) + 1;
       const text = daemon.text();
       writeFileSync(join(opts.root, 'daemon.log'), text);
       return {

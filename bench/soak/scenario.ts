@@ -45,7 +45,10 @@ export class SoakScenario {
   readonly secrets = new Set<string>();
   commits = 0;
 
-  constructor(readonly seed: number, appCount: number) {
+  constructor(
+    readonly seed: number,
+    appCount: number,
+  ) {
     this.random = seededRandom(seed);
     this.apps = Array.from({ length: appCount }, (_, i) => ({
       name: `app-${String(i).padStart(2, '0')}`,
@@ -90,7 +93,10 @@ export class SoakScenario {
     // Something changes even when nothing failed, so that the last commit is always applied.
     const touched = fixed.length ? fixed : [this.apps[0]!];
     if (!fixed.length) touched[0]!.level++;
-    return { message: `soak ${this.commits}: fix ${fixed.length ? fixed.map((a) => a.name).join(', ') : 'nothing (config of app-00)'}`, files: new Map(touched.map((a) => [pathOf(a), this.render(a)])) };
+    return {
+      message: `soak ${this.commits}: fix ${fixed.length ? fixed.map((a) => a.name).join(', ') : 'nothing (config of app-00)'}`,
+      files: new Map(touched.map((a) => [pathOf(a), this.render(a)])),
+    };
   }
 
   private change(app: AppState): Change {
@@ -137,8 +143,30 @@ export class SoakScenario {
     const components: JsonValue[] = [
       { name: 'creds', type: 'secret', stringData: { PASSWORD: a.password } },
       { name: 'settings', type: 'config', data: { LEVEL: String(a.level) } },
-      ...(a.job ? [{ name: 'migrate', type: 'job', image: `ghcr.io/acme/migrate:${a.job.fails ? 'fail' : `1.${a.job.tag}`}`, args: [`--run=${a.job.tag}`], job: { backoffLimit: 0, restartPolicy: 'Never' } }] : []),
-      { name: 'web', type: 'webservice', image: `ghcr.io/acme/web:1.${a.webTag}`, replicas: a.replicas, ports: [{ port: 8080 }], traits: { envFrom: [{ type: 'config', sourceName: 'settings' }, { type: 'secret', sourceName: 'creds' }] } },
+      ...(a.job
+        ? [
+            {
+              name: 'migrate',
+              type: 'job',
+              image: `ghcr.io/acme/migrate:${a.job.fails ? 'fail' : `1.${a.job.tag}`}`,
+              args: [`--run=${a.job.tag}`],
+              job: { backoffLimit: 0, restartPolicy: 'Never' },
+            },
+          ]
+        : []),
+      {
+        name: 'web',
+        type: 'webservice',
+        image: `ghcr.io/acme/web:1.${a.webTag}`,
+        replicas: a.replicas,
+        ports: [{ port: 8080 }],
+        traits: {
+          envFrom: [
+            { type: 'config', sourceName: 'settings' },
+            { type: 'secret', sourceName: 'creds' },
+          ],
+        },
+      },
       ...workers,
     ];
     const steps: JsonValue[] = [
@@ -146,7 +174,12 @@ export class SoakScenario {
       ...(a.job ? [{ name: 'migrate', components: ['migrate'] }] : []),
       { name: 'app', components: ['web', ...workers.map((w) => w.name)], mode: 'parallel' },
     ];
-    const spec = { apiVersion: 'kubemin.dev/v1alpha1', kind: 'Application', metadata: { name: a.name, namespace: a.name }, spec: { createNamespace: true, policies: { timeout: '2m' }, components, workflow: { steps } } };
+    const spec = {
+      apiVersion: 'kubemin.dev/v1alpha1',
+      kind: 'Application',
+      metadata: { name: a.name, namespace: a.name },
+      spec: { createNamespace: true, policies: { timeout: '2m' }, components, workflow: { steps } },
+    };
     return emitYaml(spec as JsonValue);
   }
 

@@ -141,7 +141,13 @@ export function summarizeRss(samples: readonly number[]): RssSummary {
   const third = Math.max(1, Math.floor(mib.length / 3));
   const tenth = mib.length / 10;
   const tenthsMiB = mib.length >= 10 ? Array.from({ length: 10 }, (_, i) => median(mib.slice(Math.floor(i * tenth), Math.floor((i + 1) * tenth)))) : [];
-  return { samples: mib.length, firstThirdMedianMiB: median(mib.slice(0, third)), lastThirdMedianMiB: median(mib.slice(-third)), maxMiB: Math.max(0, ...mib), tenthsMiB };
+  return {
+    samples: mib.length,
+    firstThirdMedianMiB: median(mib.slice(0, third)),
+    lastThirdMedianMiB: median(mib.slice(-third)),
+    maxMiB: Math.max(0, ...mib),
+    tenthsMiB,
+  };
 }
 
 function median(xs: readonly number[]): number {

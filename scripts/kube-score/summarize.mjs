@@ -16,7 +16,9 @@ const dir = process.argv[2];
 const lines = [];
 const counts = { CRITICAL: 0, WARNING: 0 };
 let graded = 0;
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const app = file.slice(0, -'.json'.length);
   for (const object of JSON.parse(readFileSync(join(dir, file), 'utf8')) ?? []) {
     const what = `${object.type_meta?.kind}/${object.object_meta?.name}`;

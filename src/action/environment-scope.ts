@@ -9,7 +9,11 @@ import { InputError } from './inputs.js';
  * app of the head has is a mistake in the input, said with the names there are. The base is
  * limited the same way, unchecked: a pull request may add the environment.
  */
-export function limitToEnvironments(environments: readonly string[], head: readonly CompiledApp[], base: readonly CompiledApp[] | undefined): { head: CompiledApp[]; base: CompiledApp[] | undefined } {
+export function limitToEnvironments(
+  environments: readonly string[],
+  head: readonly CompiledApp[],
+  base: readonly CompiledApp[] | undefined,
+): { head: CompiledApp[]; base: CompiledApp[] | undefined } {
   if (!environments.length) return { head: [...head], base: base && [...base] };
   for (const env of environments) {
     try {

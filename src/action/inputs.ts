@@ -36,10 +36,20 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const mode = (get('mode') || 'diff') as ActionMode;
   if (!MODES.includes(mode)) throw new InputError(`input mode: "${mode}" is not one of ${MODES.join(', ')}`);
   const size = Number(get('max-comment-size') || '60000');
-  if (!Number.isInteger(size) || size < 1000 || size > 65_536) throw new InputError(`input max-comment-size: ${get('max-comment-size')} is not a whole number from 1000 to 65536`);
-  const environments = [...new Set(get('environments').split(/[\s,]+/).filter(Boolean))].sort();
+  if (!Number.isInteger(size) || size < 1000 || size > 65_536)
+    throw new InputError(`input max-comment-size: ${get('max-comment-size')} is not a whole number from 1000 to 65536`);
+  const environments = [
+    ...new Set(
+      get('environments')
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    ),
+  ].sort();
   const badEnv = environments.find((e) => !ENV_NAME.test(e));
-  if (badEnv !== undefined) throw new InputError(`input environments: "${badEnv}" is not an environment name (an RFC 1123 label, as spec.environments[].name); separate names with spaces or commas`);
+  if (badEnv !== undefined)
+    throw new InputError(
+      `input environments: "${badEnv}" is not an environment name (an RFC 1123 label, as spec.environments[].name); separate names with spaces or commas`,
+    );
   return {
     paths: (get('path') || '.').split(/\s+/).filter(Boolean),
     token: get('github-token'),

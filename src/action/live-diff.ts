@@ -26,7 +26,10 @@ export async function liveDiff(apps: readonly CompiledApp[], kubeconfig: string,
     } catch (err) {
       // Only an environment's own context may be missing: the input's, or the current one, is the user's mistake.
       if (!(err instanceof KubeconfigError) || !ctx || ctx === context) throw err;
-      for (const app of members) notCompared.push(`${describeApp(app)}: its cluster "${ctx}" is not a context of the kubeconfig (${err.message}): give a kubeconfig that has it, or the input context`);
+      for (const app of members)
+        notCompared.push(
+          `${describeApp(app)}: its cluster "${ctx}" is not a context of the kubeconfig (${err.message}): give a kubeconfig that has it, or the input context`,
+        );
       continue;
     }
     try {

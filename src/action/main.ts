@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const ctx = github.context;
   const temp = process.env.RUNNER_TEMP || tmpdir();
   const prNumber = (ctx.payload.pull_request as { number?: number } | undefined)?.number;
-  const comments = inputs.token && prNumber !== undefined ? octokitComments(github.getOctokit(inputs.token), { ...ctx.repo, issueNumber: prNumber }) : undefined;
+  const comments =
+    inputs.token && prNumber !== undefined ? octokitComments(github.getOctokit(inputs.token), { ...ctx.repo, issueNumber: prNumber }) : undefined;
   const result = await runAction(
     inputs,
     {

@@ -60,7 +60,12 @@ function compileAt(dir: string, paths: readonly string[], secrets: SecretSink): 
 /** The plugin configs that would apply to the head's spec files (none is loaded to find them). */
 async function headPluginConfigs(dir: string, paths: readonly string[]): Promise<string[]> {
   const { files } = await findSpecFiles(paths, dir);
-  return repoPluginConfigs(files, (path) => access(join(dir, path)).then(() => true, () => false));
+  return repoPluginConfigs(files, (path) =>
+    access(join(dir, path)).then(
+      () => true,
+      () => false,
+    ),
+  );
 }
 
 /** The Action's outputs, each scrubbed of the secret values of base and head before it leaves. */
@@ -107,7 +112,8 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   const headSha: string = pr?.head?.sha ?? ctx.event.after ?? 'HEAD';
   const base = baseSha ? await withBaseCheckout(ctx.workspace, baseSha, (dir) => compileAt(dir, inputs.paths, redactor)) : undefined;
   const problems: string[] = [];
-  if (base && base.diagnostics.some((d) => d.severity === 'error')) problems.push('The base commit\'s specs do not compile: every object of the head is shown as created.');
+  if (base && base.diagnostics.some((d) => d.severity === 'error'))
+    problems.push("The base commit's specs do not compile: every object of the head is shown as created.");
   if (!baseSha) problems.push('No base commit (not a pull request): every object is shown as created.');
   // Each environment's variant is its own app here: a section, a summary row, a live diff in its cluster.
   const apps = limitToEnvironments(inputs.environments, head.apps, base?.apps);
@@ -128,8 +134,14 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   await io.summary(parts.summary);
   if (inputs.comment && pr && io.comments) {
     try {
-      const r = await upsertStickyComments(io.comments, REPORT_MARKER, parts.comments.map((c) => redactor.scrub(c)));
-      io.out(`kubemin: report in ${parts.comments.length} comment(s): ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted\n`);
+      const r = await upsertStickyComments(
+        io.comments,
+        REPORT_MARKER,
+        parts.comments.map((c) => redactor.scrub(c)),
+      );
+      io.out(
+        `kubemin: report in ${parts.comments.length} comment(s): ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted\n`,
+      );
     } catch (err) {
       // A read-only token (a fork's) cannot comment: the job summary still has the report.
       io.out(`::warning title=kubemin::the pull request comment could not be written: ${(err as Error).message.replace(/\n/g, ' ')}\n`);
@@ -137,7 +149,9 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   }
 
   const liveApps = live && 'apps' in live ? live.apps : [];
-  const liveChanged = liveApps.filter((a) => hasChanges(summarize([a]))).map((a) => appKey({ name: a.app, ...(a.environment ? { environment: a.environment } : {}) }));
+  const liveChanged = liveApps
+    .filter((a) => hasChanges(summarize([a])))
+    .map((a) => appKey({ name: a.app, ...(a.environment ? { environment: a.environment } : {}) }));
   const appsChanged = [...new Set([...rendered.filter((a) => a.status !== 'unchanged').map((a) => a.key), ...liveChanged])].sort();
   const liveErrors = liveApps.reduce((n, a) => n + a.problems.length, 0);
   const changed = appsChanged.length > 0;

@@ -126,7 +126,11 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
       adopts = undefined;
       await flush();
     } catch (err) {
-      warnings.push(scrub(`the inventory ConfigMap ${app.namespace}/${adopts} (from before the app had environments, taken over by ${inventoryName(app)}) could not be deleted: ${(err as Error).message}; it is tried again next time`));
+      warnings.push(
+        scrub(
+          `the inventory ConfigMap ${app.namespace}/${adopts} (from before the app had environments, taken over by ${inventoryName(app)}) could not be deleted: ${(err as Error).message}; it is tried again next time`,
+        ),
+      );
     }
   }
 
@@ -195,7 +199,12 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
       await flush();
       const retryable = run.outcome === 'failed' || run.outcome === 'timeout' || run.outcome === 'unschedulable';
       if (!retryable || attempts >= attemptsAllowed || opts.signal?.aborted) break;
-      await resetFailedJobs(client, run.objects, { clock, deadline: clock.now() + timeoutMs, pollMs: ctx.pollMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+      await resetFailedJobs(client, run.objects, {
+        clock,
+        deadline: clock.now() + timeoutMs,
+        pollMs: ctx.pollMs,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
     }
     const end = clock.now();
     return {
@@ -237,7 +246,15 @@ function notRecorded(phase: BundlePhase, err: unknown, scrub: (text: string) => 
   const message = scrub(`not applied: the inventory could not be written first: ${reason}: ${(err as Error).message ?? String(err)}`);
   return {
     outcome: 'failed',
-    objects: phase.objects.map((o) => ({ ref: refOf(o.object), component: o.component ?? null, source: formatSourceRef({ file: o.source.file, line: o.source.line }), action: 'not-applied', state: 'failed', reason, message })),
+    objects: phase.objects.map((o) => ({
+      ref: refOf(o.object),
+      component: o.component ?? null,
+      source: formatSourceRef({ file: o.source.file, line: o.source.line }),
+      action: 'not-applied',
+      state: 'failed',
+      reason,
+      message,
+    })),
     reasons: [`phase ${phase.name}: ${message}`],
   };
 }

@@ -80,7 +80,12 @@ const meets = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => [...a
 
 /** Whether an app must wait for an earlier one: they share a namespace or a cluster-scoped object, or one uses a kind the other defines. */
 function dependsOn(app: Footprint, earlier: Footprint): boolean {
-  return meets(app.namespaces, earlier.namespaces) || meets(app.clusterObjects, earlier.clusterObjects) || meets(earlier.defines, app.kinds) || meets(app.defines, earlier.kinds);
+  return (
+    meets(app.namespaces, earlier.namespaces) ||
+    meets(app.clusterObjects, earlier.clusterObjects) ||
+    meets(earlier.defines, app.kinds) ||
+    meets(app.defines, earlier.kinds)
+  );
 }
 
 /** A counting semaphore: resolves to a release function once one of `n` slots is free (first come, first served). */

@@ -61,7 +61,9 @@ export function formatAppFooter(r: AppApplyResult): string {
   const app = appKey({ name: r.app, ...(r.environment ? { environment: r.environment } : {}) });
   switch (r.outcome) {
     case 'applied':
-      lines.push(`${app}: applied in ${seconds(r.durationMs)}: ${r.phases.length} phases, ${objects} objects ready${r.pruned.length ? `, ${r.pruned.filter((p) => p.action === 'deleted').length} pruned` : ''}`);
+      lines.push(
+        `${app}: applied in ${seconds(r.durationMs)}: ${r.phases.length} phases, ${objects} objects ready${r.pruned.length ? `, ${r.pruned.filter((p) => p.action === 'deleted').length} pruned` : ''}`,
+      );
       break;
     case 'planned':
       lines.push(`${app}: dry-run: nothing was changed`);
@@ -85,7 +87,11 @@ export function formatApplyText(results: readonly AppApplyResult[], opts: ApplyT
   return results
     .map((r) => {
       const width = Math.max(0, ...r.phases.map((p) => phaseLabel(p).length));
-      return formatAppHeader({ name: r.app, ...(r.environment ? { environment: r.environment } : {}) }, r.namespace, r.phases.length, r.outcome === 'planned') + r.phases.map((p) => formatPhaseLine(p, width, opts)).join('') + formatAppFooter(r);
+      return (
+        formatAppHeader({ name: r.app, ...(r.environment ? { environment: r.environment } : {}) }, r.namespace, r.phases.length, r.outcome === 'planned') +
+        r.phases.map((p) => formatPhaseLine(p, width, opts)).join('') +
+        formatAppFooter(r)
+      );
     })
     .join('');
 }

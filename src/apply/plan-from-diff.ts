@@ -49,7 +49,9 @@ export function planFromDiff(app: CompiledApp, diff: AppDiff, opts: { prune?: bo
     finishedAt: '',
     durationMs: 0,
     phases,
-    pruned: opts.prune ? diff.objects.filter((o) => o.action === 'delete').map((o) => ({ ref: o.ref, action: 'deleted' as const, reason: 'would be deleted' })) : [],
+    pruned: opts.prune
+      ? diff.objects.filter((o) => o.action === 'delete').map((o) => ({ ref: o.ref, action: 'deleted' as const, reason: 'would be deleted' }))
+      : [],
     failure: firstBad ? { phase: phaseLabel(firstBad), message: firstBad.reasons[0] ?? 'failed' } : null,
     warnings: [],
   };

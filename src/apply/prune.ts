@@ -14,7 +14,12 @@ export function appliedByKubemin(o: K8sObject): boolean {
 
 /** Prune order: later phases first, and within a phase the reverse of the apply order. */
 export function pruneOrder(a: InventoryEntry, b: InventoryEntry): number {
-  return (b.phase ?? 0) - (a.phase ?? 0) || kindRank(b.kind) - kindRank(a.kind) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return (
+    (b.phase ?? 0) - (a.phase ?? 0) ||
+    kindRank(b.kind) - kindRank(a.kind) ||
+    (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  );
 }
 
 /**
@@ -39,7 +44,11 @@ async function pruneOne(client: ClusterClient, entry: InventoryEntry): Promise<P
     const live = await client.get(ref);
     if (!live) return { ref, action: 'gone' };
     if (entry.kind === 'Namespace') {
-      return { ref, action: 'kept', reason: 'a Namespace is never pruned: deleting it deletes everything in it; delete it by hand when it is no longer needed' };
+      return {
+        ref,
+        action: 'kept',
+        reason: 'a Namespace is never pruned: deleting it deletes everything in it; delete it by hand when it is no longer needed',
+      };
     }
     if (!appliedByKubemin(live)) return { ref, action: 'kept', reason: 'not applied by kubemin (it has no kubemin field manager): left alone' };
     const uid = (live.metadata as { uid?: string }).uid;

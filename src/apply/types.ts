@@ -84,7 +84,14 @@ export interface AppApplyResult {
 export type ApplyEvent =
   | { readonly type: 'app-start'; readonly app: string; readonly environment?: string; readonly namespace: string; readonly phases: readonly string[] }
   | { readonly type: 'phase-start'; readonly app: string; readonly phase: string; readonly index: number; readonly objects: number; readonly attempt: number }
-  | { readonly type: 'phase-progress'; readonly app: string; readonly phase: string; readonly ready: number; readonly total: number; readonly waitingFor: string | null }
+  | {
+      readonly type: 'phase-progress';
+      readonly app: string;
+      readonly phase: string;
+      readonly ready: number;
+      readonly total: number;
+      readonly waitingFor: string | null;
+    }
   | { readonly type: 'phase-end'; readonly app: string; readonly result: PhaseResult }
   | { readonly type: 'prune'; readonly app: string; readonly result: PruneResult }
   | { readonly type: 'app-end'; readonly result: AppApplyResult };

@@ -111,7 +111,11 @@ export async function waitForReady(client: ClusterClient, refs: readonly ObjectR
     }
     return f;
   };
-  for (const a of pending) feedFor(objectQuery(a.ref), pending.filter((b) => b.objectFeed === a.objectFeed).map((b) => b.ref.name));
+  for (const a of pending)
+    feedFor(
+      objectQuery(a.ref),
+      pending.filter((b) => b.objectFeed === a.objectFeed).map((b) => b.ref.name),
+    );
 
   /** One look at an object, from the feeds as they are now; undefined before its kind was listed. */
   const look = (a: Awaited): Readiness | undefined => {
@@ -122,7 +126,8 @@ export async function waitForReady(client: ClusterClient, refs: readonly ObjectR
       live = objects.objects.get(`${a.ref.namespace ?? ''}/${a.ref.name}`);
       if (!live) return { state: 'progressing', message: 'not found (deleted since it was applied?)' };
     } else if (objects.error !== undefined && (!transient(objects.error) || !known)) return problem(objects.error);
-    else if (known) live = known; // as the apply returned it, until its kind is listed: its related feeds start at once
+    else if (known)
+      live = known; // as the apply returned it, until its kind is listed: its related feeds start at once
     else return undefined;
     const alone = a.rule.check(live, []);
     if (alone.state === 'ready' || !a.rule.related) {

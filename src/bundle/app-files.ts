@@ -92,7 +92,12 @@ export function adoptPlannedApps(fs: BundleFs, dir: string): BundleManifest {
     const listed = plannedFiles(fs, dir, app);
     if (!listed || listed.length !== onDisk.files.size - 1 || !listed.every((f) => onDisk.files.has(f.path))) continue;
     const digest = createHash('sha256');
-    for (const f of listed) digest.update(f.path).update('\0').update(fs.read(join(dir, f.path))).update('\0');
+    for (const f of listed)
+      digest
+        .update(f.path)
+        .update('\0')
+        .update(fs.read(join(dir, f.path)))
+        .update('\0');
     if (`sha256:${digest.digest('hex')}` === listed.digest) adopted.set(app, onDisk.files);
   }
   return adopted;

@@ -25,7 +25,8 @@ function describe(dir: string, e: ForeignEntry): string {
     case 'changed':
       return `${path} was changed since kubemin wrote it`;
     case 'not-a-file':
-      if (e.app.startsWith(`${e.path}/`)) return `${path} is where environment "${e.path}" of app "${e.app.slice(e.path.length + 1)}" goes, but it is not a directory (a link, a file or a device)`;
+      if (e.app.startsWith(`${e.path}/`))
+        return `${path} is where environment "${e.path}" of app "${e.app.slice(e.path.length + 1)}" goes, but it is not a directory (a link, a file or a device)`;
       return `${path} is not a file kubemin writes (a link, a device or an empty directory, in app "${e.app}")`;
     default: {
       const never: never = e.reason;

@@ -62,7 +62,9 @@ export function manifestText(manifest: BundleManifest): string {
 /** Reads a manifest; one that is not kubemin's (or names paths outside its apps) is an error naming it. */
 export function parseManifest(text: string, shownPath: string): BundleManifest {
   const fail = (why: string): never => {
-    throw new BundleDirError(`${shownPath}: not a kubemin bundle manifest (${why}). Delete it if kubemin did not write it: kubemin then adopts the apps whose plan digest matches their files.`);
+    throw new BundleDirError(
+      `${shownPath}: not a kubemin bundle manifest (${why}). Delete it if kubemin did not write it: kubemin then adopts the apps whose plan digest matches their files.`,
+    );
   };
   let doc: unknown;
   try {

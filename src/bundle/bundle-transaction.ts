@@ -152,7 +152,8 @@ function parseJournal(text: string, shown: string): JournalEntry[] {
     (doc as { kind?: unknown } | undefined)?.kind === 'BundleJournal' &&
     Array.isArray(entries) &&
     entries.every((e: { name?: unknown; put?: unknown }) => typeof e?.name === 'string' && isEntryName(e.name) && typeof e.put === 'boolean');
-  if (!valid) throw new BundleDirError(`${shown}: not a kubemin journal; delete ${shown.slice(0, -JOURNAL.length - 1)} (kubemin's staging directory) and render again`);
+  if (!valid)
+    throw new BundleDirError(`${shown}: not a kubemin journal; delete ${shown.slice(0, -JOURNAL.length - 1)} (kubemin's staging directory) and render again`);
   return entries as JournalEntry[];
 }
 

@@ -49,7 +49,9 @@ export async function checkOutDir(out: string, paths: readonly string[], cwd: st
   }
   for (let d = realOut; ; d = dirname(d)) {
     if (basename(d) === '.kubemin' && existsSync(join(d, 'config.yaml')) && given.some((p) => within(realPath(resolve(cwd, p)), dirname(d)))) {
-      throw new OutDirError(`--out ${out} is inside ${relative(cwd, d) || d}, which holds the plugin configuration of the specs being rendered. Render into another directory.`);
+      throw new OutDirError(
+        `--out ${out} is inside ${relative(cwd, d) || d}, which holds the plugin configuration of the specs being rendered. Render into another directory.`,
+      );
     }
     if (dirname(d) === d) break;
   }

@@ -102,7 +102,9 @@ function planProblem(plan: PlanDocument, key: string, env: string | undefined): 
 /** Every plan of the bundle by key: `<app>` at the top, `<env>/<app>` in each environment's directory. */
 async function planKeys(dir: string): Promise<Array<{ key: string; env?: string }>> {
   const plans = (names: string[]): string[] => names.filter((f) => f.endsWith(PLAN_SUFFIX)).map((f) => f.slice(0, -PLAN_SUFFIX.length));
-  const out: Array<{ key: string; env?: string }> = plans(await readdir(dir)).sort().map((key) => ({ key }));
+  const out: Array<{ key: string; env?: string }> = plans(await readdir(dir))
+    .sort()
+    .map((key) => ({ key }));
   for (const env of await environmentDirs(dir)) {
     for (const app of plans(await readdir(join(dir, env))).sort()) out.push({ key: `${env}/${app}`, env });
   }
@@ -135,7 +137,8 @@ async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
         } catch (err) {
           throw new BundleDirError(`${objectPath} (listed in ${file}): ${(err as Error).message}`);
         }
-        if (object?.kind !== o.kind || object.metadata?.name !== o.name) throw new BundleDirError(`${objectPath}: expected ${o.kind} ${o.name}, as ${file} says`);
+        if (object?.kind !== o.kind || object.metadata?.name !== o.name)
+          throw new BundleDirError(`${objectPath}: expected ${o.kind} ${o.name}, as ${file} says`);
         objects.push({ object, component: o.component ?? undefined, source: sourceRef(o.source) });
       }
       phases.push({
@@ -154,7 +157,10 @@ async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
     const variant = plan.environment !== undefined ? { environment: plan.environment, ...(plan.cluster !== undefined ? { cluster: plan.cluster } : {}) } : {};
     const id = appKey({ name: plan.app, ...variant });
     const twice = seen.get(id);
-    if (twice) throw new BundleDirError(`${dir}: ${twice} and ${file} are both the plan of ${describeApp({ name: plan.app, ...variant })}; render the bundle again (kubemin render --out ${dir})`);
+    if (twice)
+      throw new BundleDirError(
+        `${dir}: ${twice} and ${file} are both the plan of ${describeApp({ name: plan.app, ...variant })}; render the bundle again (kubemin render --out ${dir})`,
+      );
     seen.set(id, file);
     apps.push({ name: plan.app, ...variant, namespace: plan.namespace, source: sourceRef(plan.source), phases });
   }

@@ -136,24 +136,7 @@ const PLAIN_RE = /^[A-Za-z0-9_./$-][A-Za-z0-9_./$@%=+,~()?;: -]*$/;
  */
 const NUMBERISH_RE = /^[-+]?(?:[eE][-+]?)?[0-9.][0-9a-fA-FxXoObBeEtTzZ_.:+ -]*$/;
 /** Lower-cased words that are not strings in YAML 1.1 and/or 1.2 (checked case-insensitively). */
-const RESERVED = new Set([
-  '~',
-  'null',
-  'true',
-  'false',
-  'y',
-  'n',
-  'yes',
-  'no',
-  'on',
-  'off',
-  '.inf',
-  '-.inf',
-  '+.inf',
-  '.nan',
-  '<<',
-  '=',
-]);
+const RESERVED = new Set(['~', 'null', 'true', 'false', 'y', 'n', 'yes', 'no', 'on', 'off', '.inf', '-.inf', '+.inf', '.nan', '<<', '=']);
 
 function isPlainSafe(s: string): boolean {
   if (!PLAIN_RE.test(s)) return false; // also rejects ''

@@ -46,7 +46,19 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
   // --help) and imports what its action runs when it runs (await import), so that a command
   // loads only its own operation: `--version` loads no more than commander, and the compiler's
   // commands never the cluster client, git or the daemon (test/cli/lazy-imports.test.ts).
-  for (const make of [validateCommand, renderCommand, planCommand, diffCommand, applyCommand, watchCommand, schemaCommand, pluginsCommand, initCommand, importCommand, promoteCommand]) {
+  for (const make of [
+    validateCommand,
+    renderCommand,
+    planCommand,
+    diffCommand,
+    applyCommand,
+    watchCommand,
+    schemaCommand,
+    pluginsCommand,
+    initCommand,
+    importCommand,
+    promoteCommand,
+  ]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {
@@ -58,7 +70,9 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
   if (given.outputFailure) await new Promise((resolve) => setImmediate(resolve));
   const failure = given.outputFailure?.();
   if (failure) {
-    io.stderr(`kubemin: ${isSystemError(failure) ? describeSystemError({ ...failure, path: 'standard output' }) : `cannot write standard output: ${String(failure)}`}\n`);
+    io.stderr(
+      `kubemin: ${isSystemError(failure) ? describeSystemError({ ...failure, path: 'standard output' }) : `cannot write standard output: ${String(failure)}`}\n`,
+    );
     return EXIT.error;
   }
   return code;
@@ -80,4 +94,3 @@ function reportFailure(io: Io, err: unknown): number {
   io.stderr(`kubemin: internal error: ${message.split('\n')[0]}: a bug in kubemin, please report it with the command that caused it${debug}\n`);
   return EXIT.error;
 }
-

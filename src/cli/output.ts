@@ -97,7 +97,13 @@ export function reportLoaded<T>(
   io: Io,
   setExit: (code: number) => void,
   loaded: { readonly compiled?: CompileResult | undefined; readonly apps?: readonly T[] | undefined },
-  opts: { readonly app?: string | undefined; readonly verb: string; readonly paths: readonly string[]; readonly env?: string | undefined; readonly skipped?: readonly string[] },
+  opts: {
+    readonly app?: string | undefined;
+    readonly verb: string;
+    readonly paths: readonly string[];
+    readonly env?: string | undefined;
+    readonly skipped?: readonly string[];
+  },
 ): loaded is { readonly compiled?: CompileResult; readonly apps: readonly T[] } {
   const c = loaded.compiled;
   if (c?.diagnostics.length) io.stderr(formatDiagnostics('text', c.diagnostics, c.sources, io.color));

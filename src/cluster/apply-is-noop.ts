@@ -159,5 +159,7 @@ function namesElement(key: string, element: Json, applied?: FieldsNode): boolean
   }
   if (key.startsWith('v:')) return isDeepStrictEqual(parsed, element);
   if (!key.startsWith('k:') || !isMap(parsed) || !isMap(element)) return false;
-  return Object.entries(parsed).every(([f, v]) => isDeepStrictEqual(element[f], v) || (applied !== undefined && element[f] === undefined && applied[`f:${f}`] === undefined));
+  return Object.entries(parsed).every(
+    ([f, v]) => isDeepStrictEqual(element[f], v) || (applied !== undefined && element[f] === undefined && applied[`f:${f}`] === undefined),
+  );
 }

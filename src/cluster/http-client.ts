@@ -45,7 +45,9 @@ export async function connectTo(kube: LoadedKubeconfig, opts: Omit<ConnectOption
   try {
     ca = cluster.caData ? Buffer.from(cluster.caData, 'base64') : cluster.caFile ? readFileSync(cluster.caFile) : undefined;
   } catch (err) {
-    throw new KubeconfigError(`cluster "${cluster.name}" in the kubeconfig: cannot read its certificate authority ${cluster.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new KubeconfigError(
+      `cluster "${cluster.name}" in the kubeconfig: cannot read its certificate authority ${cluster.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let credentials: CredentialSource;
   try {
@@ -140,7 +142,8 @@ class HttpClusterClient implements ClusterClient {
   async replace(object: K8sObject): Promise<K8sObject> {
     const ref = refOf(object);
     const meta = object.metadata as K8sObject['metadata'] & { resourceVersion?: string };
-    if (!meta.resourceVersion) throw new ClusterError(ref, 'BadRequest', `${formatRef(ref)}: replace needs metadata.resourceVersion (the version it was read at)`);
+    if (!meta.resourceVersion)
+      throw new ClusterError(ref, 'BadRequest', `${formatRef(ref)}: replace needs metadata.resourceVersion (the version it was read at)`);
     const res = await this.send('PUT', await this.path(ref), JSON.stringify(object), ref);
     if (res.status >= 300) throw toError(ref, res, 'Conflict');
     return res.body as K8sObject;
@@ -158,7 +161,12 @@ class HttpClusterClient implements ClusterClient {
   }
 
   async watch(apiVersion: string, kind: string, opts: WatchOptions, onEvent: (e: WatchEvent) => void): Promise<string> {
-    const query = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', resourceVersion: opts.resourceVersion, timeoutSeconds: String(opts.timeoutSeconds ?? 300) });
+    const query = new URLSearchParams({
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: opts.resourceVersion,
+      timeoutSeconds: String(opts.timeoutSeconds ?? 300),
+    });
     const path = await this.collectionQuery(apiVersion, kind, opts, query);
     const url = new URL(path, this.server);
     const { credentials } = this.opts;
@@ -172,7 +180,8 @@ class HttpClusterClient implements ClusterClient {
         resourceVersion: opts.resourceVersion,
         ...(opts.signal ? { signal: opts.signal } : {}),
         onEvent: (e: WatchEvent) => onEvent(e.type === 'BOOKMARK' ? e : { type: e.type, object: typed(e.object, apiVersion, kind) }),
-        unreachable: (err: Error) => new ClusterError(undefined, 'Unavailable', `cannot reach the API server at ${this.server.origin}: ${err.message}`, undefined, { cause: err }),
+        unreachable: (err: Error) =>
+          new ClusterError(undefined, 'Unavailable', `cannot reach the API server at ${this.server.origin}: ${err.message}`, undefined, { cause: err }),
       };
       if (this.h2) {
         try {
@@ -184,7 +193,10 @@ class HttpClusterClient implements ClusterClient {
           this.h2 = undefined;
         }
       }
-      const tls = this.server.protocol === 'http:' ? {} : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) };
+      const tls =
+        this.server.protocol === 'http:'
+          ? {}
+          : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) };
       return streamWatch({ ...call, agent: this.watchAgentFor(credential), tls });
     };
     const used = await this.credential(() => credentials.current(), undefined);
@@ -310,14 +322,29 @@ class HttpClusterClient implements ClusterClient {
 
   private unauthorized(ref: ObjectRef | undefined, res: Response, why: string): ClusterError {
     const said = (res.body as { message?: string } | undefined)?.message ?? 'Unauthorized';
-    return new ClusterError(ref, 'Unauthorized', `the API server at ${this.server.origin} refused the credentials of ${this.opts.who} (401 ${said}): ${why}`, 401);
+    return new ClusterError(
+      ref,
+      'Unauthorized',
+      `the API server at ${this.server.origin} refused the credentials of ${this.opts.who} (401 ${said}): ${why}`,
+      401,
+    );
   }
 
-  private once(method: string, path: string, body: string | undefined, credential: Credential, ref?: ObjectRef, contentType = 'application/json'): Promise<Response> {
+  private once(
+    method: string,
+    path: string,
+    body: string | undefined,
+    credential: Credential,
+    ref?: ObjectRef,
+    contentType = 'application/json',
+  ): Promise<Response> {
     this.requests++;
     const url = new URL(path, this.server);
     const send = this.server.protocol === 'http:' ? httpRequest : request;
-    const tls = this.server.protocol === 'http:' ? {} : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) };
+    const tls =
+      this.server.protocol === 'http:'
+        ? {}
+        : { ...this.opts.tls, ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) };
     return new Promise((resolve, reject) => {
       const req = send(
         url,
@@ -351,7 +378,11 @@ class HttpClusterClient implements ClusterClient {
       );
       req.on('timeout', () => req.destroy(new ClusterError(ref, 'Timeout', `${method} ${url.pathname} timed out after ${this.timeoutMs} ms`)));
       req.on('error', (err) =>
-        reject(err instanceof ClusterError ? err : new ClusterError(ref, 'Unavailable', `cannot reach the API server at ${this.server.origin}: ${err.message}`, undefined, { cause: err })),
+        reject(
+          err instanceof ClusterError
+            ? err
+            : new ClusterError(ref, 'Unavailable', `cannot reach the API server at ${this.server.origin}: ${err.message}`, undefined, { cause: err }),
+        ),
       );
       req.end(body);
     });

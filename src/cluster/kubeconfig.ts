@@ -62,7 +62,9 @@ export function loadKubeconfig(opts: KubeconfigOptions = {}): LoadedKubeconfig {
     } else if (files.length) {
       kc.loadFromDefault();
     } else {
-      throw new KubeconfigError(`no kubeconfig: KUBECONFIG is not set, ${homeConfig} does not exist, and this is not a pod with a service account: give --kubeconfig`);
+      throw new KubeconfigError(
+        `no kubeconfig: KUBECONFIG is not set, ${homeConfig} does not exist, and this is not a pod with a service account: give --kubeconfig`,
+      );
     }
     if (opts.context) kc.setCurrentContext(opts.context);
   } catch (err) {

@@ -152,7 +152,10 @@ export class LiveObjects {
   /** The objects of one kind: across namespaces when worth it, then namespace by namespace what is still not found. Never throws. */
   private async prefetchKind(refs: readonly ObjectRef[], opts: PrefetchOptions, concurrency: number): Promise<void> {
     const first = refs[0]!;
-    const namespaced = await this.client.resourceFor(first.apiVersion, first.kind).then((i) => i?.namespaced, () => undefined);
+    const namespaced = await this.client.resourceFor(first.apiVersion, first.kind).then(
+      (i) => i?.namespaced,
+      () => undefined,
+    );
     if (!namespaced) return; // not served (yet) or cluster-scoped: one GET per object
     const k = kindKey(first);
     const unread = (): ObjectRef[] => refs.filter((r) => !this.scopes.has(scopeKey(r)) && !this.selected.get(k)?.has(nameKey(r)));
@@ -185,7 +188,9 @@ export class LiveObjects {
       chars += i.length + 1;
     }
     return this.refusable(ref, '', async () => {
-      const lists = await Promise.all(chunks.map((c) => this.client.list(ref.apiVersion, ref.kind, { labelSelector: `${INSTANCE_LABEL} in (${c.join(',')})` })));
+      const lists = await Promise.all(
+        chunks.map((c) => this.client.list(ref.apiVersion, ref.kind, { labelSelector: `${INSTANCE_LABEL} in (${c.join(',')})` })),
+      );
       return new Map(lists.flat().map((o) => [nameKey({ ...ref, namespace: o.metadata.namespace, name: o.metadata.name }), o]));
     });
   }

@@ -40,7 +40,12 @@ export function autoscaledWorkloads(objects: readonly K8sObject[]): Map<string, 
     const spec = o.spec as { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string }; minReplicas?: number } | undefined;
     const target = spec?.scaleTargetRef;
     if (!target?.apiVersion || !target.kind || !target.name) continue;
-    const ref: ObjectRef = { apiVersion: target.apiVersion, kind: target.kind, name: target.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
+    const ref: ObjectRef = {
+      apiVersion: target.apiVersion,
+      kind: target.kind,
+      name: target.name,
+      ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    };
     out.set(refKey(ref), spec?.minReplicas ?? 1);
   }
   return out;
@@ -97,6 +102,6 @@ interface ManagedFieldsEntry {
 
 /** Whether `manager`, applying (server-side apply), owns `spec.replicas` of the live object. */
 function ownsReplicas(live: K8sObject, manager: string): boolean {
-  const entries = ((live.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? []);
+  const entries = (live.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? [];
   return entries.some((e) => e.manager === manager && e.operation === 'Apply' && e.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined);
 }

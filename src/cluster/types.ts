@@ -89,8 +89,7 @@ export interface WatchOptions extends ListOptions {
 
 /** A change seen by a watch. A BOOKMARK only moves the version on (no object changed). */
 export type WatchEvent =
-  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: K8sObject }
-  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
+  { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: K8sObject } | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
 
 /**
  * Why a watch stopped before its signal: `Gone`, the version is too old (410: list again);

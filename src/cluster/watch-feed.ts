@@ -84,7 +84,9 @@ export class WatchFeed {
   private async getEach(): Promise<void> {
     const { apiVersion, kind, namespace } = this.query;
     try {
-      const got = await Promise.all((this.opts.names ?? []).map(async (name) => [name, await this.client.get({ apiVersion, kind, ...(namespace ? { namespace } : {}), name })] as const));
+      const got = await Promise.all(
+        (this.opts.names ?? []).map(async (name) => [name, await this.client.get({ apiVersion, kind, ...(namespace ? { namespace } : {}), name })] as const),
+      );
       if (this.stopped) return;
       this.objects.clear();
       for (const [name, o] of got) if (o) this.objects.set(`${namespace ?? ''}/${name}`, o);

@@ -7,8 +7,7 @@ import { WatchError } from './types.js';
 
 /** A watch event as the API server sends it, one JSON object per line. */
 type RawEvent =
-  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: K8sObject }
-  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
+  { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: K8sObject } | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
 
 type Refusal = { status: number; body: unknown };
 
@@ -103,20 +102,28 @@ export function streamWatch(opts: StreamWatchOptions): Promise<string | Refusal>
       finish(() => resolve(decoder.version));
       req.destroy();
     };
-    const req = send(opts.url, { ...opts.tls, method: 'GET', agent: opts.agent, timeout: opts.idleTimeoutMs, headers: { ...opts.headers, Accept: 'application/json' } }, (res) => {
-      responded = true;
-      if ((res.statusCode ?? 0) >= 300) return readRefusal(res, res.statusCode ?? 0).then((r) => finish(() => resolve(r)), (err: Error) => finish(() => reject(decoder.dropped(err))));
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const end = settled ? undefined : decoder.push(chunk);
-        if (!end) return;
-        finish(() => reject(end));
-        req.destroy();
-      });
-      res.on('end', () => finish(() => resolve(decoder.version)));
-      res.on('error', (err) => finish(() => reject(decoder.dropped(err))));
-      res.on('close', () => finish(() => reject(decoder.dropped(new Error('the connection closed before the stream ended')))));
-    });
+    const req = send(
+      opts.url,
+      { ...opts.tls, method: 'GET', agent: opts.agent, timeout: opts.idleTimeoutMs, headers: { ...opts.headers, Accept: 'application/json' } },
+      (res) => {
+        responded = true;
+        if ((res.statusCode ?? 0) >= 300)
+          return readRefusal(res, res.statusCode ?? 0).then(
+            (r) => finish(() => resolve(r)),
+            (err: Error) => finish(() => reject(decoder.dropped(err))),
+          );
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const end = settled ? undefined : decoder.push(chunk);
+          if (!end) return;
+          finish(() => reject(end));
+          req.destroy();
+        });
+        res.on('end', () => finish(() => resolve(decoder.version)));
+        res.on('error', (err) => finish(() => reject(decoder.dropped(err))));
+        res.on('close', () => finish(() => reject(decoder.dropped(new Error('the connection closed before the stream ended')))));
+      },
+    );
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('timeout', () => req.destroy(new Error(`no event for ${opts.idleTimeoutMs} ms`)));
     req.on('error', (err) => finish(() => reject(responded ? decoder.dropped(err) : opts.unreachable(err))));
@@ -186,7 +193,11 @@ export class H2Watches {
       });
       stream.on('end', () => finish(() => resolve(status >= 300 ? { status, body: parseBody(refusal) } : decoder.version)));
       stream.on('error', (err) => finish(() => reject(responded ? decoder.dropped(err) : call.unreachable(err))));
-      stream.on('close', () => finish(() => reject(responded ? decoder.dropped(new Error('the stream closed before it ended')) : call.unreachable(new Error('the connection closed')))));
+      stream.on('close', () =>
+        finish(() =>
+          reject(responded ? decoder.dropped(new Error('the stream closed before it ended')) : call.unreachable(new Error('the connection closed'))),
+        ),
+      );
       call.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -196,7 +207,10 @@ export class H2Watches {
     if (current && !current.h2.closed && !current.h2.destroyed && credential.tlsId === this.tlsId) return current;
     // Streams still on the old session end when their callers stop them, or the server does.
     current?.h2.close();
-    const options: SecureClientSessionOptions = { ...(this.tls as SecureClientSessionOptions), ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}) };
+    const options: SecureClientSessionOptions = {
+      ...(this.tls as SecureClientSessionOptions),
+      ...(credential.cert && credential.key ? { cert: credential.cert, key: credential.key } : {}),
+    };
     const entry = { h2: connectH2(this.origin, options), open: 0 };
     // Errors reach the streams; a session that goes away is replaced by the next watch.
     entry.h2.on('error', () => undefined);

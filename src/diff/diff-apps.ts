@@ -115,7 +115,12 @@ async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObject
       if (current && minReplicas === undefined && applyIsNoop(p.object, current, FIELD_MANAGER)) return { ...base, action: 'unchanged', diff: '', note: null };
       let r: ServerSideApplyResult;
       try {
-        r = await serverSideApply(client, p.object, { dryRun: true, conflicts: 'report', live: { object: current }, ...(minReplicas !== undefined ? { minReplicas } : {}) });
+        r = await serverSideApply(client, p.object, {
+          dryRun: true,
+          conflicts: 'report',
+          live: { object: current },
+          ...(minReplicas !== undefined ? { minReplicas } : {}),
+        });
       } catch (err) {
         if (!(err instanceof ClusterError) || err.reason !== 'NamespaceNotFound' || !info.namespaced) throw err;
         if (namespaceCreated && ref.namespace === app.namespace) return created(`namespace ${app.namespace} is created by this bundle first`);
@@ -145,7 +150,15 @@ async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObject
       const current = await live.get(ref);
       if (!current) return undefined;
       const [shown] = maskSecretPair(normalizeObject(current), undefined);
-      return { ref, component: current.metadata.labels?.['app.kubernetes.io/name'] ?? null, source: null, phase: null, action: 'delete', diff: unifiedDiff(shown, undefined), note: null };
+      return {
+        ref,
+        component: current.metadata.labels?.['app.kubernetes.io/name'] ?? null,
+        source: null,
+        phase: null,
+        action: 'delete',
+        diff: unifiedDiff(shown, undefined),
+        note: null,
+      };
     } catch (err) {
       problem({ ref, component: null, source: null }, err);
       return undefined;

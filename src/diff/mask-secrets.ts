@@ -22,9 +22,7 @@ export function maskSecretPair(before: K8sObject | undefined, after: K8sObject |
       const mine = values(o, field);
       if (!mine) continue;
       const theirs = values(other, field);
-      out[field] = Object.fromEntries(
-        Object.entries(mine).map(([k, v]) => [k, theirs && k in theirs && theirs[k] !== v ? changed : MASK]),
-      );
+      out[field] = Object.fromEntries(Object.entries(mine).map(([k, v]) => [k, theirs && k in theirs && theirs[k] !== v ? changed : MASK]));
     }
     return out;
   };

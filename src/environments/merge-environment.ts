@@ -76,7 +76,10 @@ export function environmentVariant(
     if (!kept.length) return;
     steps.push({ ...step, [field]: kept.map(([name]) => name) });
     stepIndex.push(i);
-    listIndex.set(steps.length - 1, kept.map(([, j]) => j));
+    listIndex.set(
+      steps.length - 1,
+      kept.map(([, j]) => j),
+    );
   });
 
   const merged: AppSpec = {
@@ -99,7 +102,14 @@ export function environmentVariant(
     listIndex,
     lists,
   };
-  return { name: env.name, ...(env.cluster ? { cluster: env.cluster } : {}), spec: merged, origin: (p) => originOf(provenance, p), removed: (p) => removedUnder(provenance, p), disabled };
+  return {
+    name: env.name,
+    ...(env.cluster ? { cluster: env.cluster } : {}),
+    spec: merged,
+    origin: (p) => originOf(provenance, p),
+    removed: (p) => removedUnder(provenance, p),
+    disabled,
+  };
 }
 
 /**

@@ -21,7 +21,9 @@ export function selectEnvironment(apps: readonly CompiledApp[], env: string | un
   if (!known.includes(env)) {
     if (!known.length) throw new UserError(`--env ${env}: no application here has environments (spec.environments)`);
     const guess = closest(env, known);
-    throw new UserError(`--env ${env}: no application has an environment "${env}"${guess ? `; did you mean "${guess}"?` : ''} (environments: ${known.join(', ')})`);
+    throw new UserError(
+      `--env ${env}: no application has an environment "${env}"${guess ? `; did you mean "${guess}"?` : ''} (environments: ${known.join(', ')})`,
+    );
   }
   const withEnv = new Set(apps.filter((a) => a.environment === env).map((a) => a.name));
   const skipped = [...new Set(apps.filter((a) => a.environment && !withEnv.has(a.name)).map((a) => a.name))].sort();

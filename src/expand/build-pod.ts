@@ -63,7 +63,9 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
 
   const { labels, annotations, ...given } = out.pod ?? {};
   // Pods that ask for GPUs tolerate the GPU nodes' taint (gpu-toleration.ts): here, so that a job's name hashes it.
-  const settings = ctx.policies.gpuToleration ? { ...given, tolerations: withGpuToleration({ tolerations: given.tolerations, containers, initContainers }).tolerations } : given;
+  const settings = ctx.policies.gpuToleration
+    ? { ...given, tolerations: withGpuToleration({ tolerations: given.tolerations, containers, initContainers }).tolerations }
+    : given;
   const spec: BuiltPod['template']['spec'] = {
     ...podSettings({ ...settings, securityContext: podSecurityDefaults(level, settings.securityContext) }),
     ...(initContainers.length ? { initContainers } : {}),
@@ -91,13 +93,7 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
 }
 
 /** A container from its spec, with its traits applied in table order. */
-export function buildContainer(
-  ctx: ComponentContext,
-  traits: readonly TraitDef[],
-  spec: ContainerSpec,
-  role: ContainerRole,
-  pointer: string,
-): BuiltContainer {
+export function buildContainer(ctx: ComponentContext, traits: readonly TraitDef[], spec: ContainerSpec, role: ContainerRole, pointer: string): BuiltContainer {
   const container: Container = {
     name: spec.name,
     ...(spec.image ? { image: spec.image, imagePullPolicy: ctx.policies.imagePullPolicy } : {}),

@@ -7,7 +7,17 @@ import { buildPod } from './build-pod.js';
 import { objectWithGpuToleration } from './gpu-toleration.js';
 import { appLabels, componentLabels, selectorLabels } from './labels.js';
 import { labelNamespace } from './namespace-pod-security.js';
-import { NO_FILES, type AppContext, type ComponentContext, type ComponentTypeDef, type EmittedObject, type PendingDiagnostic, type ResolvedPolicies, type SpecFiles, type TraitDef } from './types.js';
+import {
+  NO_FILES,
+  type AppContext,
+  type ComponentContext,
+  type ComponentTypeDef,
+  type EmittedObject,
+  type PendingDiagnostic,
+  type ResolvedPolicies,
+  type SpecFiles,
+  type TraitDef,
+} from './types.js';
 
 /** An object of the bundle, with where it came from. */
 export interface ExpandedObject {
@@ -123,7 +133,11 @@ export function extensionFailed(err: ExtensionError, part: string, pointer: stri
 }
 
 /** The traits that change finished objects, in table order, on a component's objects. */
-function patchObjects(ctx: ComponentContext, traits: readonly TraitDef[], objects: EmittedObject[]): { objects: EmittedObject[]; diagnostics: PendingDiagnostic[] } {
+function patchObjects(
+  ctx: ComponentContext,
+  traits: readonly TraitDef[],
+  objects: EmittedObject[],
+): { objects: EmittedObject[]; diagnostics: PendingDiagnostic[] } {
   const diagnostics: PendingDiagnostic[] = [];
   let out = objects;
   for (const trait of traits) {
@@ -194,4 +208,3 @@ function annotations(app: AppContext): { annotations?: Record<string, string> } 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

@@ -50,7 +50,8 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 export function objectWithGpuToleration(object: K8sObject): K8sObject {
   const path = POD_SPEC_PATHS[object.kind];
   if (!path || !object.apiVersion.match(/^(v1|apps\/v1|batch\/v1)$/)) return object;
-  const at = (o: unknown, keys: readonly string[]): unknown => keys.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o);
+  const at = (o: unknown, keys: readonly string[]): unknown =>
+    keys.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o);
   const spec = at(object, path);
   if (!spec || typeof spec !== 'object' || !Array.isArray((spec as PodSpec).containers)) return object;
   const next = withGpuToleration(spec as PodSpec);

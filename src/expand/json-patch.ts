@@ -22,9 +22,7 @@ export function mergePatch(target: Json, patch: Json): Json {
 }
 
 export type JsonPatchOp =
-  | { op: 'add' | 'replace' | 'test'; path: string; value: Json }
-  | { op: 'remove'; path: string }
-  | { op: 'move' | 'copy'; from: string; path: string };
+  { op: 'add' | 'replace' | 'test'; path: string; value: Json } | { op: 'remove'; path: string } | { op: 'move' | 'copy'; from: string; path: string };
 
 /** Why an operation of a JSON patch could not be applied (RFC 6902: the whole patch fails). */
 export class JsonPatchError extends Error {

@@ -2,11 +2,7 @@ import type { Labels } from '../k8s/types.js';
 import type { AppContext } from './types.js';
 
 /** Labels kubemin owns: users may not set them, selectors and inventories rely on them. */
-export const RESERVED_LABELS = [
-  'app.kubernetes.io/name',
-  'app.kubernetes.io/instance',
-  'app.kubernetes.io/managed-by',
-] as const;
+export const RESERVED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/managed-by'] as const;
 
 export const MANAGED_BY = 'kubemin';
 

@@ -54,15 +54,7 @@ const FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-const DESCRIPTORS: readonly string[] = [
-  '@yearly',
-  '@annually',
-  '@monthly',
-  '@weekly',
-  '@daily',
-  '@midnight',
-  '@hourly',
-];
+const DESCRIPTORS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
 const EVERY = '@every ';
 
@@ -152,8 +144,7 @@ function checkRange(expr: string, spec: FieldSpec): string | undefined {
     if (start > max) return `${spec.name} field: ${lowAndHigh[0]} is above ${spec.max}`;
     if (end < min) return `${spec.name} field: ${lowAndHigh[1]} is below ${spec.min}`;
     return (
-      `${spec.name} field: range ${quote(rangeAndStep[0]!)} runs backwards; ranges cannot wrap around, ` +
-      `so write ${span(start, max)},${span(min, end)}`
+      `${spec.name} field: range ${quote(rangeAndStep[0]!)} runs backwards; ranges cannot wrap around, ` + `so write ${span(start, max)},${span(min, end)}`
     );
   }
   if (step === 0n) return `${spec.name} field: step in ${quote(expr)} must be at least 1`;
@@ -207,12 +198,7 @@ export function checkCronSchedule(s: string): string | undefined {
     return `${quote(s)} has spaces before the descriptor; write ${quote(trimmed)}`;
   }
   if (fields.length !== 5) {
-    const extra =
-      fields.length === 6
-        ? ' (there is no seconds field)'
-        : fields.length === 7
-          ? ' (there are no seconds or year fields)'
-          : '';
+    const extra = fields.length === 6 ? ' (there is no seconds field)' : fields.length === 7 ? ' (there are no seconds or year fields)' : '';
     return `expected 5 fields (minute hour day-of-month month day-of-week), found ${fields.length}${extra}`;
   }
   for (const [i, field] of fields.entries()) {
@@ -260,9 +246,7 @@ export function checkTimeZone(tz: string): string | undefined {
     const hours = Number(hh);
     // Etc/GMT zones use POSIX signs: Etc/GMT-2 is two hours ahead of UTC.
     const etc =
-      Number(mm ?? '0') === 0 && hours > 0 && hours <= 12
-        ? `; for a fixed offset write Etc/GMT${sign === '+' ? '-' : '+'}${hours} (the sign is inverted)`
-        : '';
+      Number(mm ?? '0') === 0 && hours > 0 && hours <= 12 ? `; for a fixed offset write Etc/GMT${sign === '+' ? '-' : '+'}${hours} (the sign is inverted)` : '';
     return `${quote(tz)} is a UTC offset, not a time zone; use ${iana}${etc}`;
   };
   if (tz === '') return `timeZone is empty; use ${iana}`;
@@ -271,9 +255,7 @@ export function checkTimeZone(tz: string): string | undefined {
   }
   const bareOffset = /^([+-])([0-9]{1,2})(?::?([0-9]{2}))?$/.exec(tz);
   if (bareOffset) return offsetReason(bareOffset[1]!, bareOffset[2]!, bareOffset[3]);
-  const badPart = tz
-    .split('/')
-    .find((p) => p === '.' || p === '..' || p.startsWith('-') || !TIME_ZONE_PART.test(p));
+  const badPart = tz.split('/').find((p) => p === '.' || p === '..' || p.startsWith('-') || !TIME_ZONE_PART.test(p));
   if (badPart !== undefined) {
     return `${quote(tz)} is not a time zone name; use ${iana} (each part between '/' is 1-14 of A-Z, a-z, 0-9, '.', '-', '_', '+')`;
   }

@@ -41,8 +41,7 @@ interface Part {
 }
 
 type Scan =
-  | { readonly ok: true; readonly negative: boolean; readonly parts: readonly Part[] }
-  | { readonly ok: false; readonly problem: 'syntax' | 'missing-unit' };
+  { readonly ok: true; readonly negative: boolean; readonly parts: readonly Part[] } | { readonly ok: false; readonly problem: 'syntax' | 'missing-unit' };
 
 /** Splits a duration the way Go's `time.ParseDuration` does; `parts` is empty for the special `0`. */
 function scan(s: string): Scan {

@@ -5,16 +5,12 @@
  */
 import { orList, quote } from './quote.js';
 
-const DNS_LABEL_RULE =
-  "a lowercase RFC 1123 label: a-z, 0-9 and '-', starting and ending with a letter or digit, at most 63 characters";
+const DNS_LABEL_RULE = "a lowercase RFC 1123 label: a-z, 0-9 and '-', starting and ending with a letter or digit, at most 63 characters";
 const DNS_SUBDOMAIN_RULE =
-  "a lowercase RFC 1123 subdomain: labels of a-z, 0-9 and '-' separated by '.', " +
-  'each starting and ending with a letter or digit, at most 253 characters';
+  "a lowercase RFC 1123 subdomain: labels of a-z, 0-9 and '-' separated by '.', " + 'each starting and ending with a letter or digit, at most 253 characters';
 const PORT_NAME_RULE =
-  "a port name (IANA service name): a-z, 0-9 and '-', at least one letter, " +
-  "no '-' at the start, at the end or twice in a row, at most 15 characters";
-const NAME_PART_RULE =
-  "a-z, A-Z, 0-9, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters";
+  "a port name (IANA service name): a-z, 0-9 and '-', at least one letter, " + "no '-' at the start, at the end or twice in a row, at most 15 characters";
+const NAME_PART_RULE = "a-z, A-Z, 0-9, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters";
 const LABEL_KEY_RULE = `a label key: an optional DNS subdomain prefix and '/', then a name of ${NAME_PART_RULE}`;
 const LABEL_VALUE_RULE = `a label value: empty, or ${NAME_PART_RULE}`;
 const ENV_VAR_RULE = "an environment variable name: printable ASCII characters except '=', not empty";
@@ -75,8 +71,7 @@ export function explainDnsLabel(s: string): string | undefined {
   return problem === undefined ? undefined : `${quote(s)} must be ${DNS_LABEL_RULE}; ${problem}`;
 }
 
-const DNS_1035_LABEL_RULE =
-  "a lowercase RFC 1035 label: a-z, 0-9 and '-', starting with a letter and ending with a letter or digit, at most 63 characters";
+const DNS_1035_LABEL_RULE = "a lowercase RFC 1035 label: a-z, 0-9 and '-', starting with a letter and ending with a letter or digit, at most 63 characters";
 
 /**
  * RFC 1035 label: a Service name. Kubernetes 1.36 also accepts a leading digit (the
@@ -107,9 +102,7 @@ export function explainDnsSubdomain(s: string): string | undefined {
   if (s.length > 253) return fail(`it is ${s.length} characters long`);
   if (/[A-Z]/.test(s) && /^[-.a-z0-9]*$/.test(s.toLowerCase())) {
     const fixed = s.toLowerCase();
-    return fail(
-      checkDnsSubdomain(fixed) === undefined ? `it has uppercase letters (try ${quote(fixed)})` : 'it has uppercase letters',
-    );
+    return fail(checkDnsSubdomain(fixed) === undefined ? `it has uppercase letters (try ${quote(fixed)})` : 'it has uppercase letters');
   }
   const chars = showChars(s, /[-.a-z0-9]/, true);
   if (chars !== undefined) return fail(`it contains ${chars}`);
@@ -137,9 +130,7 @@ export function explainIanaSvcName(s: string): string | undefined {
   if (s.length > 15) return fail(`it is ${s.length} characters long`);
   if (/[A-Z]/.test(s) && /^[-a-z0-9]*$/.test(s.toLowerCase())) {
     const fixed = s.toLowerCase();
-    return fail(
-      checkIanaSvcName(fixed) === undefined ? `it has uppercase letters (try ${quote(fixed)})` : 'it has uppercase letters',
-    );
+    return fail(checkIanaSvcName(fixed) === undefined ? `it has uppercase letters (try ${quote(fixed)})` : 'it has uppercase letters');
   }
   const chars = showChars(s, /[-a-z0-9]/, true);
   if (chars !== undefined) return fail(`it contains ${chars}`);
@@ -161,9 +152,7 @@ export function explainNamePart(s: string, what: string): string | undefined {
   const chars = showChars(s, /[-A-Za-z0-9_.]/);
   if (chars !== undefined) return `${what} contains ${chars}`;
   if (!NAME_PART.test(s)) {
-    return /^[A-Za-z0-9]/.test(s)
-      ? `${what} ends with ${showChar(s.slice(-1))}`
-      : `${what} starts with ${showChar(s.slice(0, 1))}`;
+    return /^[A-Za-z0-9]/.test(s) ? `${what} ends with ${showChar(s.slice(-1))}` : `${what} starts with ${showChar(s.slice(0, 1))}`;
   }
   return undefined;
 }

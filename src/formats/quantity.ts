@@ -39,8 +39,7 @@ const DECIMAL: ReadonlyMap<string, number> = new Map([
 ]);
 
 const EXAMPLES = 'like 500m, 128Mi, 1.5Gi or 2';
-const ALL_SUFFIXES =
-  'Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), n, u, m, k, M, G, T, P, E (powers of 1000) or an exponent like e3';
+const ALL_SUFFIXES = 'Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), n, u, m, k, M, G, T, P, E (powers of 1000) or an exponent like e3';
 
 const SHAPE = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/su;
 const MAX_INT64 = (1n << 63n) - 1n;
@@ -90,9 +89,7 @@ function suggestions(number: string, suffix: string): string[] {
   return out;
 }
 
-type Checked =
-  | { readonly ok: true; readonly parts: Parts; readonly scale: Scale }
-  | { readonly ok: false; readonly reason: string };
+type Checked = { readonly ok: true; readonly parts: Parts; readonly scale: Scale } | { readonly ok: false; readonly reason: string };
 
 function check(s: string): Checked {
   const fail = (reason: string): Checked => ({ ok: false, reason });
@@ -164,8 +161,7 @@ export function parseQuantity(s: string): number {
   if (!result.ok) throw new RangeError(`invalid quantity: ${result.reason}`);
   const { parts, scale } = result;
   const mantissa = `${parts.int === '' ? '0' : parts.int}.${parts.frac === '' ? '0' : parts.frac}`;
-  const magnitude =
-    scale.base === 10 ? Number(`${mantissa}e${scale.exponent}`) : Number(mantissa) * 2 ** scale.exponent;
+  const magnitude = scale.base === 10 ? Number(`${mantissa}e${scale.exponent}`) : Number(mantissa) * 2 ** scale.exponent;
   if (magnitude === 0) return 0;
   return parts.negative ? -magnitude : magnitude;
 }
@@ -201,15 +197,6 @@ export function checkQuantityValue(v: unknown): string | undefined {
     if (Math.abs(v) < 1024) return `${head}; write a quantity string with a unit, like "${v}Gi" or "${v}Mi"`;
     return `${head}; write a quantity string, like "${v}" if bytes are meant, or with a unit such as "1Gi"`;
   }
-  const kind =
-    v === undefined
-      ? 'nothing'
-      : v === null
-        ? 'null'
-        : Array.isArray(v)
-          ? 'a list'
-          : typeof v === 'object'
-            ? 'a mapping'
-            : `a ${typeof v}`;
+  const kind = v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
   return `expected a quantity string like "1Gi", got ${kind}`;
 }

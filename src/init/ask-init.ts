@@ -28,8 +28,7 @@ export interface AskInitOptions {
 
 export async function askInit(ask: Ask, opts: AskInitOptions): Promise<InitAnswers> {
   const given = opts.given ?? {};
-  const name =
-    given.name ?? (await ask.ask('Application name', { ...(opts.defaultName ? { default: opts.defaultName } : {}), validate: checkAppName }));
+  const name = given.name ?? (await ask.ask('Application name', { ...(opts.defaultName ? { default: opts.defaultName } : {}), validate: checkAppName }));
   const namespace = given.namespace ?? (await ask.ask('Namespace', { default: name, validate: checkNamespace }));
   const createNamespace =
     given.createNamespace ??
@@ -83,9 +82,7 @@ async function askComponents(ask: Ask, appName: string, registry: Registry): Pro
     }
     const needs = needsOf(def);
     const lastImage = [...components].reverse().find((c) => c.image !== undefined)?.image;
-    const image = needs.image
-      ? await ask.ask(`Image of ${name}`, { ...(lastImage ? { default: lastImage } : {}), validate: checkImage })
-      : undefined;
+    const image = needs.image ? await ask.ask(`Image of ${name}`, { ...(lastImage ? { default: lastImage } : {}), validate: checkImage }) : undefined;
     const schedule = needs.schedule
       ? await ask.ask(`Schedule of ${name} (cron, e.g. "0 3 * * *")`, { default: DEFAULT_SCHEDULE, validate: checkSchedule })
       : undefined;

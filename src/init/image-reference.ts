@@ -38,7 +38,9 @@ function imageProblem(s: string): string | undefined {
   const name = colon < 0 ? named! : named!.slice(0, colon);
   const tag = colon < 0 ? undefined : named!.slice(colon + 1);
   if (tag !== undefined && !TAG.test(tag)) {
-    return tag === '' ? "the tag after ':' is empty" : `the tag ${quote(tag)} must be letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128 characters`;
+    return tag === ''
+      ? "the tag after ':' is empty"
+      : `the tag ${quote(tag)} must be letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128 characters`;
   }
   if (name.length > MAX_NAME_LENGTH) return `the name is ${name.length} characters long (at most ${MAX_NAME_LENGTH})`;
   return nameProblem(name, s.slice(name.length));

@@ -82,7 +82,8 @@ export function parseComponentFlag(spec: string, registry: Registry): ComponentA
   const rest = restParts.length ? restParts.join(':') : undefined;
   const nameProblem = checkDnsLabel(name);
   if (nameProblem) return nameProblem;
-  if (typeName === undefined || typeName === '') return `give name:type[:image[:port]], e.g. web:webservice:nginx:1.27:8080 (types: ${initTypeNames(registry).join(', ')})`;
+  if (typeName === undefined || typeName === '')
+    return `give name:type[:image[:port]], e.g. web:webservice:nginx:1.27:8080 (types: ${initTypeNames(registry).join(', ')})`;
   const typeProblem = checkComponentType(typeName, registry);
   if (typeProblem) return typeProblem;
   const needs = needsOf(registry.componentTypes.get(typeName)!);

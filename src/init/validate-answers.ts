@@ -40,7 +40,8 @@ export function checkNameFitsType(name: string, type: string, registry: Registry
 export function checkComponentType(s: string, registry: Registry): string | undefined {
   const offered = initTypeNames(registry);
   if (offered.includes(s)) return undefined;
-  if (registry.componentTypes.has(s)) return `${quote(s)} needs more than init asks for: write that component in the spec by hand; here choose ${orList([...offered])}`;
+  if (registry.componentTypes.has(s))
+    return `${quote(s)} needs more than init asks for: write that component in the spec by hand; here choose ${orList([...offered])}`;
   return `${quote(s)} is not a component type; choose ${orList([...offered])}`;
 }
 

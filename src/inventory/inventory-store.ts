@@ -43,7 +43,11 @@ export interface ReadInventoryOptions {
   readonly read?: (ref: ObjectRef) => Promise<K8sObject | undefined>;
 }
 
-async function getInventory(read: (ref: ObjectRef) => Promise<K8sObject | undefined>, app: AppIdentity | string, namespace: string): Promise<K8sObject | undefined> {
+async function getInventory(
+  read: (ref: ObjectRef) => Promise<K8sObject | undefined>,
+  app: AppIdentity | string,
+  namespace: string,
+): Promise<K8sObject | undefined> {
   return read(inventoryRef(app, namespace)).catch((err: unknown) => {
     if ((err as { reason?: string }).reason === 'NamespaceNotFound') return undefined;
     throw err;

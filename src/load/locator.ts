@@ -106,7 +106,7 @@ function walk(doc: Document, segments: string[]): WalkResult {
   let node = doc.contents as Node | null;
   let keyNode: Node | undefined;
   for (const seg of segments) {
-    if (node && isAlias(node)) node = node.resolve(doc) as Node | null ?? null;
+    if (node && isAlias(node)) node = (node.resolve(doc) as Node | null) ?? null;
     let next: Node | undefined;
     keyNode = undefined;
     if (node && isMap(node)) {

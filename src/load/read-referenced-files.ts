@@ -39,7 +39,8 @@ async function readOne(abs: string, boundary: string): Promise<ReadFile> {
     handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
     const info = await handle.stat();
     if (!info.isFile()) return { error: info.isDirectory() ? 'is a directory, not a file' : 'is not a regular file' };
-    if (info.size > MAX_REFERENCED_FILE_BYTES) return { error: `is ${info.size} bytes, over the limit of ${MAX_REFERENCED_FILE_BYTES}: split it into several files` };
+    if (info.size > MAX_REFERENCED_FILE_BYTES)
+      return { error: `is ${info.size} bytes, over the limit of ${MAX_REFERENCED_FILE_BYTES}: split it into several files` };
     return { text: await handle.readFile('utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

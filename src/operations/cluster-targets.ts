@@ -34,7 +34,9 @@ export function clusterTargets(apps: readonly CompiledApp[], opts: TargetOptions
   if (opts.context !== undefined) {
     const named = [...new Set(apps.flatMap((a) => (a.cluster ? [a.cluster] : [])))].sort();
     if (several && named.length > 1) {
-      throw new UserError(`--context ${opts.context} would put environments meant for different clusters (${named.map((c) => `"${c}"`).join(', ')}) into one: ${advice}`);
+      throw new UserError(
+        `--context ${opts.context} would put environments meant for different clusters (${named.map((c) => `"${c}"`).join(', ')}) into one: ${advice}`,
+      );
     }
     return apps.length ? [{ context: opts.context, apps: [...apps] }] : [];
   }
@@ -66,7 +68,10 @@ export async function connectTargets(targets: readonly ClusterTarget[], opts: Co
       } catch (err) {
         if (!(err instanceof KubeconfigError) || opts.context !== undefined || t.context === undefined) throw err;
         const envs = [...new Set(t.apps.map((a) => a.environment))].join('", "');
-        throw new KubeconfigError(`environment "${envs}" names cluster "${t.context}" (its kubeconfig context): ${err.message}; give --context to use another`, { cause: err });
+        throw new KubeconfigError(
+          `environment "${envs}" names cluster "${t.context}" (its kubeconfig context): ${err.message}; give --context to use another`,
+          { cause: err },
+        );
       }
     }
   } catch (err) {

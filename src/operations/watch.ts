@@ -87,7 +87,13 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   const metrics = new WatchMetrics();
   // Loaded before anything else: a plugin that is missing or fails to load stops the daemon at once.
   const plugins = loadInstalledPlugins(opts.plugins ?? [], process.cwd());
-  if (opts.plugins?.length) log.log('info', 'plugins', { loaded: plugins.set.plugins.slice(1).map((p) => `${p.plugin.name} (${p.source})`).join(', ') });
+  if (opts.plugins?.length)
+    log.log('info', 'plugins', {
+      loaded: plugins.set.plugins
+        .slice(1)
+        .map((p) => `${p.plugin.name} (${p.source})`)
+        .join(', '),
+    });
   const kube = loadKubeconfig(opts);
   const client = await connectTo(kube, opts);
   const leaseNamespace = opts.leaseNamespace ?? kube.namespace ?? 'default';
@@ -96,7 +102,10 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   const cluster: DaemonCluster = { context: kube.context, source: kube.inCluster ? 'in-cluster' : opts.context ? 'flag' : 'current-context' };
   const closers: Array<() => Promise<void> | void> = [() => plugins.close(), () => client.close()];
   const ignoredConfigs = (revision: string, configs: string[]): void =>
-    log.log('warn', "the repository's plugin config is not run: the daemon runs only plugins installed with it (kubemin watch --plugin <package-or-path>)", { revision: revision.slice(0, 12), configs: configs.join(',') });
+    log.log('warn', "the repository's plugin config is not run: the daemon runs only plugins installed with it (kubemin watch --plugin <package-or-path>)", {
+      revision: revision.slice(0, 12),
+      configs: configs.join(','),
+    });
   try {
     let source: WatchSource;
     let dirSource: DirSource | undefined;
@@ -106,8 +115,19 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
     } else {
       if (!opts.repo) throw new Error('kubemin watch needs --repo URL (or --dir PATH for local mode)');
       const statusBranch = opts.statusBranch ?? opts.branch;
-      const repo = await GitRepo.open({ url: opts.repo, branch: opts.branch, statusBranch, workDir: opts.workDir ?? defaultWorkDir(opts.repo, opts.branch, opts.env), author: opts.author, auth: opts.auth });
-      source = noticeRepoPluginConfigs(new GitSource(repo, { url: repo.url, branch: opts.branch, path: opts.path }), async (revision, path) => (await repo.readFile(revision, path)) !== undefined, ignoredConfigs);
+      const repo = await GitRepo.open({
+        url: opts.repo,
+        branch: opts.branch,
+        statusBranch,
+        workDir: opts.workDir ?? defaultWorkDir(opts.repo, opts.branch, opts.env),
+        author: opts.author,
+        auth: opts.auth,
+      });
+      source = noticeRepoPluginConfigs(
+        new GitSource(repo, { url: repo.url, branch: opts.branch, path: opts.path }),
+        async (revision, path) => (await repo.readFile(revision, path)) !== undefined,
+        ignoredConfigs,
+      );
     }
     const elect = opts.leaderElection && opts.dir === undefined;
     let elector: LeaderElector | undefined;
@@ -122,7 +142,11 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       prune: opts.prune,
       drift: opts.drift,
       isLeader: () => !elector || elector.isLeader(),
-      apply: { executors: plugins.set.executors, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) },
+      apply: {
+        executors: plugins.set.executors,
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      },
       registry: plugins.set.registry,
       redactor,
       scope: new WatchScope(opts.env, cluster),
@@ -164,7 +188,14 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
     };
     if (opts.listen !== undefined) {
       const webhookSecret = opts.webhookSecretFile ? readFileSync(opts.webhookSecretFile, 'utf8').trim() : undefined;
-      const server = await startWatchServer({ listen: opts.listen, metrics, notReady: () => notReady(), onHook: () => watcher.trigger(), log, ...(webhookSecret !== undefined ? { webhookSecret } : {}) });
+      const server = await startWatchServer({
+        listen: opts.listen,
+        metrics,
+        notReady: () => notReady(),
+        onHook: () => watcher.trigger(),
+        log,
+        ...(webhookSecret !== undefined ? { webhookSecret } : {}),
+      });
       closers.push(() => server.close());
       opts.onListening?.(server.url);
       log.log('info', 'listening', { url: server.url });
@@ -174,7 +205,16 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       await files.ready;
       closers.push(() => files.close());
     }
-    log.log('info', 'watching', { source: source.description, ...(opts.env ? { environment: opts.env } : {}), context: cluster.source === 'in-cluster' ? 'in-cluster' : cluster.context, interval: `${opts.intervalMs}ms`, drift: opts.drift, prune: opts.prune, leaderElection: elect, ...(elect ? { lease: `${leaseNamespace}/${leaseName}` } : {}) });
+    log.log('info', 'watching', {
+      source: source.description,
+      ...(opts.env ? { environment: opts.env } : {}),
+      context: cluster.source === 'in-cluster' ? 'in-cluster' : cluster.context,
+      interval: `${opts.intervalMs}ms`,
+      drift: opts.drift,
+      prune: opts.prune,
+      leaderElection: elect,
+      ...(elect ? { lease: `${leaseNamespace}/${leaseName}` } : {}),
+    });
     await watcher.run(opts.signal);
     log.log('info', 'stopped');
   } finally {

@@ -84,7 +84,7 @@ function fromWorkflow(spec: AppSpec, stepTypes: ReadonlyMap<string, StepTypeDef>
         severity: 'error',
         code: 'component-not-in-workflow',
         message: `component "${c.name}" is not deployed by any workflow step`,
-        hint: 'add it to a step\'s components, or remove the component',
+        hint: "add it to a step's components, or remove the component",
         pointer: `/spec/components/${i}/name`,
       });
     }
@@ -202,7 +202,7 @@ function duplicatePhaseNames(phases: readonly PlannedPhase[]): PendingDiagnostic
         severity: 'error',
         code: 'duplicate-phase-name',
         message: `two phases are named "${p.name}" (from steps "${prev.step}" and "${p.step}")`,
-        hint: 'rename one of the steps; a serial step\'s phases are named <step>-<component>',
+        hint: "rename one of the steps; a serial step's phases are named <step>-<component>",
         pointer: joinPointer(p.pointer, 'name'),
         related: [{ message: 'the other step', pointer: joinPointer(prev.pointer, 'name') }],
       });

@@ -14,8 +14,10 @@ export function objectProblem(o: unknown): string | undefined {
   if (typeof o.kind !== 'string' || !KIND.test(o.kind)) return `the object's kind ${JSON.stringify(o.kind)} is not a Kubernetes kind`;
   const meta = o.metadata;
   if (!isRecord(meta)) return `${o.kind} has no metadata`;
-  if (typeof meta.name !== 'string' || meta.name.length > 253 || !NAME.test(meta.name)) return `${o.kind} has no valid metadata.name (${JSON.stringify(meta.name)})`;
-  if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || !NAME.test(meta.namespace))) return `${o.kind} ${meta.name} has an invalid namespace`;
+  if (typeof meta.name !== 'string' || meta.name.length > 253 || !NAME.test(meta.name))
+    return `${o.kind} has no valid metadata.name (${JSON.stringify(meta.name)})`;
+  if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || !NAME.test(meta.namespace)))
+    return `${o.kind} ${meta.name} has an invalid namespace`;
   for (const field of ['labels', 'annotations'] as const) {
     const map = meta[field];
     if (map === undefined) continue;
@@ -35,7 +37,8 @@ export function emittedProblem(out: unknown): string | undefined {
     if (!isRecord(e)) return 'must return a list of {object, pointer?}';
     const problem = objectProblem(e.object);
     if (problem) return problem;
-    if (e.pointer !== undefined && (typeof e.pointer !== 'string' || (e.pointer !== '' && !e.pointer.startsWith('/')))) return `pointer ${JSON.stringify(e.pointer)} is not a JSON pointer`;
+    if (e.pointer !== undefined && (typeof e.pointer !== 'string' || (e.pointer !== '' && !e.pointer.startsWith('/'))))
+      return `pointer ${JSON.stringify(e.pointer)} is not a JSON pointer`;
   }
   return undefined;
 }
@@ -50,7 +53,8 @@ export function traitOutputProblem(out: unknown): string | undefined {
   for (const list of ['initContainers', 'sidecars'] as const) {
     const items = o[list];
     if (items === undefined) continue;
-    if (!Array.isArray(items) || items.some((c) => !isRecord(c) || typeof c.name !== 'string' || !NAME.test(c.name))) return `${list}: each container needs a valid name`;
+    if (!Array.isArray(items) || items.some((c) => !isRecord(c) || typeof c.name !== 'string' || !NAME.test(c.name)))
+      return `${list}: each container needs a valid name`;
   }
   if (o.container !== undefined) {
     if (!isRecord(o.container)) return 'container must be a mapping of changes';
@@ -134,7 +138,8 @@ const PHASE_RUN_OUTCOMES: ReadonlySet<string> = new Set(['ready', 'failed', 'uns
 export function phaseRunProblem(out: unknown): string | undefined {
   if (!isRecord(out)) return 'must return {outcome, objects, reasons}';
   if (typeof out.outcome !== 'string' || !PHASE_RUN_OUTCOMES.has(out.outcome)) return `outcome must be one of ${[...PHASE_RUN_OUTCOMES].join(', ')}`;
-  if (!Array.isArray(out.objects) || out.objects.some((o) => !isRecord(o) || !isRecord(o.ref))) return 'objects must be a list of object results (each with a ref)';
+  if (!Array.isArray(out.objects) || out.objects.some((o) => !isRecord(o) || !isRecord(o.ref)))
+    return 'objects must be a list of object results (each with a ref)';
   if (!Array.isArray(out.reasons) || out.reasons.some((r) => typeof r !== 'string')) return 'reasons must be a list of strings';
   return undefined;
 }

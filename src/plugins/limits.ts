@@ -21,7 +21,8 @@ export function pluginLimits(env: NodeJS.ProcessEnv = process.env): PluginLimits
   const timeoutMs = timeout ? parseDuration(timeout) : DEFAULT_PLUGIN_LIMITS.timeoutMs;
   if (!timeoutMs) throw new PluginLoadError(`${LIMIT_VARIABLES.timeoutMs}=${timeout}: not a duration; write it as e.g. 10s or 500ms`);
   const memoryMb = memory ? Number(memory) : DEFAULT_PLUGIN_LIMITS.memoryMb;
-  if (!Number.isInteger(memoryMb) || memoryMb < 16) throw new PluginLoadError(`${LIMIT_VARIABLES.memoryMb}=${memory}: not a whole number of MB (16 or more), e.g. 512`);
+  if (!Number.isInteger(memoryMb) || memoryMb < 16)
+    throw new PluginLoadError(`${LIMIT_VARIABLES.memoryMb}=${memory}: not a whole number of MB (16 or more), e.g. 512`);
   return { timeoutMs, memoryMb };
 }
 

@@ -73,7 +73,10 @@ export function commandLineDirs(paths: readonly string[], cwd: string): Promise<
   return Promise.all(
     paths.map(async (p) => {
       const given = resolve(cwd, p);
-      const isFile = await stat(given).then((s) => s.isFile(), () => false);
+      const isFile = await stat(given).then(
+        (s) => s.isFile(),
+        () => false,
+      );
       return isFile ? dirname(given) : given;
     }),
   );
@@ -122,7 +125,11 @@ export async function loadPluginConfig(file: string, limits: PluginLimits = plug
  * The watch daemon's plugins: modules installed with it (`--plugin`, paths or npm packages
  * resolved from `from`), never a config of the repository it follows.
  */
-export function loadInstalledPlugins(specifiers: readonly string[], from: string, limits: PluginLimits = pluginLimits()): { readonly set: PluginSet; close(): void } {
+export function loadInstalledPlugins(
+  specifiers: readonly string[],
+  from: string,
+  limits: PluginLimits = pluginLimits(),
+): { readonly set: PluginSet; close(): void } {
   if (!specifiers.length) return { set: builtinPluginSet, close: () => undefined };
   const set = loadPlugins({ kind: 'modules', from, specifiers }, 'kubemin watch --plugin', limits);
   return { set, close: () => set.host.close() };

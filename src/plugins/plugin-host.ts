@@ -2,7 +2,18 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { PluginCallError, PluginLoadError, PluginLoadFault } from './extension-error.js';
 import { LIMIT_VARIABLES, showMs, type PluginLimits } from './limits.js';
 import type { SupervisorSetup } from './plugin-supervisor.js';
-import { SIGNAL, SIGNAL_SLOTS, type FnHandle, type FromSyncWorker, type PluginMirror, type PluginSource, type Reply, type ToSyncWorker, type WorkerGone, type WorkerSetup } from './wire.js';
+import {
+  SIGNAL,
+  SIGNAL_SLOTS,
+  type FnHandle,
+  type FromSyncWorker,
+  type PluginMirror,
+  type PluginSource,
+  type Reply,
+  type ToSyncWorker,
+  type WorkerGone,
+  type WorkerSetup,
+} from './wire.js';
 import { workerEntry } from './worker-files.js';
 
 /** A running plugin worker, with its supervisor. */
@@ -111,7 +122,10 @@ export class PluginHost {
     try {
       m = this.wait(live, id);
     } catch (err) {
-      throw new PluginLoadFault(this.label, `${this.label}: ${this.loading || 'its plugins'} ${(err as Error).message.replace(/^did not return/, 'did not load')}`);
+      throw new PluginLoadFault(
+        this.label,
+        `${this.label}: ${this.loading || 'its plugins'} ${(err as Error).message.replace(/^did not return/, 'did not load')}`,
+      );
     }
     if (m.type === 'loaded') return m.plugins;
     this.close();
@@ -182,7 +196,11 @@ export class PluginHost {
     try {
       this.post(live, { type: 'reply', id: m.id, reply });
     } catch (err) {
-      this.post(live, { type: 'reply', id: m.id, reply: { ok: false, error: { name: 'Error', message: `kubemin could not pass the answer: ${(err as Error).message}` } } });
+      this.post(live, {
+        type: 'reply',
+        id: m.id,
+        reply: { ok: false, error: { name: 'Error', message: `kubemin could not pass the answer: ${(err as Error).message}` } },
+      });
     }
   }
 
@@ -198,5 +216,11 @@ export class PluginHost {
 
 /** The names and functions of the plugins, to see that a reload gave the same ones. */
 function layoutOf(plugins: readonly PluginMirror[]): string {
-  return JSON.stringify(plugins.map((p) => [p.source, p.name, Object.entries(p.tables).map(([t, defs]) => [t, defs === 'not-a-list' ? defs : defs.map((d) => [d.data?.name, d.functions])])]));
+  return JSON.stringify(
+    plugins.map((p) => [
+      p.source,
+      p.name,
+      Object.entries(p.tables).map(([t, defs]) => [t, defs === 'not-a-list' ? defs : defs.map((d) => [d.data?.name, d.functions])]),
+    ]),
+  );
 }

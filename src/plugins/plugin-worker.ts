@@ -20,7 +20,8 @@ function interceptExits(): void {
   (process as unknown as { reallyExit: unknown }).reallyExit = refuse('process.reallyExit');
   const kill = process.kill.bind(process);
   process.kill = (pid: number, signal?: string | number): true => {
-    if (pid === process.pid || pid === 0 || pid === -process.pid || pid === process.ppid) throw new ExitAttempt(`it called process.kill(${pid}): a plugin cannot end kubemin`);
+    if (pid === process.pid || pid === 0 || pid === -process.pid || pid === process.ppid)
+      throw new ExitAttempt(`it called process.kill(${pid}): a plugin cannot end kubemin`);
     return kill(pid, signal);
   };
 }

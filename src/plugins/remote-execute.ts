@@ -5,7 +5,19 @@ import { ClusterError, type ClusterClient } from '../cluster/types.js';
 import { objectProblem, phaseRunProblem } from './check-output.js';
 import { LIMIT_VARIABLES, showMs, type PluginLimits } from './limits.js';
 import type { ExecuteSetup } from './worker-execute.js';
-import { SIGNAL, SIGNAL_SLOTS, type AsyncMethod, type ErrorData, type FnHandle, type FromExecuteWorker, type PluginSource, type Reply, type SyncRequest, type ToExecuteWorker, type WorkerSetup } from './wire.js';
+import {
+  SIGNAL,
+  SIGNAL_SLOTS,
+  type AsyncMethod,
+  type ErrorData,
+  type FnHandle,
+  type FromExecuteWorker,
+  type PluginSource,
+  type Reply,
+  type SyncRequest,
+  type ToExecuteWorker,
+  type WorkerSetup,
+} from './wire.js';
 import { workerEntry } from './worker-files.js';
 
 export interface ExecuteTarget {
@@ -19,7 +31,8 @@ export interface ExecuteTarget {
 }
 
 function errorData(err: unknown): ErrorData {
-  if (err instanceof ClusterError) return { name: err.name, message: err.message, reason: err.reason, ...(err.status !== undefined ? { status: err.status } : {}) };
+  if (err instanceof ClusterError)
+    return { name: err.name, message: err.message, reason: err.reason, ...(err.status !== undefined ? { status: err.status } : {}) };
   return { name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err) };
 }
 
@@ -108,8 +121,12 @@ export function executeInWorker(target: ExecuteTarget, phase: BundlePhase, ctx: 
       void worker.terminate().catch(() => undefined);
       resolve(run);
     };
-    const fail = (outcome: 'failed' | 'timeout', why: string): void => finish({ outcome, objects: [], reasons: [ctx.redact(`phase ${phase.name}: ${target.what}: ${why}`)] });
-    const timer = setTimeout(() => fail('timeout', `did not return by the phase's deadline plus ${showMs(target.limits.timeoutMs)} (${LIMIT_VARIABLES.timeoutMs})`), limitMs);
+    const fail = (outcome: 'failed' | 'timeout', why: string): void =>
+      finish({ outcome, objects: [], reasons: [ctx.redact(`phase ${phase.name}: ${target.what}: ${why}`)] });
+    const timer = setTimeout(
+      () => fail('timeout', `did not return by the phase's deadline plus ${showMs(target.limits.timeoutMs)} (${LIMIT_VARIABLES.timeoutMs})`),
+      limitMs,
+    );
     const onAbort = (): void => worker.postMessage({ type: 'abort' } satisfies ToExecuteWorker);
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -151,7 +168,12 @@ export function executeInWorker(target: ExecuteTarget, phase: BundlePhase, ctx: 
       finish({ ...run, reasons: run.reasons.map((r) => ctx.redact(r)) });
     });
     worker.on('error', (err: Error & { code?: string }) =>
-      fail('failed', err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (the limit is ${target.limits.memoryMb} MB of heap; ${LIMIT_VARIABLES.memoryMb})` : `made its worker fail: ${err.message.split('\n')[0]}`),
+      fail(
+        'failed',
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `ran out of memory (the limit is ${target.limits.memoryMb} MB of heap; ${LIMIT_VARIABLES.memoryMb})`
+          : `made its worker fail: ${err.message.split('\n')[0]}`,
+      ),
     );
     worker.on('exit', (code) => fail('failed', `stopped its worker (exit code ${code})`));
     worker.postMessage({

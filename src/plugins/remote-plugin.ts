@@ -43,7 +43,8 @@ function standIn(host: PluginHost, handle: FnHandle, name: string, origin: strin
     case 'plan':
       return (...args: unknown[]) => host.call(handle, args);
     case 'execute':
-      return (phase: BundlePhase, ctx: PhaseContext) => executeInWorker({ source: host.source, limits: host.limits, api: host.api, handle, name, what: `step type "${name}" of ${origin}` }, phase, ctx);
+      return (phase: BundlePhase, ctx: PhaseContext) =>
+        executeInWorker({ source: host.source, limits: host.limits, api: host.api, handle, name, what: `step type "${name}" of ${origin}` }, phase, ctx);
   }
 }
 

@@ -23,7 +23,11 @@ export async function repoPluginConfigs(files: readonly SourceFile[], exists: (p
  * configs in it (once per revision): the daemon runs only plugins installed with it (`--plugin`),
  * never code from the branch it follows.
  */
-export function noticeRepoPluginConfigs(source: WatchSource, exists: (revision: string, path: string) => Promise<boolean>, onIgnored: (revision: string, configs: string[]) => void): WatchSource {
+export function noticeRepoPluginConfigs(
+  source: WatchSource,
+  exists: (revision: string, path: string) => Promise<boolean>,
+  onIgnored: (revision: string, configs: string[]) => void,
+): WatchSource {
   let last: string | undefined;
   return {
     get description() {

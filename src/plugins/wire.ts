@@ -95,13 +95,39 @@ export interface WorkerGone {
 }
 
 /** The methods of PhaseContext an `execute` in the worker reaches through kubemin, and how. */
-export const ASYNC_METHODS = ['client.resourceFor', 'client.get', 'client.apply', 'client.create', 'client.replace', 'client.list', 'client.delete', 'clock.sleep'] as const;
+export const ASYNC_METHODS = [
+  'client.resourceFor',
+  'client.get',
+  'client.apply',
+  'client.create',
+  'client.replace',
+  'client.list',
+  'client.delete',
+  'clock.sleep',
+] as const;
 export type AsyncMethod = (typeof ASYNC_METHODS)[number];
-export const SYNC_METHODS = ['client.forgetDiscovery', 'client.requests', 'clock.now', 'redact', 'recordApplied', 'progress', 'rule.kinds', 'rule.related', 'rule.check'] as const;
+export const SYNC_METHODS = [
+  'client.forgetDiscovery',
+  'client.requests',
+  'clock.now',
+  'redact',
+  'recordApplied',
+  'progress',
+  'rule.kinds',
+  'rule.related',
+  'rule.check',
+] as const;
 export type SyncMethod = (typeof SYNC_METHODS)[number];
 
 export type ToExecuteWorker =
-  | { readonly type: 'execute'; readonly source: PluginSource; readonly handle: FnHandle; readonly name: string; readonly phase: unknown; readonly ctx: PhaseContextData }
+  | {
+      readonly type: 'execute';
+      readonly source: PluginSource;
+      readonly handle: FnHandle;
+      readonly name: string;
+      readonly phase: unknown;
+      readonly ctx: PhaseContextData;
+    }
   | { readonly type: 'reply'; readonly id: number; readonly reply: Reply }
   | { readonly type: 'abort' };
 

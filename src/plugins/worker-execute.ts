@@ -2,7 +2,18 @@ import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_
 import { describeThrown } from './foreign-values.js';
 import { notDataOutcome, thrownOutcome } from './worker-invoke.js';
 import { entryOf, LoadFault, loadInWorker, pluginApi } from './worker-load.js';
-import { SIGNAL, type AsyncMethod, type CallOutcome, type FromExecuteWorker, type PhaseContextData, type Reply, type SyncMethod, type SyncRequest, type ToExecuteWorker, type WorkerSetup } from './wire.js';
+import {
+  SIGNAL,
+  type AsyncMethod,
+  type CallOutcome,
+  type FromExecuteWorker,
+  type PhaseContextData,
+  type Reply,
+  type SyncMethod,
+  type SyncRequest,
+  type ToExecuteWorker,
+  type WorkerSetup,
+} from './wire.js';
 
 /**
  * The worker of one `execute` of a plugin's step type (one phase of `kubemin apply`): it loads the
@@ -33,7 +44,10 @@ export function serveExecute(setup: ExecuteSetup): void {
     try {
       port.postMessage({ type: 'result', outcome } satisfies FromExecuteWorker);
     } catch (err) {
-      port.postMessage({ type: 'result', outcome: outcome.ok ? notDataOutcome(outcome.value, err) : { ok: false, kind: 'threw', message: outcome.message } } satisfies FromExecuteWorker);
+      port.postMessage({
+        type: 'result',
+        outcome: outcome.ok ? notDataOutcome(outcome.value, err) : { ok: false, kind: 'threw', message: outcome.message },
+      } satisfies FromExecuteWorker);
     }
   };
 
@@ -72,7 +86,8 @@ export function serveExecute(setup: ExecuteSetup): void {
     try {
       const plugins = await loadInWorker(m.source, api);
       entry = entryOf(plugins, m.handle.plugin, m.handle.table, m.handle.index);
-      if (entry.name !== m.name || typeof entry.execute !== 'function') throw new Error(`step type "${m.name}" is not where it was when the plugins were loaded`);
+      if (entry.name !== m.name || typeof entry.execute !== 'function')
+        throw new Error(`step type "${m.name}" is not where it was when the plugins were loaded`);
     } catch (err) {
       finish({ ok: false, kind: 'threw', message: `loading the plugins again threw: ${err instanceof LoadFault ? err.message : describeThrown(err)}` });
       return;
@@ -88,7 +103,9 @@ export function serveExecute(setup: ExecuteSetup): void {
 
   // An execute's stray failure (a promise nobody awaits) ends its phase as failed.
   process.on('uncaughtException', (err) => finish({ ok: false, kind: 'threw', message: `it threw (outside the promise it returned): ${describeThrown(err)}` }));
-  process.on('unhandledRejection', (err) => finish({ ok: false, kind: 'threw', message: `a promise of it was rejected and nothing handled it: ${describeThrown(err)}` }));
+  process.on('unhandledRejection', (err) =>
+    finish({ ok: false, kind: 'threw', message: `a promise of it was rejected and nothing handled it: ${describeThrown(err)}` }),
+  );
   port.on('message', (m: ToExecuteWorker) => {
     switch (m.type) {
       case 'execute':
@@ -133,7 +150,10 @@ function phaseContext(
       new Promise<void>((resolve) => {
         if (s?.aborted) return resolve();
         s?.addEventListener('abort', () => resolve(), { once: true });
-        void callAsync('clock.sleep', [ms]).then(() => resolve(), () => resolve());
+        void callAsync('clock.sleep', [ms]).then(
+          () => resolve(),
+          () => resolve(),
+        );
       }),
   };
   const ruleFor = (o: { apiVersion: string; kind: string }): unknown => {

@@ -20,7 +20,10 @@ export function workerEntry(name: 'plugin-worker' | 'plugin-supervisor'): Worker
   const ext = extname(fileURLToPath(import.meta.url));
   const file = fileURLToPath(new URL(`./${name}${ext}`, import.meta.url));
   // A bundle of kubemin must ship the worker's entry points beside it (scripts/build-action.mjs does).
-  if (!existsSync(file)) throw new PluginLoadError(`kubemin cannot run plugins: its plugin worker ${file} is missing (a bundle of kubemin must include src/plugins/${name}.ts as an entry point)`);
+  if (!existsSync(file))
+    throw new PluginLoadError(
+      `kubemin cannot run plugins: its plugin worker ${file} is missing (a bundle of kubemin must include src/plugins/${name}.ts as an entry point)`,
+    );
   if (ext !== '.ts') return { target: file, eval: false };
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
   return { target: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, eval: true };

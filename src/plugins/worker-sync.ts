@@ -32,8 +32,14 @@ export function serveSync(setup: SyncSetup): void {
     try {
       port.postMessage(msg);
     } catch (err) {
-      if (msg.type === 'result' && msg.outcome.ok) port.postMessage({ type: 'result', id: msg.id, outcome: notDataOutcome(msg.outcome.value, err) } satisfies FromSyncWorker);
-      else if (msg.type === 'loaded') port.postMessage({ type: 'load-failed', id: msg.id, fault: { kind: 'not-data', message: `the plugins cannot be passed to kubemin: ${describeThrown(err)}` } } satisfies FromSyncWorker);
+      if (msg.type === 'result' && msg.outcome.ok)
+        port.postMessage({ type: 'result', id: msg.id, outcome: notDataOutcome(msg.outcome.value, err) } satisfies FromSyncWorker);
+      else if (msg.type === 'loaded')
+        port.postMessage({
+          type: 'load-failed',
+          id: msg.id,
+          fault: { kind: 'not-data', message: `the plugins cannot be passed to kubemin: ${describeThrown(err)}` },
+        } satisfies FromSyncWorker);
       else throw err;
     }
     notify();
@@ -86,7 +92,8 @@ export function serveSync(setup: SyncSetup): void {
       });
       send({ type: 'loaded', id: m.id, plugins: mirrors });
     } catch (err) {
-      const fault: Fault = err instanceof LoadFault ? err.fault : isExitAttempt(err) ? { kind: 'exit', message: err.message } : { kind: 'threw', message: describeThrown(err) };
+      const fault: Fault =
+        err instanceof LoadFault ? err.fault : isExitAttempt(err) ? { kind: 'exit', message: err.message } : { kind: 'threw', message: describeThrown(err) };
       send({ type: 'load-failed', id: m.id, fault });
     }
   };

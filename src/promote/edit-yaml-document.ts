@@ -74,7 +74,9 @@ function insertPairs(ctx: Context, map: YAMLMap, keys: readonly string[], want: 
   const { text } = ctx;
   if (map.flow) {
     const pairs = keys.map((k) => renderFlowPair(k, want[k]!));
-    ctx.edits.push(before ? insertAt(keyNode(before).range![0], pairs.map((p) => `${p}, `).join('')) : insertAt(pairEnd(last), pairs.map((p) => `, ${p}`).join('')));
+    ctx.edits.push(
+      before ? insertAt(keyNode(before).range![0], pairs.map((p) => `${p}, `).join('')) : insertAt(pairEnd(last), pairs.map((p) => `, ${p}`).join('')),
+    );
     return;
   }
   const column = columnOf(text, keyNode(map.items[0]!).range![0]);

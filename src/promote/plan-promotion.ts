@@ -115,7 +115,13 @@ export type PromoteRegistry = Pick<Registry, 'componentTypes' | 'traits' | 'step
 
 function findEnvironment(environments: readonly EnvironmentEntry[], name: string, where: string): EnvironmentEntry {
   const found = environments.find((e) => e.name === name);
-  if (!found) throw unknownName('environment', name, environments.map((e) => e.name), { where: `in ${where}` });
+  if (!found)
+    throw unknownName(
+      'environment',
+      name,
+      environments.map((e) => e.name),
+      { where: `in ${where}` },
+    );
   return found;
 }
 
@@ -167,7 +173,13 @@ function withOverrides(env: PlainObject, overrides: ReadonlyMap<string, PlainObj
 }
 
 /** The compiler's own merge of the edited environment gives exactly what was planned: anything else is a bug, and nothing is written. */
-function checkPromoted(doc: PlainObject, to: EnvironmentEntry, environment: PlainObject, expected: ReadonlyMap<string, PlainObject>, stepTypes: PromoteRegistry['stepTypes']): void {
+function checkPromoted(
+  doc: PlainObject,
+  to: EnvironmentEntry,
+  environment: PlainObject,
+  expected: ReadonlyMap<string, PlainObject>,
+  stepTypes: PromoteRegistry['stepTypes'],
+): void {
   if (!expected.size) return;
   const envs = [...((doc.spec as PlainObject).environments as Plain[])];
   envs[to.index] = environment;

@@ -68,7 +68,8 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
   const diff = specFileDiff(file, text, edited, { before: secretRanges(file, text, registry), after: secretRanges(file, edited, registry) });
   if (hasErrors(compiled.diagnostics)) return { compiled, outcome: { kind: 'would-not-compile', plan, file, diff } };
   if (!opts.dryRun) {
-    if ((await readFile(path, 'utf8')) !== text) throw new PromoteError(`${file} changed while kubemin promote was editing it: nothing was written; run it again`);
+    if ((await readFile(path, 'utf8')) !== text)
+      throw new PromoteError(`${file} changed while kubemin promote was editing it: nothing was written; run it again`);
     await replaceFileAtomically(path, edited);
   }
   return { compiled, outcome: { kind: 'promoted', plan, file, diff, written: !opts.dryRun } };

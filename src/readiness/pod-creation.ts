@@ -9,7 +9,13 @@ import type { Readiness, RelatedQuery } from './types.js';
  */
 
 /** Refusals that go away by themselves: waited for, quoted while waiting. */
-const PASSING = [/exceeded quota/i, /error looking up service account/i, /serviceaccounts? "[^"]*" not found/i, /being terminated/i, /unable to create new content in namespace/i];
+const PASSING = [
+  /exceeded quota/i,
+  /error looking up service account/i,
+  /serviceaccounts? "[^"]*" not found/i,
+  /being terminated/i,
+  /unable to create new content in namespace/i,
+];
 /** How the API server says no: forbidden at admission, or denied by a webhook or policy. */
 const REFUSED = [/is forbidden/i, /denied the request/i, /denied request/i];
 
@@ -22,7 +28,7 @@ export function creationVerdict(message: string): CreationVerdict {
 /** The failure, with what to do about a Pod Security refusal (the namespace is stricter than the spec). */
 function refusal(message: string): Readiness {
   const podSecurity = /violates PodSecurity/.test(message)
-    ? ' (the namespace enforces a stricter Pod Security level than the component\'s podSecurity: meet it, or lower the namespace\'s pod-security.kubernetes.io/enforce label)'
+    ? " (the namespace enforces a stricter Pod Security level than the component's podSecurity: meet it, or lower the namespace's pod-security.kubernetes.io/enforce label)"
     : '';
   return { state: 'failed', reason: 'FailedCreate', message: `its pods are refused: ${message}${podSecurity}` };
 }
@@ -52,7 +58,7 @@ export function eventCreation(o: K8sObject, events: readonly K8sObject[], pods: 
   const current = events
     .map((e) => ({ e, at: eventTime(e) }))
     .filter(({ at }) => at >= changed && at >= newestPod)
-    .sort((a, b) => b.at - a.at || ((a.e.metadata.name < b.e.metadata.name ? -1 : 1)))[0];
+    .sort((a, b) => b.at - a.at || (a.e.metadata.name < b.e.metadata.name ? -1 : 1))[0];
   const message = current?.e.message;
   if (typeof message !== 'string' || !message) return {};
   // The controllers' words around the API server's: "Error creating: ...", "create Pod db-0 in StatefulSet db failed error: ...".
@@ -71,7 +77,12 @@ function timeOf(s: unknown): number {
 /** When the event was last seen (core/v1 Event: series, lastTimestamp, eventTime, creation). */
 function eventTime(e: K8sObject): number {
   const ev = e as K8sObject & { series?: { lastObservedTime?: string }; lastTimestamp?: string; eventTime?: string };
-  return timeOf(ev.series?.lastObservedTime) || timeOf(ev.lastTimestamp) || timeOf(ev.eventTime) || timeOf((e.metadata as { creationTimestamp?: string }).creationTimestamp);
+  return (
+    timeOf(ev.series?.lastObservedTime) ||
+    timeOf(ev.lastTimestamp) ||
+    timeOf(ev.eventTime) ||
+    timeOf((e.metadata as { creationTimestamp?: string }).creationTimestamp)
+  );
 }
 
 /** The last time anyone but a controller's status writer changed the object (seconds, from managedFields). */

@@ -74,7 +74,12 @@ export function podProblem(pods: readonly K8sObject[], opts: { crashLoops?: bool
     // A StatefulSet's claim and pod are made together: until the claim is bound the scheduler says
     // the pod has unbound claims. That is a wait for the volume, not a refusal.
     if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' && !UNBOUND_CLAIMS.test(scheduled.message ?? '')) {
-      return { state: 'unschedulable', reason: 'Unschedulable', message: `the scheduler cannot place it: ${scheduled.message ?? 'no node fits'}`, pod: podName(pod) };
+      return {
+        state: 'unschedulable',
+        reason: 'Unschedulable',
+        message: `the scheduler cannot place it: ${scheduled.message ?? 'no node fits'}`,
+        pod: podName(pod),
+      };
     }
   }
   return undefined;
@@ -91,7 +96,10 @@ export function lastTermination(pods: readonly K8sObject[]): { pod: string; text
     for (const c of containerStatuses(pod)) {
       const t = c.state?.terminated ?? c.lastState?.terminated;
       if (t && t.exitCode !== 0) {
-        return { pod: podName(pod), text: `container ${c.name} exited with code ${t.exitCode ?? '?'}${t.reason ? ` (${t.reason})` : ''}${t.message ? `: ${t.message}` : ''}` };
+        return {
+          pod: podName(pod),
+          text: `container ${c.name} exited with code ${t.exitCode ?? '?'}${t.reason ? ` (${t.reason})` : ''}${t.message ? `: ${t.message}` : ''}`,
+        };
       }
     }
   }

@@ -8,11 +8,7 @@ import type { AppRenderedDiff, ObjectChange } from './rendered-diff.js';
 
 /** `1 to create, 2 to update` (the non-zero ones), or `no object changes`. */
 export function formatCounts(c: ObjectCounts): string {
-  const parts = [
-    c.create ? `${c.create} to create` : '',
-    c.update ? `${c.update} to update` : '',
-    c.delete ? `${c.delete} to delete` : '',
-  ].filter(Boolean);
+  const parts = [c.create ? `${c.create} to create` : '', c.update ? `${c.update} to update` : '', c.delete ? `${c.delete} to delete` : ''].filter(Boolean);
   return parts.length ? parts.join(', ') : 'no object changes';
 }
 

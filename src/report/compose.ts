@@ -79,7 +79,9 @@ export function composeReport(input: ReportInput, opts: ReportOptions = {}): Rep
     cutNotice: (n) => `> **… cut: ${plural(n, 'more line')}** (the job summary holds ${maxSummarySize.toLocaleString('en-US')} characters)\n`,
   });
   const cut = blocksIn(summaryPages.slice(1));
-  const summaryCut = cut ? `> **The report was cut here**: ${plural(cut, 'more section')} did not fit in the job summary (${maxSummarySize.toLocaleString('en-US')} characters).\n\n` : '';
+  const summaryCut = cut
+    ? `> **The report was cut here**: ${plural(cut, 'more section')} did not fit in the job summary (${maxSummarySize.toLocaleString('en-US')} characters).\n\n`
+    : '';
   const summary = header(1, 1) + (summaryPages[0]?.text ?? '') + summaryCut + footer;
   return { comments, summary };
 }
@@ -106,7 +108,13 @@ function reportSections(input: ReportInput): Section[] {
     for (const a of input.rendered) for (const k of ['create', 'update', 'delete', 'unchanged'] as const) total[k] += a.summary[k];
     const line = `**${changed.length} of ${plural(input.rendered.length, 'app')} changed**: ${formatCounts(total)}, ${total.unchanged} unchanged\n\n`;
     sections.push(plainSection(line + summaryTable(input.rendered)));
-    for (const a of changed) sections.push(appSection(a, input.headApps.find((h) => appKey(h) === a.key)));
+    for (const a of changed)
+      sections.push(
+        appSection(
+          a,
+          input.headApps.find((h) => appKey(h) === a.key),
+        ),
+      );
   }
   // With nothing rendered changed, the body stays short: the live diff only when the cluster differs.
   if (input.live && (changed.length || liveHasNews(input.live))) sections.push(liveSection(input.live));

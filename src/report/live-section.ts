@@ -51,7 +51,9 @@ export function liveSection(live: LiveDiff): Section {
   for (const a of live.apps) {
     for (const p of a.problems) {
       const from = p.source ? ` (${escapeHtml(p.source)})` : '';
-      blocks.push(`> **error** ${appLabel(a)}: <code>${escapeHtml(formatRef(p.ref))}</code>${from}: ${escapeHtml(p.reason)}: ${escapeHtml(p.message).replace(/\n/g, ' ')}\n\n`);
+      blocks.push(
+        `> **error** ${appLabel(a)}: <code>${escapeHtml(formatRef(p.ref))}</code>${from}: ${escapeHtml(p.reason)}: ${escapeHtml(p.message).replace(/\n/g, ' ')}\n\n`,
+      );
     }
     for (const o of a.objects) {
       if (o.action === 'unchanged') continue;

@@ -31,11 +31,13 @@ export function details(summary: string, body: string): string {
 
 /** Each line of `text` quoted (`> `). */
 export function quote(text: string): string {
-  return text
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((l) => (l ? `> ${l}` : '>'))
-    .join('\n') + '\n';
+  return (
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => (l ? `> ${l}` : '>'))
+      .join('\n') + '\n'
+  );
 }
 
 /** `1 object`, `2 objects`. */

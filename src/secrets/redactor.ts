@@ -142,7 +142,10 @@ export class Redactor implements SecretSink {
   private foreign(): RegExp | undefined {
     this.prepare();
     if (this.foreignPattern || !this.short.size) return this.foreignPattern;
-    const alternatives = [...this.short].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+    const alternatives = [...this.short]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|');
     // Quoted ("v", 'v', `v`) or a whole token after a separator (`key: v`, `k=v`, ` v,`).
     this.foreignPattern = new RegExp(`(^|["'\`=:\\s(\\[{,])(${alternatives})(?=$|["'\`,;:.)\\]}\\s])`, 'gmu');
     return this.foreignPattern;

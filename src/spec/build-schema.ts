@@ -22,7 +22,10 @@ export const CONTAINER_TRAITS_REF = '#/$defs/containerTraits';
 export function buildSchema(tables: SchemaTables): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
   for (const t of tables.traits) defs[traitDef(t.name)] = { description: t.description, ...t.schema };
-  defs.containerTraits = traitsObject(tables.traits.filter((t) => t.scope === 'container'), 'Traits of an init or sidecar container.');
+  defs.containerTraits = traitsObject(
+    tables.traits.filter((t) => t.scope === 'container'),
+    'Traits of an init or sidecar container.',
+  );
 
   const typeNames = [...tables.componentTypes.keys()];
   defs.component = {
@@ -185,7 +188,7 @@ function componentSchema(type: ComponentTypeDef, traits: readonly TraitDef[]): J
         items: dnsLabel,
         description: 'Components that must be deployed and ready first.',
       },
-      labels: { ...labelMap, description: 'Labels added to this component\'s objects.' },
+      labels: { ...labelMap, description: "Labels added to this component's objects." },
       policies: { ...policies, description: 'Overrides of the application policies for this component.' },
       ...(applicable.length ? { traits: traitsObject(applicable, `Traits of a ${type.name} component.`) } : {}),
     },

@@ -33,7 +33,11 @@ export const configData = (what: string): JsonSchema => ({ ...stringMap(what), p
 export const labelMap: JsonSchema = {
   type: 'object',
   propertyNames: { format: 'label-key' },
-  additionalProperties: { type: 'string', format: 'label-value', errorMessage: 'label values must be strings of at most 63 characters: quote numbers and booleans' },
+  additionalProperties: {
+    type: 'string',
+    format: 'label-value',
+    errorMessage: 'label values must be strings of at most 63 characters: quote numbers and booleans',
+  },
 };
 
 export const annotationMap: JsonSchema = {
@@ -111,7 +115,7 @@ export const policies: JsonSchema = {
     podSecurity: {
       enum: ['restricted', 'baseline', 'privileged'],
       description:
-        'The Kubernetes Pod Security Standard the pods must meet (default restricted): kubemin\'s defaults meet it, `validate` checks every rendered pod against it as the API server\'s PodSecurity admission would, and a created Namespace enforces the most permissive level of the app. baseline allows running as root and the default capabilities; privileged allows everything (host namespaces, host paths, privileged containers).',
+        "The Kubernetes Pod Security Standard the pods must meet (default restricted): kubemin's defaults meet it, `validate` checks every rendered pod against it as the API server's PodSecurity admission would, and a created Namespace enforces the most permissive level of the app. baseline allows running as root and the default capabilities; privileged allows everything (host namespaces, host paths, privileged containers).",
     },
     gpuToleration: {
       type: 'boolean',
@@ -121,7 +125,7 @@ export const policies: JsonSchema = {
     networkIsolation: {
       type: 'boolean',
       description:
-        'Isolate the pods (default false): every component with pods gets a NetworkPolicy that allows ingress only from what the app needs (the ingress controller to components its Ingresses route to, components to what they list in dependsOn, a store\'s pods to each other) and what its networkPolicy trait allows. Egress stays open.',
+        "Isolate the pods (default false): every component with pods gets a NetworkPolicy that allows ingress only from what the app needs (the ingress controller to components its Ingresses route to, components to what they list in dependsOn, a store's pods to each other) and what its networkPolicy trait allows. Egress stays open.",
     },
     ingressController: {
       type: 'object',

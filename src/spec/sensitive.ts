@@ -15,12 +15,18 @@ export function sensitivePointers(doc: unknown, registry: Pick<Registry, 'compon
   let anyType: readonly string[] | undefined;
   const secretFieldsOf = (type: ComponentTypeDef | undefined): readonly string[] =>
     // A secret's `data` (Kubernetes' name for it) is masked where the type spells it otherwise: a slip must not show the values.
-    type ? (type.secretFields?.length ? [...new Set([...type.secretFields, 'data'])] : []) : (anyType ??= [...new Set(['data', ...[...registry.componentTypes.values()].flatMap((t) => t.secretFields ?? [])])]);
+    type
+      ? type.secretFields?.length
+        ? [...new Set([...type.secretFields, 'data'])]
+        : []
+      : (anyType ??= [...new Set(['data', ...[...registry.componentTypes.values()].flatMap((t) => t.secretFields ?? [])])]);
   const typeByName = new Map<string, unknown>();
   components.forEach((c, i) => {
     if (c === null || typeof c !== 'object') return;
     typeByName.set(String((c as { name?: unknown }).name), (c as { type?: unknown }).type);
-    out.push(...componentSensitive(doc, c as Record<string, unknown>, registry.componentTypes.get(String((c as { type?: unknown }).type)), `/spec/components/${i}`));
+    out.push(
+      ...componentSensitive(doc, c as Record<string, unknown>, registry.componentTypes.get(String((c as { type?: unknown }).type)), `/spec/components/${i}`),
+    );
   });
   // An environment's override of a component holds the same secrets as the component: a secret's data, say.
   const envs = (doc as { spec?: { environments?: unknown } }).spec?.environments;

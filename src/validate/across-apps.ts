@@ -107,7 +107,14 @@ function collisionsIn(apps: readonly Compiled[]): Diagnostic[] {
           pointer: o.source.pointer,
           line: o.source.line,
           col: o.source.col,
-          related: [{ message: `produced by ${prev.app.environment ? describeApp(prev.app) : `"${prev.app.name}"`} here`, file: prev.object.source.file, line: prev.object.source.line, col: prev.object.source.col }],
+          related: [
+            {
+              message: `produced by ${prev.app.environment ? describeApp(prev.app) : `"${prev.app.name}"`} here`,
+              file: prev.object.source.file,
+              line: prev.object.source.line,
+              col: prev.object.source.col,
+            },
+          ],
         });
       }
     }

@@ -125,7 +125,12 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
       });
     }
     case 'const':
-      return error('invalid-value', parent.errorMessage ? `${describe(field)}: ${parent.errorMessage}` : `${describe(field)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
+      return error(
+        'invalid-value',
+        parent.errorMessage
+          ? `${describe(field)}: ${parent.errorMessage}`
+          : `${describe(field)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`,
+      );
     case 'format': {
       const format = (e.params as { format: string }).format;
       const reason = FORMATS[format]?.(String(e.data));
@@ -140,8 +145,7 @@ function mapError(e: ErrorObject, root: unknown, ctx: SchemaContext): PendingDia
       return undefined; // the nested format error says it better
     case 'pattern':
       return error('invalid-value', `${describe(field)} ${parent.patternErrorMessage ?? `must match ${parent.pattern}`}`);
-    case 'type':
-    {
+    case 'type': {
       const want = [(e.params as { type: string | string[] }).type].flat().map(typeWord).join(' or ');
       const got = typeName(e.data, ctx.isSensitive(root, at));
       return error('wrong-type', parent.errorMessage ? `${describe(field)}: ${parent.errorMessage}` : `${describe(field)} must be ${want}, not ${got}`);
@@ -189,7 +193,10 @@ function describe(field: string | undefined): string {
 
 function lastSegment(pointer: string): string | undefined {
   if (!pointer) return undefined;
-  const seg = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  const seg = pointer
+    .slice(pointer.lastIndexOf('/') + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
   return seg;
 }
 
@@ -199,7 +206,15 @@ function componentPointer(traitsPointer: string): string {
 }
 
 function typeWord(t: string): string {
-  const words: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null' };
+  const words: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+    null: 'null',
+  };
   return words[t] ?? t;
 }
 

@@ -176,14 +176,23 @@ export class Watcher {
     const { source, log, metrics } = this.opts;
     const files = await source.files(revision);
     const registry = this.opts.registry ?? builtinRegistry;
-    const named = await source.referencedFiles(revision, referencedFiles(files, () => registry.componentTypes));
+    const named = await source.referencedFiles(
+      revision,
+      referencedFiles(files, () => registry.componentTypes),
+    );
     const compiled = compile(files, { registry, files: named });
     registerSecrets(this.opts.redactor, compiled.secrets, compiled.apps);
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       this.revision = revision;
       metrics.invalidCommits.inc();
-      for (const d of errors.slice(0, 20)) log.log('error', 'invalid spec: nothing of this revision is applied', { revision: revision.slice(0, 12), at: `${d.file}:${d.line}:${d.col}`, code: d.code, problem: d.message });
+      for (const d of errors.slice(0, 20))
+        log.log('error', 'invalid spec: nothing of this revision is applied', {
+          revision: revision.slice(0, 12),
+          at: `${d.file}:${d.line}:${d.col}`,
+          code: d.code,
+          problem: d.message,
+        });
       return [];
     }
     const selected = this.scope.select(compiled.apps);
@@ -194,10 +203,12 @@ export class Watcher {
       return [];
     }
     for (const n of this.scope.notices(selected.apps)) log.log(n.level, n.message, n.fields);
-    const next = new Map(selected.apps.map((app) => {
-      const key = this.scope.key(app);
-      return [key, { app, key, digest: emitApp(app).planDocument.digest }];
-    }));
+    const next = new Map(
+      selected.apps.map((app) => {
+        const key = this.scope.key(app);
+        return [key, { app, key, digest: emitApp(app).planDocument.digest }];
+      }),
+    );
     const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
     for (const current of next.values()) {
       const { key } = current;
@@ -215,7 +226,8 @@ export class Watcher {
     this.revision = revision;
     const env = this.scope.environment;
     log.log('info', 'new revision', { revision: revision.slice(0, 12), apps: selected.apps.length, ...(env ? { environment: env } : {}) });
-    if (selected.skipped.length) log.log('info', `not in environment "${env}": not applied by this daemon`, { revision: revision.slice(0, 12), apps: selected.skipped.join(',') });
+    if (selected.skipped.length)
+      log.log('info', `not in environment "${env}": not applied by this daemon`, { revision: revision.slice(0, 12), apps: selected.skipped.join(',') });
     if (!out.length) log.log('info', 'no app changed', { revision: revision.slice(0, 12) });
     return out;
   }
@@ -271,7 +283,13 @@ export class Watcher {
     let result: AppApplyResult;
     try {
       // Git is the source of truth: fields someone changed by hand (kubectl edit, set image) are taken back.
-      result = await applyApp(current.app, this.opts.client, { ...this.opts.apply, prune: this.opts.prune, forceConflicts: true, signal, clock: this.opts.clock });
+      result = await applyApp(current.app, this.opts.client, {
+        ...this.opts.apply,
+        prune: this.opts.prune,
+        forceConflicts: true,
+        signal,
+        clock: this.opts.clock,
+      });
     } catch (err) {
       // It could not start (its inventory could not be read): nothing was applied; again next round.
       this.retries.set(key, current);
@@ -281,12 +299,21 @@ export class Watcher {
     const retry = failedForTransientReasons(result);
     if (retry) this.retries.set(key, current);
     else this.retries.delete(key);
-    const report = buildStatusReport(result, { commit: revision, trigger, bundleDigest: current.digest, previous: this.reports.get(key), environment: labels.environment });
+    const report = buildStatusReport(result, {
+      commit: revision,
+      trigger,
+      bundleDigest: current.digest,
+      previous: this.reports.get(key),
+      environment: labels.environment,
+    });
     this.reports.set(key, report);
     this.unwritten.push(report);
     if (this.unwritten.length > MAX_UNWRITTEN) {
       const dropped = this.unwritten.splice(0, this.unwritten.length - MAX_UNWRITTEN);
-      log.log('error', 'status reports dropped: they could not be pushed for too long', { reports: dropped.length, oldest: `${statusKey(dropped[0]!)} at ${dropped[0]!.commit.slice(0, 12)}` });
+      log.log('error', 'status reports dropped: they could not be pushed for too long', {
+        reports: dropped.length,
+        oldest: `${statusKey(dropped[0]!)} at ${dropped[0]!.commit.slice(0, 12)}`,
+      });
     }
     metrics.recordApply(labels, result, trigger);
     if (result.outcome === 'applied') {
@@ -312,7 +339,11 @@ export class Watcher {
         await this.opts.source.writeStatus(this.opts.redactor ? this.opts.redactor.scrubJson(report) : report);
       } catch (err) {
         this.opts.metrics.statusPushFailures.inc();
-        this.opts.log.log('error', 'status report not written; will try again next round', { app: statusKey(report), pending: this.unwritten.length, error: (err as Error).message });
+        this.opts.log.log('error', 'status report not written; will try again next round', {
+          app: statusKey(report),
+          pending: this.unwritten.length,
+          error: (err as Error).message,
+        });
         return;
       }
       this.unwritten.shift();

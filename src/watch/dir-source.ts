@@ -30,7 +30,12 @@ export class DirSource implements WatchSource {
     const named = await readReferencedFiles(refs, { cwd: process.cwd(), paths: [this.dir] });
     const hash = createHash('sha256');
     for (const f of files) hash.update(f.path).update('\0').update(f.text).update('\0');
-    for (const [path, read] of [...named].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(path).update('\0').update('text' in read ? read.text : `!${read.error}`).update('\0');
+    for (const [path, read] of [...named].sort(([a], [b]) => (a < b ? -1 : 1)))
+      hash
+        .update(path)
+        .update('\0')
+        .update('text' in read ? read.text : `!${read.error}`)
+        .update('\0');
     const revision = `local-${hash.digest('hex').slice(0, 12)}`;
     this.seen.clear();
     this.seen.set(revision, { files, named });

@@ -15,7 +15,12 @@ export interface AppLabels {
 /** The daemon's Prometheus metrics (`/metrics`), on a registry of its own. */
 export class WatchMetrics {
   readonly registry = new Registry();
-  readonly applies = new Counter({ name: 'kubemin_applies_total', help: 'Applies of an app, by outcome (applied, failed, interrupted) and trigger (commit, drift, retry).', labelNames: ['app', 'environment', 'outcome', 'trigger'] as const, registers: [this.registry] });
+  readonly applies = new Counter({
+    name: 'kubemin_applies_total',
+    help: 'Applies of an app, by outcome (applied, failed, interrupted) and trigger (commit, drift, retry).',
+    labelNames: ['app', 'environment', 'outcome', 'trigger'] as const,
+    registers: [this.registry],
+  });
   readonly phaseDuration = new Histogram({
     name: 'kubemin_phase_duration_seconds',
     help: 'How long a phase took, from its apply to ready (or its failure).',
@@ -30,17 +35,36 @@ export class WatchMetrics {
     buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
     registers: [this.registry],
   });
-  readonly lastApplied = new Gauge({ name: 'kubemin_last_applied_commit_timestamp_seconds', help: 'Committer time of the last commit applied successfully, per app.', labelNames: ['app', 'environment'] as const, registers: [this.registry] });
+  readonly lastApplied = new Gauge({
+    name: 'kubemin_last_applied_commit_timestamp_seconds',
+    help: 'Committer time of the last commit applied successfully, per app.',
+    labelNames: ['app', 'environment'] as const,
+    registers: [this.registry],
+  });
   readonly fetchErrors = new Counter({ name: 'kubemin_git_fetch_errors_total', help: 'Failed fetches of the watched repository.', registers: [this.registry] });
-  readonly statusPushFailures = new Counter({ name: 'kubemin_status_push_failures_total', help: 'Status reports that could not be pushed after every retry (kept and tried again next round).', registers: [this.registry] });
-  readonly drift = new Gauge({ name: 'kubemin_drift_objects', help: 'Objects whose live state differs from the last applied bundle, per app, at the last drift check.', labelNames: ['app', 'environment'] as const, registers: [this.registry] });
+  readonly statusPushFailures = new Counter({
+    name: 'kubemin_status_push_failures_total',
+    help: 'Status reports that could not be pushed after every retry (kept and tried again next round).',
+    registers: [this.registry],
+  });
+  readonly drift = new Gauge({
+    name: 'kubemin_drift_objects',
+    help: 'Objects whose live state differs from the last applied bundle, per app, at the last drift check.',
+    labelNames: ['app', 'environment'] as const,
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({ name: 'kubemin_leader', help: '1 when this replica holds the lease and applies, else 0.', registers: [this.registry] });
-  readonly invalidCommits = new Counter({ name: 'kubemin_invalid_commits_total', help: 'Commits whose specs did not compile (nothing of them was applied).', registers: [this.registry] });
+  readonly invalidCommits = new Counter({
+    name: 'kubemin_invalid_commits_total',
+    help: 'Commits whose specs did not compile (nothing of them was applied).',
+    registers: [this.registry],
+  });
 
   /** One apply: counted by outcome and trigger, its phases' durations observed. */
   recordApply(labels: AppLabels, result: AppApplyResult, trigger: ApplyTrigger): void {
     this.applies.inc({ ...labels, outcome: result.outcome, trigger });
-    for (const p of result.phases) if (p.outcome !== 'skipped') this.phaseDuration.observe({ ...labels, phase: p.name, outcome: p.outcome }, p.durationMs / 1000);
+    for (const p of result.phases)
+      if (p.outcome !== 'skipped') this.phaseDuration.observe({ ...labels, phase: p.name, outcome: p.outcome }, p.durationMs / 1000);
   }
 
   /** A commit made at `made` applied successfully at `now` (ms). */

@@ -15,8 +15,7 @@ export interface DaemonCluster {
 
 /** What a revision gives one daemon to apply. */
 export type Selected =
-  | { readonly ok: true; readonly apps: CompiledApp[]; readonly skipped: readonly string[] }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly apps: CompiledApp[]; readonly skipped: readonly string[] } | { readonly ok: false; readonly error: string };
 
 export interface Notice {
   readonly level: LogLevel;

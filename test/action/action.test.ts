@@ -34,13 +34,21 @@ function appYaml(ns: string, image: string, extra: Array<Record<string, unknown>
         { name: 'web', type: 'webservice', image, ports: [{ port: 8080 }], traits: { envFrom: [{ type: 'secret', sourceName: 'creds' }] } },
         ...extra,
       ],
-      workflow: { steps: [{ name: 'secrets', components: ['creds'] }, { name: 'app', components: ['web', ...extra.map((c) => c.name as string)], mode: 'parallel' }] },
+      workflow: {
+        steps: [
+          { name: 'secrets', components: ['creds'] },
+          { name: 'app', components: ['web', ...extra.map((c) => c.name as string)], mode: 'parallel' },
+        ],
+      },
     },
   } as never);
 }
 
 /** `shop` with staging and production, each in a namespace of its own (`<ns>-<env>` unless given): staging overrides the image, production the replicas. */
-function envApp(ns: string, o: { logLevel?: string; stagingImage?: string; stagingCluster?: string; productionCluster?: string; productionNs?: string } = {}): string {
+function envApp(
+  ns: string,
+  o: { logLevel?: string; stagingImage?: string; stagingCluster?: string; productionCluster?: string; productionNs?: string } = {},
+): string {
   return emitYaml({
     apiVersion: 'kubemin.dev/v1alpha1',
     kind: 'Application',
@@ -48,11 +56,28 @@ function envApp(ns: string, o: { logLevel?: string; stagingImage?: string; stagi
     spec: {
       components: [
         { name: 'creds', type: 'secret', stringData: { PASSWORD: SECRET } },
-        { name: 'web', type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }], env: { LOG_LEVEL: o.logLevel ?? 'info' }, traits: { envFrom: [{ type: 'secret', sourceName: 'creds' }] } },
+        {
+          name: 'web',
+          type: 'webservice',
+          image: 'ghcr.io/acme/web:1.0',
+          ports: [{ port: 8080 }],
+          env: { LOG_LEVEL: o.logLevel ?? 'info' },
+          traits: { envFrom: [{ type: 'secret', sourceName: 'creds' }] },
+        },
       ],
       environments: [
-        { name: 'staging', namespace: `${ns}-staging`, ...(o.stagingCluster ? { cluster: o.stagingCluster } : {}), components: { web: { image: o.stagingImage ?? 'ghcr.io/acme/web:1.1-rc.1' } } },
-        { name: 'production', namespace: o.productionNs ?? `${ns}-production`, ...(o.productionCluster ? { cluster: o.productionCluster } : {}), components: { web: { replicas: 2 } } },
+        {
+          name: 'staging',
+          namespace: `${ns}-staging`,
+          ...(o.stagingCluster ? { cluster: o.stagingCluster } : {}),
+          components: { web: { image: o.stagingImage ?? 'ghcr.io/acme/web:1.1-rc.1' } },
+        },
+        {
+          name: 'production',
+          namespace: o.productionNs ?? `${ns}-production`,
+          ...(o.productionCluster ? { cluster: o.productionCluster } : {}),
+          components: { web: { replicas: 2 } },
+        },
       ],
     },
   } as never);
@@ -190,7 +215,13 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
   });
 
   it('splits a report larger than a comment into several, each under the limit', async () => {
-    const many = Array.from({ length: 30 }, (_, i) => ({ name: `svc-${i}`, type: 'webservice', image: `ghcr.io/acme/svc-${i}:1.0`, ports: [{ port: 8080 }], env: Object.fromEntries(Array.from({ length: 20 }, (_, j) => [`VAR_${j}`, `value-${i}-${j}`])) }));
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      name: `svc-${i}`,
+      type: 'webservice',
+      image: `ghcr.io/acme/svc-${i}:1.0`,
+      ports: [{ port: 8080 }],
+      env: Object.fromEntries(Array.from({ length: 20 }, (_, j) => [`VAR_${j}`, `value-${i}-${j}`])),
+    }));
     const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.0', many));
     const r = await runAction(repo, { 'max-comment-size': '8000' });
     expect(r.code).toBe(0);
@@ -209,8 +240,7 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
   });
 
   it('compiles base and head with the plugins their checkouts declare', async () => {
-    const plugin = (greeting: string) =>
-      appYaml('shop', 'ghcr.io/acme/web:1.0', [{ name: 'hello', type: 'greeting', greeting }]);
+    const plugin = (greeting: string) => appYaml('shop', 'ghcr.io/acme/web:1.0', [{ name: 'hello', type: 'greeting', greeting }]);
     const repo = repository(plugin('hello'), plugin('bonjour'), {
       'kubemin.config.mjs': "export default { plugins: ['./greeting.mjs'] };\n",
       'greeting.mjs': `export default { name: 'greeting', componentTypes: [{ name: 'greeting', description: 'a ConfigMap', maxNameLength: 63,
@@ -235,7 +265,7 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(github.on(7)).toEqual([]);
   });
 
-  it('from a fork under pull_request_target: the fork\'s plugins are never run (the workflow has secrets)', async () => {
+  it("from a fork under pull_request_target: the fork's plugins are never run (the workflow has secrets)", async () => {
     const marker = join(tempDir(), 'plugin-ran');
     const plugin = `writeFileSync(${JSON.stringify(marker)}, 'ran');\n`;
     const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'), {
@@ -243,7 +273,9 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     });
     const r = await runAction(repo, {}, { fork: true, event: 'pull_request_target' });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/::error::this pull request comes from a fork and declares plugins \(kubemin\.config\.mjs\): kubemin does not run a fork's code under pull_request_target/);
+    expect(r.stdout).toMatch(
+      /::error::this pull request comes from a fork and declares plugins \(kubemin\.config\.mjs\): kubemin does not run a fork's code under pull_request_target/,
+    );
     expect(existsSync(marker)).toBe(false);
     // On pull_request (no secrets, a read-only token) the same fork is rendered with its plugins.
     const plain = await runAction(repo, {}, { fork: true });
@@ -288,7 +320,9 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(github.on(7)[0]).not.toContain('staging');
     const typo = await runAction(based, { environments: 'production, stagin' });
     expect(typo.code).toBe(1);
-    expect(typo.stdout).toContain('::error::input environments: stagin: no application has an environment "stagin"; did you mean "staging"? (environments: production, staging)');
+    expect(typo.stdout).toContain(
+      '::error::input environments: stagin: no application has an environment "stagin"; did you mean "staging"? (environments: production, staging)',
+    );
   });
 
   it('from a fork: the rendered diff only, and says so', async () => {
@@ -345,7 +379,9 @@ describe('the GitHub Action with the test cluster', { timeout: 120_000 }, () => 
     expect(r.code).toBe(0);
     const comment = github.on(7)[0]!;
     const live = comment.slice(comment.indexOf('In the cluster'));
-    expect(live).toContain('_Not compared with the cluster: application "shop" (environment "staging"): its cluster "staging-eu" is not a context of the kubeconfig');
+    expect(live).toContain(
+      '_Not compared with the cluster: application "shop" (environment "staging"): its cluster "staging-eu" is not a context of the kubeconfig',
+    );
     expect(live).toMatch(new RegExp(`\\| shop \\| production \\| ${productionNs} \\| [1-9]\\d* \\| 0 \\| 0 \\| 0 \\| 0 \\|`));
     expect(live).toContain(`shop in production: <code>Deployment ${productionNs}/web</code> create`);
     expect(live).not.toContain(`${ns}-staging/`);

@@ -41,7 +41,10 @@ export class FakeGitHub {
 
   /** Comments of a pull request, oldest first. */
   on(issue: number): string[] {
-    return [...this.comments.values()].filter((c) => c.issue === issue).sort((a, b) => a.id - b.id).map((c) => c.body);
+    return [...this.comments.values()]
+      .filter((c) => c.issue === issue)
+      .sort((a, b) => a.id - b.id)
+      .map((c) => c.body);
   }
 
   /** A comment someone else wrote. */
@@ -53,7 +56,8 @@ export class FakeGitHub {
   private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push({ method: req.method ?? '', path: url.pathname });
-    if (req.headers.authorization !== `token ${this.token}` && req.headers.authorization !== `Bearer ${this.token}`) return { status: 401, body: { message: 'Bad credentials' } };
+    if (req.headers.authorization !== `token ${this.token}` && req.headers.authorization !== `Bearer ${this.token}`)
+      return { status: 401, body: { message: 'Bad credentials' } };
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const payload = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { body?: string }) : {};

@@ -30,10 +30,34 @@ describe('an API server restart during apply', { timeout: 240_000 }, () => {
       { name: 'settings', type: 'config', data: { A: 'b' } },
       { name: 'slow', type: 'worker', image: 'ghcr.io/acme/slow:slow' }, // Ready 30 s after it is scheduled
     ];
-    const spec = { apiVersion: 'kubemin.dev/v1alpha1', kind: 'Application', metadata: { name: 'restart', namespace: 'restart' }, spec: { createNamespace: true, components, workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['slow'] }] } } };
+    const spec = {
+      apiVersion: 'kubemin.dev/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'restart', namespace: 'restart' },
+      spec: {
+        createNamespace: true,
+        components,
+        workflow: {
+          steps: [
+            { name: 'config', components: ['settings'] },
+            { name: 'app', components: ['slow'] },
+          ],
+        },
+      },
+    };
     writeFileSync(join(dir, 'app', 'kubemin.yaml'), emitYaml(spec as never));
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/kubemin-process.ts', 'apply', dir, '--kubeconfig', kubeconfig, '--poll-interval', '500ms']);
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      'test/helpers/kubemin-process.ts',
+      'apply',
+      dir,
+      '--kubeconfig',
+      kubeconfig,
+      '--poll-interval',
+      '500ms',
+    ]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => void (out += d.toString()));

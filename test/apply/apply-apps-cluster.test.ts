@@ -13,7 +13,12 @@ import { recordedClient } from '../cluster/recorded-client.js';
 
 const cluster = testCluster();
 
-const configMap = (ns: string, name: string, value: string): K8sObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { value } });
+const configMap = (ns: string, name: string, value: string): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns },
+  data: { value },
+});
 const service = (ns: string, name: string): K8sObject => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -27,7 +32,19 @@ function app(name: string, ns: string, objects: K8sObject[]): CompiledApp {
     name,
     namespace: ns,
     source,
-    phases: [{ index: 1, name: 'all', step: 'all', stepType: 'deploy', mode: 'parallel', timeout: '1m', retries: 0, components: ['c'], objects: objects.map((object) => ({ object, component: 'c', source })) }],
+    phases: [
+      {
+        index: 1,
+        name: 'all',
+        step: 'all',
+        stepType: 'deploy',
+        mode: 'parallel',
+        timeout: '1m',
+        retries: 0,
+        components: ['c'],
+        objects: objects.map((object) => ({ object, component: 'c', source })),
+      },
+    ],
   };
 }
 
@@ -37,18 +54,29 @@ async function admin(): Promise<ClusterClient> {
   return c;
 }
 
-
 describe('apply: several apps, and what changed without a GET per object', () => {
   it('created, configured and unchanged from one LIST per kind and namespace (the inventory in it), an apply only for what changes, its response the first readiness look', async () => {
     const ns = await cluster.newNamespace('apps-actions');
     const client = await admin();
-    const first = await applyApp(app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', '2'), service(ns, 'web'), service(ns, 'api')]), client, { pollMs: 100 });
+    const first = await applyApp(app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', '2'), service(ns, 'web'), service(ns, 'api')]), client, {
+      pollMs: 100,
+    });
     expect(first.phases[0]!.objects.map((o) => o.action)).toEqual(['created', 'created', 'created', 'created']);
 
     const calls: string[] = [];
-    const again = await applyApp(app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', 'changed'), service(ns, 'web'), service(ns, 'api'), configMap(ns, 'three', '3')]), recordedClient(client, calls), { pollMs: 100 });
+    const again = await applyApp(
+      app('acts', ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', 'changed'), service(ns, 'web'), service(ns, 'api'), configMap(ns, 'three', '3')]),
+      recordedClient(client, calls),
+      { pollMs: 100 },
+    );
     expect(again.outcome).toBe('applied');
-    expect(again.phases[0]!.objects.map((o) => `${o.ref.name}:${o.action}`)).toEqual(['one:unchanged', 'two:configured', 'web:unchanged', 'api:unchanged', 'three:created']);
+    expect(again.phases[0]!.objects.map((o) => `${o.ref.name}:${o.action}`)).toEqual([
+      'one:unchanged',
+      'two:configured',
+      'web:unchanged',
+      'api:unchanged',
+      'three:created',
+    ]);
     // Before applying: the two LISTs alone (the inventory is one of the ConfigMaps); no GET of any object.
     const firstApply = calls.findIndex((c) => c.startsWith('apply'));
     expect(calls.slice(0, firstApply).sort()).toEqual(['list ConfigMap', 'list Service']);
@@ -59,24 +87,45 @@ describe('apply: several apps, and what changed without a GET per object', () =>
     expect(calls.filter((c) => c.startsWith('get '))).toEqual([]);
   });
 
-  it('records every phase\'s objects in the inventory once, ahead of the first phase that applies; one never applied is pruned as gone', async () => {
+  it("records every phase's objects in the inventory once, ahead of the first phase that applies; one never applied is pruned as gone", async () => {
     const ns = await cluster.newNamespace('apps-ahead');
     const client = await admin();
     const source = { file: 'kubemin.yaml', line: 1, col: 1, pointer: '' };
-    const phase = (index: number, objects: K8sObject[]) => ({ index, name: `p${index}`, step: `p${index}`, stepType: 'deploy', mode: 'parallel' as const, timeout: '1m', retries: 0, components: ['c'], objects: objects.map((object) => ({ object, component: 'c', source })) });
+    const phase = (index: number, objects: K8sObject[]) => ({
+      index,
+      name: `p${index}`,
+      step: `p${index}`,
+      stepType: 'deploy',
+      mode: 'parallel' as const,
+      timeout: '1m',
+      retries: 0,
+      components: ['c'],
+      objects: objects.map((object) => ({ object, component: 'c', source })),
+    });
     const phased = (phases: ReturnType<typeof phase>[]): CompiledApp => ({ name: 'ahead', namespace: ns, source, phases });
     const calls: string[] = [];
-    const first = await applyApp(phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [service(ns, 'web')]), phase(3, [configMap(ns, 'two', '2')])]), recordedClient(client, calls), { pollMs: 100 });
+    const first = await applyApp(
+      phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [service(ns, 'web')]), phase(3, [configMap(ns, 'two', '2')])]),
+      recordedClient(client, calls),
+      { pollMs: 100 },
+    );
     expect(first.outcome).toBe('applied');
     // Three objects and the inventory: one write of it, before the first phase, not one per phase.
     expect(calls.filter((c) => c.startsWith('apply '))).toEqual(['apply ConfigMap', 'apply ConfigMap', 'apply Service', 'apply ConfigMap']);
     const inventory = (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'kubemin-inventory-ahead' }))!;
-    expect(String((inventory as unknown as { data: { objects: string } }).data.objects).trim().split('\n').map((l) => JSON.parse(l).name)).toEqual(['one', 'two', 'web']);
+    expect(
+      String((inventory as unknown as { data: { objects: string } }).data.objects)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).name),
+    ).toEqual(['one', 'two', 'web']);
 
     // Stopped in its second phase (a Service the API server refuses): the third phase's object is
     // recorded, never applied; a later bundle without it prunes it, finding it gone.
     const bad: K8sObject = { ...service(ns, 'web'), spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 70000, protocol: 'TCP' }] } };
-    const stopped = await applyApp(phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [bad]), phase(3, [configMap(ns, 'three', '3')])]), client, { pollMs: 100 });
+    const stopped = await applyApp(phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [bad]), phase(3, [configMap(ns, 'three', '3')])]), client, {
+      pollMs: 100,
+    });
     expect(stopped.outcome).toBe('failed');
     expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'three' })).toBeUndefined();
     const pruned = await applyApp(phased([phase(1, [configMap(ns, 'one', '1')]), phase(2, [service(ns, 'web')])]), client, { pollMs: 100, prune: true });

@@ -96,12 +96,23 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
   it('applies a rendered bundle directory (kubemin render --out) the same way', async () => {
     const ns = await cluster.newNamespace('apply-bundle');
     const out = join(tempDir(), 'rendered');
-    const dir = repo(spec('bundled', ns, [{ name: 'settings', type: 'config', data: { A: 'b' } }, web()], { workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['web'] }] } }));
+    const dir = repo(
+      spec('bundled', ns, [{ name: 'settings', type: 'config', data: { A: 'b' } }, web()], {
+        workflow: {
+          steps: [
+            { name: 'config', components: ['settings'] },
+            { name: 'app', components: ['web'] },
+          ],
+        },
+      }),
+    );
     expect((await cli(['render', dir, '--out', out])).code).toBe(0);
     const r = await cli(['apply', out, '--kubeconfig', cluster.kubeconfig, ...POLL]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^bundled: applying 2 phases to namespace .*\n  01-config\s+ready .*1 object \(1 created\)\n  02-app\s+ready .*2 objects \(2 created\)\nbundled: applied in/);
+    expect(r.stdout).toMatch(
+      /^bundled: applying 2 phases to namespace .*\n  01-config\s+ready .*1 object \(1 created\)\n  02-app\s+ready .*2 objects \(2 created\)\nbundled: applied in/,
+    );
     const again = await cli(['apply', dir, '--kubeconfig', cluster.kubeconfig, '-o', 'json', ...POLL]);
     expect(new Set(actions((JSON.parse(again.stdout) as { apps: AppApplyResult[] }).apps[0]!))).toEqual(new Set(['unchanged']));
   });
@@ -115,7 +126,11 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     const deployment = phase.objects.find((o) => o.ref.kind === 'Deployment')!;
     expect(['ImagePullBackOff', 'ErrImagePull']).toContain(deployment.reason);
     expect(deployment.pod).toMatch(new RegExp(`^${ns}/web-`));
-    expect(phase.reasons[0]).toMatch(new RegExp(`^Deployment ${ns}/web \\([^ ]*app/kubemin.yaml:\\d+, component web\\): (ImagePullBackOff|ErrImagePull): container web cannot pull image registry.invalid/acme/web:1.0`));
+    expect(phase.reasons[0]).toMatch(
+      new RegExp(
+        `^Deployment ${ns}/web \\([^ ]*app/kubemin.yaml:\\d+, component web\\): (ImagePullBackOff|ErrImagePull): container web cannot pull image registry.invalid/acme/web:1.0`,
+      ),
+    );
     expect(result.failure?.phase).toBe('01-web');
   });
 
@@ -129,13 +144,20 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
 
   it('refuses a job needing more GPUs than a node has before applying it; without the preflight it is Unschedulable, not failed', async () => {
     const ns = await cluster.newNamespace('apply-gpu');
-    const text = spec('train', ns, [{ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1', traits: { resources: { cpu: '1', memory: '1Gi', gpu: 4 } } }], {
-      policies: { timeout: '10m' },
-    });
+    const text = spec(
+      'train',
+      ns,
+      [{ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1', traits: { resources: { cpu: '1', memory: '1Gi', gpu: 4 } } }],
+      {
+        policies: { timeout: '10m' },
+      },
+    );
     const refused = await apply(text);
     expect(refused.code).toBe(1);
     expect(refused.result.phases[0]!.outcome).toBe('refused');
-    expect(refused.result.phases[0]!.reasons[0]).toMatch(/^GPU preflight: needs 4 nvidia.com\/gpu \(Job .*\/train-[0-9a-f]+: 1 pod × 4\), but the nodes have 2 free of 2 allocatable \(at most 2 free on one node, kwok-gpu-node-1\)/);
+    expect(refused.result.phases[0]!.reasons[0]).toMatch(
+      /^GPU preflight: needs 4 nvidia.com\/gpu \(Job .*\/train-[0-9a-f]+: 1 pod × 4\), but the nodes have 2 free of 2 allocatable \(at most 2 free on one node, kwok-gpu-node-1\)/,
+    );
     const jobs = await cluster.kubectlJson<any>(['get', 'jobs', '-n', ns]);
     expect(jobs.items).toEqual([]); // nothing was applied
 
@@ -153,9 +175,23 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
       ns,
       [
         { name: 'settings', type: 'config', data: { A: 'b' } },
-        { name: 'train', type: 'job', image: 'ghcr.io/acme/train:1', job: { parallelism: 2, completions: 2 }, traits: { resources: { cpu: '1', memory: '1Gi', gpu: 2 } } },
+        {
+          name: 'train',
+          type: 'job',
+          image: 'ghcr.io/acme/train:1',
+          job: { parallelism: 2, completions: 2 },
+          traits: { resources: { cpu: '1', memory: '1Gi', gpu: 2 } },
+        },
       ],
-      { workflow: { steps: [{ name: 'gpus', type: 'gpu-preflight', for: ['train'] }, { name: 'config', components: ['settings'] }, { name: 'run', components: ['train'] }] } },
+      {
+        workflow: {
+          steps: [
+            { name: 'gpus', type: 'gpu-preflight', for: ['train'] },
+            { name: 'config', components: ['settings'] },
+            { name: 'run', components: ['train'] },
+          ],
+        },
+      },
     );
     const { code, result } = await apply(text);
     expect(code).toBe(1);
@@ -166,13 +202,17 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
 
   it('reports a Job that exits non-zero as failed, with its reason, after its backoffLimit (and retries the step as the policy says)', async () => {
     const ns = await cluster.newNamespace('apply-job');
-    const text = spec('batch', ns, [{ name: 'migrate', type: 'job', image: 'ghcr.io/acme/migrate:fail', job: { backoffLimit: 0 } }], { policies: { timeout: '5m', retries: 1 } });
+    const text = spec('batch', ns, [{ name: 'migrate', type: 'job', image: 'ghcr.io/acme/migrate:fail', job: { backoffLimit: 0 } }], {
+      policies: { timeout: '5m', retries: 1 },
+    });
     const { code, result } = await apply(text);
     expect(code).toBe(1);
     const phase = result.phases[0]!;
     expect(phase.outcome).toBe('failed');
     expect(phase.attempts).toBe(2);
-    expect(phase.reasons[0]).toMatch(/Job .*\/migrate-[0-9a-f]+ \([^ ]*app\/kubemin.yaml:\d+, component migrate\): BackoffLimitExceeded: .*last failure: container migrate exited with code 1/);
+    expect(phase.reasons[0]).toMatch(
+      /Job .*\/migrate-[0-9a-f]+ \([^ ]*app\/kubemin.yaml:\d+, component migrate\): BackoffLimitExceeded: .*last failure: container migrate exited with code 1/,
+    );
   });
 
   it('prunes a removed component with --prune, and leaves alone what kubemin did not apply', async () => {
@@ -211,7 +251,9 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     const now = (await cluster.kubectl(['get', 'jobs', '-n', ns, '-o', 'name'])).trim().split('\n');
     expect(now).toHaveLength(1);
     expect(now[0]).not.toBe(first.trim());
-    expect(result.pruned).toEqual([expect.objectContaining({ action: 'deleted', ref: expect.objectContaining({ name: first.trim().replace('job.batch/', '') }) })]);
+    expect(result.pruned).toEqual([
+      expect.objectContaining({ action: 'deleted', ref: expect.objectContaining({ name: first.trim().replace('job.batch/', '') }) }),
+    ]);
   });
 
   it('reports fields owned by another field manager as a conflict, and takes them over with --force-conflicts', async () => {
@@ -239,15 +281,36 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
 
   it('gives up on a phase that is not ready within its timeout, saying what it waited for', async () => {
     const ns = await cluster.newNamespace('apply-timeout');
-    const { code, result } = await apply(spec('late', ns, [web('ghcr.io/acme/web:slow')], { workflow: { steps: [{ name: 'app', components: ['web'], timeout: '2s' }] } }));
+    const { code, result } = await apply(
+      spec('late', ns, [web('ghcr.io/acme/web:slow')], { workflow: { steps: [{ name: 'app', components: ['web'], timeout: '2s' }] } }),
+    );
     expect(code).toBe(1);
     expect(result.phases[0]!.outcome).toBe('timeout');
-    expect(result.phases[0]!.reasons).toEqual([expect.stringMatching(new RegExp(`^Deployment ${ns}/web .*: 0 of 1 replicas (updated|available) \\(not ready when the phase timed out\\)$`))]);
+    expect(result.phases[0]!.reasons).toEqual([
+      expect.stringMatching(new RegExp(`^Deployment ${ns}/web .*: 0 of 1 replicas (updated|available) \\(not ready when the phase timed out\\)$`)),
+    ]);
   });
 
   it('stops cleanly on Ctrl-C: records what it applied and says so', async () => {
     const ns = await cluster.newNamespace('apply-int');
-    const dir = repo(spec('int', ns, [{ name: 'settings', type: 'config', data: { A: 'b' } }, { name: 'slow', type: 'worker', image: 'ghcr.io/acme/slow:slow' }], { workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['slow'] }] } }));
+    const dir = repo(
+      spec(
+        'int',
+        ns,
+        [
+          { name: 'settings', type: 'config', data: { A: 'b' } },
+          { name: 'slow', type: 'worker', image: 'ghcr.io/acme/slow:slow' },
+        ],
+        {
+          workflow: {
+            steps: [
+              { name: 'config', components: ['settings'] },
+              { name: 'app', components: ['slow'] },
+            ],
+          },
+        },
+      ),
+    );
     const { child, output } = await startedSecondPhase(dir, ns);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -255,7 +318,13 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     expect(output()).toMatch(/\n  02-app\s+interrupted .*1 object \(1 created\)\n/);
     expect(output()).toMatch(/int: interrupted after [\d.]+s; what was applied is recorded: run apply again to converge\n$/);
     const inventory = await cluster.kubectlJson<any>(['get', 'configmap', inventoryName('int'), '-n', ns]);
-    expect(inventory.data.objects.trim().split('\n').map((l: string) => `${JSON.parse(l).kind}/${JSON.parse(l).name}`).sort()).toEqual(['ConfigMap/settings', 'Deployment/slow']);
+    expect(
+      inventory.data.objects
+        .trim()
+        .split('\n')
+        .map((l: string) => `${JSON.parse(l).kind}/${JSON.parse(l).name}`)
+        .sort(),
+    ).toEqual(['ConfigMap/settings', 'Deployment/slow']);
   });
 
   it('converges when re-run after being killed in the middle of a phase', async () => {
@@ -264,14 +333,34 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
       { name: 'settings', type: 'config', data: { A: 'b' } },
       { name: 'slow', type: 'webservice', image: 'ghcr.io/acme/slow:slow', ports: [{ port: 80 }] }, // ready after 30 s
     ];
-    const dir = repo(spec('kill', ns, components, { policies: { timeout: '10m' }, workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['slow'] }] } }));
+    const dir = repo(
+      spec('kill', ns, components, {
+        policies: { timeout: '10m' },
+        workflow: {
+          steps: [
+            { name: 'config', components: ['settings'] },
+            { name: 'app', components: ['slow'] },
+          ],
+        },
+      }),
+    );
     // Killed (SIGKILL, no chance to clean up) while phase 2 waits.
     const { child } = await startedSecondPhase(dir, ns);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
 
     // Fixed and re-run: converges, with no duplicate or orphaned objects.
-    writeFileSync(join(dir, 'app', 'kubemin.yaml'), spec('kill', ns, [components[0]!, { ...components[1]!, image: 'ghcr.io/acme/slow:1' }], { workflow: { steps: [{ name: 'config', components: ['settings'] }, { name: 'app', components: ['slow'] }] } }));
+    writeFileSync(
+      join(dir, 'app', 'kubemin.yaml'),
+      spec('kill', ns, [components[0]!, { ...components[1]!, image: 'ghcr.io/acme/slow:1' }], {
+        workflow: {
+          steps: [
+            { name: 'config', components: ['settings'] },
+            { name: 'app', components: ['slow'] },
+          ],
+        },
+      }),
+    );
     const r = await cli(['apply', dir, '--kubeconfig', cluster.kubeconfig, '-o', 'json', ...POLL]);
     expect(r.code).toBe(0);
     const objects = await cluster.kubectl(['get', 'deployments,services,configmaps', '-n', ns, '-l', 'app.kubernetes.io/instance=kill', '-o', 'name']);
@@ -279,6 +368,12 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     const rs = await cluster.kubectlJson<any>(['get', 'replicasets', '-n', ns]);
     expect(rs.items.filter((x: any) => x.spec.replicas > 0).map((x: any) => x.spec.template.spec.containers[0].image)).toEqual(['ghcr.io/acme/slow:1']);
     const inventory = await cluster.kubectlJson<any>(['get', 'configmap', inventoryName('kill'), '-n', ns]);
-    expect(inventory.data.objects.trim().split('\n').map((l: string) => JSON.parse(l).name).sort()).toEqual(['settings', 'slow', 'slow']);
+    expect(
+      inventory.data.objects
+        .trim()
+        .split('\n')
+        .map((l: string) => JSON.parse(l).name)
+        .sort(),
+    ).toEqual(['settings', 'slow', 'slow']);
   });
 });

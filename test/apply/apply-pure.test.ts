@@ -12,11 +12,21 @@ import { loadAndCompile } from '../../src/operations/load-and-compile.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { codes, compileApp } from '../helpers/spec.js';
 
-const gpuJob = (gpu: number, job: Record<string, unknown> = {}) => ({ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1', job, traits: { resources: { cpu: '1', memory: '1Gi', gpu } } });
+const gpuJob = (gpu: number, job: Record<string, unknown> = {}) => ({
+  name: 'train',
+  type: 'job',
+  image: 'ghcr.io/acme/train:1',
+  job,
+  traits: { resources: { cpu: '1', memory: '1Gi', gpu } },
+});
 
 describe('GPU preflight', () => {
   it('counts a pod as its containers and native sidecars together, or its largest init container', () => {
-    const c = (gpu: number, restartPolicy?: string) => ({ name: `c${gpu}`, resources: { limits: { 'nvidia.com/gpu': String(gpu) } }, ...(restartPolicy ? { restartPolicy } : {}) });
+    const c = (gpu: number, restartPolicy?: string) => ({
+      name: `c${gpu}`,
+      resources: { limits: { 'nvidia.com/gpu': String(gpu) } },
+      ...(restartPolicy ? { restartPolicy } : {}),
+    });
     expect(podGpus({ containers: [c(1), c(2)] })).toBe(3);
     expect(podGpus({ containers: [c(1)], initContainers: [c(4)] })).toBe(4);
     expect(podGpus({ containers: [c(1)], initContainers: [c(1, 'Always'), c(2)] })).toBe(2);
@@ -24,7 +34,9 @@ describe('GPU preflight', () => {
   });
 
   it('finds what workloads ask for: replicas or parallelism pods of their per-pod GPUs', () => {
-    const { apps } = compileApp({ components: [gpuJob(2, { parallelism: 3, completions: 2 }), { name: 'web', type: 'webservice', image: 'w:1', replicas: 2, ports: [{ port: 80 }] }] });
+    const { apps } = compileApp({
+      components: [gpuJob(2, { parallelism: 3, completions: 2 }), { name: 'web', type: 'webservice', image: 'w:1', replicas: 2, ports: [{ port: 80 }] }],
+    });
     const objects = apps[0]!.phases.flatMap((p) => p.objects);
     expect(gpuDemand(objects)).toEqual([{ object: expect.stringMatching(/^Job ns\/train-/), component: 'train', pods: 2, perPod: 2 }]);
   });
@@ -37,13 +49,20 @@ describe('GPU preflight', () => {
     ]);
     expect(fits).toMatchObject({ fits: true, needed: 4, free: 4, allocatable: 6 });
     // 4 free in total, but not 4 on one node.
-    const refused = fitGpus([{ object: 'Job ns/big', component: 'big', pods: 1, perPod: 4 }], [
-      { name: 'a', allocatable: 2, used: 0 },
-      { name: 'b', allocatable: 2, used: 0 },
-    ]);
+    const refused = fitGpus(
+      [{ object: 'Job ns/big', component: 'big', pods: 1, perPod: 4 }],
+      [
+        { name: 'a', allocatable: 2, used: 0 },
+        { name: 'b', allocatable: 2, used: 0 },
+      ],
+    );
     expect(refused.fits).toBe(false);
-    expect(refused.message).toBe('needs 4 nvidia.com/gpu (Job ns/big: 1 pod × 4), but the nodes have 4 free of 4 allocatable (at most 2 free on one node, a): the pods cannot all be scheduled');
-    expect(fitGpus(demand, []).message).toBe('needs 4 nvidia.com/gpu (Job ns/train: 2 pods × 2), but the nodes have 0 free of 0 allocatable: the pods cannot all be scheduled');
+    expect(refused.message).toBe(
+      'needs 4 nvidia.com/gpu (Job ns/big: 1 pod × 4), but the nodes have 4 free of 4 allocatable (at most 2 free on one node, a): the pods cannot all be scheduled',
+    );
+    expect(fitGpus(demand, []).message).toBe(
+      'needs 4 nvidia.com/gpu (Job ns/train: 2 pods × 2), but the nodes have 0 free of 0 allocatable: the pods cannot all be scheduled',
+    );
   });
 });
 
@@ -51,7 +70,12 @@ describe('gpu-preflight step type', () => {
   it('plans a phase without objects that carries the components it checks', () => {
     const { apps, diagnostics } = compileApp({
       components: [gpuJob(1)],
-      workflow: { steps: [{ name: 'gpus', type: 'gpu-preflight', for: ['train'] }, { name: 'run', components: ['train'] }] },
+      workflow: {
+        steps: [
+          { name: 'gpus', type: 'gpu-preflight', for: ['train'] },
+          { name: 'run', components: ['train'] },
+        ],
+      },
     });
     expect(diagnostics).toEqual([]);
     expect(apps[0]!.phases.map((p) => [p.name, p.stepType, p.objects.length, p.params ?? null])).toEqual([
@@ -61,9 +85,21 @@ describe('gpu-preflight step type', () => {
   });
 
   it('refuses a component it does not know, with a did-you-mean', () => {
-    const r = compileApp({ components: [gpuJob(1)], workflow: { steps: [{ name: 'gpus', type: 'gpu-preflight', for: ['traim'] }, { name: 'run', components: ['train'] }] } });
+    const r = compileApp({
+      components: [gpuJob(1)],
+      workflow: {
+        steps: [
+          { name: 'gpus', type: 'gpu-preflight', for: ['traim'] },
+          { name: 'run', components: ['train'] },
+        ],
+      },
+    });
     expect(codes(r)).toEqual(['unknown-component']);
-    expect(r.diagnostics[0]).toMatchObject({ message: 'there is no component "traim" in this application', hint: 'did you mean "train"?', pointer: '/spec/workflow/steps/0/for/0' });
+    expect(r.diagnostics[0]).toMatchObject({
+      message: 'there is no component "traim" in this application',
+      hint: 'did you mean "train"?',
+      pointer: '/spec/workflow/steps/0/for/0',
+    });
   });
 });
 
@@ -75,9 +111,17 @@ describe('pruning', () => {
   });
 
   it('knows what kubemin applied by its field manager', () => {
-    const o = (managers: Array<{ manager: string; operation: string }>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', managedFields: managers } }) as unknown as K8sObject;
+    const o = (managers: Array<{ manager: string; operation: string }>) =>
+      ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', managedFields: managers } }) as unknown as K8sObject;
     expect(appliedByKubemin(o([{ manager: 'kubemin', operation: 'Apply' }]))).toBe(true);
-    expect(appliedByKubemin(o([{ manager: 'kubectl-client-side-apply', operation: 'Update' }, { manager: 'kubemin', operation: 'Update' }]))).toBe(false);
+    expect(
+      appliedByKubemin(
+        o([
+          { manager: 'kubectl-client-side-apply', operation: 'Update' },
+          { manager: 'kubemin', operation: 'Update' },
+        ]),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -95,7 +139,14 @@ describe('results as text', () => {
     reasons: [],
     ...over,
   });
-  const obj = (action: 'created' | 'unchanged') => ({ ref: { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'web' }, component: 'web', source: 'kubemin.yaml:9', action, state: 'ready' as const, message: 'exists' });
+  const obj = (action: 'created' | 'unchanged') => ({
+    ref: { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'web' },
+    component: 'web',
+    source: 'kubemin.yaml:9',
+    action,
+    state: 'ready' as const,
+    message: 'exists',
+  });
 
   it('one line per phase, reasons under a failed one, skipped phases, then the outcome', () => {
     const result: AppApplyResult = {
@@ -107,7 +158,14 @@ describe('results as text', () => {
       durationMs: 3000,
       phases: [
         phase({ index: 1, name: 'config', objects: [obj('created'), obj('unchanged')] }),
-        phase({ index: 2, name: 'migrate', outcome: 'failed', attempts: 2, objects: [obj('created')], reasons: ['Job ns/m (kubemin.yaml:12, component m): BackoffLimitExceeded: Job has reached the specified backoff limit'] }),
+        phase({
+          index: 2,
+          name: 'migrate',
+          outcome: 'failed',
+          attempts: 2,
+          objects: [obj('created')],
+          reasons: ['Job ns/m (kubemin.yaml:12, component m): BackoffLimitExceeded: Job has reached the specified backoff limit'],
+        }),
         phase({ index: 3, name: 'app', outcome: 'skipped', startedAt: null, finishedAt: null, durationMs: 0, attempts: 0 }),
       ],
       pruned: [],
@@ -131,18 +189,35 @@ describe('results as text', () => {
 
 describe('apply --dry-run as a plan', () => {
   it('tells each phase what the diff found, and a refused object fails its phase', () => {
-    const { apps } = compileApp({ components: [{ name: 'settings', type: 'config', data: { A: 'b' } }, { name: 'web', type: 'worker', image: 'w:1' }], workflow: { steps: [{ name: 'one', components: ['settings'] }, { name: 'two', components: ['web'] }] } });
+    const { apps } = compileApp({
+      components: [
+        { name: 'settings', type: 'config', data: { A: 'b' } },
+        { name: 'web', type: 'worker', image: 'w:1' },
+      ],
+      workflow: {
+        steps: [
+          { name: 'one', components: ['settings'] },
+          { name: 'two', components: ['web'] },
+        ],
+      },
+    });
     const app = apps[0]!;
     const ref = (kind: string, name: string, apiVersion = 'v1') => ({ apiVersion, kind, namespace: 'ns', name });
-    const plan = planFromDiff(app, {
-      app: 'app',
-      namespace: 'ns',
-      objects: [
-        { action: 'update', ref: ref('ConfigMap', 'settings'), component: 'settings', source: 'kubemin.yaml:6', phase: '01-one', diff: '', note: null },
-        { action: 'delete', ref: ref('ConfigMap', 'old'), component: null, source: null, phase: null, diff: '', note: null },
-      ],
-      problems: [{ ref: ref('Deployment', 'web', 'apps/v1'), component: 'web', source: 'kubemin.yaml:7', reason: 'Invalid', message: 'spec.replicas: Invalid value' }],
-    }, { prune: true });
+    const plan = planFromDiff(
+      app,
+      {
+        app: 'app',
+        namespace: 'ns',
+        objects: [
+          { action: 'update', ref: ref('ConfigMap', 'settings'), component: 'settings', source: 'kubemin.yaml:6', phase: '01-one', diff: '', note: null },
+          { action: 'delete', ref: ref('ConfigMap', 'old'), component: null, source: null, phase: null, diff: '', note: null },
+        ],
+        problems: [
+          { ref: ref('Deployment', 'web', 'apps/v1'), component: 'web', source: 'kubemin.yaml:7', reason: 'Invalid', message: 'spec.replicas: Invalid value' },
+        ],
+      },
+      { prune: true },
+    );
     expect(plan.phases.map((p) => [p.name, p.outcome, p.objects.map((o) => o.action)])).toEqual([
       ['one', 'planned', ['configured']],
       ['two', 'failed', ['failed']],
@@ -180,7 +255,18 @@ describe('progress on a terminal and elsewhere', () => {
     progress.onEvent({ type: 'app-start', app: 'shop', namespace: 'ns', phases: ['01-app'] });
     progress.onEvent({ type: 'phase-start', app: 'shop', phase: 'app', index: 1, objects: 2, attempt: 1 });
     progress.onEvent({ type: 'phase-progress', app: 'shop', phase: 'app', ready: 1, total: 2, waitingFor: 'Deployment web: 0 of 2 replicas available' });
-    const result: PhaseResult = { index: 1, name: 'app', stepType: 'deploy', outcome: 'ready', startedAt: null, finishedAt: null, durationMs: 2000, attempts: 1, objects: [], reasons: [] };
+    const result: PhaseResult = {
+      index: 1,
+      name: 'app',
+      stepType: 'deploy',
+      outcome: 'ready',
+      startedAt: null,
+      finishedAt: null,
+      durationMs: 2000,
+      attempts: 1,
+      objects: [],
+      reasons: [],
+    };
     progress.onEvent({ type: 'phase-end', app: 'shop', result });
     progress.stop();
     return out;

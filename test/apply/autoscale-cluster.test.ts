@@ -63,7 +63,7 @@ const web = (traits: Component, replicas?: number): Component => ({
 const message = (r: AppApplyResult, kind: string): string | undefined => r.phases.flatMap((p) => p.objects).find((o) => o.ref.kind === kind)?.message;
 
 describe('an autoscaled workload on the cluster', { timeout: 120_000 }, () => {
-  it('is created at minReplicas, waited for until they are available, and an autoscaler\'s scale is never undone', async () => {
+  it("is created at minReplicas, waited for until they are available, and an autoscaler's scale is never undone", async () => {
     const ns = await cluster.newNamespace('scale-start');
     const dir = repo(ns, [web({ autoscale: { minReplicas: 3, maxReplicas: 6 } })]);
     // diff shows the workload as it will be created: at 3 replicas (the bundle leaves replicas out).
@@ -92,7 +92,13 @@ describe('an autoscaled workload on the cluster', { timeout: 120_000 }, () => {
 
   it('creates an autoscaled store at minReplicas too, and waits for them to be ready', async () => {
     const ns = await cluster.newNamespace('scale-store');
-    const store: Component = { name: 'cache', type: 'store', image: 'redis:7.2', ports: [{ port: 6379 }], traits: { autoscale: { minReplicas: 2, maxReplicas: 4 } } };
+    const store: Component = {
+      name: 'cache',
+      type: 'store',
+      image: 'redis:7.2',
+      ports: [{ port: 6379 }],
+      traits: { autoscale: { minReplicas: 2, maxReplicas: 4 } },
+    };
     const r = await apply(repo(ns, [store]));
     expect(message(r, 'StatefulSet')).toBe('2 of 2 replicas ready');
     expect(await live(ns, 'statefulset', 'cache')).toEqual({ replicas: 2, available: 2, owners: ['kubemin-initial/Apply'] });
@@ -108,7 +114,12 @@ describe('an autoscaled workload on the cluster', { timeout: 120_000 }, () => {
     try {
       const current = (await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' }))!;
       const { replicas: _dropped, ...spec } = current.spec as Record<string, unknown>;
-      const bare: K8sObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns }, spec: { selector: spec.selector, template: spec.template } };
+      const bare: K8sObject = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: ns },
+        spec: { selector: spec.selector, template: spec.template },
+      };
       const plain = await client.apply(bare, { fieldManager: 'kubemin', force: false, dryRun: true });
       expect((plain.spec as { replicas: number }).replicas).toBe(1);
     } finally {

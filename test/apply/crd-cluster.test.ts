@@ -24,7 +24,14 @@ function widgets(): { group: string; crd: K8sObject; widget: (ns: string) => K8s
       group,
       scope: 'Namespaced',
       names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+        },
+      ],
     },
   };
   const widget = (ns: string): K8sObject => ({ apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1', namespace: ns }, spec: { size: 3 } });
@@ -37,7 +44,19 @@ function app(ns: string, objects: K8sObject[]): CompiledApp {
     name: 'widgets',
     namespace: ns,
     source,
-    phases: [{ index: 1, name: 'all', step: 'all', stepType: 'deploy', mode: 'parallel', timeout: '1m', retries: 0, components: ['w'], objects: objects.map((object) => ({ object, component: 'w', source })) }],
+    phases: [
+      {
+        index: 1,
+        name: 'all',
+        step: 'all',
+        stepType: 'deploy',
+        mode: 'parallel',
+        timeout: '1m',
+        retries: 0,
+        components: ['w'],
+        objects: objects.map((object) => ({ object, component: 'w', source })),
+      },
+    ],
   };
 }
 
@@ -54,7 +73,10 @@ describe('kinds defined in the bundle, and kinds nobody defines', () => {
     onTestFinished(async () => void (await cluster.kubectl(['delete', 'crd', crd.metadata.name, '--wait=false'])));
     const result = await applyApp(app(ns, [widget(ns), crd]), await client(), { pollMs: 200 });
     expect(result.outcome).toBe('applied');
-    expect(result.phases[0]!.objects.map((o) => `${o.ref.kind}:${o.action}:${o.state}`).sort()).toEqual(['CustomResourceDefinition:created:ready', 'Widget:created:ready']);
+    expect(result.phases[0]!.objects.map((o) => `${o.ref.kind}:${o.action}:${o.state}`).sort()).toEqual([
+      'CustomResourceDefinition:created:ready',
+      'Widget:created:ready',
+    ]);
     const live = await cluster.kubectlJson<any>(['get', `widgets.${group}`, 'w1', '-n', ns]);
     expect(live.spec.size).toBe(3);
   });
@@ -72,7 +94,12 @@ describe('kinds defined in the bundle, and kinds nobody defines', () => {
     const [without] = await diffApps([app(ns, [widget(ns)])], c);
     expect(without!.objects).toEqual([]);
     expect(without!.problems).toEqual([
-      expect.objectContaining({ reason: 'UnknownKind', component: 'w', source: 'kubemin.yaml:1', message: expect.stringMatching(/the cluster does not serve Widget in w[0-9a-f]+\.kubemin\.test\/v1: install its CustomResourceDefinition first/) }),
+      expect.objectContaining({
+        reason: 'UnknownKind',
+        component: 'w',
+        source: 'kubemin.yaml:1',
+        message: expect.stringMatching(/the cluster does not serve Widget in w[0-9a-f]+\.kubemin\.test\/v1: install its CustomResourceDefinition first/),
+      }),
     ]);
   });
 });

@@ -20,11 +20,22 @@ const POLL = ['--poll-interval', '200ms'];
 
 type Component = Record<string, unknown>;
 const settings: Component = { name: 'settings', type: 'config', data: { LOG_LEVEL: 'info' } };
-const web: Component = { name: 'web', type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }], traits: { envFrom: [{ type: 'config', sourceName: 'settings' }] } };
+const web: Component = {
+  name: 'web',
+  type: 'webservice',
+  image: 'ghcr.io/acme/web:1.0',
+  ports: [{ port: 8080 }],
+  traits: { envFrom: [{ type: 'config', sourceName: 'settings' }] },
+};
 const worker: Component = { name: 'worker', type: 'worker', image: 'ghcr.io/acme/worker:1.0' };
 
 function write(dir: string, name: string, ns: string, environments?: unknown[], components: Component[] = [settings, web, worker]): string {
-  const doc = { apiVersion: 'kubemin.dev/v1alpha1', kind: 'Application', metadata: { name, namespace: ns }, spec: { components, ...(environments ? { environments } : {}) } };
+  const doc = {
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: ns },
+    spec: { components, ...(environments ? { environments } : {}) },
+  };
   writeFileSync(join(dir, 'kubemin.yaml'), emitYaml(doc as never));
   return dir;
 }
@@ -40,7 +51,8 @@ async function applyJson(args: string[], kubeconfig?: string): Promise<{ code: n
 }
 
 const uid = async (kind: string, name: string, ns: string): Promise<string> => (await cluster.kubectlJson<any>(['get', kind, name, '-n', ns])).metadata.uid;
-const names = async (kind: string, ns: string): Promise<string[]> => (await cluster.kubectl(['get', kind, '-n', ns, '-o', 'name'])).trim().split('\n').filter(Boolean).sort();
+const names = async (kind: string, ns: string): Promise<string[]> =>
+  (await cluster.kubectl(['get', kind, '-n', ns, '-o', 'name'])).trim().split('\n').filter(Boolean).sort();
 const configMaps = async (ns: string): Promise<string[]> => (await names('configmaps', ns)).filter((n) => n !== 'configmap/kube-root-ca.crt');
 
 describe('environments on the cluster', { timeout: 180_000 }, () => {
@@ -74,7 +86,10 @@ describe('environments on the cluster', { timeout: 180_000 }, () => {
     // dev: the ConfigMap, the Service and two Deployments; staging also a disruption budget (2 replicas).
     expect(devInventory.objects.trim().split('\n')).toHaveLength(4);
 
-    for (const [env, objects] of [['dev', 4], ['staging', 5]] as const) {
+    for (const [env, objects] of [
+      ['dev', 4],
+      ['staging', 5],
+    ] as const) {
       const d = await run(['diff', dir, '--env', env]);
       expect(d.code, `${env}: ${d.stdout}${d.stderr}`).toBe(0);
       expect(d.stdout).toBe(`0 to create, 0 to update, 0 to delete, ${objects} unchanged\n`);
@@ -91,7 +106,9 @@ describe('environments on the cluster', { timeout: 180_000 }, () => {
 
     const pruned = await applyJson([dir, '--env', 'staging', '--prune']);
     expect(pruned.code, pruned.stderr).toBe(0);
-    expect(pruned.apps.map((a) => [a.environment, a.pruned.map((p) => `${p.ref.kind}/${p.ref.namespace}/${p.ref.name}:${p.action}`)])).toEqual([['staging', [`Deployment/${stagingNs}/worker:deleted`]]]);
+    expect(pruned.apps.map((a) => [a.environment, a.pruned.map((p) => `${p.ref.kind}/${p.ref.namespace}/${p.ref.name}:${p.action}`)])).toEqual([
+      ['staging', [`Deployment/${stagingNs}/worker:deleted`]],
+    ]);
     await cluster.kubectl(['wait', '--for=delete', 'deployment/worker', '-n', stagingNs, '--timeout=60s']);
     // The other environment: the same objects, untouched, and its inventory as it was.
     expect(await Promise.all([uid('deployment', 'web', devNs), uid('deployment', 'worker', devNs), uid('configmap', 'settings', devNs)])).toEqual(devUids);
@@ -114,7 +131,16 @@ describe('environments on the cluster', { timeout: 180_000 }, () => {
     const kubeconfig = join(tempDir(), 'config');
     writeFileSync(kubeconfig, JSON.stringify(config));
 
-    const dir = write(tempDir(), 'books', ns, [{ name: 'staging', cluster: 'staging-eu' }, { name: 'dev', namespace: `${ns}-dev` }], [settings, web]);
+    const dir = write(
+      tempDir(),
+      'books',
+      ns,
+      [
+        { name: 'staging', cluster: 'staging-eu' },
+        { name: 'dev', namespace: `${ns}-dev` },
+      ],
+      [settings, web],
+    );
     const applied = await applyJson([dir, '--env', 'staging'], kubeconfig);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.apps.map((a) => [a.environment, a.namespace, a.outcome])).toEqual([['staging', ns, 'applied']]);

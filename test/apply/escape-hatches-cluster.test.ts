@@ -39,7 +39,9 @@ describe('patches and k8s-objects on the cluster', { timeout: 120_000 }, () => {
     expect(deployment.spec.minReadySeconds).toBe(5);
     expect(deployment.spec.template.spec.hostAliases).toEqual([{ ip: '10.0.0.5', hostnames: ['db.internal'] }]);
     const jobs = await cluster.kubectlJson<any>(['get', 'jobs', '-n', ns]);
-    expect(jobs.items.map((j: any) => [j.metadata.name, j.spec.template.spec.hostname, j.status.succeeded])).toEqual([[expect.stringMatching(/^migrate-[0-9a-f]{8}$/), 'migrate', 1]]);
+    expect(jobs.items.map((j: any) => [j.metadata.name, j.spec.template.spec.hostname, j.status.succeeded])).toEqual([
+      [expect.stringMatching(/^migrate-[0-9a-f]{8}$/), 'migrate', 1],
+    ]);
 
     const diff = await cli(['diff', dir, '--kubeconfig', cluster.kubeconfig]);
     expect(diff.stderr).toBe('');

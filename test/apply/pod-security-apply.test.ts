@@ -54,7 +54,9 @@ describe('kubemin apply: pods refused at admission fail the phase at once', { ti
     expect(phase.outcome, JSON.stringify(phase)).toBe('failed');
     const object = phase.objects.find((o) => o.ref.kind === kind)!;
     expect(object).toMatchObject({ state: 'failed', reason: 'FailedCreate' });
-    expect(object.message).toMatch(/^its pods are refused: pods "agent-[^"]*" is forbidden: violates PodSecurity "restricted:latest": privileged \(container "agent" must not set securityContext.privileged=true\)/);
+    expect(object.message).toMatch(
+      /^its pods are refused: pods "agent-[^"]*" is forbidden: violates PodSecurity "restricted:latest": privileged \(container "agent" must not set securityContext.privileged=true\)/,
+    );
     expect(phase.reasons.join('\n')).toMatch(new RegExp(`${kind} ${ns}/agent.*violates PodSecurity`));
     // Far from the 3 minutes it would otherwise have waited.
     expect(phase.durationMs).toBeLessThan(60_000);
@@ -64,7 +66,10 @@ describe('kubemin apply: pods refused at admission fail the phase at once', { ti
     const ns = await cluster.newNamespace('pss-apply-allowed');
     await cluster.kubectl(['label', 'namespace', ns, 'pod-security.kubernetes.io/enforce=privileged']);
     const { code, result, stderr } = await apply(ns, privileged('worker'));
-    expect(result.phases.map((p) => p.outcome), stderr).toEqual(['ready']);
+    expect(
+      result.phases.map((p) => p.outcome),
+      stderr,
+    ).toEqual(['ready']);
     expect(code).toBe(0);
   });
 });

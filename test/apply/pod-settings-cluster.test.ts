@@ -63,7 +63,12 @@ describe('pod settings on the cluster', { timeout: 120_000 }, () => {
               ],
               lifecycle: { preStop: { sleepSeconds: 5 } },
               sidecar: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', traits: { lifecycle: { preStop: { command: ['/bin/sh', '-c', 'sleep 2'] } } } }],
-              pod: { labels: { team: 'web' }, annotations: { 'prometheus.io/scrape': 'true' }, terminationGracePeriodSeconds: 20, imagePullSecrets: ['regcred', 'org-registry'] },
+              pod: {
+                labels: { team: 'web' },
+                annotations: { 'prometheus.io/scrape': 'true' },
+                terminationGracePeriodSeconds: 20,
+                imagePullSecrets: ['regcred', 'org-registry'],
+              },
             },
           },
         ],
@@ -83,7 +88,10 @@ describe('pod settings on the cluster', { timeout: 120_000 }, () => {
     expect(pod.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true' });
     expect(pod.spec.terminationGracePeriodSeconds).toBe(20);
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'regcred' }, { name: 'org-registry' }]);
-    expect(pod.spec.containers.map((c: any) => c.lifecycle)).toEqual([{ preStop: { sleep: { seconds: 5 } } }, { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 2'] } } }]);
+    expect(pod.spec.containers.map((c: any) => c.lifecycle)).toEqual([
+      { preStop: { sleep: { seconds: 5 } } },
+      { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 2'] } } },
+    ]);
     expect(pod.spec.volumes.filter((v: any) => v.name === 'ca' || v.name === 'extra')).toEqual([
       { name: 'ca', configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.pem' }], defaultMode: 420 } },
       { name: 'extra', secret: { secretName: 'not.there-yet', defaultMode: 420, optional: true } },

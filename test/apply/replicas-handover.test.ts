@@ -16,7 +16,7 @@ const other = (manager: string) => ({ manager, operation: 'Apply', fieldsV1: { '
 const opts = (minReplicas: number | undefined) => ({ minReplicas, fieldManager: FIELD_MANAGER });
 
 describe('replicas of an autoscaled workload', () => {
-  it('finds the workloads the bundle\'s autoscalers scale, with their minReplicas', () => {
+  it("finds the workloads the bundle's autoscalers scale, with their minReplicas", () => {
     const { apps, diagnostics } = compileApp({
       components: [
         { name: 'web', type: 'webservice', image: 'w:1', traits: { autoscale: { minReplicas: 3, maxReplicas: 5 } } },
@@ -28,7 +28,9 @@ describe('replicas of an autoscaled workload', () => {
     const objects = apps[0]!.phases.flatMap((p) => p.objects.map((o) => o.object));
     expect(Object.fromEntries(autoscaledWorkloads(objects))).toEqual({ 'apps/Deployment/ns/web': 3, 'apps/StatefulSet/ns/db': 2 });
     // The workloads themselves leave replicas out.
-    expect(objects.filter((o) => o.kind !== 'HorizontalPodAutoscaler' && (o.spec as { replicas?: number }).replicas !== undefined).map((o) => o.metadata.name)).toEqual(['plain']);
+    expect(
+      objects.filter((o) => o.kind !== 'HorizontalPodAutoscaler' && (o.spec as { replicas?: number }).replicas !== undefined).map((o) => o.metadata.name),
+    ).toEqual(['plain']);
   });
 
   it('starts a new one at minReplicas, hands over a count kubemin owns, takes back one kubemin-initial holds, and else does nothing', () => {
@@ -36,12 +38,17 @@ describe('replicas of an autoscaled workload', () => {
     expect(replicasStep(bundled, undefined, opts(3))).toEqual({ step: 'start', replicas: 3 });
     expect(replicasStep(bundled, deployment({ replicas: 2 }, [owns('kubemin')]), opts(3))).toEqual({ step: 'hand-over', replicas: 2 });
     // Scaled by the autoscaler since (an update took the count over), or held by kubemin-initial: nothing to do.
-    expect(replicasStep(bundled, deployment({ replicas: 5 }, [other('kubemin'), owns('kube-controller-manager', 'Update')]), opts(3))).toEqual({ step: 'none' });
+    expect(replicasStep(bundled, deployment({ replicas: 5 }, [other('kubemin'), owns('kube-controller-manager', 'Update')]), opts(3))).toEqual({
+      step: 'none',
+    });
     expect(replicasStep(bundled, deployment({ replicas: 3 }, [other('kubemin'), owns('kubemin-initial')]), opts(3))).toEqual({ step: 'none' });
     // Not autoscaled: kubemin's ordinary apply.
     expect(replicasStep(bundled, undefined, opts(undefined))).toEqual({ step: 'none' });
     const fixed = deployment({ replicas: 4 });
-    expect(replicasStep(fixed, deployment({ replicas: 3 }, [other('kubemin'), owns('kubemin-initial')]), opts(undefined))).toEqual({ step: 'take-back', replicas: 4 });
+    expect(replicasStep(fixed, deployment({ replicas: 3 }, [other('kubemin'), owns('kubemin-initial')]), opts(undefined))).toEqual({
+      step: 'take-back',
+      replicas: 4,
+    });
     expect(replicasStep(fixed, deployment({ replicas: 3 }, [owns('kubemin')]), opts(undefined))).toEqual({ step: 'none' });
   });
 });

@@ -119,7 +119,8 @@ describe('waitForReady from watches', { timeout: 120_000 }, () => {
     const limited = new Proxy(recordedClient(client, calls), {
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver) as (...a: unknown[]) => unknown;
-        if (prop === 'listVersioned') return async (...a: unknown[]) => (a[1] === 'Deployment' ? Promise.reject(forbidden('list deployments')) : v.apply(target, a));
+        if (prop === 'listVersioned')
+          return async (...a: unknown[]) => (a[1] === 'Deployment' ? Promise.reject(forbidden('list deployments')) : v.apply(target, a));
         if (prop === 'watch') return async () => Promise.reject(forbidden('watch'));
         return v;
       },

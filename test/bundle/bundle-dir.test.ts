@@ -36,7 +36,12 @@ describe('bundle directory', () => {
     const dir = join(tempDir(), 'out');
     const b = [bundle('a', { '01-x/01-configmap-c.yaml': 'c\n' })];
     expect(writeBundleDir(dir, b).apps).toEqual(['a']);
-    expect(visible(dir)).toEqual(new Map([['a.plan.json', '{"app":"a"}\n'], ['a/01-x/01-configmap-c.yaml', 'c\n']]));
+    expect(visible(dir)).toEqual(
+      new Map([
+        ['a.plan.json', '{"app":"a"}\n'],
+        ['a/01-x/01-configmap-c.yaml', 'c\n'],
+      ]),
+    );
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { kind: string; apps: Record<string, Record<string, string>> };
     expect(manifest.kind).toBe('BundleManifest');
     expect(Object.keys(manifest.apps.a!)).toEqual(['a.plan.json', 'a/01-x/01-configmap-c.yaml']);
@@ -142,7 +147,7 @@ describe('what kubemin did not write is never replaced or deleted', () => {
     expect(readFileSync(join(dir, 'web.plan.json'), 'utf8')).toBe('{"mine": true}\n');
   });
 
-  it('a foreign x.plan.json does not make its sibling directory kubemin\'s (with or without a record)', () => {
+  it("a foreign x.plan.json does not make its sibling directory kubemin's (with or without a record)", () => {
     for (const withRecord of [false, true]) {
       const dir = tempDir();
       if (withRecord) writeBundleDir(dir, [bundle('a', { 'x.yaml': 'a\n' })]);

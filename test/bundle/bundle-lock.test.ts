@@ -69,7 +69,7 @@ describe('the bundle directory lock', () => {
     expect(lockError(() => lockBundleDir(nodeBundleFs, dir)).message).toContain('a kubemin process on host build-7 (pid ');
   });
 
-  it('a lock file that is not kubemin\'s is not taken over', () => {
+  it("a lock file that is not kubemin's is not taken over", () => {
     const dir = tempDir();
     writeFileSync(join(dir, LOCK_FILE), 'mine\n');
     expect(lockError(() => lockBundleDir(nodeBundleFs, dir)).message).toContain('the file exists but is not a kubemin lock');

@@ -46,7 +46,8 @@ function compiled(...texts: string[]): CompiledApp[] {
   return result.apps;
 }
 
-const bundles = (apps: readonly CompiledApp[], env?: string): AppBundle[] => apps.filter((a) => env === undefined || !a.environment || a.environment === env).map((a) => emitApp(a, { layout: layoutFor(env) }));
+const bundles = (apps: readonly CompiledApp[], env?: string): AppBundle[] =>
+  apps.filter((a) => env === undefined || !a.environment || a.environment === env).map((a) => emitApp(a, { layout: layoutFor(env) }));
 
 const manifestApps = (dir: string): string[] => Object.keys((JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { apps: object }).apps);
 
@@ -68,7 +69,8 @@ describe('bundle layouts of environments', () => {
     expect(nested.planDocument.phases[0]!.dir).toBe('staging/books/01-settings-web');
     expect(flat.planDocument.phases[0]!.objects[0]!.file).toBe('books/01-settings-web/01-configmap-settings.yaml');
     // The plan says the environment and its cluster, in both layouts.
-    for (const plan of [nested.planDocument, flat.planDocument]) expect(plan).toMatchObject({ app: 'books', environment: 'staging', cluster: 'staging-eu', namespace: 'books-staging' });
+    for (const plan of [nested.planDocument, flat.planDocument])
+      expect(plan).toMatchObject({ app: 'books', environment: 'staging', cluster: 'staging-eu', namespace: 'books-staging' });
     expect(emitApp(dev!).planDocument).not.toHaveProperty('cluster');
     // An app without environments: no new fields, the same files whatever the layout.
     expect(emitApp(status!).planDocument).not.toHaveProperty('environment');
@@ -82,7 +84,14 @@ describe('bundle layouts of environments', () => {
     writeBundleDir(dir, all);
     const tree = readTree(dir, (p) => p !== MANIFEST);
     expect([...tree.keys()].filter((p) => p.endsWith('.plan.json'))).toEqual(['dev/books.plan.json', 'staging/books.plan.json', 'status.plan.json']);
-    expect(tree).toEqual(new Map(all.flatMap((b) => [...b.files, b.plan]).map((f) => [f.path, f.text] as const).sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(tree).toEqual(
+      new Map(
+        all
+          .flatMap((b) => [...b.files, b.plan])
+          .map((f) => [f.path, f.text] as const)
+          .sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
+    );
     expect(manifestApps(dir)).toEqual(['dev/books', 'staging/books', 'status']);
     expect(diffBundleDir(dir, all).changes).toEqual([]);
 
@@ -117,13 +126,22 @@ describe('bundle layouts of environments', () => {
     writeBundleDir(dir, bundles(apps));
     writeFileSync(join(dir, 'dev', 'NOTES.md'), 'mine\n');
     // Leaving dev out of the render removes dev/books but not the directory holding a file of someone else's.
-    writeBundleDir(dir, bundles(apps).filter((b) => b.app !== 'dev/books'));
+    writeBundleDir(
+      dir,
+      bundles(apps).filter((b) => b.app !== 'dev/books'),
+    );
     expect(readTree(join(dir, 'dev'))).toEqual(new Map([['NOTES.md', 'mine\n']]));
 
     writeBundleDir(dir, bundles(apps));
     writeFileSync(join(dir, 'staging', 'books', 'extra.yaml'), 'kind: ConfigMap\n');
     const before = readTree(dir);
-    const changed = compiled(spec('books', [{ name: 'dev', namespace: 'books-dev' }, { name: 'staging', namespace: 'books-staging', components: { web: { replicas: 3 } } }]), spec('status'));
+    const changed = compiled(
+      spec('books', [
+        { name: 'dev', namespace: 'books-dev' },
+        { name: 'staging', namespace: 'books-staging', components: { web: { replicas: 3 } } },
+      ]),
+      spec('status'),
+    );
     const err = (() => {
       try {
         writeBundleDir(dir, bundles(changed));
@@ -148,7 +166,9 @@ describe('bundle layouts of environments', () => {
     mkdirSync(elsewhere);
     symlinkSync(elsewhere, join(dir, 'staging'));
     expect(() => writeBundleDir(dir, bundles(apps))).toThrow(BundleOwnershipError);
-    expect(() => writeBundleDir(dir, bundles(apps))).toThrow(`${dir}/staging is where environment "staging" of app "books" goes, but it is not a directory (a link, a file or a device)`);
+    expect(() => writeBundleDir(dir, bundles(apps))).toThrow(
+      `${dir}/staging is where environment "staging" of app "books" goes, but it is not a directory (a link, a file or a device)`,
+    );
     expect(readTree(elsewhere).size).toBe(0);
     expect(existsSync(join(dir, 'dev'))).toBe(false);
     expect(diffBundleDir(dir, bundles(apps)).foreign).toEqual([{ app: 'staging/books', path: 'staging', reason: 'not-a-file' }]);
@@ -174,7 +194,11 @@ describe('bundle layouts of environments', () => {
 
 describe('reading a bundle of environments back (apply DIR, diff)', () => {
   const apps = compiled(BOOKS, spec('status'));
-  const strip = (a: CompiledApp): unknown => ({ ...a, source: { file: a.source.file, line: a.source.line }, phases: a.phases.map((p) => ({ ...p, objects: p.objects.map((o) => ({ ...o, source: { file: o.source.file, line: o.source.line } })) })) });
+  const strip = (a: CompiledApp): unknown => ({
+    ...a,
+    source: { file: a.source.file, line: a.source.line },
+    phases: a.phases.map((p) => ({ ...p, objects: p.objects.map((o) => ({ ...o, source: { file: o.source.file, line: o.source.line } })) })),
+  });
   const without = (a: CompiledApp): unknown => {
     const { secrets: _secrets, ...rest } = a;
     return strip(rest as CompiledApp);
@@ -236,7 +260,9 @@ describe('reading a bundle of environments back (apply DIR, diff)', () => {
     writeBundleDir(dir, bundles(apps));
     const path = join(dir, 'dev', 'books.plan.json');
     writeFileSync(path, readFileSync(path, 'utf8').replace('"environment": "dev"', '"environment": "production"'));
-    await expect(readBundleDir(dir)).rejects.toThrow(`${path}: not a kubemin plan (environment "dev", as its directory); move it out of ${dir} if kubemin did not write it`);
+    await expect(readBundleDir(dir)).rejects.toThrow(
+      `${path}: not a kubemin plan (environment "dev", as its directory); move it out of ${dir} if kubemin did not write it`,
+    );
     // Nor may a variant's plan name files of another app.
     writeBundleDir(join(dir, '..', 'again'), bundles(apps));
     const other = join(dir, '..', 'again', 'staging', 'books.plan.json');

@@ -163,9 +163,11 @@ function killPoints(calls: readonly string[]): number[] {
 
 async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: PARALLEL }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 /** Right after a kill: the old tree, the new one, or (only while the journal exists) anything between. */
@@ -282,14 +284,18 @@ describe('kill -9 at any point of a render of environments (DIR/<env>/<app>/)', 
       await killed([setup.child, 'render', dir, setup.bundlesFile], n);
       const raw = visible(dir);
       const journal = existsSync(join(dir, '.kubemin-staging/journal.json'));
-      expect(journal || sameTree(raw, setup.oldTree) || sameTree(raw, setup.newTree), `kill at ${n} (${setup.calls[n]}): a mixed tree without a journal`).toBe(true);
+      expect(journal || sameTree(raw, setup.oldTree) || sameTree(raw, setup.newTree), `kill at ${n} (${setup.calls[n]}): a mixed tree without a journal`).toBe(
+        true,
+      );
       const apps = await readBundleDir(dir, { fs: noSync });
       const tree = snapshot(dir);
       const isOld = sameTree(tree, setup.oldTree);
       expect(isOld || sameTree(tree, setup.newTree), `kill at ${n} (${setup.calls[n]}): neither old nor new`).toBe(true);
       // The apps read are that tree's (and the foreign legacy.plan.json), each variant with its environment.
       expect(apps.length).toBe((isOld ? 6 * 3 + 4 : setup.after.length) + 1);
-      expect(new Set(apps.flatMap((a) => (a.environment ? [a.environment] : [])))).toEqual(new Set(isOld ? ['dev', 'staging', 'production'] : ['dev', 'production', 'qa']));
+      expect(new Set(apps.flatMap((a) => (a.environment ? [a.environment] : [])))).toEqual(
+        new Set(isOld ? ['dev', 'staging', 'production'] : ['dev', 'production', 'qa']),
+      );
       after[isOld ? 'old' : 'new']++;
       if (n % 4 === 0) {
         writeBundleDir(dir, setup.after, { fs: noSync });

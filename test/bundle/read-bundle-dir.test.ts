@@ -17,7 +17,9 @@ describe('reading a bundle directory', () => {
     writeFileSync(join(dir, 'a.plan.json'), plan([{ file: 'a/../../secret.yaml', kind: 'Secret', name: 'x', source: 'kubemin.yaml:1' }]));
     const err = await readBundleDir(dir).catch((e: Error) => e);
     expect(err).toBeInstanceOf(BundleDirError);
-    expect((err as Error).message).toBe(`${dir}/a.plan.json: not a kubemin plan (each object a file under a/); move it out of ${dir} if kubemin did not write it`);
+    expect((err as Error).message).toBe(
+      `${dir}/a.plan.json: not a kubemin plan (each object a file under a/); move it out of ${dir} if kubemin did not write it`,
+    );
   });
 
   it('a plan of another shape is a clear error, not a crash', async () => {

@@ -85,7 +85,9 @@ describe('render --out never writes where the specs are', () => {
     const dir = repo({ 'shop/kubemin.yaml': SHOP, '.kubemin/config.yaml': 'plugins: []\n' });
     const r = await cli(['render', '.', '--out', '.kubemin/rendered'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('kubemin: --out .kubemin/rendered is inside .kubemin, which holds the plugin configuration of the specs being rendered. Render into another directory.\n');
+    expect(r.stderr).toBe(
+      'kubemin: --out .kubemin/rendered is inside .kubemin, which holds the plugin configuration of the specs being rendered. Render into another directory.\n',
+    );
     expect(existsSync(join(dir, '.kubemin/rendered'))).toBe(false);
   });
 
@@ -93,7 +95,9 @@ describe('render --out never writes where the specs are', () => {
     const dir = repo({ 'shop/kubemin.yaml': SHOP, 'out.txt': 'mine\n' });
     const r = await cli(['render', 'shop', '--out', 'out.txt'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('kubemin: out.txt is a file: the bundle goes into a directory (it is created when missing); remove the file or choose another path\n');
+    expect(r.stderr).toBe(
+      'kubemin: out.txt is a file: the bundle goes into a directory (it is created when missing); remove the file or choose another path\n',
+    );
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('mine\n');
   });
 });
@@ -139,7 +143,12 @@ describe('render never replaces or deletes what kubemin did not write', () => {
       ].join('\n'),
     );
     expectNoStack(r);
-    expect(readTree(join(dir, 'out'))).toEqual(new Map([['README.md', 'mine\n'], ['shop/index.html', 'my page\n']]));
+    expect(readTree(join(dir, 'out'))).toEqual(
+      new Map([
+        ['README.md', 'mine\n'],
+        ['shop/index.html', 'my page\n'],
+      ]),
+    );
   });
 
   it('a foreign x.plan.json does not make render delete the sibling directory x/', async () => {
@@ -203,10 +212,14 @@ describe('two renders into one directory', () => {
     const ok = apps.filter((_, i) => runs[i]!.code === 0);
     for (const r of runs) {
       expectNoStack(r);
-      if (r.code !== 0) expect(r.stderr).toMatch(/^kubemin: cannot lock out\/\.kubemin-render\.lock: another kubemin process \(pid \d+\) is writing or reading this bundle directory\./);
+      if (r.code !== 0)
+        expect(r.stderr).toMatch(
+          /^kubemin: cannot lock out\/\.kubemin-render\.lock: another kubemin process \(pid \d+\) is writing or reading this bundle directory\./,
+        );
     }
     expect(ok.length).toBeGreaterThan(0);
-    const rendered = (): string[] => [...readTree(join(dir, 'out')).keys()].filter((p) => p.endsWith('.plan.json')).map((p) => p.slice(0, -'.plan.json'.length));
+    const rendered = (): string[] =>
+      [...readTree(join(dir, 'out')).keys()].filter((p) => p.endsWith('.plan.json')).map((p) => p.slice(0, -'.plan.json'.length));
     expect(rendered()).toEqual(ok);
     const record = JSON.parse(readFileSync(join(dir, 'out/.kubemin-bundle.json'), 'utf8')) as { apps: Record<string, unknown> };
     expect(Object.keys(record.apps)).toEqual(ok);
@@ -252,7 +265,8 @@ describe('a render killed with SIGKILL', () => {
       const check = await cli(['render', '.', '--out', 'out', '--check'], dir);
       expectNoStack(check);
       const tree = readTree(join(dir, 'out'));
-      const state = JSON.stringify([...tree]) === JSON.stringify([...old]) ? 'old' : JSON.stringify([...tree]) === JSON.stringify([...want]) ? 'new' : 'neither';
+      const state =
+        JSON.stringify([...tree]) === JSON.stringify([...old]) ? 'old' : JSON.stringify([...tree]) === JSON.stringify([...want]) ? 'new' : 'neither';
       expect(state, `killed ${delayMs} ms after it took the lock`).not.toBe('neither');
       expect(check.code).toBe(state === 'new' ? 0 : 1);
       outcomes.add(state);

@@ -120,7 +120,10 @@ describe('kubemin render', () => {
     expect((await cli(['render', repo, '--out', out])).code).toBe(0);
     expect(readTree(out).has('other.plan.json')).toBe(true);
     // Drop the worker from shop and the whole "other" app.
-    const shop = readFileSync(join(repo, 'shop/kubemin.yaml'), 'utf8').replace(/ {4}- name: worker[\s\S]*?(?= {2}workflow:)/, '').replace('[web, worker]', '[web]').replace(', {component: worker}', '');
+    const shop = readFileSync(join(repo, 'shop/kubemin.yaml'), 'utf8')
+      .replace(/ {4}- name: worker[\s\S]*?(?= {2}workflow:)/, '')
+      .replace('[web, worker]', '[web]')
+      .replace(', {component: worker}', '');
     writeFileSync(join(repo, 'shop/kubemin.yaml'), shop);
     rmSync(join(repo, 'other/kubemin.yaml'));
     const r = await cli(['render', repo, '--out', out]);

@@ -62,10 +62,16 @@ function kubeconfig(): string {
 describe('--env on render and plan', () => {
   it('an environment no app has: exit 2, one line with the names there are and a guess', async () => {
     const dir = repo(BOOKS, STATUS);
-    for (const command of [['render', dir, '--out', join(tempDir(), 'out')], ['plan', dir], ['render', dir]]) {
+    for (const command of [
+      ['render', dir, '--out', join(tempDir(), 'out')],
+      ['plan', dir],
+      ['render', dir],
+    ]) {
       const r = await cli([...command, '--env', 'stagin']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe('kubemin: --env stagin: no application has an environment "stagin"; did you mean "staging"? (environments: dev, production, staging)\n');
+      expect(r.stderr).toBe(
+        'kubemin: --env stagin: no application has an environment "stagin"; did you mean "staging"? (environments: dev, production, staging)\n',
+      );
       expect(r.stdout).toBe('');
     }
     const none = await cli(['plan', repo(STATUS), '--env', 'dev']);
@@ -95,7 +101,12 @@ describe('--env on render and plan', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`rendered 2 application(s) (3 environment variants) into ${all} (4 changed)\n`);
     const tree = readTree(all, (p) => p !== '.kubemin-bundle.json');
-    expect([...tree.keys()].filter((p) => p.endsWith('.plan.json'))).toEqual(['dev/books.plan.json', 'production/books.plan.json', 'staging/books.plan.json', 'status.plan.json']);
+    expect([...tree.keys()].filter((p) => p.endsWith('.plan.json'))).toEqual([
+      'dev/books.plan.json',
+      'production/books.plan.json',
+      'staging/books.plan.json',
+      'status.plan.json',
+    ]);
     for (const env of ['dev', 'staging', 'production']) {
       const one = join(tempDir(), env);
       expect((await cli(['render', dir, '--out', one, '--env', env])).code).toBe(0);
@@ -160,7 +171,17 @@ describe('which cluster diff and apply go to', () => {
       '--context kind would put environments meant for different clusters ("prod-eu", "staging-eu") into one: diff one environment at a time with --env NAME (dev, production, staging)',
     );
     // Environments that name no cluster all go to the current context: one command is fine.
-    const local = compile([{ path: 'a.yaml', text: emitYaml(spec('books', [{ name: 'dev', namespace: 'books-dev' }, { name: 'qa', namespace: 'books-qa' }]) as never) }]).apps;
+    const local = compile([
+      {
+        path: 'a.yaml',
+        text: emitYaml(
+          spec('books', [
+            { name: 'dev', namespace: 'books-dev' },
+            { name: 'qa', namespace: 'books-qa' },
+          ]) as never,
+        ),
+      },
+    ]).apps;
     expect(names(clusterTargets(local, { verb: 'apply' }))).toEqual([[undefined, ['dev/books', 'qa/books']]]);
   });
 
@@ -169,11 +190,15 @@ describe('which cluster diff and apply go to', () => {
     const config = kubeconfig();
     const apply = await cli(['apply', dir, '--kubeconfig', config]);
     expect(apply.code).toBe(2);
-    expect(apply.stderr).toMatch(/^kubemin: these applications go to different clusters: dev\/books to the current context, .*; apply one environment at a time with --env NAME \(dev, production, staging\)\n$/);
+    expect(apply.stderr).toMatch(
+      /^kubemin: these applications go to different clusters: dev\/books to the current context, .*; apply one environment at a time with --env NAME \(dev, production, staging\)\n$/,
+    );
     // An environment's cluster that the kubeconfig lacks.
     const diff = await cli(['diff', dir, '--kubeconfig', config, '--env', 'staging']);
     expect(diff.code).toBe(2);
-    expect(diff.stderr).toBe('kubemin: environment "staging" names cluster "staging-eu" (its kubeconfig context): no context "staging-eu" in the kubeconfig; give --context to use another\n');
+    expect(diff.stderr).toBe(
+      'kubemin: environment "staging" names cluster "staging-eu" (its kubeconfig context): no context "staging-eu" in the kubeconfig; give --context to use another\n',
+    );
     // The secret of the kubeconfig is in no output.
     expect(apply.stderr + diff.stderr).not.toContain('t0ken-value');
   });
@@ -185,23 +210,57 @@ describe('which cluster diff and apply go to', () => {
     const config = kubeconfig();
     const all = await cli(['apply', out, '--kubeconfig', config, '--dry-run']);
     expect(all.code).toBe(2);
-    expect(all.stderr).toContain('kubemin: these applications go to different clusters: dev/books to the current context, production/books to context "prod-eu"');
+    expect(all.stderr).toContain(
+      'kubemin: these applications go to different clusters: dev/books to the current context, production/books to context "prod-eu"',
+    );
     const wrong = await cli(['apply', out, '--kubeconfig', config, '--env', 'prodution']);
-    expect(wrong.stderr).toBe('kubemin: --env prodution: no application has an environment "prodution"; did you mean "production"? (environments: dev, production, staging)\n');
+    expect(wrong.stderr).toBe(
+      'kubemin: --env prodution: no application has an environment "prodution"; did you mean "production"? (environments: dev, production, staging)\n',
+    );
     const missing = await cli(['apply', out, '--kubeconfig', config, '--env', 'production', '--dry-run']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('kubemin: environment "production" names cluster "prod-eu" (its kubeconfig context): no context "prod-eu" in the kubeconfig; give --context to use another\n');
+    expect(missing.stderr).toBe(
+      'kubemin: environment "production" names cluster "prod-eu" (its kubeconfig context): no context "prod-eu" in the kubeconfig; give --context to use another\n',
+    );
   });
 });
 
 describe('outputs name a variant <env>/<app>', () => {
   it('diff -o markdown and the apply text', () => {
-    const diff = { app: 'books', environment: 'staging', namespace: 'books-staging', problems: [], objects: [{ action: 'create' as const, ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'books-staging', name: 'settings' }, component: 'settings', source: 'kubemin.yaml:8', phase: '01-settings', diff: '+a\n', note: null }] };
+    const diff = {
+      app: 'books',
+      environment: 'staging',
+      namespace: 'books-staging',
+      problems: [],
+      objects: [
+        {
+          action: 'create' as const,
+          ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'books-staging', name: 'settings' },
+          component: 'settings',
+          source: 'kubemin.yaml:8',
+          phase: '01-settings',
+          diff: '+a\n',
+          note: null,
+        },
+      ],
+    };
     const md = formatDiffMarkdown([diff, { ...diff, environment: undefined, namespace: 'books' }]);
     expect(md).toContain('| staging/books | books-staging | 1 | 0 | 0 | 0 | 0 |');
     expect(md).toContain('| books | books | 1 | 0 | 0 | 0 | 0 |');
     expect(md).toContain('<summary>staging/books: <code>ConfigMap books-staging/settings</code> create');
-    const result: AppApplyResult = { app: 'books', environment: 'production', namespace: 'books', outcome: 'planned', startedAt: '', finishedAt: '', durationMs: 0, phases: [], pruned: [], failure: null, warnings: [] };
+    const result: AppApplyResult = {
+      app: 'books',
+      environment: 'production',
+      namespace: 'books',
+      outcome: 'planned',
+      startedAt: '',
+      finishedAt: '',
+      durationMs: 0,
+      phases: [],
+      pruned: [],
+      failure: null,
+      warnings: [],
+    };
     expect(formatApplyText([result])).toBe('production/books: dry-run of 0 phases to namespace books\nproduction/books: dry-run: nothing was changed\n');
   });
 });

@@ -27,7 +27,13 @@ interface Run {
 
 function run(args: readonly string[], opts: { cwd?: string; prefix?: readonly string[]; input?: string } = {}): Run {
   const [cmd, ...rest] = [...(opts.prefix ?? []), process.execPath, kubemin, ...args];
-  const r = spawnSync(cmd!, rest, { cwd: opts.cwd ?? REPO, encoding: 'utf8', input: opts.input ?? '', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(cmd!, rest, {
+    cwd: opts.cwd ?? REPO,
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,7 +51,11 @@ const unprivileged = (): string[] => (process.getuid?.() === 0 ? ['setpriv', '--
 
 /** In a user and mount namespace of its own, to mount a tiny or read-only file system. */
 function inNamespace(script: string, dir: string): Run {
-  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', dir, process.execPath, kubemin, REPO], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', dir, process.execPath, kubemin, REPO], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -79,7 +89,11 @@ describe('paths that are not spec files or directories', () => {
     chmodSync(dir, 0o755);
     chmodSync(join(dir, 'shop'), 0o755);
     chmodSync(join(dir, 'shop', 'kubemin.yaml'), 0o000);
-    expectOneLineError(run(['validate', dir], { prefix: unprivileged() }), 2, /^kubemin: cannot open .*shop\/kubemin\.yaml: permission denied \(check its permissions/);
+    expectOneLineError(
+      run(['validate', dir], { prefix: unprivileged() }),
+      2,
+      /^kubemin: cannot open .*shop\/kubemin\.yaml: permission denied \(check its permissions/,
+    );
   });
 });
 
@@ -89,17 +103,31 @@ describe('render --out', () => {
     writeFileSync(join(dir, 'afile'), 'x');
     expectOneLineError(run(['render', dir, '--out', join(dir, 'afile')]), 2, /afile.* is a file/);
 
-    const readOnly = inNamespace('mkdir -p "$1/ro" && mount --bind "$1/ro" "$1/ro" && mount -o remount,bind,ro "$1/ro" && "$2" "$3" render "$4/examples/shop" --out "$1/ro/out"', tempDir());
+    const readOnly = inNamespace(
+      'mkdir -p "$1/ro" && mount --bind "$1/ro" "$1/ro" && mount -o remount,bind,ro "$1/ro" && "$2" "$3" render "$4/examples/shop" --out "$1/ro/out"',
+      tempDir(),
+    );
     expectOneLineError(readOnly, 2, /^kubemin: cannot .* .*\/ro\/out.*: the file system is read-only \(write somewhere else\)$/m);
 
-    const full = inNamespace('mkdir -p "$1/full" && mount -t tmpfs -o size=16k tmpfs "$1/full" && "$2" "$3" render "$4/examples/shop" --out "$1/full/out"; code=$?; ls -A "$1/full"; exit $code', tempDir());
+    const full = inNamespace(
+      'mkdir -p "$1/full" && mount -t tmpfs -o size=16k tmpfs "$1/full" && "$2" "$3" render "$4/examples/shop" --out "$1/full/out"; code=$?; ls -A "$1/full"; exit $code',
+      tempDir(),
+    );
     expectOneLineError(full, 2, /^kubemin: cannot write .*\/full\/out.*: no space left on the device/m);
     // Nothing of the bundle is left behind: no app, no staging folder.
-    expect(full.stdout.trim().split('\n').filter((l) => l && l !== 'out')).toEqual([]);
+    expect(
+      full.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l && l !== 'out'),
+    ).toEqual([]);
   });
 
   it('stdout closed early (`render | head -1`) ends quietly; stdout on a full device is an error', () => {
-    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${kubemin}" render examples/shop | head -c 10 >/dev/null; echo "exit=$?"`], { cwd: REPO, encoding: 'utf8' });
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${kubemin}" render examples/shop | head -c 10 >/dev/null; echo "exit=$?"`], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
     expect(piped.stderr).toBe('');
     const full = spawnSync('sh', ['-c', `"${process.execPath}" "${kubemin}" render examples/shop >/dev/full`], { cwd: REPO, encoding: 'utf8' });
     expectOneLineError({ code: full.status, stdout: '', stderr: full.stderr }, 2, /^kubemin: cannot write standard output: no space left on the device/);
@@ -121,7 +149,8 @@ describe('names and arguments', () => {
   it('no specs under a path: exit 1 for validate, render and plan; 2 for diff and apply (as kubectl diff)', () => {
     const empty = tempDir();
     for (const cmd of ['validate', 'render', 'plan']) expectOneLineError(run([cmd, empty]), 1, /no kubemin\.yaml or \*\.kubemin\.yaml found under/);
-    for (const cmd of ['diff', 'apply']) expectOneLineError(run([cmd, empty, '--kubeconfig', '/nonexistent']), 2, /no kubemin\.yaml or \*\.kubemin\.yaml found under .*: nothing was/);
+    for (const cmd of ['diff', 'apply'])
+      expectOneLineError(run([cmd, empty, '--kubeconfig', '/nonexistent']), 2, /no kubemin\.yaml or \*\.kubemin\.yaml found under .*: nothing was/);
   });
 
   it('a missing kubeconfig', () => {
@@ -138,9 +167,21 @@ describe('names and arguments', () => {
       'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t0ken-value}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
     );
     const k = ['--kubeconfig', kubeconfig, '--no-leader-election', '--work-dir', join(dir, 'work')];
-    expectOneLineError(run(['watch', '--repo', join(dir, 'nope.git'), ...k]), 2, /^kubemin: listing branches of .*nope\.git: '.*nope\.git' does not appear to be a git repository; Could not read from remote repository\.\n$/);
-    expectOneLineError(run(['watch', '--repo', join(dir, 'nope.git'), '--listen', '127.0.0.1:0', '--webhook-secret-file', join(dir, 'secret'), ...k]), 2, /^kubemin watch: --webhook-secret-file cannot open .*secret: no such file or directory \(check the path\)\n$/);
-    expectOneLineError(run(['watch', '--repo', join(dir, 'nope.git'), '--webhook-secret-file', kubeconfig, ...k]), 2, /^kubemin watch: --webhook-secret-file needs --listen/);
+    expectOneLineError(
+      run(['watch', '--repo', join(dir, 'nope.git'), ...k]),
+      2,
+      /^kubemin: listing branches of .*nope\.git: '.*nope\.git' does not appear to be a git repository; Could not read from remote repository\.\n$/,
+    );
+    expectOneLineError(
+      run(['watch', '--repo', join(dir, 'nope.git'), '--listen', '127.0.0.1:0', '--webhook-secret-file', join(dir, 'secret'), ...k]),
+      2,
+      /^kubemin watch: --webhook-secret-file cannot open .*secret: no such file or directory \(check the path\)\n$/,
+    );
+    expectOneLineError(
+      run(['watch', '--repo', join(dir, 'nope.git'), '--webhook-secret-file', kubeconfig, ...k]),
+      2,
+      /^kubemin watch: --webhook-secret-file needs --listen/,
+    );
   });
 
   it('an unknown option or command is a usage error', () => {

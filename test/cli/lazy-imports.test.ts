@@ -102,20 +102,17 @@ describe('commands load only what they use', () => {
     expect(validate.own.length).toBeLessThan(60);
   });
 
-  it.each([
-    ['validate', SHOP],
-    ['plan', SHOP],
-    ['render', SHOP],
-    ['schema'],
-    ['plugins', SHOP],
-  ])('kubemin %s: the compiler, without the cluster client, git, chokidar, prom-client, @actions/* or diff', async (...args: string[]) => {
-    const r = await runListingPackages(args);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    // The hook sees the packages the compiler does load (not vacuous).
-    if (args[0] !== 'schema') expect(r.packages).toContain('js-yaml');
-    for (const name of HEAVY) expect(r.packages).not.toContain(name);
-  });
+  it.each([['validate', SHOP], ['plan', SHOP], ['render', SHOP], ['schema'], ['plugins', SHOP]])(
+    'kubemin %s: the compiler, without the cluster client, git, chokidar, prom-client, @actions/* or diff',
+    async (...args: string[]) => {
+      const r = await runListingPackages(args);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      // The hook sees the packages the compiler does load (not vacuous).
+      if (args[0] !== 'schema') expect(r.packages).toContain('js-yaml');
+      for (const name of HEAVY) expect(r.packages).not.toContain(name);
+    },
+  );
 
   it('kubemin diff does load the cluster client (the hook sees ES modules imported on demand)', async () => {
     const r = await runListingPackages(['diff', SHOP]);

@@ -41,7 +41,12 @@ describe('authentication per request', { timeout: 120_000 }, () => {
     const plugin = writeExecPlugin(dir);
     const first = await tokens.mint('first');
     writeFileSync(join(dir, 'token'), first);
-    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), tokens, { name: 'deployer', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } } }, { context: 'exec-ctx' });
+    const kubeconfig = writeKubeconfig(
+      join(dir, 'kubeconfig'),
+      tokens,
+      { name: 'deployer', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } } },
+      { context: 'exec-ctx' },
+    );
     const c = await client({ kubeconfig });
     expect(plugin.runs()).toBe(0); // nothing runs before the first request
 
@@ -81,7 +86,10 @@ describe('authentication per request', { timeout: 120_000 }, () => {
     const dir = tempDir('kubemin-auth-');
     const plugin = writeExecPlugin(dir);
     writeFileSync(join(dir, 'token'), await tokens.mint('valid'));
-    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), tokens, { name: 'deployer', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } } });
+    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), tokens, {
+      name: 'deployer',
+      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } },
+    });
     const c = await client({ kubeconfig });
     // Already expired when printed: every request asks again (as client-go would).
     writeFileSync(join(dir, 'expiry'), new Date(Date.now() - 60_000).toISOString());
@@ -95,17 +103,27 @@ describe('authentication per request', { timeout: 120_000 }, () => {
     expect(plugin.runs()).toBe(4);
   });
 
-  it('an exec plugin that fails is one error naming the user, the context and the plugin\'s own message', async () => {
+  it("an exec plugin that fails is one error naming the user, the context and the plugin's own message", async () => {
     const ns = await cluster.newNamespace('auth-fail');
     const tokens = await serviceAccountTokens(cluster, ns);
     const dir = tempDir('kubemin-auth-');
     const plugin = writeExecPlugin(dir);
     writeFileSync(join(dir, 'fail'), 'session expired, run aws sso login');
-    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), tokens, { name: 'deployer', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } } }, { context: 'eks' });
+    const kubeconfig = writeKubeconfig(
+      join(dir, 'kubeconfig'),
+      tokens,
+      { name: 'deployer', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } } },
+      { context: 'eks' },
+    );
     const c = await client({ kubeconfig });
-    const error = await c.get(rootCa(ns)).then(() => undefined, (e: unknown) => e as ClusterError);
+    const error = await c.get(rootCa(ns)).then(
+      () => undefined,
+      (e: unknown) => e as ClusterError,
+    );
     expect(error?.reason).toBe('Unauthorized');
-    expect(error?.message).toBe(`cannot get credentials for user "deployer" (context "eks"): exec plugin "${plugin.script}" exited with code 1: plugin: cannot log in: session expired, run aws sso login`);
+    expect(error?.message).toBe(
+      `cannot get credentials for user "deployer" (context "eks"): exec plugin "${plugin.script}" exited with code 1: plugin: cannot log in: session expired, run aws sso login`,
+    );
     expect(c.requests).toBe(0);
   });
 
@@ -133,7 +151,10 @@ describe('authentication per request', { timeout: 120_000 }, () => {
           process.env.KUBERNETES_SERVICE_HOST = url.hostname;
           process.env.KUBERNETES_SERVICE_PORT = url.port;
           onTestFinished(() => {
-            for (const [k, v] of [['KUBERNETES_SERVICE_HOST', env.host], ['KUBERNETES_SERVICE_PORT', env.port]] as const) {
+            for (const [k, v] of [
+              ['KUBERNETES_SERVICE_HOST', env.host],
+              ['KUBERNETES_SERVICE_PORT', env.port],
+            ] as const) {
               if (v === undefined) delete process.env[k];
               else process.env[k] = v;
             }
@@ -156,9 +177,14 @@ describe('authentication per request', { timeout: 120_000 }, () => {
 
         // Revoked and not rotated: one request, one error saying whose token and which file.
         await tokens.revoke('second', second);
-        const error = await c.get(rootCa(ns)).then(() => undefined, (e: unknown) => e as ClusterError);
+        const error = await c.get(rootCa(ns)).then(
+          () => undefined,
+          (e: unknown) => e as ClusterError,
+        );
         const who = where === 'a kubeconfig tokenFile' ? 'user "deployer" (context "file-ctx")' : `the pod's service account (${tokenFile})`;
-        expect(error?.message).toBe(`the API server at ${new URL(tokens.server).origin} refused the credentials of ${who} (401 Unauthorized): the token in ${tokenFile} was refused and the file holds no other`);
+        expect(error?.message).toBe(
+          `the API server at ${new URL(tokens.server).origin} refused the credentials of ${who} (401 Unauthorized): the token in ${tokenFile} was refused and the file holds no other`,
+        );
         expect(error?.message).not.toContain(second);
       }),
     );

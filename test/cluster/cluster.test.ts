@@ -77,7 +77,9 @@ describe('test cluster', { timeout: 120_000 }, () => {
 
   it('gives a StatefulSet its pods, in order', async () => {
     const ns = await cluster.newNamespace('sts');
-    await apply(ns, `
+    await apply(
+      ns,
+      `
 apiVersion: v1
 kind: Service
 metadata: {name: db-headless}
@@ -97,7 +99,8 @@ spec:
     metadata: {labels: {app: db}}
     spec:
       containers: [{name: db, image: ${IMAGE}}]
-`);
+`,
+    );
     await cluster.kubectl(['rollout', 'status', '-n', ns, 'statefulset/db', WAIT]);
     const pods = await cluster.kubectlJson<{ items: any[] }>(['get', 'pods', '-n', ns, '-l', 'app=db']);
     expect(pods.items.map((p) => [p.metadata.name, p.status.phase]).sort()).toEqual([
@@ -116,16 +119,28 @@ spec:
 
   it('never pulls an image under registry.invalid/: ErrImagePull, then ImagePullBackOff, the pod Pending', async () => {
     const ns = await cluster.newNamespace('pull');
-    await apply(ns, `${deploymentYaml(1, `[{name: web, image: registry.invalid/acme/web:1.0}, {name: proxy, image: ${IMAGE}}]`)}---
+    await apply(
+      ns,
+      `${deploymentYaml(1, `[{name: web, image: registry.invalid/acme/web:1.0}, {name: proxy, image: ${IMAGE}}]`)}---
 apiVersion: v1
 kind: Pod
 metadata: {name: init}
 spec:
   initContainers: [{name: fetch, image: registry.invalid/acme/fetch}]
   containers: [{name: main, image: ${IMAGE}}]
-`);
+`,
+    );
     await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.replicas}=1', 'deployment/web', WAIT]);
-    await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.containerStatuses[?(@.name=="web")].state.waiting.reason}=ImagePullBackOff', 'pod', '-l', 'app=web', WAIT]);
+    await cluster.kubectl([
+      'wait',
+      '-n',
+      ns,
+      '--for=jsonpath={.status.containerStatuses[?(@.name=="web")].state.waiting.reason}=ImagePullBackOff',
+      'pod',
+      '-l',
+      'app=web',
+      WAIT,
+    ]);
     const pod = (await cluster.kubectlJson<{ items: any[] }>(['get', 'pods', '-n', ns, '-l', 'app=web'])).items[0];
     expect(pod.status.phase).toBe('Pending');
     expect(conditions(pod)).toMatchObject({ Ready: 'False', ContainersReady: 'False', Initialized: 'True' });
@@ -152,7 +167,16 @@ spec:
     const ns = await cluster.newNamespace('crash');
     await apply(ns, deploymentYaml(1, '[{name: web, image: ghcr.io/acme/web:crashloop}]'));
     await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.replicas}=1', 'deployment/web', WAIT]);
-    await cluster.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=CrashLoopBackOff', 'pod', '-l', 'app=web', WAIT]);
+    await cluster.kubectl([
+      'wait',
+      '-n',
+      ns,
+      '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=CrashLoopBackOff',
+      'pod',
+      '-l',
+      'app=web',
+      WAIT,
+    ]);
     const pod = (await cluster.kubectlJson<{ items: any[] }>(['get', 'pods', '-n', ns, '-l', 'app=web'])).items[0];
     expect(pod.status.phase).toBe('Running');
     expect(conditions(pod)).toMatchObject({ Ready: 'False', ContainersReady: 'False' });

@@ -91,7 +91,12 @@ export function testCluster(): TestCluster {
     JSON.parse(await kubectl([...args, '-o', 'json'], options)) as T;
 
   const newNamespace = async (prefix: string): Promise<string> => {
-    const base = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'test';
+    const base =
+      prefix
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 50) || 'test';
     const name = `${base}-${randomBytes(4).toString('hex')}`;
     try {
       onTestFinished(async () => {

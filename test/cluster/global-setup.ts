@@ -66,7 +66,10 @@ function build(): Promise<number> {
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (!(await clusterNeeded(project))) {
     project.provide('kubeconfig', '');
-    project.provide('testClusterError', 'the test cluster was not started: no test file selected for this run imports test/cluster/cluster.ts (restart Vitest to select one)');
+    project.provide(
+      'testClusterError',
+      'the test cluster was not started: no test file selected for this run imports test/cluster/cluster.ts (restart Vitest to select one)',
+    );
     return undefined;
   }
   const holder = String(process.pid);
@@ -75,9 +78,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   let result = await run(['up', '--no-build'], env);
   if (result.code !== 0 && /binaries not built/.test(result.stderr)) {
     // A new machine: build them now (once, 6 to 8 minutes), showing the build's progress.
-    process.stderr.write('[test-cluster] the test cluster\'s binaries are not built yet: building them from source now (6 to 8 minutes, once per machine)\n');
+    process.stderr.write("[test-cluster] the test cluster's binaries are not built yet: building them from source now (6 to 8 minutes, once per machine)\n");
     const built = await build();
-    result = built === 0 ? await run(['up', '--no-build'], env) : { code: built, stdout: '', stderr: 'binaries not built: building them failed (see the build output above)' };
+    result =
+      built === 0
+        ? await run(['up', '--no-build'], env)
+        : { code: built, stdout: '', stderr: 'binaries not built: building them failed (see the build output above)' };
   }
   const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(result.stdout.trim().split('\n').pop() ?? '')?.[1] ?? '';
   if (result.code !== 0 || !kubeconfig) {

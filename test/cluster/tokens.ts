@@ -25,7 +25,9 @@ export interface Tokens {
 }
 
 export async function serviceAccountTokens(cluster: TestCluster, namespace: string, serviceAccount = 'deployer'): Promise<Tokens> {
-  const admin = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
+  const admin = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as {
+    clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+  };
   const { server, 'certificate-authority-data': caData } = admin.clusters[0]!.cluster;
   await cluster.kubectl(['-n', namespace, 'create', 'serviceaccount', serviceAccount]);
   await cluster.kubectl(['-n', namespace, 'create', 'role', 'everything', '--verb=*', '--resource=*.*']);
@@ -53,7 +55,21 @@ export async function serviceAccountTokens(cluster: TestCluster, namespace: stri
     statusWith,
     async mint(name) {
       await cluster.kubectl(['-n', namespace, 'create', 'secret', 'generic', name]);
-      return (await cluster.kubectl(['-n', namespace, 'create', 'token', serviceAccount, '--bound-object-kind', 'Secret', '--bound-object-name', name, '--duration', '1h'])).trim();
+      return (
+        await cluster.kubectl([
+          '-n',
+          namespace,
+          'create',
+          'token',
+          serviceAccount,
+          '--bound-object-kind',
+          'Secret',
+          '--bound-object-name',
+          name,
+          '--duration',
+          '1h',
+        ])
+      ).trim();
     },
     async revoke(name, token) {
       await cluster.kubectl(['-n', namespace, 'delete', 'secret', name]);
@@ -97,7 +113,12 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
 }
 
 /** A kubeconfig with one user and one context (`namespace` optional), written to `file`. */
-export function writeKubeconfig(file: string, t: Pick<Tokens, 'server' | 'caData'>, user: { name: string; user: Record<string, unknown> }, opts: { context?: string; namespace?: string } = {}): string {
+export function writeKubeconfig(
+  file: string,
+  t: Pick<Tokens, 'server' | 'caData'>,
+  user: { name: string; user: Record<string, unknown> },
+  opts: { context?: string; namespace?: string } = {},
+): string {
   const context = opts.context ?? user.name;
   const config = {
     apiVersion: 'v1',

@@ -3,7 +3,14 @@ import { widen } from '../../src/cluster/watch-selector.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 
 const pod = (name: string, labels: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns', labels } });
-const event = (uid: string, reason: string): K8sObject => ({ apiVersion: 'v1', kind: 'Event', metadata: { name: `e-${uid}`, namespace: 'ns' }, involvedObject: { uid, kind: 'Job', name: 'migrate' }, reason } as K8sObject);
+const event = (uid: string, reason: string): K8sObject =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `e-${uid}`, namespace: 'ns' },
+    involvedObject: { uid, kind: 'Job', name: 'migrate' },
+    reason,
+  }) as K8sObject;
 
 describe('widen: one watch per namespace for the related objects of many workloads', () => {
   it('drops equality label selectors from the query and matches them on the objects', () => {

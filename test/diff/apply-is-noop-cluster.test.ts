@@ -33,7 +33,11 @@ function statefulSet(ns: string, templates: Template[]): K8sObject {
       template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } },
       volumeClaimTemplates: templates.map((t, i) => ({
         metadata: { name: `data${i}`, ...(t.labels ? { labels: t.labels } : {}) },
-        spec: { accessModes: ['ReadWriteOnce'], ...(t.volumeMode ? { volumeMode: t.volumeMode } : {}), resources: { requests: { storage: t.storage ?? '1Gi' } } },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          ...(t.volumeMode ? { volumeMode: t.volumeMode } : {}),
+          resources: { requests: { storage: t.storage ?? '1Gi' } },
+        },
       })),
     },
   };

@@ -14,7 +14,18 @@ const appliedFields = (extra: Record<string, unknown> = {}) => ({
   'f:metadata': { 'f:labels': { 'f:app': {} } },
   'f:spec': {
     'f:replicas': {},
-    'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:name': {}, 'f:image': {}, 'f:ports': { 'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, ...extra } } } } } },
+    'f:template': {
+      'f:spec': {
+        'f:containers': {
+          'k:{"name":"web"}': {
+            '.': {},
+            'f:name': {},
+            'f:image': {},
+            'f:ports': { 'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, ...extra } },
+          },
+        },
+      },
+    },
   },
 });
 
@@ -28,8 +39,21 @@ function live(opts: { image?: string; fields?: unknown; manager?: string; apiVer
       labels: { app: 'web' },
       resourceVersion: '7',
       managedFields: [
-        { manager: opts.manager ?? 'kubemin', operation: 'Apply', apiVersion: opts.apiVersion ?? 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: opts.fields ?? appliedFields() },
-        { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'apps/v1', subresource: 'status', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } },
+        {
+          manager: opts.manager ?? 'kubemin',
+          operation: 'Apply',
+          apiVersion: opts.apiVersion ?? 'apps/v1',
+          fieldsType: 'FieldsV1',
+          fieldsV1: opts.fields ?? appliedFields(),
+        },
+        {
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          apiVersion: 'apps/v1',
+          subresource: 'status',
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:status': {} },
+        },
       ],
     } as K8sObject['metadata'],
     spec: {
@@ -37,7 +61,9 @@ function live(opts: { image?: string; fields?: unknown; manager?: string; apiVer
       strategy: { type: 'RollingUpdate' },
       template: {
         spec: {
-          containers: opts.containers ?? [{ name: 'web', image: opts.image ?? 'web:1', ports: [{ containerPort: 8080, protocol: 'TCP' }], imagePullPolicy: 'IfNotPresent' }],
+          containers: opts.containers ?? [
+            { name: 'web', image: opts.image ?? 'web:1', ports: [{ containerPort: 8080, protocol: 'TCP' }], imagePullPolicy: 'IfNotPresent' },
+          ],
           restartPolicy: 'Always',
         },
       },

@@ -25,14 +25,26 @@ function shop(ns: string, opts: { image?: string; worker?: boolean; secret?: str
   const components: unknown[] = [
     { name: 'settings', type: 'config', data: { LOG_LEVEL: 'info' } },
     { name: 'creds', type: 'secret', stringData: { PASSWORD: opts.secret ?? SECRET_VALUE, USER: 'shop' } },
-    { name: 'redis', type: 'store', image: 'redis:7.2', ports: [{ port: 6379 }], traits: { storage: [{ name: 'data', type: 'persistent', size: opts.size ?? '1Gi' }] } },
+    {
+      name: 'redis',
+      type: 'store',
+      image: 'redis:7.2',
+      ports: [{ port: 6379 }],
+      traits: { storage: [{ name: 'data', type: 'persistent', size: opts.size ?? '1Gi' }] },
+    },
     {
       name: 'web',
       type: 'webservice',
       image: opts.image ?? 'ghcr.io/acme/shop:1.4.0',
       replicas: 2,
       ports: [{ port: 8080 }],
-      traits: { envFrom: [{ type: 'config', sourceName: 'settings' }, { type: 'secret', sourceName: 'creds' }], ingress: [{ hosts: ['shop.example.com'] }] },
+      traits: {
+        envFrom: [
+          { type: 'config', sourceName: 'settings' },
+          { type: 'secret', sourceName: 'creds' },
+        ],
+        ingress: [{ hosts: ['shop.example.com'] }],
+      },
     },
   ];
   if (opts.worker !== false) components.push({ name: 'worker', type: 'worker', image: 'ghcr.io/acme/shop:1.4.0' });
@@ -71,12 +83,17 @@ describe('kubemin diff against the cluster', () => {
     const server = /server: (\S+)/.exec(readFileSync(cluster.kubeconfig, 'utf8'))![1];
     const dir = repo(shop(ns));
     const kubeconfig = join(dir, 'bad.kubeconfig');
-    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]\nusers: [{name: deployer, user: {token: not-a-valid-token}}]\ncontexts: [{name: x, context: {cluster: c, user: deployer}}]\ncurrent-context: x\n`);
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]\nusers: [{name: deployer, user: {token: not-a-valid-token}}]\ncontexts: [{name: x, context: {cluster: c, user: deployer}}]\ncurrent-context: x\n`,
+    );
     const r = await cli(['diff', dir, '--kubeconfig', kubeconfig]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('kubemin:') || l.startsWith('error:'));
-    expect(errors).toEqual([expect.stringMatching(/^kubemin: the API server at \S+ refused the credentials of user "deployer" \(context "x"\) \(401 Unauthorized\)/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^kubemin: the API server at \S+ refused the credentials of user "deployer" \(context "x"\) \(401 Unauthorized\)/),
+    ]);
     expect(r.stderr).not.toContain('not-a-valid-token');
   });
 
@@ -139,7 +156,10 @@ describe('kubemin diff against the cluster', () => {
     await cluster.kubectl(['-n', ns, 'set', 'image', 'deployment/web', 'web=ghcr.io/acme/shop:hotfix']);
     const r = await diff(shop(ns));
     expect(r.code).toBe(1);
-    expect(r.stdout.split('\n').filter((l) => /^[-+]/.test(l))).toEqual(['-          image: ghcr.io/acme/shop:hotfix', '+          image: ghcr.io/acme/shop:1.4.0']);
+    expect(r.stdout.split('\n').filter((l) => /^[-+]/.test(l))).toEqual([
+      '-          image: ghcr.io/acme/shop:hotfix',
+      '+          image: ghcr.io/acme/shop:1.4.0',
+    ]);
     expect(r.stdout).toMatch(/# conflict: .*apply needs --force-conflicts/);
   });
 
@@ -175,7 +195,15 @@ describe('kubemin diff against the cluster', () => {
       expect(result!.problems).toEqual([]);
       // The ConfigMaps with the inventory, the Services and the Deployments listed; no dry-run, not even
       // of the StatefulSet, whose claim templates the server fills with defaults (apply-is-noop.ts knows them).
-      expect(calls.sort()).toEqual(['get Ingress', 'get PodDisruptionBudget', 'get Secret', 'get StatefulSet', 'list ConfigMap', 'list Deployment', 'list Service']);
+      expect(calls.sort()).toEqual([
+        'get Ingress',
+        'get PodDisruptionBudget',
+        'get Secret',
+        'get StatefulSet',
+        'list ConfigMap',
+        'list Deployment',
+        'list Service',
+      ]);
       const groupVersions = new Set(apps[0]!.phases.flatMap((p) => p.objects.map((o) => o.object.apiVersion))).size;
       expect(client.requests).toBe(calls.length + groupVersions);
     } finally {
@@ -183,4 +211,3 @@ describe('kubemin diff against the cluster', () => {
     }
   });
 });
-

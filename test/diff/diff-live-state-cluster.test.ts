@@ -26,7 +26,9 @@ async function namespacedKubeconfig(ns: string, namespaces: readonly string[]): 
   // The API server's authorizer learns of new bindings from its cache: wait until it allows what was granted.
   for (const n of namespaces) for (const r of ['configmaps', 'services']) await allowed(['list', r, '-n', n, `--as=system:serviceaccount:${ns}:differ`]);
   const token = (await cluster.kubectl(['-n', ns, 'create', 'token', 'differ', '--duration', '1h'])).trim();
-  const adminConfig = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
+  const adminConfig = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as {
+    clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+  };
   const { server, 'certificate-authority-data': caData } = adminConfig.clusters[0]!.cluster;
   return writeKubeconfig(join(tempDir(), 'kubeconfig'), { server, caData }, { name: 'differ', user: { token } });
 }
@@ -34,7 +36,10 @@ async function namespacedKubeconfig(ns: string, namespaces: readonly string[]): 
 /** Waits until `kubectl auth can-i <args>` says yes (at most 10 s). */
 async function allowed(args: readonly string[]): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const yes = await cluster.kubectl(['auth', 'can-i', ...args]).then((out) => out.trim() === 'yes', () => false);
+    const yes = await cluster.kubectl(['auth', 'can-i', ...args]).then(
+      (out) => out.trim() === 'yes',
+      () => false,
+    );
     if (yes) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -48,7 +53,12 @@ async function allowed(args: readonly string[]): Promise<void> {
 
 const cluster = testCluster();
 
-const configMap = (ns: string, name: string, value: string): K8sObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels: { 'app.kubernetes.io/instance': 'lst' } }, data: { value } });
+const configMap = (ns: string, name: string, value: string): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns, labels: { 'app.kubernetes.io/instance': 'lst' } },
+  data: { value },
+});
 const service = (ns: string, name: string): K8sObject => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -62,7 +72,19 @@ function app(ns: string, objects: K8sObject[]): CompiledApp {
     name: 'lst',
     namespace: ns,
     source,
-    phases: [{ index: 1, name: 'all', step: 'all', stepType: 'deploy', mode: 'parallel', timeout: '1m', retries: 0, components: ['c'], objects: objects.map((object) => ({ object, component: 'c', source })) }],
+    phases: [
+      {
+        index: 1,
+        name: 'all',
+        step: 'all',
+        stepType: 'deploy',
+        mode: 'parallel',
+        timeout: '1m',
+        retries: 0,
+        components: ['c'],
+        objects: objects.map((object) => ({ object, component: 'c', source })),
+      },
+    ],
   };
 }
 
@@ -80,7 +102,6 @@ async function admin(): Promise<ClusterClient> {
   return c;
 }
 
-
 describe('diff: live objects by LIST', () => {
   it('an object deleted by hand is a create; the others stay unchanged without a dry-run', async () => {
     const ns = await cluster.newNamespace('lst-deleted');
@@ -90,7 +111,12 @@ describe('diff: live objects by LIST', () => {
     const calls: string[] = [];
     const [d] = await diffApps([a], recordedClient(await admin(), calls));
     expect(d!.problems).toEqual([]);
-    expect(d!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:unchanged', 'ConfigMap/two:create', 'Service/web:unchanged', 'Service/api:unchanged']);
+    expect(d!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual([
+      'ConfigMap/one:unchanged',
+      'ConfigMap/two:create',
+      'Service/web:unchanged',
+      'Service/api:unchanged',
+    ]);
     expect(calls.sort()).toEqual(['apply ConfigMap', 'list ConfigMap', 'list Service']);
   });
 
@@ -112,16 +138,22 @@ describe('diff: live objects by LIST', () => {
     await cluster.kubectl(['-n', ns, 'create', 'serviceaccount', 'differ']);
     await cluster.kubectl(['-n', ns, 'create', 'role', 'differ', '--verb=get,patch', '--resource=configmaps,services']);
     await cluster.kubectl(['-n', ns, 'create', 'role', 'lister', '--verb=list', '--resource=configmaps']);
-    for (const role of ['differ', 'lister']) await cluster.kubectl(['-n', ns, 'create', 'rolebinding', role, `--role=${role}`, `--serviceaccount=${ns}:differ`]);
+    for (const role of ['differ', 'lister'])
+      await cluster.kubectl(['-n', ns, 'create', 'rolebinding', role, `--role=${role}`, `--serviceaccount=${ns}:differ`]);
     const token = (await cluster.kubectl(['-n', ns, 'create', 'token', 'differ', '--duration', '1h'])).trim();
-    const adminConfig = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
+    const adminConfig = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as {
+      clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+    };
     const { server, 'certificate-authority-data': caData } = adminConfig.clusters[0]!.cluster;
     const kubeconfig = writeKubeconfig(join(tempDir(), 'kubeconfig'), { server, caData }, { name: 'differ', user: { token } });
     const client = await connect({ kubeconfig });
     onTestFinished(() => client.close());
 
     const live = new LiveObjects(client);
-    await live.prefetch(a.phases[0]!.objects.map((o) => refOf(o.object)), 4);
+    await live.prefetch(
+      a.phases[0]!.objects.map((o) => refOf(o.object)),
+      4,
+    );
     expect(live.fallbacks).toEqual([{ apiVersion: 'v1', kind: 'Service', namespace: ns, reason: 'Forbidden' }]);
 
     const calls: string[] = [];
@@ -136,7 +168,10 @@ describe('diff: live objects by LIST', () => {
     const a = app(ns, [configMap(ns, 'one', '1'), configMap(ns, 'two', '2')]);
     const client = await admin();
     const live = new LiveObjects(client);
-    await live.prefetch(a.phases[0]!.objects.map((o) => refOf(o.object)), 4);
+    await live.prefetch(
+      a.phases[0]!.objects.map((o) => refOf(o.object)),
+      4,
+    );
     expect(live.fallbacks).toEqual([]);
     expect(await live.get(refOf(configMap(ns, 'one', '1')))).toBeUndefined();
     const [d] = await diffApps([a], client);
@@ -158,24 +193,38 @@ describe('diff: live objects by LIST', () => {
         group,
         scope: 'Namespaced',
         names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget', listKind: 'GadgetList' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+          },
+        ],
       },
     };
     onTestFinished(async () => void (await cluster.kubectl(['delete', 'crd', crd.metadata.name, '--wait=false'])));
     await cluster.kubectl(['apply', '--server-side', '-f', '-'], { input: emitYaml(crd as never) });
     await cluster.kubectl(['wait', '--for=condition=Established', `crd/${crd.metadata.name}`, '--timeout=30s']);
-    const gadget = (name: string, size: number): K8sObject => ({ apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name, namespace: ns }, spec: { size } });
+    const gadget = (name: string, size: number): K8sObject => ({
+      apiVersion: `${group}/v1`,
+      kind: 'Gadget',
+      metadata: { name, namespace: ns },
+      spec: { size },
+    });
     await applyAsKubemin(app(ns, [gadget('g1', 1), gadget('g2', 2)]));
 
     const calls: string[] = [];
     const [d] = await diffApps([app(ns, [gadget('g1', 1), gadget('g2', 3)])], recordedClient(await admin(), calls));
     expect(d!.problems).toEqual([]);
     expect(d!.objects.map((o) => `${o.ref.name}:${o.action}`)).toEqual(['g1:unchanged', 'g2:update']);
-    expect(d!.objects[1]!.diff).toBe(`@@ -1,7 +1,7 @@\n apiVersion: ${group}/v1\n kind: Gadget\n spec:\n-  size: 2\n+  size: 3\n metadata:\n   name: g2\n   namespace: ${ns}\n`);
+    expect(d!.objects[1]!.diff).toBe(
+      `@@ -1,7 +1,7 @@\n apiVersion: ${group}/v1\n kind: Gadget\n spec:\n-  size: 2\n+  size: 3\n metadata:\n   name: g2\n   namespace: ${ns}\n`,
+    );
     expect(calls.sort()).toEqual(['apply Gadget', 'get ConfigMap', 'list Gadget']);
   });
 
-  it('apps in several namespaces: one LIST per kind across them, by the apps\' label; an object it does not find is read without it', async () => {
+  it("apps in several namespaces: one LIST per kind across them, by the apps' label; an object it does not find is read without it", async () => {
     const [ns1, ns2] = [await cluster.newNamespace('lst-across'), await cluster.newNamespace('lst-across')];
     const objects = (ns: string) => [configMap(ns, 'one', '1'), configMap(ns, 'two', '2'), service(ns, 'web')];
     const [a, b] = [app(ns1, objects(ns1)), app(ns2, objects(ns2))];
@@ -187,13 +236,28 @@ describe('diff: live objects by LIST', () => {
     const calls: string[] = [];
     const [da, db] = await diffApps([a, b], recordedClient(await admin(), calls, { where: true }));
     expect([...da!.problems, ...db!.problems]).toEqual([]);
-    expect(da!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:create', 'ConfigMap/two:unchanged', 'Service/web:unchanged']);
-    expect(db!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual(['ConfigMap/one:unchanged', 'ConfigMap/two:update', 'Service/web:unchanged']);
+    expect(da!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual([
+      'ConfigMap/one:create',
+      'ConfigMap/two:unchanged',
+      'Service/web:unchanged',
+    ]);
+    expect(db!.objects.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`)).toEqual([
+      'ConfigMap/one:unchanged',
+      'ConfigMap/two:update',
+      'Service/web:unchanged',
+    ]);
     expect(db!.objects[1]!.diff).toContain('+    app.kubernetes.io/instance: lst');
     // One LIST per kind for both apps (the inventories are in the ConfigMaps'); the two objects it
     // did not find, one per namespace, by a GET each (a namespace with two would be listed); the two
     // changes dry-run.
-    expect(calls.sort()).toEqual(['apply ConfigMap', 'apply ConfigMap', 'get ConfigMap', 'get ConfigMap', 'list ConfigMap across namespaces', 'list Service across namespaces']);
+    expect(calls.sort()).toEqual([
+      'apply ConfigMap',
+      'apply ConfigMap',
+      'get ConfigMap',
+      'get ConfigMap',
+      'list ConfigMap across namespaces',
+      'list Service across namespaces',
+    ]);
   });
 
   it('credentials that may list only in some namespaces: the LIST across them is refused, each namespace is listed, with the same result', async () => {
@@ -206,7 +270,11 @@ describe('diff: live objects by LIST', () => {
     onTestFinished(() => client.close());
 
     const live = new LiveObjects(client);
-    await live.prefetch([a, b].flatMap((x) => x.phases[0]!.objects.map((o) => refOf(o.object))), 4, { instances: ['lst'] });
+    await live.prefetch(
+      [a, b].flatMap((x) => x.phases[0]!.objects.map((o) => refOf(o.object))),
+      4,
+      { instances: ['lst'] },
+    );
     expect(live.fallbacks).toEqual([
       { apiVersion: 'v1', kind: 'ConfigMap', namespace: '', reason: 'Forbidden' },
       { apiVersion: 'v1', kind: 'Service', namespace: '', reason: 'Forbidden' },
@@ -217,7 +285,11 @@ describe('diff: live objects by LIST', () => {
     expect(diffs.flatMap((d) => d.problems)).toEqual([]);
     expect(diffs.flatMap((d) => d.objects.map((o) => o.action))).toEqual(new Array(8).fill('unchanged'));
     expect(calls.sort()).toEqual(
-      ['list ConfigMap across namespaces', 'list Service across namespaces', ...[ns1, ns2].flatMap((n) => [`list ConfigMap in ${n}`, `list Service in ${n}`])].sort(),
+      [
+        'list ConfigMap across namespaces',
+        'list Service across namespaces',
+        ...[ns1, ns2].flatMap((n) => [`list ConfigMap in ${n}`, `list Service in ${n}`]),
+      ].sort(),
     );
   });
 });

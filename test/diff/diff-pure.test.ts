@@ -10,11 +10,20 @@ import type { AppDiff, ObjectDiff } from '../../src/diff/types.js';
 import { decodeInventory, encodeInventory } from '../../src/inventory/inventory.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 
-const secret = (data: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, type: 'Opaque', data });
+const secret = (data: Record<string, string>): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 's', namespace: 'n' },
+  type: 'Opaque',
+  data,
+});
 
 describe('secret masking', () => {
   it('masks every value; equal values look equal, a changed value is marked before/after', () => {
-    const [before, after] = maskSecretPair(secret({ same: 'c2FtZQ==', changed: 'b2xk', gone: 'eA==' }), secret({ same: 'c2FtZQ==', changed: 'bmV3', added: 'eQ==' }));
+    const [before, after] = maskSecretPair(
+      secret({ same: 'c2FtZQ==', changed: 'b2xk', gone: 'eA==' }),
+      secret({ same: 'c2FtZQ==', changed: 'bmV3', added: 'eQ==' }),
+    );
     expect(before!.data).toEqual({ same: '***', changed: '*** (before)', gone: '***' });
     expect(after!.data).toEqual({ same: '***', changed: '*** (after)', added: '***' });
     const text = unifiedDiff(before, after);

@@ -35,7 +35,12 @@ const environments = [
     cluster: 'staging-eu',
     policies: { timeout: '10m' },
     components: {
-      api: { replicas: 1, image: 'registry.example.com/books/api:2.4.0-rc.1', env: { LOG_LEVEL: 'debug', REGION: null }, traits: { resources: { cpu: '100m' } } },
+      api: {
+        replicas: 1,
+        image: 'registry.example.com/books/api:2.4.0-rc.1',
+        env: { LOG_LEVEL: 'debug', REGION: null },
+        traits: { resources: { cpu: '100m' } },
+      },
       report: { disabled: true },
     },
   },
@@ -100,7 +105,7 @@ describe('an environment merged over the base', () => {
     expect(v.removed('/spec/components/1/env')).toEqual(['/spec/environments/0/components/api/env/REGION']);
   });
 
-  it('a list in an override replaces the base list whole: everything under it is the override\'s', () => {
+  it("a list in an override replaces the base list whole: everything under it is the override's", () => {
     const spec = app({
       environments: [{ name: 'dev', components: { api: { ports: [{ port: 9090, name: 'http' }] } } }],
     });
@@ -111,11 +116,17 @@ describe('an environment merged over the base', () => {
   });
 });
 
-describe('a disabled component is nobody\'s peer', () => {
+describe("a disabled component is nobody's peer", () => {
   it('drops the networkPolicy peers that name it, and traces the kept ones to where they are written', () => {
     const spec = app({
       policies: { networkIsolation: true },
-      environments: [{ name: 'dev', namespace: 'dev', components: { report: { disabled: true }, api: { traits: { networkPolicy: { from: [{ component: 'report' }, { ingressController: true }] } } } } }],
+      environments: [
+        {
+          name: 'dev',
+          namespace: 'dev',
+          components: { report: { disabled: true }, api: { traits: { networkPolicy: { from: [{ component: 'report' }, { ingressController: true }] } } } },
+        },
+      ],
     });
     const dev = environmentVariant(spec, 0, builtinRegistry.stepTypes, builtinRegistry.traits);
     expect(dev.spec.spec.components[1]!.traits!.networkPolicy).toEqual({ from: [{ ingressController: true }] });
@@ -130,10 +141,7 @@ describe('a disabled component is nobody\'s peer', () => {
 });
 
 describe('compiling an app with environments', () => {
-  const result = compileApp(
-    { policies: { timeout: '5m' }, components, workflow, environments },
-    { name: 'books', namespace: 'books' },
-  );
+  const result = compileApp({ policies: { timeout: '5m' }, components, workflow, environments }, { name: 'books', namespace: 'books' });
 
   it('gives one variant per environment, each with its objects in its namespace, and not the base', () => {
     expect(result.diagnostics).toEqual([]);
@@ -165,7 +173,13 @@ describe('compiling an app with environments', () => {
 
   it('a problem only an environment has names it and stops only that app', () => {
     const bad = compileApp(
-      { components, environments: [{ name: 'dev', namespace: 'dev', components: { api: { replicas: -2 } } }, { name: 'prod', namespace: 'prod' }] },
+      {
+        components,
+        environments: [
+          { name: 'dev', namespace: 'dev', components: { api: { replicas: -2 } } },
+          { name: 'prod', namespace: 'prod' },
+        ],
+      },
       { name: 'books', namespace: 'books' },
     );
     expect(bad.apps).toEqual([]);
@@ -178,7 +192,10 @@ describe('compiling an app with environments', () => {
     const bad = compileApp(
       {
         components: [...components, { name: 'db', type: 'secret', stringData: { PASSWORD: 'pw-value-1234' } }],
-        environments: [{ name: 'dev', namespace: 'dev' }, { name: 'prod', namespace: 'prod' }],
+        environments: [
+          { name: 'dev', namespace: 'dev' },
+          { name: 'prod', namespace: 'prod' },
+        ],
       },
       { name: 'books', namespace: 'books' },
     );
@@ -188,7 +205,13 @@ describe('compiling an app with environments', () => {
 
   it('two environments of two apps meet only on the same cluster', () => {
     const twoClusters = compileApp(
-      { components, environments: [{ name: 'a', cluster: 'one' }, { name: 'b', cluster: 'two' }] },
+      {
+        components,
+        environments: [
+          { name: 'a', cluster: 'one' },
+          { name: 'b', cluster: 'two' },
+        ],
+      },
       { name: 'books', namespace: 'books' },
     );
     expect(twoClusters.diagnostics).toEqual([]);
@@ -207,7 +230,7 @@ describe('selectEnvironment (--env)', () => {
     { name: 'wiki', environment: 'staging' },
   ] as unknown as CompiledApp[];
 
-  it('keeps the apps without environments and each app\'s variant; lists the apps that lack the environment', () => {
+  it("keeps the apps without environments and each app's variant; lists the apps that lack the environment", () => {
     const s = selectEnvironment(apps, 'production');
     expect(s.apps.map(appKey)).toEqual(['production/books', 'shop']);
     expect(s.skipped).toEqual(['wiki']);
@@ -216,7 +239,9 @@ describe('selectEnvironment (--env)', () => {
 
   it('an environment no app has is an error with a did-you-mean', () => {
     expect(() => selectEnvironment(apps, 'prodution')).toThrow(UserError);
-    expect(() => selectEnvironment(apps, 'prodution')).toThrow('--env prodution: no application has an environment "prodution"; did you mean "production"? (environments: production, staging)');
+    expect(() => selectEnvironment(apps, 'prodution')).toThrow(
+      '--env prodution: no application has an environment "prodution"; did you mean "production"? (environments: production, staging)',
+    );
     expect(() => selectEnvironment([{ name: 'shop' }] as unknown as CompiledApp[], 'staging')).toThrow('no application here has environments');
   });
 });

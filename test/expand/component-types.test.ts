@@ -9,7 +9,11 @@ describe('component types', () => {
     const d = find(withPorts, 'Deployment', 'web');
     expect(d.spec.replicas).toBe(2);
     expect(d.spec.selector.matchLabels).toEqual(SELECTOR);
-    expect(d.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'webservice', 'app.kubernetes.io/managed-by': 'kubemin', 'app.kubernetes.io/part-of': 'app' });
+    expect(d.metadata.labels).toMatchObject({
+      'app.kubernetes.io/component': 'webservice',
+      'app.kubernetes.io/managed-by': 'kubemin',
+      'app.kubernetes.io/part-of': 'app',
+    });
     const s = find(withPorts, 'Service', 'web');
     expect(s.spec.selector).toEqual(SELECTOR);
     expect(s.spec.ports).toEqual([{ name: 'p8080', port: 8080, targetPort: 8080, protocol: 'TCP' }]);
@@ -47,7 +51,9 @@ describe('component types', () => {
 
   it('cronjob: schedule, Forbid by default, job settings in the template', () => {
     const r = compileApp({
-      components: [{ name: 'nightly', type: 'cronjob', image: 'x', schedule: '0 3 * * *', timeZone: 'Europe/Berlin', job: { backoffLimit: 1, restartPolicy: 'Never' } }],
+      components: [
+        { name: 'nightly', type: 'cronjob', image: 'x', schedule: '0 3 * * *', timeZone: 'Europe/Berlin', job: { backoffLimit: 1, restartPolicy: 'Never' } },
+      ],
     });
     const c = find(r, 'CronJob', 'nightly');
     expect(c.spec).toMatchObject({ schedule: '0 3 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: 'Forbid' });

@@ -4,7 +4,10 @@ import type { K8sObject } from '../../src/k8s/types.js';
 import { compileApp, find, objectsOf } from '../helpers/spec.js';
 
 const sel = (name: string) => ({ 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/name': name });
-const kinds = (r: ReturnType<typeof compileApp>, kind: string) => objectsOf(r).filter((o) => o.kind === kind).map((o) => o.metadata.name);
+const kinds = (r: ReturnType<typeof compileApp>, kind: string) =>
+  objectsOf(r)
+    .filter((o) => o.kind === kind)
+    .map((o) => o.metadata.name);
 const messages = (r: ReturnType<typeof compileApp>) => r.diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`);
 
 describe('disruption budgets', () => {
@@ -21,28 +24,56 @@ describe('disruption budgets', () => {
       ],
     });
     expect(kinds(r, 'PodDisruptionBudget')).toEqual(['db', 'scaled', 'web']);
-    expect(find(r, 'PodDisruptionBudget', 'web').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: sel('web') }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(find(r, 'PodDisruptionBudget', 'web').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: sel('web') },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
     expect(r.diagnostics).toEqual([]);
   });
 
   it('the trait sets the budget (any scalable component), or none with false', () => {
     const r = compileApp({
       components: [
-        { name: 'web', type: 'webservice', image: 'x', replicas: 4, traits: { disruptionBudget: { minAvailable: '50%', unhealthyPodEvictionPolicy: 'IfHealthyBudget' } } },
+        {
+          name: 'web',
+          type: 'webservice',
+          image: 'x',
+          replicas: 4,
+          traits: { disruptionBudget: { minAvailable: '50%', unhealthyPodEvictionPolicy: 'IfHealthyBudget' } },
+        },
         { name: 'queue', type: 'worker', image: 'x', replicas: 3, traits: { disruptionBudget: { maxUnavailable: 2 } } },
         { name: 'db', type: 'store', image: 'x', replicas: 3, traits: { disruptionBudget: false } },
       ],
     });
     expect(r.diagnostics).toEqual([]);
     expect(kinds(r, 'PodDisruptionBudget')).toEqual(['queue', 'web']);
-    expect(find(r, 'PodDisruptionBudget', 'web').spec).toEqual({ minAvailable: '50%', selector: { matchLabels: sel('web') }, unhealthyPodEvictionPolicy: 'IfHealthyBudget' });
+    expect(find(r, 'PodDisruptionBudget', 'web').spec).toEqual({
+      minAvailable: '50%',
+      selector: { matchLabels: sel('web') },
+      unhealthyPodEvictionPolicy: 'IfHealthyBudget',
+    });
     expect(find(r, 'PodDisruptionBudget', 'queue').spec.maxUnavailable).toBe(2);
   });
 
   it('never a budget that blocks every drain: minAvailable at the replicas (percentages round up, autoscalers at minReplicas), maxUnavailable 0', () => {
     const blocked = (replicas: number | undefined, budget: Record<string, unknown>, autoscale?: Record<string, unknown>) =>
-      messages(compileApp({ components: [{ name: 'web', type: 'webservice', image: 'x', ...(replicas ? { replicas } : {}), traits: { disruptionBudget: budget, ...(autoscale ? { autoscale } : {}) } }] }));
-    expect(blocked(3, { minAvailable: 3 })).toEqual(['error disruption-budget-blocks: minAvailable: 3 with 3 pods blocks every drain: no pod could ever be evicted']);
+      messages(
+        compileApp({
+          components: [
+            {
+              name: 'web',
+              type: 'webservice',
+              image: 'x',
+              ...(replicas ? { replicas } : {}),
+              traits: { disruptionBudget: budget, ...(autoscale ? { autoscale } : {}) },
+            },
+          ],
+        }),
+      );
+    expect(blocked(3, { minAvailable: 3 })).toEqual([
+      'error disruption-budget-blocks: minAvailable: 3 with 3 pods blocks every drain: no pod could ever be evicted',
+    ]);
     expect(blocked(3, { minAvailable: 5 })).toHaveLength(1);
     expect(blocked(3, { minAvailable: '67%' })).toHaveLength(1); // 3 × 67% = 2.01, rounded up to 3
     expect(blocked(3, { minAvailable: '66%' })).toEqual([]);
@@ -50,21 +81,27 @@ describe('disruption budgets', () => {
     expect(blocked(3, { maxUnavailable: '0%' })).toHaveLength(1);
     expect(blocked(3, { maxUnavailable: '10%' })).toEqual([]); // rounded up to 1
     expect(blocked(undefined, { minAvailable: 2 }, { minReplicas: 2, maxReplicas: 10 })).toEqual([
-      "error disruption-budget-blocks: minAvailable: 2 with 2 pods blocks every drain: no pod could ever be evicted",
+      'error disruption-budget-blocks: minAvailable: 2 with 2 pods blocks every drain: no pod could ever be evicted',
     ]);
     expect(blocked(1, { minAvailable: 1 })).toHaveLength(1);
   });
 
   it('a budget over a single replica is emitted only when asked, with a warning', () => {
     const r = compileApp({ components: [{ name: 'web', type: 'webservice', image: 'x', traits: { disruptionBudget: { maxUnavailable: 1 } } }] });
-    expect(messages(r)).toEqual(['warning disruption-budget-single: a disruption budget over 1 pod protects nothing: a drain may evict it (maxUnavailable: 1)']);
+    expect(messages(r)).toEqual([
+      'warning disruption-budget-single: a disruption budget over 1 pod protects nothing: a drain may evict it (maxUnavailable: 1)',
+    ]);
     expect(kinds(r, 'PodDisruptionBudget')).toEqual(['web']);
   });
 
   it('minAvailable and maxUnavailable together, or neither, are refused', () => {
-    const both = compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', replicas: 3, traits: { disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } } }] });
+    const both = compileApp({
+      components: [{ name: 'w', type: 'worker', image: 'x', replicas: 3, traits: { disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } } }],
+    });
     expect(messages(both)).toEqual(['error disruption-budget: a disruption budget sets minAvailable or maxUnavailable, not both']);
-    const neither = compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', replicas: 3, traits: { disruptionBudget: { unhealthyPodEvictionPolicy: 'AlwaysAllow' } } }] });
+    const neither = compileApp({
+      components: [{ name: 'w', type: 'worker', image: 'x', replicas: 3, traits: { disruptionBudget: { unhealthyPodEvictionPolicy: 'AlwaysAllow' } } }],
+    });
     expect(messages(neither)).toEqual(['error disruption-budget: a disruption budget needs minAvailable or maxUnavailable']);
   });
 });
@@ -81,7 +118,10 @@ describe('network policies', () => {
           name: 'web',
           type: 'webservice',
           image: 'x',
-          ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }],
+          ports: [
+            { port: 8080, name: 'http' },
+            { port: 9090, name: 'metrics' },
+          ],
           dependsOn: ['redis', 'migrate'],
           traits: { ingress: [{ hosts: ['shop.example.com'], routes: [{ path: '/' }] }], ...webTraits },
         },
@@ -103,34 +143,52 @@ describe('network policies', () => {
       podSelector: { matchLabels: sel('redis') },
       policyTypes: ['Ingress'],
       ingress: [
-        { from: [{ podSelector: { matchLabels: sel('migrate') } }, { podSelector: { matchLabels: sel('web') } }, { podSelector: { matchLabels: sel('worker') } }], ports: [{ port: 6379, protocol: 'TCP' }] },
+        {
+          from: [
+            { podSelector: { matchLabels: sel('migrate') } },
+            { podSelector: { matchLabels: sel('web') } },
+            { podSelector: { matchLabels: sel('worker') } },
+          ],
+          ports: [{ port: 6379, protocol: 'TCP' }],
+        },
         { from: [{ podSelector: { matchLabels: sel('redis') } }] },
       ],
     });
     // The ingress controller on the port its Ingress routes to, not on the metrics port.
-    expect(spec('web').ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    expect(spec('web').ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
     // Nobody connects to a job or a worker without ports: denied.
     expect(spec('migrate')).toEqual({ podSelector: { matchLabels: sel('migrate') }, policyTypes: ['Ingress'] });
     expect(spec('worker').ingress).toBeUndefined();
   });
 
   it('the trait adds sources (components, namespaces and pods by label, the ingress controller) with ports; alone it isolates its component', () => {
-    const r = shop({ ingressController: { namespaceLabels: { 'kubernetes.io/metadata.name': 'traefik' }, podLabels: { 'app.kubernetes.io/name': 'traefik' } } }, {
-      networkPolicy: {
-        from: [
-          { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' }, podLabels: { app: 'prometheus' }, ports: ['metrics'] },
-          { component: 'worker', ports: [8080] },
-          { podLabels: { role: 'debug' } },
-          { namespaceLabels: {} },
-          { ingressController: true },
-        ],
+    const r = shop(
+      { ingressController: { namespaceLabels: { 'kubernetes.io/metadata.name': 'traefik' }, podLabels: { 'app.kubernetes.io/name': 'traefik' } } },
+      {
+        networkPolicy: {
+          from: [
+            { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' }, podLabels: { app: 'prometheus' }, ports: ['metrics'] },
+            { component: 'worker', ports: [8080] },
+            { podLabels: { role: 'debug' } },
+            { namespaceLabels: {} },
+            { ingressController: true },
+          ],
+        },
       },
-    });
+    );
     expect(r.diagnostics).toEqual([]);
     expect(kinds(r, 'NetworkPolicy')).toEqual(['web']);
-    const traefik = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } };
+    const traefik = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } },
+    };
     expect(find(r, 'NetworkPolicy', 'web').spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { app: 'prometheus' } } }], ports: [{ port: 9090, protocol: 'TCP' }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { app: 'prometheus' } } }],
+        ports: [{ port: 9090, protocol: 'TCP' }],
+      },
       { from: [{ podSelector: { matchLabels: sel('worker') } }], ports: [{ port: 8080, protocol: 'TCP' }] },
       { from: [{ podSelector: { matchLabels: { role: 'debug' } } }] },
       { from: [{ namespaceSelector: {} }] },
@@ -139,12 +197,29 @@ describe('network policies', () => {
     ]);
   });
 
-  it('the ingress controller reaches a component another component\'s Ingress routes to, on that port only', () => {
+  it("the ingress controller reaches a component another component's Ingress routes to, on that port only", () => {
     const r = compileApp({
       policies: { networkIsolation: true },
       components: [
         { name: 'api', type: 'webservice', image: 'x', ports: [{ port: 8080 }, { port: 9000, name: 'admin' }] },
-        { name: 'web', type: 'webservice', image: 'x', ports: [{ port: 80 }], traits: { ingress: [{ hosts: ['a.example.com'], routes: [{ path: '/' }, { path: '/api', backend: { service: 'api', port: 8080 } }, { path: '/other', backend: { service: 'elsewhere', port: 1 } }] }] } },
+        {
+          name: 'web',
+          type: 'webservice',
+          image: 'x',
+          ports: [{ port: 80 }],
+          traits: {
+            ingress: [
+              {
+                hosts: ['a.example.com'],
+                routes: [
+                  { path: '/' },
+                  { path: '/api', backend: { service: 'api', port: 8080 } },
+                  { path: '/other', backend: { service: 'elsewhere', port: 1 } },
+                ],
+              },
+            ],
+          },
+        },
       ],
     });
     expect(r.diagnostics).toEqual([]);
@@ -153,7 +228,7 @@ describe('network policies', () => {
     expect(find(r, 'NetworkPolicy', 'web').spec.ingress).toEqual([{ from: controller, ports: [{ port: 80, protocol: 'TCP' }] }]);
   });
 
-  it('a component opts out of the app\'s isolation with its own policies', () => {
+  it("a component opts out of the app's isolation with its own policies", () => {
     const r = compileApp({
       policies: { networkIsolation: true },
       components: [
@@ -170,7 +245,23 @@ describe('network policies', () => {
     const r = compileApp({
       components: [
         { name: 'settings', type: 'config', data: { A: 'b' } },
-        { name: 'web', type: 'webservice', image: 'x', ports: [{ port: 80 }], traits: { networkPolicy: { from: [{ component: 'wbe' }, { component: 'settings' }, { component: 'web', ports: ['p80'] }, { ports: [80] }, { component: 'web', ingressController: true }] } } },
+        {
+          name: 'web',
+          type: 'webservice',
+          image: 'x',
+          ports: [{ port: 80 }],
+          traits: {
+            networkPolicy: {
+              from: [
+                { component: 'wbe' },
+                { component: 'settings' },
+                { component: 'web', ports: ['p80'] },
+                { ports: [80] },
+                { component: 'web', ingressController: true },
+              ],
+            },
+          },
+        },
       ],
     });
     expect(messages(r)).toEqual([
@@ -187,7 +278,16 @@ describe('kind order', () => {
   it('NetworkPolicy first among the objects of a phase, PodDisruptionBudget right before the workload', () => {
     const r = compileApp({
       policies: { networkIsolation: true },
-      components: [{ name: 'web', type: 'webservice', image: 'x', replicas: 2, ports: [{ port: 80 }], traits: { rbac: [{ rules: [{ resources: ['pods'], verbs: ['get'] }] }], autoscale: { minReplicas: 2, maxReplicas: 4 } } }],
+      components: [
+        {
+          name: 'web',
+          type: 'webservice',
+          image: 'x',
+          replicas: 2,
+          ports: [{ port: 80 }],
+          traits: { rbac: [{ rules: [{ resources: ['pods'], verbs: ['get'] }] }], autoscale: { minReplicas: 2, maxReplicas: 4 } },
+        },
+      ],
     });
     expect(r.apps[0]!.phases[0]!.objects.map((o) => o.object.kind)).toEqual([
       'NetworkPolicy',
@@ -203,12 +303,17 @@ describe('kind order', () => {
 });
 
 describe('GPU toleration of objects a component type made', () => {
-  it('adds it to the pod spec of a workload (a plugin\'s Job, a CronJob), leaves others alone', () => {
+  it("adds it to the pod spec of a workload (a plugin's Job, a CronJob), leaves others alone", () => {
     const pod = { containers: [{ name: 'c', resources: { limits: { 'nvidia.com/gpu': '1' } } }] };
     const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: pod } } } as K8sObject;
     expect((objectWithGpuToleration(job).spec as any).template.spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect((job.spec as any).template.spec.tolerations).toBeUndefined(); // not changed in place
-    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: pod } } } } } as K8sObject;
+    const cron = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c' },
+      spec: { jobTemplate: { spec: { template: { spec: pod } } } },
+    } as K8sObject;
     expect((objectWithGpuToleration(cron).spec as any).jobTemplate.spec.template.spec.tolerations).toHaveLength(1);
     const cpu = { ...job, spec: { template: { spec: { containers: [{ name: 'c' }] } } } } as K8sObject;
     expect(objectWithGpuToleration(cpu)).toBe(cpu);

@@ -13,7 +13,11 @@ describe('RFC 7386 merge patch', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ a: 'foo' }, null, null],
     [{ a: 'foo' }, 'bar', 'bar'],
@@ -31,7 +35,7 @@ describe('RFC 7386 merge patch', () => {
 describe('RFC 6902 JSON patch', () => {
   const apply = (doc: unknown, ops: unknown[]) => jsonPatch(doc, ops as JsonPatchOp[]);
 
-  it('the RFC\'s examples (appendix A)', () => {
+  it("the RFC's examples (appendix A)", () => {
     expect(apply({ foo: 'bar' }, [{ op: 'add', path: '/baz', value: 'qux' }])).toEqual({ baz: 'qux', foo: 'bar' });
     expect(apply({ foo: ['bar', 'baz'] }, [{ op: 'add', path: '/foo/1', value: 'qux' }])).toEqual({ foo: ['bar', 'qux', 'baz'] });
     expect(apply({ baz: 'qux', foo: 'bar' }, [{ op: 'remove', path: '/baz' }])).toEqual({ foo: 'bar' });
@@ -42,7 +46,12 @@ describe('RFC 6902 JSON patch', () => {
       qux: { corge: 'grault', thud: 'fred' },
     });
     expect(apply({ foo: ['all', 'grass', 'cows', 'eat'] }, [{ op: 'move', from: '/foo/1', path: '/foo/3' }])).toEqual({ foo: ['all', 'cows', 'eat', 'grass'] });
-    expect(apply({ baz: 'qux', foo: ['a', 2, 'c'] }, [{ op: 'test', path: '/baz', value: 'qux' }, { op: 'test', path: '/foo/1', value: 2 }])).toEqual({ baz: 'qux', foo: ['a', 2, 'c'] });
+    expect(
+      apply({ baz: 'qux', foo: ['a', 2, 'c'] }, [
+        { op: 'test', path: '/baz', value: 'qux' },
+        { op: 'test', path: '/foo/1', value: 2 },
+      ]),
+    ).toEqual({ baz: 'qux', foo: ['a', 2, 'c'] });
     expect(apply({ foo: 'bar' }, [{ op: 'add', path: '/child', value: { grandchild: {} } }])).toEqual({ foo: 'bar', child: { grandchild: {} } });
     expect(apply({ foo: ['bar'] }, [{ op: 'add', path: '/foo/-', value: ['abc', 'def'] }])).toEqual({ foo: ['bar', ['abc', 'def']] });
     expect(apply({ '/': 9, '~1': 10 }, [{ op: 'test', path: '/~01', value: 10 }])).toEqual({ '/': 9, '~1': 10 });
@@ -63,7 +72,14 @@ describe('RFC 6902 JSON patch', () => {
       expect((err as Error).message).toMatch(message);
     };
     fails([{ op: 'add', path: '/baz/bat', value: 'qux' }], 0, /\/baz does not exist/); // RFC A.12
-    fails([{ op: 'test', path: '/foo', value: 'bar' }, { op: 'test', path: '/foo', value: 'x' }], 1, /test failed/);
+    fails(
+      [
+        { op: 'test', path: '/foo', value: 'bar' },
+        { op: 'test', path: '/foo', value: 'x' },
+      ],
+      1,
+      /test failed/,
+    );
     fails([{ op: 'remove', path: '/nope' }], 0, /\/nope does not exist/);
     fails([{ op: 'add', path: '/list/2', value: 0 }], 0, /past the end/);
     fails([{ op: 'replace', path: '/list/01', value: 0 }], 0, /not an index/);

@@ -30,7 +30,7 @@ spec:
 ${components}`;
 
 describe('k8s-objects', () => {
-  it('inline objects get kubemin\'s labels (their own kept), the app\'s namespace, and a phase like any component', () => {
+  it("inline objects get kubemin's labels (their own kept), the app's namespace, and a phase like any component", () => {
     const r = compileApp({
       components: [
         { name: 'web', type: 'webservice', image: 'x:1', ports: [{ port: 80 }] },
@@ -62,16 +62,20 @@ describe('k8s-objects', () => {
     const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] };
     const refused = compileApp({ components: [{ name: 'raw', type: 'k8s-objects', clusterScopedKinds: ['ClusterIssuer'], objects: [issuer, role] }] });
     expect(codes(refused)).toEqual(['cluster-scope-refused', 'cluster-scope-refused']);
-    const ok = compileApp({ components: [{ name: 'raw', type: 'k8s-objects', clusterScopedKinds: ['ClusterIssuer'], policies: { allowClusterScope: true }, objects: [issuer, role] }] });
+    const ok = compileApp({
+      components: [{ name: 'raw', type: 'k8s-objects', clusterScopedKinds: ['ClusterIssuer'], policies: { allowClusterScope: true }, objects: [issuer, role] }],
+    });
     expect(codes(ok)).toEqual([]);
     expect(find(ok, 'ClusterIssuer').metadata.namespace).toBeUndefined();
     expect(find(ok, 'ClusterRole').metadata.namespace).toBeUndefined();
-    const elsewhere = compileApp({ components: [{ name: 'raw', type: 'k8s-objects', objects: [{ ...certificate, metadata: { name: 'c', namespace: 'other' } }] }] });
+    const elsewhere = compileApp({
+      components: [{ name: 'raw', type: 'k8s-objects', objects: [{ ...certificate, metadata: { name: 'c', namespace: 'other' } }] }],
+    });
     expect(elsewhere.diagnostics.map((d) => [d.code, d.pointer])).toEqual([['object-namespace', '/spec/components/0/objects/0']]);
     expect(elsewhere.diagnostics[0]!.message).toBe('Certificate "c" is in namespace "other", not the application\'s ("ns")');
   });
 
-  it('refuses kubemin\'s reserved labels with another value, lists, and a name taken by another component', () => {
+  it("refuses kubemin's reserved labels with another value, lists, and a name taken by another component", () => {
     const r = compileApp({
       components: [
         { name: 'web', type: 'webservice', image: 'x:1', ports: [{ port: 80 }] },
@@ -101,16 +105,28 @@ describe('k8s-objects', () => {
   });
 
   it('raw objects are checked like every other, as the API server would', () => {
-    const r = compileApp({ components: [{ name: 'raw', type: 'k8s-objects', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'bad key': 'x' } }] }] });
+    const r = compileApp({
+      components: [{ name: 'raw', type: 'k8s-objects', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'bad key': 'x' } }] }],
+    });
     expect(r.apps).toEqual([]);
     expect(r.diagnostics.map((d) => `${d.pointer} ${d.message}`).join('\n')).toMatch(/objects\/0.*bad key/);
   });
 
   it('raw pods are checked for podSecurity', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' }, spec: { containers: [{ name: 'sh', image: 'busybox:1.36', securityContext: { privileged: true } }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'debug' },
+      spec: { containers: [{ name: 'sh', image: 'busybox:1.36', securityContext: { privileged: true } }] },
+    };
     const r = compileApp({ components: [{ name: 'raw', type: 'k8s-objects', objects: [pod] }] });
     expect(r.apps).toEqual([]);
-    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.pointer} ${d.message}`).join('\n')).toMatch(/objects\/0.*privileged/);
+    expect(
+      r.diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => `${d.pointer} ${d.message}`)
+        .join('\n'),
+    ).toMatch(/objects\/0.*privileged/);
   });
 
   it('a Secret written inline is a secret: masked in code frames, kept for the redactor, written as data', () => {
@@ -136,21 +152,36 @@ describe('k8s-objects', () => {
     mkdirSync(join(dir, '.git'));
     mkdirSync(join(dir, 'apps/shop/manifests'), { recursive: true });
     mkdirSync(join(dir, 'shared'));
-    writeFileSync(join(dir, 'apps/shop/kubemin.yaml'), spec(`    - name: raw
+    writeFileSync(
+      join(dir, 'apps/shop/kubemin.yaml'),
+      spec(`    - name: raw
       type: k8s-objects
       files: [manifests/cert.yaml, ../../shared/monitor.yaml]
-`));
-    writeFileSync(join(dir, 'apps/shop/manifests/cert.yaml'), `# the certificate\n${JSON.stringify(certificate)}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: api-key}\nstringData: {key: zebra-crossing-991}\n`);
+`),
+    );
+    writeFileSync(
+      join(dir, 'apps/shop/manifests/cert.yaml'),
+      `# the certificate\n${JSON.stringify(certificate)}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: api-key}\nstringData: {key: zebra-crossing-991}\n`,
+    );
     writeFileSync(join(dir, 'shared/monitor.yaml'), 'apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: shop}\nspec: {selector: {}}\n');
     const r = await loadAndCompile({ paths: ['apps'], cwd: dir });
     expect(r.diagnostics).toEqual([]);
-    expect(objectsOf(r).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['Secret/shop/api-key', 'Certificate/shop/web-tls', 'PodMonitor/shop/shop']);
+    expect(objectsOf(r).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Secret/shop/api-key',
+      'Certificate/shop/web-tls',
+      'PodMonitor/shop/shop',
+    ]);
     expect(r.secrets).toContain('zebra-crossing-991');
 
     // A syntax error in a file is reported in it, with its Secret's data masked in the frame.
-    writeFileSync(join(dir, 'apps/shop/manifests/cert.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: api-key}\nstringData: {key: zebra-crossing-991}\nspec: [unclosed\n');
+    writeFileSync(
+      join(dir, 'apps/shop/manifests/cert.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: api-key}\nstringData: {key: zebra-crossing-991}\nspec: [unclosed\n',
+    );
     const broken = await loadAndCompile({ paths: ['apps'], cwd: dir });
-    expect(broken.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([expect.stringMatching(/^apps\/shop\/manifests\/cert.yaml:\d+ yaml-syntax$/)]);
+    expect(broken.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([
+      expect.stringMatching(/^apps\/shop\/manifests\/cert.yaml:\d+ yaml-syntax$/),
+    ]);
     const frame = formatText(broken.diagnostics, broken.sources, { color: false });
     expect(frame).toContain('stringData: {key: ******************}');
   });
@@ -164,16 +195,21 @@ describe('k8s-objects', () => {
     writeFileSync(join(dir, 'big.yaml'), `# ${'x'.repeat(1024 * 1024)}\n`);
     execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
     const rel = `../${outside.split('/').pop()}/kubeconfig.yaml`;
-    writeFileSync(join(dir, 'kubemin.yaml'), spec(`    - name: raw
+    writeFileSync(
+      join(dir, 'kubemin.yaml'),
+      spec(`    - name: raw
       type: k8s-objects
       files: [nope.yaml, ${rel}, link.yaml, big.yaml, fifo.yaml, .git]
-`));
+`),
+    );
     const r = await loadAndCompile({ paths: ['.'], cwd: dir });
     expect(r.apps).toEqual([]);
     const lines = r.diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`);
     expect(lines).toEqual([
       'kubemin.yaml:8:15 file-unreadable nope.yaml: no such file',
-      expect.stringMatching(/^kubemin.yaml:8:26 file-unreadable \.\.\/kubemin-outside-\w+\/kubeconfig.yaml: lies outside the repository or directory being read \(/),
+      expect.stringMatching(
+        /^kubemin.yaml:8:26 file-unreadable \.\.\/kubemin-outside-\w+\/kubeconfig.yaml: lies outside the repository or directory being read \(/,
+      ),
       expect.stringMatching(/^kubemin.yaml:8:\d+ file-unreadable link.yaml: is a symbolic link to .*kubeconfig.yaml, outside the repository/),
       expect.stringMatching(/^kubemin.yaml:8:\d+ file-unreadable big.yaml: is 1048579 bytes, over the limit of 1048576: split it into several files$/),
       expect.stringMatching(/^kubemin.yaml:8:\d+ file-unreadable fifo.yaml: is not a regular file$/),

@@ -19,7 +19,10 @@ describe('patches', () => {
       components: [
         web(
           [
-            { target: { kind: 'Deployment' }, merge: { spec: { minReadySeconds: 10, template: { spec: { hostAliases: [{ ip: '10.0.0.1', hostnames: ['db.local'] }] } } } } },
+            {
+              target: { kind: 'Deployment' },
+              merge: { spec: { minReadySeconds: 10, template: { spec: { hostAliases: [{ ip: '10.0.0.1', hostnames: ['db.local'] }] } } } },
+            },
             { target: { kind: 'Service', name: 'web' }, json: [{ op: 'add', path: '/spec/sessionAffinity', value: 'ClientIP' }] },
             // The autoscaler is a trait's object: patched too.
             { target: { kind: 'HorizontalPodAutoscaler' }, json: [{ op: 'replace', path: '/spec/maxReplicas', value: 7 }] },
@@ -38,13 +41,15 @@ describe('patches', () => {
   });
 
   it('null removes a field (RFC 7386); a list is replaced whole', () => {
-    const r = compileApp({ components: [web([{ target: { kind: 'Service' }, merge: { spec: { type: null, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } }])] });
+    const r = compileApp({
+      components: [web([{ target: { kind: 'Service' }, merge: { spec: { type: null, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } }])],
+    });
     const svc = find(r, 'Service');
     expect(svc.spec.type).toBeUndefined();
     expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080 }]);
   });
 
-  it('a patch of a Job\'s template gives the Job the name of its new template (a changed job runs anew)', () => {
+  it("a patch of a Job's template gives the Job the name of its new template (a changed job runs anew)", () => {
     const job = (patches?: unknown[]) =>
       compileApp({ components: [{ name: 'migrate', type: 'job', image: 'x:1', ...(patches ? { traits: { patches } } : {}) }] });
     const plain = find(job(), 'Job').metadata.name;
@@ -57,7 +62,14 @@ describe('patches', () => {
   });
 
   it('a patch that matches nothing is an error at its target, naming what the component renders', () => {
-    const r = compileApp({ components: [web([{ target: { kind: 'Deployment', name: 'api' }, merge: { spec: { paused: true } } }, { target: { kind: 'Ingress' }, merge: { spec: {} } }])] });
+    const r = compileApp({
+      components: [
+        web([
+          { target: { kind: 'Deployment', name: 'api' }, merge: { spec: { paused: true } } },
+          { target: { kind: 'Ingress' }, merge: { spec: {} } },
+        ]),
+      ],
+    });
     expect(r.apps).toEqual([]);
     const text = formatText(r.diagnostics, r.sources, { color: false });
     expect(r.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
@@ -70,12 +82,24 @@ describe('patches', () => {
   });
 
   it('a JSON patch operation that fails is an error at the operation', () => {
-    const r = compileApp({ components: [web([{ target: { kind: 'Deployment' }, json: [{ op: 'test', path: '/spec/replicas', value: 1 }, { op: 'remove', path: '/spec/paused' }] }])] });
+    const r = compileApp({
+      components: [
+        web([
+          {
+            target: { kind: 'Deployment' },
+            json: [
+              { op: 'test', path: '/spec/replicas', value: 1 },
+              { op: 'remove', path: '/spec/paused' },
+            ],
+          },
+        ]),
+      ],
+    });
     expect(r.diagnostics.map((d) => [d.code, d.pointer])).toEqual([['patch-failed', '/spec/components/0/traits/patches/0/json/1']]);
     expect(r.diagnostics[0]!.message).toBe('this operation cannot be applied to Deployment "web": /spec/paused does not exist');
   });
 
-  it('refuses to change apiVersion, kind, name, namespace, kubemin\'s labels or a selector, at the patch\'s key', () => {
+  it("refuses to change apiVersion, kind, name, namespace, kubemin's labels or a selector, at the patch's key", () => {
     const cases: Array<[unknown, string, RegExp]> = [
       [{ target: { kind: 'Deployment' }, merge: { metadata: { name: 'other' } } }, '/merge/metadata/name', /changes metadata.name of Deployment "web"/],
       [{ target: { kind: 'Deployment' }, merge: { metadata: { namespace: 'x' } } }, '/merge/metadata/namespace', /metadata.namespace/],
@@ -86,13 +110,24 @@ describe('patches', () => {
         '/merge/spec/template/metadata/labels/app.kubernetes.io~1name',
         /the label app.kubernetes.io\/name at \/spec\/template\/metadata\/labels/,
       ],
-      [{ target: { kind: 'Service' }, json: [{ op: 'remove', path: '/spec/selector' }] }, '/json/0', /the label app.kubernetes.io\/instance at \/spec\/selector/],
+      [
+        { target: { kind: 'Service' }, json: [{ op: 'remove', path: '/spec/selector' }] },
+        '/json/0',
+        /the label app.kubernetes.io\/instance at \/spec\/selector/,
+      ],
       [{ target: { kind: 'Deployment' }, merge: { spec: { selector: { matchLabels: { tier: 'web' } } } } }, '/merge/spec/selector', /changes spec.selector/],
-      [{ target: { kind: 'Deployment' }, merge: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'helm' } } } }, '/merge/metadata/labels/app.kubernetes.io~1managed-by', /managed-by/],
+      [
+        { target: { kind: 'Deployment' }, merge: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'helm' } } } },
+        '/merge/metadata/labels/app.kubernetes.io~1managed-by',
+        /managed-by/,
+      ],
     ];
     for (const [patch, at, message] of cases) {
       const r = compileApp({ components: [web([patch])] });
-      expect(r.diagnostics.map((d) => d.code), JSON.stringify(patch)).toEqual(['patch-forbidden']);
+      expect(
+        r.diagnostics.map((d) => d.code),
+        JSON.stringify(patch),
+      ).toEqual(['patch-forbidden']);
       expect(r.diagnostics[0]!.pointer).toBe(`/spec/components/0/traits/patches/0${at}`);
       expect(r.diagnostics[0]!.message).toMatch(message);
     }
@@ -107,7 +142,9 @@ describe('patches', () => {
 
   it('patched objects are still checked for podSecurity', () => {
     const privileged = compileApp({
-      components: [web([{ target: { kind: 'Deployment' }, json: [{ op: 'add', path: '/spec/template/spec/containers/0/securityContext/privileged', value: true }] }])],
+      components: [
+        web([{ target: { kind: 'Deployment' }, json: [{ op: 'add', path: '/spec/template/spec/containers/0/securityContext/privileged', value: true }] }]),
+      ],
     });
     expect(privileged.apps).toEqual([]);
     expect(privileged.diagnostics.map((d) => d.message).join('\n')).toMatch(/privileged/);
@@ -121,11 +158,19 @@ describe('patches', () => {
           { target: { kind: 'Deployment' } },
           { target: { name: 'web' }, merge: {} },
           { target: { kind: 'Deployment' }, merge: {}, json: [{ op: 'remove', path: '/x' }] },
-          { target: { kind: 'Deployment' }, json: [{ op: 'add', path: '/spec/x' }, { op: 'move', path: '/a' }, { op: 'frobnicate', path: '/a' }, { op: 'add', path: 'spec', value: 1 }] },
+          {
+            target: { kind: 'Deployment' },
+            json: [
+              { op: 'add', path: '/spec/x' },
+              { op: 'move', path: '/a' },
+              { op: 'frobnicate', path: '/a' },
+              { op: 'add', path: 'spec', value: 1 },
+            ],
+          },
         ]),
       ],
     });
-    expect(r.diagnostics.map((d) => `${d.code} ${(d.pointer ?? "").replace('/spec/components/0/traits/patches/', '')}`)).toEqual([
+    expect(r.diagnostics.map((d) => `${d.code} ${(d.pointer ?? '').replace('/spec/components/0/traits/patches/', '')}`)).toEqual([
       'invalid-value 0',
       'missing-field 1/target',
       'invalid-value 2',

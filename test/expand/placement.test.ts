@@ -9,13 +9,19 @@ describe('placement', () => {
   it('sets nodeSelector, tolerations, node affinity and priorityClassName on the pod', () => {
     const placement = {
       nodeSelector: { disktype: 'ssd' },
-      tolerations: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }, { operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }],
+      tolerations: [
+        { key: 'dedicated', value: 'web', effect: 'NoSchedule' },
+        { operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+      ],
       nodeAffinity: {
         required: [
           { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
           { key: 'spot', operator: 'DoesNotExist' },
         ],
-        preferred: [{ weight: 80, key: 'node.kubernetes.io/instance-type', operator: 'NotIn', values: ['t3.small'] }, { key: 'ssd', operator: 'Exists' }],
+        preferred: [
+          { weight: 80, key: 'node.kubernetes.io/instance-type', operator: 'NotIn', values: ['t3.small'] },
+          { key: 'ssd', operator: 'Exists' },
+        ],
       },
       priorityClassName: 'business-critical',
     };
@@ -48,7 +54,8 @@ describe('placement', () => {
   });
 
   it('spread presets become topologySpreadConstraints on the selector labels: soft, maxSkew 1, unless given', () => {
-    const spread = (s: unknown) => podSpec(compileApp({ components: [{ name: 'web', type: 'webservice', image: 'x', traits: { placement: { spread: s } } }] })).topologySpreadConstraints;
+    const spread = (s: unknown) =>
+      podSpec(compileApp({ components: [{ name: 'web', type: 'webservice', image: 'x', traits: { placement: { spread: s } } }] })).topologySpreadConstraints;
     const soft = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } });
     expect(spread('zone')).toEqual([soft('topology.kubernetes.io/zone')]);
     expect(spread('host')).toEqual([soft('kubernetes.io/hostname')]);
@@ -107,13 +114,16 @@ describe('placement', () => {
 describe('GPU toleration', () => {
   it('a pod that asks for nvidia.com/gpu tolerates the nvidia.com/gpu:NoSchedule taint, after the tolerations written', () => {
     const r = compileApp({
-      components: [{ name: 'train', type: 'job', image: 'x', traits: { resources: { gpu: 1 }, placement: { tolerations: [{ key: 'spot', operator: 'Exists' }] } } }],
+      components: [
+        { name: 'train', type: 'job', image: 'x', traits: { resources: { gpu: 1 }, placement: { tolerations: [{ key: 'spot', operator: 'Exists' }] } } },
+      ],
     });
     expect(podSpec(r, 'Job').tolerations).toEqual([{ key: 'spot', operator: 'Exists' }, GPU_TOLERATION]);
   });
 
   it('also through requests and limits, an init container or a sidecar; not for a pod without GPUs or with 0', () => {
-    const tolerationsOf = (traits: Record<string, unknown>) => podSpec(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits }] })).tolerations;
+    const tolerationsOf = (traits: Record<string, unknown>) =>
+      podSpec(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits }] })).tolerations;
     expect(tolerationsOf({ resources: { requests: { 'nvidia.com/gpu': '2' }, limits: { 'nvidia.com/gpu': '2' } } })).toEqual([GPU_TOLERATION]);
     expect(tolerationsOf({ init: [{ name: 'warm', image: 'y', traits: { resources: { gpu: 1 } } }] })).toEqual([GPU_TOLERATION]);
     expect(tolerationsOf({ sidecar: [{ name: 'infer', image: 'y', traits: { resources: { gpu: 1 } } }] })).toEqual([GPU_TOLERATION]);
@@ -123,15 +133,25 @@ describe('GPU toleration', () => {
 
   it('is not added twice when a written toleration already covers the taint', () => {
     const written = (t: Record<string, unknown>) =>
-      podSpec(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits: { resources: { gpu: 1 }, placement: { tolerations: [t] } } }] })).tolerations;
+      podSpec(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits: { resources: { gpu: 1 }, placement: { tolerations: [t] } } }] }))
+        .tolerations;
     expect(written({ key: 'nvidia.com/gpu', operator: 'Exists' })).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists' }]);
     expect(written({ operator: 'Exists' })).toEqual([{ operator: 'Exists' }]);
     // Equal tolerates one value only: the taint's value is the cluster's (GKE's is "present"), so ours is added.
-    expect(written({ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' })).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }, GPU_TOLERATION]);
+    expect(written({ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' })).toEqual([
+      { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' },
+      GPU_TOLERATION,
+    ]);
   });
 
   it('policies.gpuToleration: false turns it off, for the app or one component', () => {
-    const gpu = (name: string, policies?: Record<string, unknown>) => ({ name, type: 'job', image: 'x', ...(policies ? { policies } : {}), traits: { resources: { gpu: 1 } } });
+    const gpu = (name: string, policies?: Record<string, unknown>) => ({
+      name,
+      type: 'job',
+      image: 'x',
+      ...(policies ? { policies } : {}),
+      traits: { resources: { gpu: 1 } },
+    });
     const off = compileApp({ policies: { gpuToleration: false }, components: [gpu('a'), gpu('b', { gpuToleration: true })] });
     const jobs = objectsOf(off).filter((o) => o.kind === 'Job');
     expect(jobs.map((j) => [j.metadata.labels['app.kubernetes.io/name'], j.spec.template.spec.tolerations])).toEqual([
@@ -141,7 +161,8 @@ describe('GPU toleration', () => {
   });
 
   it("a job's name hashes the toleration: switching it changes the name (the template is immutable)", () => {
-    const name = (policies: Record<string, unknown>) => find(compileApp({ policies, components: [{ name: 'train', type: 'job', image: 'x', traits: { resources: { gpu: 1 } } }] }), 'Job').metadata.name;
+    const name = (policies: Record<string, unknown>) =>
+      find(compileApp({ policies, components: [{ name: 'train', type: 'job', image: 'x', traits: { resources: { gpu: 1 } } }] }), 'Job').metadata.name;
     expect(name({ gpuToleration: true })).not.toBe(name({ gpuToleration: false }));
   });
 

@@ -7,7 +7,7 @@ const template = (r: ReturnType<typeof compileApp>, kind = 'Deployment') => find
 const VERSION = 'app.kubernetes.io/version';
 
 describe('trait pod', () => {
-  it('sets the pod template\'s labels and annotations (sorted), its grace period and pull secrets; the workload keeps its own metadata', () => {
+  it("sets the pod template's labels and annotations (sorted), its grace period and pull secrets; the workload keeps its own metadata", () => {
     const r = compileApp({
       components: [
         web({
@@ -35,7 +35,7 @@ describe('trait pod', () => {
     expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/name': 'web' });
   });
 
-  it('refuses kubemin\'s own labels, and on a job the labels Kubernetes puts on its pods, at the key', () => {
+  it("refuses kubemin's own labels, and on a job the labels Kubernetes puts on its pods, at the key", () => {
     const r = compileApp({
       components: [
         web({ traits: { pod: { labels: { 'app.kubernetes.io/name': 'other', ok: 'yes' } } } }),
@@ -54,12 +54,19 @@ describe('trait pod', () => {
   });
 
   it('a pull secret of the app is a secret component of a registry type, deployed no later than its reader', () => {
-    const regcred = (secretType?: string) => ({ name: 'regcred', type: 'secret', stringData: { '.dockerconfigjson': '{"auths":{}}' }, ...(secretType ? { secretType } : {}) });
+    const regcred = (secretType?: string) => ({
+      name: 'regcred',
+      type: 'secret',
+      stringData: { '.dockerconfigjson': '{"auths":{}}' },
+      ...(secretType ? { secretType } : {}),
+    });
     const reader = web({ dependsOn: ['regcred'], traits: { pod: { imagePullSecrets: ['regcred'] } } });
     const ok = compileApp({ components: [regcred('kubernetes.io/dockerconfigjson'), reader] });
     expect(codes(ok)).toEqual(['plain-secret']);
     expect(codes(compileApp({ components: [regcred(), reader] })).sort()).toEqual(['plain-secret', 'pull-secret-type']);
-    const later = compileApp({ components: [{ ...regcred('kubernetes.io/dockerconfigjson'), dependsOn: ['web'] }, web({ traits: { pod: { imagePullSecrets: ['regcred'] } } })] });
+    const later = compileApp({
+      components: [{ ...regcred('kubernetes.io/dockerconfigjson'), dependsOn: ['web'] }, web({ traits: { pod: { imagePullSecrets: ['regcred'] } } })],
+    });
     expect(codes(later).sort()).toEqual(['plain-secret', 'reference-order']);
   });
 });
@@ -82,17 +89,23 @@ describe('trait lifecycle', () => {
     expect(proxy.lifecycle).toEqual({ preStop: { exec: { command: ['/bin/drain'] } } });
   });
 
-  it('on a job\'s sidecar (a native sidecar: an init container that keeps running) it is allowed; on an init container refused', () => {
+  it("on a job's sidecar (a native sidecar: an init container that keeps running) it is allowed; on an init container refused", () => {
     const hook = { lifecycle: { preStop: { sleepSeconds: 1 } } };
     const job = compileApp({ components: [{ name: 'j', type: 'job', image: 'j:1', traits: { sidecar: [{ name: 's', image: 's:1', traits: hook }] } }] });
-    expect(find(job, 'Job').spec.template.spec.initContainers[0]).toMatchObject({ name: 's', restartPolicy: 'Always', lifecycle: { preStop: { sleep: { seconds: 1 } } } });
+    expect(find(job, 'Job').spec.template.spec.initContainers[0]).toMatchObject({
+      name: 's',
+      restartPolicy: 'Always',
+      lifecycle: { preStop: { sleep: { seconds: 1 } } },
+    });
     const init = compileApp({ components: [web({ traits: { init: [{ name: 'setup', image: 's:1', traits: hook }] } })] });
     expect(codes(init)).toEqual(['lifecycle-on-init']);
   });
 
   it('takes exactly one action, and a sleep shorter than the grace period', () => {
     expect(codes(compileApp({ components: [web({ traits: { lifecycle: { preStop: {} } } })] }))).toEqual(['lifecycle-handler']);
-    expect(codes(compileApp({ components: [web({ traits: { lifecycle: { preStop: { sleepSeconds: 1, command: ['x'] } } } })] }))).toEqual(['lifecycle-handler']);
+    expect(codes(compileApp({ components: [web({ traits: { lifecycle: { preStop: { sleepSeconds: 1, command: ['x'] } } } })] }))).toEqual([
+      'lifecycle-handler',
+    ]);
     // The default grace period is 30 s.
     const tooLong = compileApp({ components: [web({ traits: { lifecycle: { preStop: { sleepSeconds: 30 } } } })] });
     expect(codes(tooLong)).toEqual(['prestop-exceeds-grace']);
@@ -116,7 +129,7 @@ describe('app.kubernetes.io/version', () => {
     expect(versionLabels(undefined)).toEqual({});
   });
 
-  it('goes on the workload and its pod template only, never in a selector; the user\'s own label wins', () => {
+  it("goes on the workload and its pod template only, never in a selector; the user's own label wins", () => {
     const r = compileApp({
       components: [
         web({ traits: { autoscale: { maxReplicas: 3 } } }),
@@ -126,7 +139,10 @@ describe('app.kubernetes.io/version', () => {
       ],
     });
     expect(r.diagnostics).toEqual([]);
-    const carriers = objectsOf(r).filter((o) => o.metadata.labels?.[VERSION] !== undefined).map((o) => `${o.kind}/${o.metadata.name}=${o.metadata.labels[VERSION]}`).sort();
+    const carriers = objectsOf(r)
+      .filter((o) => o.metadata.labels?.[VERSION] !== undefined)
+      .map((o) => `${o.kind}/${o.metadata.name}=${o.metadata.labels[VERSION]}`)
+      .sort();
     // pinned's own label is a component label: on all of its objects, as written.
     expect(carriers).toEqual(['CronJob/nightly=2.0', 'Deployment/pinned=3.1-custom', 'Deployment/web=1.4.0', 'StatefulSet/db=16.2']);
     expect(find(r, 'Deployment', 'web').spec.template.metadata.labels[VERSION]).toBe('1.4.0');
@@ -173,6 +189,11 @@ describe('storage from objects the app does not create', () => {
       { name: 'c', type: 'persistent', optional: true },
       { name: 'd', type: 'ephemeral', items: items('y') },
     ];
-    expect(codes(compileApp({ components: [web({ traits: { storage } })] }))).toEqual(['storage-item-path', 'storage-item-path', 'storage-field-unused', 'storage-field-unused']);
+    expect(codes(compileApp({ components: [web({ traits: { storage } })] }))).toEqual([
+      'storage-item-path',
+      'storage-item-path',
+      'storage-field-unused',
+      'storage-field-unused',
+    ]);
   });
 });

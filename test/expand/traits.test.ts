@@ -5,7 +5,10 @@ const pod = (r: ReturnType<typeof compileApp>, kind = 'Deployment') => find(r, k
 
 describe('storage', () => {
   it('persistent: a PVC <component>-<name> on a Deployment, a claim template on a store, an existing claim by claimName', () => {
-    const storage = [{ name: 'data', type: 'persistent', mountPath: '/data' }, { name: 'old', type: 'persistent', claimName: 'legacy' }];
+    const storage = [
+      { name: 'data', type: 'persistent', mountPath: '/data' },
+      { name: 'old', type: 'persistent', claimName: 'legacy' },
+    ];
     const web = compileApp({ components: [{ name: 'web', type: 'webservice', image: 'x', traits: { storage } }] });
     expect(find(web, 'PersistentVolumeClaim', 'web-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
     expect(pod(web).volumes).toEqual([
@@ -20,7 +23,19 @@ describe('storage', () => {
 
   it('mountPath defaults to /mnt/<name>; config and secret are read-only by default', () => {
     const r = compileApp({
-      components: [{ name: 'w', type: 'worker', image: 'x', traits: { storage: [{ name: 'tmp', type: 'ephemeral' }, { name: 'cfg', type: 'config', sourceName: 'c' }] } }],
+      components: [
+        {
+          name: 'w',
+          type: 'worker',
+          image: 'x',
+          traits: {
+            storage: [
+              { name: 'tmp', type: 'ephemeral' },
+              { name: 'cfg', type: 'config', sourceName: 'c' },
+            ],
+          },
+        },
+      ],
     });
     expect(pod(r).containers[0].volumeMounts).toEqual([
       { name: 'tmp', mountPath: '/mnt/tmp' },
@@ -32,19 +47,35 @@ describe('storage', () => {
     const storage = [{ name: 'logs', type: 'host-mounted', hostPath: '/var/log' }];
     expect(codes(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits: { storage } }] }))).toEqual(['host-path-refused']);
     // A hostPath volume also needs podSecurity privileged (test/validate/pod-security.test.ts).
-    const allowed = compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', policies: { allowHostPath: true, podSecurity: 'privileged' }, traits: { storage } }] });
+    const allowed = compileApp({
+      components: [{ name: 'w', type: 'worker', image: 'x', policies: { allowHostPath: true, podSecurity: 'privileged' }, traits: { storage } }],
+    });
     expect(pod(allowed).volumes).toEqual([{ name: 'logs', hostPath: { path: '/var/log' } }]);
   });
 
   it('a sidecar shares a volume of the same name and source; a different source is an error', () => {
     const shared = { name: 'logs', type: 'ephemeral' };
     const ok = compileApp({
-      components: [{ name: 'w', type: 'worker', image: 'x', traits: { storage: [shared], sidecar: [{ name: 'ship', image: 'y', traits: { storage: [{ ...shared, mountPath: '/logs' }] } }] } }],
+      components: [
+        {
+          name: 'w',
+          type: 'worker',
+          image: 'x',
+          traits: { storage: [shared], sidecar: [{ name: 'ship', image: 'y', traits: { storage: [{ ...shared, mountPath: '/logs' }] } }] },
+        },
+      ],
     });
     expect(pod(ok).volumes).toEqual([{ name: 'logs', emptyDir: {} }]);
     expect(pod(ok).containers[1].volumeMounts).toEqual([{ name: 'logs', mountPath: '/logs' }]);
     const clash = compileApp({
-      components: [{ name: 'w', type: 'worker', image: 'x', traits: { storage: [shared], sidecar: [{ name: 'ship', image: 'y', traits: { storage: [{ name: 'logs', type: 'config', sourceName: 'c' }] } }] } }],
+      components: [
+        {
+          name: 'w',
+          type: 'worker',
+          image: 'x',
+          traits: { storage: [shared], sidecar: [{ name: 'ship', image: 'y', traits: { storage: [{ name: 'logs', type: 'config', sourceName: 'c' }] } }] },
+        },
+      ],
     });
     expect(codes(clash)).toEqual(['volume-conflict']);
   });
@@ -72,7 +103,19 @@ describe('containers', () => {
 
   it('probes: one per type, exactly one check, none on init containers', () => {
     const two = compileApp({
-      components: [{ name: 'w', type: 'worker', image: 'x', traits: { probes: [{ type: 'liveness', exec: { command: ['a'] } }, { type: 'liveness', tcpSocket: { port: 1 } }] } }],
+      components: [
+        {
+          name: 'w',
+          type: 'worker',
+          image: 'x',
+          traits: {
+            probes: [
+              { type: 'liveness', exec: { command: ['a'] } },
+              { type: 'liveness', tcpSocket: { port: 1 } },
+            ],
+          },
+        },
+      ],
     });
     expect(codes(two)).toEqual(['probe-duplicate']);
     const none = compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits: { probes: [{ type: 'readiness' }] } }] });
@@ -83,7 +126,9 @@ describe('containers', () => {
 describe('ingress, rbac, autoscale', () => {
   it('ingress: the backend defaults to the component Service and first port; later entries are <component>-<n>', () => {
     const r = compileApp({
-      components: [{ name: 'web', type: 'webservice', image: 'x', ports: [{ port: 8080 }, { port: 9090 }], traits: { ingress: [{ hosts: ['a.example.com'] }, {}] } }],
+      components: [
+        { name: 'web', type: 'webservice', image: 'x', ports: [{ port: 8080 }, { port: 9090 }], traits: { ingress: [{ hosts: ['a.example.com'] }, {}] } },
+      ],
     });
     const first = find(r, 'Ingress', 'web');
     expect(first.spec.rules).toEqual([
@@ -105,7 +150,11 @@ describe('ingress, rbac, autoscale', () => {
     const r = compileApp({ policies: { allowClusterScope: true }, components: [{ name: 'w', type: 'worker', image: 'x', traits: { rbac } }] });
     const role = find(r, 'ClusterRole', 'ns-w-sa-role');
     expect(role.metadata.namespace).toBeUndefined();
-    expect(find(r, 'ClusterRoleBinding', 'ns-w-sa-binding').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ns-w-sa-role' });
+    expect(find(r, 'ClusterRoleBinding', 'ns-w-sa-binding').roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'ns-w-sa-role',
+    });
   });
 
   it('autoscale: an HPA for the workload, which then leaves replicas to it', () => {
@@ -114,6 +163,8 @@ describe('ingress, rbac, autoscale', () => {
     expect(hpa.spec).toMatchObject({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' }, minReplicas: 3, maxReplicas: 6 });
     expect(hpa.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } });
     expect(find(r, 'StatefulSet').spec.replicas).toBeUndefined();
-    expect(codes(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', replicas: 5, traits: { autoscale: { maxReplicas: 2 } } }] }))).toEqual(['autoscale-range']);
+    expect(codes(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', replicas: 5, traits: { autoscale: { maxReplicas: 2 } } }] }))).toEqual([
+      'autoscale-range',
+    ]);
   });
 });

@@ -134,13 +134,9 @@ describe('checkCronSchedule', () => {
     const base = fc.oneof(
       fc.constantFrom('*', '?'),
       value.chain(show),
-      fc.tuple(value, value).chain(([a, b]) =>
-        fc.tuple(show(Math.min(a, b)), show(Math.max(a, b))).map(([x, y]) => `${x}-${y}`),
-      ),
+      fc.tuple(value, value).chain(([a, b]) => fc.tuple(show(Math.min(a, b)), show(Math.max(a, b))).map(([x, y]) => `${x}-${y}`)),
     );
-    return fc
-      .tuple(base, fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }))
-      .map(([b, step]) => (step === undefined ? b : `${b}/${step}`));
+    return fc.tuple(base, fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined })).map(([b, step]) => (step === undefined ? b : `${b}/${step}`));
   }
 
   it('accepts every schedule built from valid items', () => {
@@ -205,7 +201,10 @@ describe('checkTimeZone', () => {
     ['', 'timeZone is empty'],
     ['Local', 'is not allowed'],
     ['local', 'is not allowed'],
-    ['+02:00', 'is a UTC offset, not a time zone; use an IANA time zone name such as Europe/Berlin, America/New_York or UTC; for a fixed offset write Etc/GMT-2 (the sign is inverted)'],
+    [
+      '+02:00',
+      'is a UTC offset, not a time zone; use an IANA time zone name such as Europe/Berlin, America/New_York or UTC; for a fixed offset write Etc/GMT-2 (the sign is inverted)',
+    ],
     ['-0530', 'is a UTC offset'],
     ['UTC+2', 'write Etc/GMT-2'],
     ['GMT-3', 'write Etc/GMT+3'],

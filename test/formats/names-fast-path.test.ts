@@ -41,20 +41,35 @@ const CASES: Array<[string, (s: string) => string | undefined, (s: string) => st
 
 describe('name checks: the fast path for valid values agrees with the full check', () => {
   it.each(CASES)('%s', (_what, check, explain, max) => {
-    fc.assert(fc.property(strings(max), (s) => {
+    fc.assert(
+      fc.property(strings(max), (s) => {
         expect(check(s)).toBe(explain(s));
-      }), { numRuns: 5000 });
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('label key (an optional DNS subdomain prefix and /, then a name part)', () => {
-    const keys = fc.oneof(strings(70), fc.tuple(strings(20), fc.constantFrom('/', '//', '.', ''), strings(70)).map(([a, b, c]) => a + b + c));
+    const keys = fc.oneof(
+      strings(70),
+      fc.tuple(strings(20), fc.constantFrom('/', '//', '.', ''), strings(70)).map(([a, b, c]) => a + b + c),
+    );
     fc.assert(
       fc.property(keys, (s) => {
         expect(checkLabelKey(s)).toBe(explainLabelKey(s));
       }),
       { numRuns: 5000 },
     );
-    for (const s of ['example.com/name', `${'a'.repeat(253)}/${'b'.repeat(63)}`, `${'a'.repeat(254)}/b`, `a/${'b'.repeat(64)}`, 'a/b/c', '/b', 'a/', 'A.com/b']) {
+    for (const s of [
+      'example.com/name',
+      `${'a'.repeat(253)}/${'b'.repeat(63)}`,
+      `${'a'.repeat(254)}/b`,
+      `a/${'b'.repeat(64)}`,
+      'a/b/c',
+      '/b',
+      'a/',
+      'A.com/b',
+    ]) {
       expect(checkLabelKey(s), s).toBe(explainLabelKey(s));
     }
   });

@@ -85,16 +85,7 @@ table(
 table(
   'checkLabelKey',
   checkLabelKey,
-  [
-    'app',
-    'App',
-    'app.kubernetes.io/name',
-    'example.com/My_Key.v1',
-    'a',
-    'a'.repeat(63),
-    `${'a'.repeat(253)}/${'b'.repeat(63)}`,
-    'kubernetes.io/os',
-  ],
+  ['app', 'App', 'app.kubernetes.io/name', 'example.com/My_Key.v1', 'a', 'a'.repeat(63), `${'a'.repeat(253)}/${'b'.repeat(63)}`, 'kubernetes.io/os'],
   [
     ['', 'it is empty'],
     ['a/b/c', "it contains 2 '/'"],
@@ -143,7 +134,10 @@ table(
   warnEnvVarName,
   ['PATH', 'MY_VAR', '_', '_1', 'a1', /* invalid names get no warning: */ '', 'A=B'],
   [
-    ['MY-VAR', `"MY-VAR" is not a portable environment variable name (letters, digits and '_', not starting with a digit), so shells and many programs cannot read it; it contains '-' (consider "MY_VAR")`],
+    [
+      'MY-VAR',
+      `"MY-VAR" is not a portable environment variable name (letters, digits and '_', not starting with a digit), so shells and many programs cannot read it; it contains '-' (consider "MY_VAR")`,
+    ],
     ['my.var', `consider "my_var"`],
     ['1ABC', 'it starts with a digit (consider "_1ABC")'],
     ['a b', "it contains ' '"],
@@ -172,8 +166,7 @@ describe('agreement with the Kubernetes regular expressions', () => {
   const ref = {
     label: (s: string) => s.length <= 63 && dnsLabel.test(s),
     subdomain: (s: string) => s.length <= 253 && dnsSubdomain.test(s),
-    port: (s: string) =>
-      s.length <= 15 && /^[-a-z0-9]+$/.test(s) && /[a-z]/.test(s) && !s.includes('--') && !/^-|-$/.test(s),
+    port: (s: string) => s.length <= 15 && /^[-a-z0-9]+$/.test(s) && /[a-z]/.test(s) && !s.includes('--') && !/^-|-$/.test(s),
     labelValue: (s: string) => s === '' || (s.length <= 63 && qualifiedName.test(s)),
     labelKey: (s: string) => {
       const parts = s.split('/');
@@ -184,8 +177,7 @@ describe('agreement with the Kubernetes regular expressions', () => {
     },
     env: (s: string) => s !== '' && /^[\x20-\x3c\x3e-\x7e]+$/.test(s),
   };
-  const text = (alphabet: string, maxLength = 20) =>
-    fc.string({ unit: fc.constantFrom(...alphabet.split('')), maxLength });
+  const text = (alphabet: string, maxLength = 20) => fc.string({ unit: fc.constantFrom(...alphabet.split('')), maxLength });
 
   const cases: [string, Check, (s: string) => boolean, fc.Arbitrary<string>][] = [
     ['checkDnsLabel', checkDnsLabel, ref.label, text('ab0-.A_', 70)],

@@ -89,8 +89,7 @@ describe('checkQuantity / parseQuantity', () => {
    * The pattern Kubernetes publishes for quantities in CRD schemas, narrowed to whole-number
    * exponents (resource.ParseQuantity rejects `1e1.5`, the pattern does not).
    */
-  const crdPattern =
-    /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+  const crdPattern = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
   const reference = (s: string): boolean => crdPattern.test(s) && !/[eE][+-]?[0-9]*\.[0-9]*$/.test(s);
 
   it('accepts exactly what the Kubernetes quantity pattern accepts', () => {
@@ -119,18 +118,13 @@ describe('checkQuantity / parseQuantity', () => {
 
   it('scales by the suffix: a larger suffix never gives a smaller value', () => {
     fc.assert(
-      fc.property(
-        decimalText,
-        fc.nat({ max: ordered.length - 1 }),
-        fc.nat({ max: ordered.length - 1 }),
-        (n, i, j) => {
-          const [lo, hi] = i <= j ? [i, j] : [j, i];
-          const a = parseQuantity(`${n}${ordered[lo]}`);
-          const b = parseQuantity(`${n}${ordered[hi]}`);
-          expect(a).toBeLessThanOrEqual(b);
-          if (lo < hi && Number(n) > 0) expect(a).toBeLessThan(b);
-        },
-      ),
+      fc.property(decimalText, fc.nat({ max: ordered.length - 1 }), fc.nat({ max: ordered.length - 1 }), (n, i, j) => {
+        const [lo, hi] = i <= j ? [i, j] : [j, i];
+        const a = parseQuantity(`${n}${ordered[lo]}`);
+        const b = parseQuantity(`${n}${ordered[hi]}`);
+        expect(a).toBeLessThanOrEqual(b);
+        if (lo < hi && Number(n) > 0) expect(a).toBeLessThan(b);
+      }),
     );
   });
 

@@ -79,5 +79,8 @@ export async function compileDir(dir: string): Promise<CompileResult> {
 
 /** The files the specs name (raw manifests), read as `kubemin` reads them, for specs read relative to `root`. */
 export async function readNamedFiles(files: readonly SourceFile[], root: string, registryFor: (path: string) => Registry): Promise<ReadFiles> {
-  return readReferencedFiles(referencedFiles(files, (f) => registryFor(f).componentTypes), { cwd: root, paths: [root] });
+  return readReferencedFiles(
+    referencedFiles(files, (f) => registryFor(f).componentTypes),
+    { cwd: root, paths: [root] },
+  );
 }

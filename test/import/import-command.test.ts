@@ -16,7 +16,11 @@ async function kubemin(args: string[]): Promise<{ code: number; stdout: string; 
   let stderr = '';
   const io: Io = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), color: false };
   const program = new Command('kubemin').exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  program.addCommand(importCommand(io, (c) => void (code = c)).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
+  program.addCommand(
+    importCommand(io, (c) => void (code = c))
+      .exitOverride()
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr }),
+  );
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (err) {

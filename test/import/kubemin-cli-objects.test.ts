@@ -88,13 +88,12 @@ describe('kubemin import kubemin-cli: what the imported spec renders to', () => 
     expect(pod(mysql).containers[0].livenessProbe.exec.command).toEqual(['mysqladmin', 'ping', '-h', '127.0.0.1']);
 
     expect(pod(find(r, 'Deployment', 'order-worker')).containers[0].command).toEqual(['./worker', '--queue', 'orders']);
-    expect(objectsOf(r).filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort()).toEqual([
-      'mysql',
-      'mysql-headless',
-      'redis',
-      'redis-headless',
-      'storefront',
-    ]);
+    expect(
+      objectsOf(r)
+        .filter((o) => o.kind === 'Service')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['mysql', 'mysql-headless', 'redis', 'redis-headless', 'storefront']);
   });
 
   it('storage: a claim, scratch space, a ConfigMap and a Secret as files, per-replica claims on a store', () => {
@@ -212,9 +211,7 @@ describe('kubemin import kubemin-cli: what the imported spec renders to', () => 
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
       { nonResourceURLs: ['/healthz', '/metrics'], verbs: ['get'] },
     ]);
-    expect(find(r, 'ClusterRoleBinding', 'ops-operator-2-sa-binding').subjects).toEqual([
-      { kind: 'ServiceAccount', name: 'operator-2-sa', namespace: 'ops' },
-    ]);
+    expect(find(r, 'ClusterRoleBinding', 'ops-operator-2-sa-binding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'operator-2-sa', namespace: 'ops' }]);
     expect(find(r, 'RoleBinding', 'auditor-binding').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'auditor-role' });
   });
 

@@ -109,7 +109,10 @@ describe('kubemin import kubemin-cli: input that cannot be converted', () => {
             storage: [{ type: 'persistent' }, { name: 'x', type: 'nfs' }],
             env_from: [{ type: 'vault', source_name: 'a' }, { type: 'secret' }],
             envs: [{ name: 'A' }, { name: 'B', value_from: {} }],
-            probes: [{ type: 'ready', exec: { command: ['true'] } }, { type: 'liveness', http_get: { path: '/' } }],
+            probes: [
+              { type: 'ready', exec: { command: ['true'] } },
+              { type: 'liveness', http_get: { path: '/' } },
+            ],
             resources: { gpu: '0.5' },
             rbac: [{ rules: [{ resources: ['pods'] }] }],
             init: [{ name: 'i' }],
@@ -134,7 +137,7 @@ describe('kubemin import kubemin-cli: input that cannot be converted', () => {
     ]);
   });
 
-  it("what kubemin itself refuses is an error at the nearest place of the input, and nothing is written", () => {
+  it('what kubemin itself refuses is an error at the nearest place of the input, and nothing is written', () => {
     // Its schema first (a path without /)...
     const schema = run(app([web({ properties: { ports: [{ port: 80 }] }, traits: { ingress: [{ routes: [{ path: 'no-slash' }] }] } })]));
     expect(schema.spec).toBe('');
@@ -154,7 +157,8 @@ describe('kubemin import kubemin-cli: input that cannot be converted', () => {
       ['/component/0/traits/probes/0/success_threshold', 'probe-success-threshold'],
       ['/component/1/traits/ingress/0/routes/0', 'ingress-no-port'],
     ]);
-    for (const e of expanded.errors) expect(e.message).toMatch(/^kubemin refuses the converted spec: .* \(at \/spec\/components\/\d\/traits\/.* of the converted spec\)/);
+    for (const e of expanded.errors)
+      expect(e.message).toMatch(/^kubemin refuses the converted spec: .* \(at \/spec\/components\/\d\/traits\/.* of the converted spec\)/);
   });
 });
 
@@ -221,7 +225,14 @@ describe('kubemin import kubemin-cli: warnings not in the fixtures', () => {
   it('without a workflow, configs and secrets are deployed first, so that the workloads reading them find them', () => {
     const r = run(
       app([
-        web({ traits: { env_from: [{ type: 'config', source_name: 'settings' }, { type: 'secret', source_name: 'keys' }] } }),
+        web({
+          traits: {
+            env_from: [
+              { type: 'config', source_name: 'settings' },
+              { type: 'secret', source_name: 'keys' },
+            ],
+          },
+        }),
         { name: 'settings', type: 'config', properties: { conf: { A: 'b' } } },
         { name: 'keys', type: 'secret', properties: { secret: { K: 'v' } } },
       ]),

@@ -20,7 +20,11 @@ async function init(args: string[], deps: InitDeps = { interactive: () => false 
   const run: Run = { code: -1, stdout: '', stderr: '' };
   const io = { stdout: (s: string) => void (run.stdout += s), stderr: (s: string) => void (run.stderr += s), color: false };
   const program = new Command('kubemin').exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  program.addCommand(initCommand(io, (c) => void (run.code = c), deps).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
+  program.addCommand(
+    initCommand(io, (c) => void (run.code = c), deps)
+      .exitOverride()
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr }),
+  );
   try {
     await program.parseAsync(['init', ...args], { from: 'user' });
   } catch (err) {
@@ -36,7 +40,16 @@ function compiles(file: string): string[] {
   return result.apps[0]!.phases.map((p) => p.name);
 }
 
-const SHOP = ['--yes', '--name', 'shop', '--create-namespace', '--component', 'redis:store:redis:7.2:6379', '--component', 'web:webservice:ghcr.io/acme/shop:1.4.0'];
+const SHOP = [
+  '--yes',
+  '--name',
+  'shop',
+  '--create-namespace',
+  '--component',
+  'redis:store:redis:7.2:6379',
+  '--component',
+  'web:webservice:ghcr.io/acme/shop:1.4.0',
+];
 
 describe('kubemin init --yes', () => {
   it('writes kubemin.yaml from the flags, in a new directory, pointing at the schema URL', async () => {

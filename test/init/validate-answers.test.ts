@@ -146,7 +146,16 @@ describe('--component name:type[:image[:port]]', () => {
     ]);
     // The whole set is checked again when the defaults are added.
     expect(readInitFlags({ parallel: '2' }, registry).errors).toEqual(['--parallel: it counts the --component flags: give them too']);
-    const dup = completeWithDefaults({ name: 'x', components: [{ name: 'a', type: 'config' }, { name: 'a', type: 'config' }] }, { registry });
+    const dup = completeWithDefaults(
+      {
+        name: 'x',
+        components: [
+          { name: 'a', type: 'config' },
+          { name: 'a', type: 'config' },
+        ],
+      },
+      { registry },
+    );
     expect(dup.errors).toEqual(['component "a": there is already a component named "a"']);
   });
 });

@@ -27,7 +27,8 @@ function scalarsInMappings(value: unknown, at = ''): Array<[string, string | num
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) => {
     const p = joinPointer(at, Array.isArray(value) ? Number(k) : k);
-    if (v === null || typeof v !== 'object') return Array.isArray(value) ? [] : [[p, v as string | number | boolean | null] as [string, string | number | boolean | null]];
+    if (v === null || typeof v !== 'object')
+      return Array.isArray(value) ? [] : [[p, v as string | number | boolean | null] as [string, string | number | boolean | null]];
     return scalarsInMappings(v, p);
   });
 }
@@ -39,12 +40,22 @@ function compareWithYaml(path: string, text: string): [number, number] {
   const parsed = parseSpecFile({ path, text });
   const exact = parseAllDocuments(text, { uniqueKeys: false });
   for (const doc of parsed.documents) {
-    const node = (p: string): Node | undefined => exact[doc.index]!.getIn(p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')), true) as Node | undefined;
+    const node = (p: string): Node | undefined =>
+      exact[doc.index]!.getIn(
+        p
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')),
+        true,
+      ) as Node | undefined;
     for (const [pointer, value] of scalarsInMappings(doc.value)) {
       const cut = pointer.lastIndexOf('/');
       const parent = doc.locator.locate(doc.index, doc.value, pointer.slice(0, cut));
       const mapping = doc.locator.lines.lineStart(parent.line) + parent.col - 1;
-      const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+      const key = pointer
+        .slice(cut + 1)
+        .replace(/~1/g, '/')
+        .replace(/~0/g, '~');
       const found = scalarOffset(text, mapping, key, value);
       asked++;
       if (found === undefined) continue;
@@ -120,7 +131,7 @@ describe('scalarOffset: a scalar of a mapping found in the text, without a secon
     expect(at('p: {a: 1, b: true}\n', 'b', true)).toBe(13);
     expect(at('p: {a: {b: 1}, b: 2}\n', 'b', 2)).toBe(18);
     expect(at('p: {a: "x, b: 1", b: 2}\n', 'b', 2)).toBe(21);
-    expect(at('p: {a: 1,\n   b: \'y\'}  # c\n', 'b', 'y')).toBe(16);
+    expect(at("p: {a: 1,\n   b: 'y'}  # c\n", 'b', 'y')).toBe(16);
     expect(at('p: {a: 1, "b": 2}\n', 'b', 2)).toBeUndefined(); // quoted key
     expect(at('p: {a: 1, b: 2.0}\n', 'b', 2)).toBeUndefined();
     expect(at('p: {a: 1, b: x\n  y}\n', 'b', 'x y')).toBeUndefined(); // over two lines

@@ -31,7 +31,22 @@ describe('what kubemin accepts, the API server accepts', { timeout: 300_000 }, (
       expect(summary.accepted / summary.cases).toBeGreaterThan(0.25);
       expect(summary.refused / summary.cases).toBeGreaterThan(0.25);
       expect(summary.objects).toBeGreaterThan(summary.accepted * 2);
-      for (const kind of ['Deployment', 'StatefulSet', 'Service', 'Job', 'CronJob', 'ConfigMap', 'Secret', 'Ingress', 'HorizontalPodAutoscaler', 'PersistentVolumeClaim', 'ServiceAccount', 'Role', 'PodDisruptionBudget', 'NetworkPolicy']) {
+      for (const kind of [
+        'Deployment',
+        'StatefulSet',
+        'Service',
+        'Job',
+        'CronJob',
+        'ConfigMap',
+        'Secret',
+        'Ingress',
+        'HorizontalPodAutoscaler',
+        'PersistentVolumeClaim',
+        'ServiceAccount',
+        'Role',
+        'PodDisruptionBudget',
+        'NetworkPolicy',
+      ]) {
         expect(summary.kinds.get(kind) ?? 0, `no ${kind} was dry-run`).toBeGreaterThan(0);
       }
       expect(summary.codes.size).toBeGreaterThanOrEqual(15);

@@ -84,7 +84,8 @@ const ROWS: readonly Row[] = [
   {
     fixture: '84-negative-quantities',
     what: 'a negative scratch volume size',
-    object: (ns) => deployment(ns, { volumeMounts: [{ name: 'scratch', mountPath: '/mnt/scratch' }] }, { volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '-1Gi' } }] }),
+    object: (ns) =>
+      deployment(ns, { volumeMounts: [{ name: 'scratch', mountPath: '/mnt/scratch' }] }, { volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '-1Gi' } }] }),
     refused: /SizeLimit field must be a valid resource quantity/,
   },
   {
@@ -191,7 +192,12 @@ const ROWS: readonly Row[] = [
   {
     fixture: '95-rbac-rule-shape',
     what: 'a rule without resources',
-    object: (ns) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: ns }, rules: [{ apiGroups: [''], verbs: ['get'] }] }),
+    object: (ns) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'r', namespace: ns },
+      rules: [{ apiGroups: [''], verbs: ['get'] }],
+    }),
     refused: /resource rules must supply at least one resource/,
   },
   {
@@ -208,7 +214,12 @@ const ROWS: readonly Row[] = [
   {
     fixture: '95-rbac-rule-shape',
     what: 'a rule with an empty apiGroups',
-    object: (ns) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: ns }, rules: [{ apiGroups: [], resources: ['pods'], verbs: ['list'] }] }),
+    object: (ns) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'r', namespace: ns },
+      rules: [{ apiGroups: [], resources: ['pods'], verbs: ['list'] }],
+    }),
     refused: /resource rules must supply at least one api group/,
   },
   {
@@ -218,26 +229,50 @@ const ROWS: readonly Row[] = [
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'web', namespace: ns },
-      spec: { selector: { app: 'web' }, ports: [{ name: 'p8080', port: 80, targetPort: 80 }, { name: 'p8080', port: 8080, targetPort: 8080 }] },
+      spec: {
+        selector: { app: 'web' },
+        ports: [
+          { name: 'p8080', port: 80, targetPort: 80 },
+          { name: 'p8080', port: 8080, targetPort: 8080 },
+        ],
+      },
     }),
     refused: /Duplicate value: "p8080"/,
   },
   {
     fixture: '97-secret-type-keys',
     what: 'a TLS Secret without tls.key',
-    object: (ns) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-tls', namespace: ns }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64('x') } }),
+    object: (ns) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'web-tls', namespace: ns },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': b64('x') },
+    }),
     refused: /data\[tls.key\]: Required value/,
   },
   {
     fixture: '97-secret-type-keys',
     what: 'a docker config Secret that is not JSON',
-    object: (ns) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry', namespace: ns }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': b64('{"auths": {') } }),
+    object: (ns) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'registry', namespace: ns },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': b64('{"auths": {') },
+    }),
     refused: /data\[\.dockerconfigjson\]: Invalid value: "<secret contents redacted>"/,
   },
   {
     fixture: '97-secret-type-keys',
     what: 'a service account token Secret without its annotation',
-    object: (ns) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: ns }, type: 'kubernetes.io/service-account-token', data: { token: b64('abc') } }),
+    object: (ns) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'token', namespace: ns },
+      type: 'kubernetes.io/service-account-token',
+      data: { token: b64('abc') },
+    }),
     refused: /kubernetes.io\/service-account.name\]: Required value/,
   },
   {
@@ -287,8 +322,18 @@ const ROWS: readonly Row[] = [
     object: (ns) =>
       deployment(
         ns,
-        { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'spool', mountPath: '/tmp' }] },
-        { volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'spool', emptyDir: {} }] },
+        {
+          volumeMounts: [
+            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'spool', mountPath: '/tmp' },
+          ],
+        },
+        {
+          volumes: [
+            { name: 'tmp', emptyDir: {} },
+            { name: 'spool', emptyDir: {} },
+          ],
+        },
       ),
     refused: /duplicate entries for key \[mountPath="\/tmp"\]/,
   },
@@ -305,7 +350,12 @@ const ROWS: readonly Row[] = [
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'migrate', namespace: ns },
-      spec: { template: { metadata: { labels: { 'job-name': 'nightly' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'ghcr.io/acme/app:1.0' }] } } },
+      spec: {
+        template: {
+          metadata: { labels: { 'job-name': 'nightly' } },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'ghcr.io/acme/app:1.0' }] },
+        },
+      },
     }),
     refused: /spec.template.metadata.labels\[job-name\]: Invalid value/,
   },
@@ -328,33 +378,52 @@ const ROWS: readonly Row[] = [
     fixture: '140-placement-affinity-values',
     what: 'node affinity In without values, Exists with values',
     object: (ns) =>
-      deployment(ns, {}, {
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In' }] }] },
-            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'Exists', values: ['m5.large'] }] } }],
+      deployment(
+        ns,
+        {},
+        {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In' }] }],
+              },
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 10, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'Exists', values: ['m5.large'] }] } },
+              ],
+            },
           },
         },
-      }),
-    refused: /values: Required value: must be specified when `operator` is 'In' or 'NotIn'[\s\S]*values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'/,
+      ),
+    refused:
+      /values: Required value: must be specified when `operator` is 'In' or 'NotIn'[\s\S]*values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'/,
   },
   {
     fixture: '141-placement-toleration-invalid',
     what: 'tolerations: Exists with a value, Equal without a key, tolerationSeconds with NoSchedule',
     object: (ns) =>
-      deployment(ns, {}, {
-        tolerations: [
-          { key: 'dedicated', operator: 'Exists', value: 'web' },
-          { value: 'web', effect: 'NoSchedule' },
-          { key: 'spot', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 300 },
-        ],
-      }),
-    refused: /tolerations\[0\]\.operator: Invalid value: "web": value must be empty when `operator` is 'Exists'[\s\S]*tolerations\[1\]\.operator: Invalid value: "": operator must be Exists when `key` is empty[\s\S]*tolerations\[2\]\.effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when `tolerationSeconds` is set/,
+      deployment(
+        ns,
+        {},
+        {
+          tolerations: [
+            { key: 'dedicated', operator: 'Exists', value: 'web' },
+            { value: 'web', effect: 'NoSchedule' },
+            { key: 'spot', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 300 },
+          ],
+        },
+      ),
+    refused:
+      /tolerations\[0\]\.operator: Invalid value: "web": value must be empty when `operator` is 'Exists'[\s\S]*tolerations\[1\]\.operator: Invalid value: "": operator must be Exists when `key` is empty[\s\S]*tolerations\[2\]\.effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when `tolerationSeconds` is set/,
   },
   {
     fixture: '144-disruption-budget-both-fields',
     what: 'a PodDisruptionBudget with minAvailable and maxUnavailable',
-    object: (ns) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: ns }, spec: { minAvailable: 2, maxUnavailable: 1, selector: { matchLabels: { app: 'w' } } } }),
+    object: (ns) => ({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web', namespace: ns },
+      spec: { minAvailable: 2, maxUnavailable: 1, selector: { matchLabels: { app: 'w' } } },
+    }),
     refused: /minAvailable and maxUnavailable cannot be both set/,
   },
 ];
@@ -414,7 +483,12 @@ describe('the API server refuses what kubemin refuses', { timeout: 120_000 }, ()
     const namespace = await cluster.newNamespace('refusals');
     const client = await connect({ kubeconfig: cluster.kubeconfig });
     try {
-      const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: '1web', namespace }, spec: { selector: { app: 'web' }, ports: [{ name: 'p80', port: 80 }] } };
+      const service = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: '1web', namespace },
+        spec: { selector: { app: 'web' }, ports: [{ name: 'p80', port: 80 }] },
+      };
       expect(await refusal(client, service)).toBe('accepted');
     } finally {
       client.close();

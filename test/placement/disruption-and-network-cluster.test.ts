@@ -38,7 +38,10 @@ function spec(namespace: string): string {
           type: 'webservice',
           image: 'ghcr.io/acme/api:1.0',
           replicas: 3,
-          ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }],
+          ports: [
+            { port: 8080, name: 'http' },
+            { port: 9090, name: 'metrics' },
+          ],
           dependsOn: ['cache'],
           traits: {
             ingress: [{ hosts: ['api.example.com'], routes: [{ path: '/' }] }],
@@ -46,7 +49,14 @@ function spec(namespace: string): string {
             networkPolicy: { from: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' }, ports: ['metrics'] }] },
           },
         },
-        { name: 'worker', type: 'worker', image: 'ghcr.io/acme/worker:1.0', replicas: 2, dependsOn: ['api'], traits: { disruptionBudget: { maxUnavailable: '50%' } } },
+        {
+          name: 'worker',
+          type: 'worker',
+          image: 'ghcr.io/acme/worker:1.0',
+          replicas: 2,
+          dependsOn: ['api'],
+          traits: { disruptionBudget: { maxUnavailable: '50%' } },
+        },
       ],
     },
   } as never);
@@ -90,13 +100,15 @@ describe('NetworkPolicies and PodDisruptionBudgets on the test cluster', () => {
     expect(diff.code).toBe(0);
   });
 
-  it('the placement-and-network fixture (every new field) passes the API server\'s server-side dry-run', { timeout: 60_000 }, async () => {
+  it("the placement-and-network fixture (every new field) passes the API server's server-side dry-run", { timeout: 60_000 }, async () => {
     const ns = await cluster.newNamespace('placement');
     const objects = (await rendered(join(REPO, 'fixtures/render/placement-and-network'))).map((o) => ({ ...o, metadata: { ...o.metadata, namespace: ns } }));
     expect(new Set(objects.map((o) => o.kind))).toEqual(
       new Set(['NetworkPolicy', 'Service', 'PodDisruptionBudget', 'StatefulSet', 'Job', 'Deployment', 'Ingress', 'CronJob', 'HorizontalPodAutoscaler']),
     );
-    const out = await cluster.kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager=kubemin', '-f', '-'], { input: objects.map((o) => JSON.stringify(o)).join('\n') });
+    const out = await cluster.kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager=kubemin', '-f', '-'], {
+      input: objects.map((o) => JSON.stringify(o)).join('\n'),
+    });
     expect(out.trim().split('\n')).toHaveLength(objects.length);
   });
 });

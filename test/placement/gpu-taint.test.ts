@@ -28,7 +28,12 @@ interface Pod {
 }
 
 function app(name: string, components: Array<Record<string, unknown>>, policies: Record<string, unknown> = {}): string {
-  return emitYaml({ apiVersion: 'kubemin.dev/v1alpha1', kind: 'Application', metadata: { name, namespace: name }, spec: { createNamespace: true, policies, components } } as never);
+  return emitYaml({
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: name },
+    spec: { createNamespace: true, policies, components },
+  } as never);
 }
 
 describe('a tainted GPU node', { timeout: 240_000 }, () => {
@@ -52,16 +57,26 @@ describe('a tainted GPU node', { timeout: 240_000 }, () => {
     const pods = async (ns: string): Promise<Pod[]> => (JSON.parse(await kubectl('get', 'pods', '-n', ns, '-o', 'json')) as { items: Pod[] }).items;
 
     // A pod without GPUs pinned to the GPU node (placement.nodeSelector) is refused by the taint.
-    const pinned = await apply(app('gpu-pinned', [{ name: 'web', type: 'worker', image: 'ghcr.io/acme/web:1.0', traits: { placement: { nodeSelector: { 'kubernetes.io/hostname': GPU_NODE } } } }]));
+    const pinned = await apply(
+      app('gpu-pinned', [
+        { name: 'web', type: 'worker', image: 'ghcr.io/acme/web:1.0', traits: { placement: { nodeSelector: { 'kubernetes.io/hostname': GPU_NODE } } } },
+      ]),
+    );
     expect(pinned.outcome, JSON.stringify(pinned.phases)).toBe('failed');
-    expect(pinned.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 node\(s\) didn't match Pod's node affinity\/selector/);
+    expect(pinned.phases.flatMap((p) => p.reasons).join('\n')).toMatch(
+      /0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 node\(s\) didn't match Pod's node affinity\/selector/,
+    );
     expect((await pods('gpu-pinned')).map((p) => [p.spec.nodeName, p.status.phase])).toEqual([[undefined, 'Pending']]);
 
     // The same job with policies.gpuToleration: false never runs: apply says why, at once.
-    const off = await apply(app('gpu-off', [{ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1.0', traits: { resources: { gpu: 1 } } }], { gpuToleration: false }));
+    const off = await apply(
+      app('gpu-off', [{ name: 'train', type: 'job', image: 'ghcr.io/acme/train:1.0', traits: { resources: { gpu: 1 } } }], { gpuToleration: false }),
+    );
     expect(off.outcome, JSON.stringify(off.phases)).toBe('failed');
     // The GPU node has the taint, the others no GPU.
-    expect(off.phases.flatMap((p) => p.reasons).join('\n')).toMatch(/0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 Insufficient nvidia\.com\/gpu/);
+    expect(off.phases.flatMap((p) => p.reasons).join('\n')).toMatch(
+      /0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 Insufficient nvidia\.com\/gpu/,
+    );
 
     // A GPU job and six pods without GPUs. The job can only go to the GPU node (the only one with
     // GPUs), and does because it tolerates the taint; the others spread over the two other nodes.
@@ -74,7 +89,10 @@ describe('a tainted GPU node', { timeout: 240_000 }, () => {
     expect(ok.outcome, JSON.stringify(ok.phases)).toBe('applied');
     const placed = await pods('gpu-ok');
     const train = placed.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'train');
-    expect(train.map((p) => [p.spec.nodeName, p.status.phase]), JSON.stringify(ok.phases)).toEqual([[GPU_NODE, 'Succeeded']]);
+    expect(
+      train.map((p) => [p.spec.nodeName, p.status.phase]),
+      JSON.stringify(ok.phases),
+    ).toEqual([[GPU_NODE, 'Succeeded']]);
     expect(train[0]!.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
     const web = placed.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'web');
     expect(web).toHaveLength(6);
@@ -94,7 +112,15 @@ async function untilSchedulerSeesTaint(kubectl: (...args: string[]) => Promise<s
   for (let attempt = 0; attempt < 10; attempt++) {
     await kubectl('run', 'taint-probe', '-n', 'default', '--image=probe', '--restart=Never', `--overrides=${overrides}`);
     for (let i = 0; i < 100; i++) {
-      const state = await kubectl('get', 'pod', 'taint-probe', '-n', 'default', '-o', 'jsonpath={.spec.nodeName}/{.status.conditions[?(@.type=="PodScheduled")].reason}');
+      const state = await kubectl(
+        'get',
+        'pod',
+        'taint-probe',
+        '-n',
+        'default',
+        '-o',
+        'jsonpath={.spec.nodeName}/{.status.conditions[?(@.type=="PodScheduled")].reason}',
+      );
       if (state === '/Unschedulable') {
         await kubectl('delete', 'pod', 'taint-probe', '-n', 'default', '--wait=true');
         return;

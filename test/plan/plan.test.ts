@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { codes, compileApp } from '../helpers/spec.js';
 
 const w = (name: string, extra: Record<string, unknown> = {}) => ({ name, type: 'worker', image: 'busybox', ...extra });
-const phases = (r: ReturnType<typeof compileApp>) =>
-  r.apps[0]!.phases.map((p) => `${p.index} ${p.name} ${p.mode} ${p.timeout} [${p.components.join(',')}]`);
+const phases = (r: ReturnType<typeof compileApp>) => r.apps[0]!.phases.map((p) => `${p.index} ${p.name} ${p.mode} ${p.timeout} [${p.components.join(',')}]`);
 
 describe('workflow -> phases', () => {
   it('a serial step is one phase per component, a parallel step one phase', () => {
     const r = compileApp({
       components: [w('a'), w('b'), w('c'), w('d')],
-      workflow: { steps: [{ name: 's', components: ['b', 'a'] }, { name: 'p', components: ['c', 'd'], mode: 'parallel', timeout: '1h' }] },
+      workflow: {
+        steps: [
+          { name: 's', components: ['b', 'a'] },
+          { name: 'p', components: ['c', 'd'], mode: 'parallel', timeout: '1h' },
+        ],
+      },
     });
     expect(phases(r)).toEqual(['1 s-b serial 5m [b]', '2 s-a serial 5m [a]', '3 p parallel 1h [c,d]']);
   });
@@ -17,7 +21,12 @@ describe('workflow -> phases', () => {
   it("accepts KubeMin-Cli's StepByStep and DAG", () => {
     const r = compileApp({
       components: [w('a'), w('b'), w('c')],
-      workflow: { steps: [{ name: 'one', components: ['a', 'b'], mode: 'StepByStep' }, { name: 'two', components: ['c'], mode: 'DAG' }] },
+      workflow: {
+        steps: [
+          { name: 'one', components: ['a', 'b'], mode: 'StepByStep' },
+          { name: 'two', components: ['c'], mode: 'DAG' },
+        ],
+      },
     });
     expect(phases(r)).toEqual(['1 one-a serial 5m [a]', '2 one-b serial 5m [b]', '3 two parallel 5m [c]']);
   });
@@ -47,7 +56,12 @@ describe('workflow -> phases', () => {
   it('workflow and dependsOn must agree', () => {
     const r = compileApp({
       components: [w('a', { dependsOn: ['b'] }), w('b')],
-      workflow: { steps: [{ name: 'one', components: ['a'] }, { name: 'two', components: ['b'] }] },
+      workflow: {
+        steps: [
+          { name: 'one', components: ['a'] },
+          { name: 'two', components: ['b'] },
+        ],
+      },
     });
     expect(codes(r)).toEqual(['workflow-depends-on']);
     expect(r.diagnostics[0]!.related?.map((x) => x.message)).toEqual(['step deploying "a"', 'step deploying "b"']);
@@ -61,7 +75,12 @@ describe('workflow -> phases', () => {
   it('every component is in exactly one step, and steps name real components', () => {
     const r = compileApp({
       components: [w('a'), w('b'), w('c')],
-      workflow: { steps: [{ name: 'one', components: ['a', 'x'] }, { name: 'two', components: ['a', 'b'] }] },
+      workflow: {
+        steps: [
+          { name: 'one', components: ['a', 'x'] },
+          { name: 'two', components: ['a', 'b'] },
+        ],
+      },
     });
     expect(codes(r).sort()).toEqual(['component-in-two-steps', 'component-not-in-workflow', 'unknown-component']);
   });

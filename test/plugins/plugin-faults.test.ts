@@ -52,20 +52,45 @@ function repo(cases: ReadonlyArray<readonly [string, string]>): string {
 }
 
 /** The one line each case must give, for its spec file `<case>/kubemin.yaml` (p.mjs shown as `<case>/p.mjs`). */
-const atHi = (name: string, message: string): string => `^${name}/kubemin\\.yaml:6:7 error plugin-failed component type "tiny" of plugin "p" \\(${name}/p\\.mjs\\): ${message} \\(on component "hi"\\)$`;
+const atHi = (name: string, message: string): string =>
+  `^${name}/kubemin\\.yaml:6:7 error plugin-failed component type "tiny" of plugin "p" \\(${name}/p\\.mjs\\): ${message} \\(on component "hi"\\)$`;
 const atLoad = (name: string, message: string): string => `^${name}/kubemin\\.yaml:1:1 error plugin-failed ${name}/kubemin\\.config\\.mjs: ${message}$`;
 
 const CASES: ReadonlyArray<readonly [string, string, string]> = [
-  ['import-loop', plugin('return [];', 'for (;;) {}'), atLoad('import-loop', 'plugin "\\./p\\.mjs" did not load within 3 s \\(the time limit; KUBEMIN_PLUGIN_TIMEOUT\\)')],
+  [
+    'import-loop',
+    plugin('return [];', 'for (;;) {}'),
+    atLoad('import-loop', 'plugin "\\./p\\.mjs" did not load within 3 s \\(the time limit; KUBEMIN_PLUGIN_TIMEOUT\\)'),
+  ],
   ['expand-loop', plugin('for (;;) {}'), atHi('expand-loop', 'did not return within 3 s \\(the time limit; KUBEMIN_PLUGIN_TIMEOUT\\)')],
-  ['allocation', plugin('const all = []; for (;;) all.push(new Array(1e5).fill(Math.random()));'), atHi('allocation', 'ran out of memory \\(the limit is 64 MB of heap; KUBEMIN_PLUGIN_MEMORY\\)')],
+  [
+    'allocation',
+    plugin('const all = []; for (;;) all.push(new Array(1e5).fill(Math.random()));'),
+    atHi('allocation', 'ran out of memory \\(the limit is 64 MB of heap; KUBEMIN_PLUGIN_MEMORY\\)'),
+  ],
   ['expand-exit', plugin('process.exit(0);'), atHi('expand-exit', 'it called process\\.exit\\(0\\): a plugin cannot end kubemin')],
-  ['import-exit', plugin('return [];', 'process.exit(0);'), atLoad('import-exit', 'plugin "\\./p\\.mjs" failed to load: it called process\\.exit\\(0\\): a plugin cannot end kubemin')],
-  ['getter', plugin('return [];', '', "get properties() { throw new Error('no properties today'); },"), atLoad('getter', 'reading getter/p\\.mjs: componentTypes\\[0\\]\\.properties threw: no properties today')],
-  ['result-getter', plugin("return [{ get object() { throw new Error('getter says no'); } }];"), atHi('result-getter', 'it returned something that is not data: reading /0/object threw: getter says no')],
+  [
+    'import-exit',
+    plugin('return [];', 'process.exit(0);'),
+    atLoad('import-exit', 'plugin "\\./p\\.mjs" failed to load: it called process\\.exit\\(0\\): a plugin cannot end kubemin'),
+  ],
+  [
+    'getter',
+    plugin('return [];', '', "get properties() { throw new Error('no properties today'); },"),
+    atLoad('getter', 'reading getter/p\\.mjs: componentTypes\\[0\\]\\.properties threw: no properties today'),
+  ],
+  [
+    'result-getter',
+    plugin("return [{ get object() { throw new Error('getter says no'); } }];"),
+    atHi('result-getter', 'it returned something that is not data: reading /0/object threw: getter says no'),
+  ],
   ['number', plugin('throw 42;'), atHi('number', 'it threw: 42 \\(not an Error\\)')],
   ['symbol', plugin("throw Symbol('boo');"), atHi('symbol', 'it threw: a symbol, Symbol\\(boo\\) \\(not an Error\\)')],
-  ['proxy', plugin("throw new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });"), atHi('proxy', 'it threw: a Proxy \\(not an Error\\)')],
+  [
+    'proxy',
+    plugin("throw new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });"),
+    atHi('proxy', 'it threw: a Proxy \\(not an Error\\)'),
+  ],
 ];
 
 let bin: string;
@@ -82,8 +107,18 @@ function expectNoCrashOutput(r: BinaryRun): void {
 
 describe('plugins that misbehave, through the built binary', { timeout: 120_000 }, () => {
   it('(the harness works: a plugin that behaves validates and renders, exit 0)', async () => {
-    const dir = repo([['good', plugin("return [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: ctx.meta(ctx.component.name), data: { greeting: ctx.component.greeting } } }];")]]);
-    const [validate, render] = await Promise.all([runBinary(bin, ['validate', '.'], dir, LIMITS), runBinary(bin, ['render', '.', '--out', 'out'], dir, LIMITS)]);
+    const dir = repo([
+      [
+        'good',
+        plugin(
+          "return [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: ctx.meta(ctx.component.name), data: { greeting: ctx.component.greeting } } }];",
+        ),
+      ],
+    ]);
+    const [validate, render] = await Promise.all([
+      runBinary(bin, ['validate', '.'], dir, LIMITS),
+      runBinary(bin, ['render', '.', '--out', 'out'], dir, LIMITS),
+    ]);
     expect([validate.code, render.code], output(validate) + output(render)).toEqual([0, 0]);
     expect(readFileSync(join(dir, 'out', 'good', '01-hi', '01-configmap-hi.yaml'), 'utf8')).toContain('greeting: hello');
   });

@@ -77,18 +77,26 @@ describe('plugin traits set pod-level fields', () => {
     expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
   });
 
-  it('a pod setting of the wrong shape is the plugin\'s fault: one plugin-failed diagnostic naming it and the setting', async () => {
-    const dir = repo({ 'kubemin.config.mjs': "export default { plugins: ['./pools.mjs'] };\n", 'pools.mjs': plugin("{ pod: { tolerations: { key: 'pool' } } }"), 'kubemin.yaml': spec });
+  it("a pod setting of the wrong shape is the plugin's fault: one plugin-failed diagnostic naming it and the setting", async () => {
+    const dir = repo({
+      'kubemin.config.mjs': "export default { plugins: ['./pools.mjs'] };\n",
+      'pools.mjs': plugin("{ pod: { tolerations: { key: 'pool' } } }"),
+      'kubemin.yaml': spec,
+    });
     const r = await loadAndCompile({ paths: ['.'], cwd: dir });
     expect(r.apps).toEqual([]);
-    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([expect.stringMatching(/^plugin-failed .*"pools".*pod: tolerations must be a list of mappings/)]);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      expect.stringMatching(/^plugin-failed .*"pools".*pod: tolerations must be a list of mappings/),
+    ]);
   });
 
-  it('the output check: every pod-level setting\'s shape, unknown settings named', () => {
+  it("the output check: every pod-level setting's shape, unknown settings named", () => {
     expect(traitOutputProblem({ pod: { nodeSelector: { a: 'b' }, tolerations: [{}], terminationGracePeriodSeconds: 0, labels: { a: 'b' } } })).toBeUndefined();
     expect(traitOutputProblem({ pod: [] })).toBe('pod: must be a mapping of pod-level settings');
     expect(traitOutputProblem({ pod: { nodeSelector: { zone: 1 } } })).toBe('pod: nodeSelector must map strings to strings');
-    expect(traitOutputProblem({ pod: { terminationGracePeriodSeconds: -1 } })).toBe('pod: terminationGracePeriodSeconds must be a whole number of seconds, at least 0');
+    expect(traitOutputProblem({ pod: { terminationGracePeriodSeconds: -1 } })).toBe(
+      'pod: terminationGracePeriodSeconds must be a whole number of seconds, at least 0',
+    );
     expect(traitOutputProblem({ pod: { imagePullSecrets: ['registry'] } })).toBe('pod: imagePullSecrets must be a list of {name}');
     expect(traitOutputProblem({ pod: { hostNetwork: true } })).toMatch(/^pod: unknown pod-level setting "hostNetwork" \(known: serviceAccountName, /);
     expect(traitOutputProblem({ container: { securityContext: 'root' } })).toBe('container.securityContext must be a mapping');

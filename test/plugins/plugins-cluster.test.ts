@@ -74,9 +74,24 @@ const smokeWith = (body: string): string => SMOKE_TEST.replace(/async execute\(p
 
 describe('a plugin step type whose execute misbehaves', { timeout: 120_000 }, () => {
   for (const [what, body, outcome, reason] of [
-    ['loops forever', 'for (;;) {}', 'timeout', /^phase check: step type "smoke-test" of plugin "smoke" \(smoke.mjs\): did not return by the phase's deadline plus 3 s \(KUBEMIN_PLUGIN_TIMEOUT\)$/],
-    ['allocates without bound', 'const all = []; for (;;) all.push(new Array(1e5).fill(1));', 'failed', /^phase check: step type "smoke-test" of plugin "smoke" \(smoke.mjs\): ran out of memory \(the limit is 64 MB of heap; KUBEMIN_PLUGIN_MEMORY\)$/],
-    ['calls process.exit(0)', 'process.exit(0);', 'failed', /^phase check: step type "smoke-test" of plugin "smoke" \(smoke.mjs\): it called process.exit\(0\): a plugin cannot end kubemin$/],
+    [
+      'loops forever',
+      'for (;;) {}',
+      'timeout',
+      /^phase check: step type "smoke-test" of plugin "smoke" \(smoke.mjs\): did not return by the phase's deadline plus 3 s \(KUBEMIN_PLUGIN_TIMEOUT\)$/,
+    ],
+    [
+      'allocates without bound',
+      'const all = []; for (;;) all.push(new Array(1e5).fill(1));',
+      'failed',
+      /^phase check: step type "smoke-test" of plugin "smoke" \(smoke.mjs\): ran out of memory \(the limit is 64 MB of heap; KUBEMIN_PLUGIN_MEMORY\)$/,
+    ],
+    [
+      'calls process.exit(0)',
+      'process.exit(0);',
+      'failed',
+      /^phase check: step type "smoke-test" of plugin "smoke" \(smoke.mjs\): it called process.exit\(0\): a plugin cannot end kubemin$/,
+    ],
     ['returns something else', "return { outcome: 'done' };", 'failed', /it returned something invalid: outcome must be one of ready, failed/],
   ] as const) {
     it(`${what}: its phase ends ${outcome} naming the plugin, the apply exits 1, kubemin goes on`, async () => {
@@ -84,7 +99,10 @@ describe('a plugin step type whose execute misbehaves', { timeout: 120_000 }, ()
       vi.stubEnv('KUBEMIN_PLUGIN_MEMORY', '64');
       try {
         const ns = await cluster.newNamespace('plugin-fault');
-        const r = await cli(['apply', '.', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '--poll-interval', '200ms', '--timeout', '2s'], repo(ns, 'web', smokeWith(body)));
+        const r = await cli(
+          ['apply', '.', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '--poll-interval', '200ms', '--timeout', '2s'],
+          repo(ns, 'web', smokeWith(body)),
+        );
         expect(r.code, r.stderr).toBe(1);
         const applied = (JSON.parse(r.stdout) as { apps: AppApplyResult[] }).apps[0]!;
         expect(applied.phases.map((p) => `${p.name}:${p.outcome}`)).toEqual(['app:ready', `check:${outcome}`]);

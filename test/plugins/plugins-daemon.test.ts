@@ -81,7 +81,8 @@ async function until(what: string, logs: () => string, check: () => boolean): Pr
   throw new Error(`timed out waiting for ${what}; daemon log:\n${logs()}`);
 }
 
-const IGNORED = /warn +the repository's plugin config is not run: the daemon runs only plugins installed with it \(kubemin watch --plugin <package-or-path>\) revision=[0-9a-f]{12} configs=kubemin\.config\.mjs/;
+const IGNORED =
+  /warn +the repository's plugin config is not run: the daemon runs only plugins installed with it \(kubemin watch --plugin <package-or-path>\) revision=[0-9a-f]{12} configs=kubemin\.config\.mjs/;
 
 describe("kubemin watch and a repository's plugins", { timeout: 180_000 }, () => {
   it('compiles and applies with the plugins installed with the daemon; the repository config never runs, and the log says so', async () => {
@@ -110,7 +111,11 @@ describe("kubemin watch and a repository's plugins", { timeout: 180_000 }, () =>
     const marker = join(tempDir('kubemin-marker-'), 'MARKER');
     const fx = repository(ns, marker);
     const d = startDaemon(fx, []);
-    await until('the invalid revision logged', d.logs, () => /error +invalid spec: nothing of this revision is applied .*at=apps\/shop\/kubemin\.yaml:6:\d+ code=invalid-value problem=.*tiny.* not one of: webservice/.test(d.logs()));
+    await until('the invalid revision logged', d.logs, () =>
+      /error +invalid spec: nothing of this revision is applied .*at=apps\/shop\/kubemin\.yaml:6:\d+ code=invalid-value problem=.*tiny.* not one of: webservice/.test(
+        d.logs(),
+      ),
+    );
     expect(d.logs()).toMatch(IGNORED);
     expect(d.events.some((e) => e.type === 'apply-start')).toBe(false);
     expect(existsSync(marker)).toBe(false);

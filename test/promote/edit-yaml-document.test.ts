@@ -100,7 +100,8 @@ describe('editYamlDocument', () => {
   });
 
   it("follows the file's indentation (4 spaces, lists not indented)", () => {
-    const text = 'spec:\n    components:\n    - name: api\n    environments:\n    -   name: prod\n        components:\n            api:\n                replicas: 2\n';
+    const text =
+      'spec:\n    components:\n    - name: api\n    environments:\n    -   name: prod\n        components:\n            api:\n                replicas: 2\n';
     const out = edit(text, ['spec', 'environments', 0], { name: 'prod', components: { api: { replicas: 2, traits: { autoscale: { minReplicas: 2 } } } } });
     expect(out).toBe(text + '                traits:\n                    autoscale:\n                        minReplicas: 2\n');
   });

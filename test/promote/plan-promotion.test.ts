@@ -46,7 +46,14 @@ describe('planPromotion', () => {
   it('removes an override where the base already has the value, and an override left empty', () => {
     const p = planPromotion(DOC, { from: 'production', to: 'staging', fields: [['image']], components: ['worker'] }, { registry: builtinRegistry });
     expect(p.changes).toEqual([]);
-    const back = planPromotion({ ...DOC, spec: { ...DOC.spec, components: DOC.spec.components.map((c: { name: string }) => (c.name === 'worker' ? { ...c, image: 'worker:2.4.0' } : c)) } }, { from: 'production', to: 'staging', fields: [['image']], components: ['worker'] }, { registry: builtinRegistry });
+    const back = planPromotion(
+      {
+        ...DOC,
+        spec: { ...DOC.spec, components: DOC.spec.components.map((c: { name: string }) => (c.name === 'worker' ? { ...c, image: 'worker:2.4.0' } : c)) },
+      },
+      { from: 'production', to: 'staging', fields: [['image']], components: ['worker'] },
+      { registry: builtinRegistry },
+    );
     expect(back.changes).toEqual([]);
     const down = plan({ from: 'production', to: 'staging', fields: [['image'], ['replicas']], components: ['api'] });
     expect(down.changes.map((c) => [c.field.join('.'), c.after, c.edit])).toEqual([
@@ -65,7 +72,9 @@ describe('planPromotion', () => {
     const up = plan({ from: 'production', to: 'staging', fields: [['traits', 'autoscale', 'minReplicas']], components: ['api'] });
     expect((up.environment.components as any).api.traits).toEqual({ autoscale: { minReplicas: 4 } });
     const down = plan({ fields: [['traits', 'autoscale']], components: ['api'] });
-    expect(down.changes).toEqual([{ component: 'api', field: ['traits', 'autoscale'], before: { minReplicas: 4, maxReplicas: 8 }, after: undefined, edit: 'removed' }]);
+    expect(down.changes).toEqual([
+      { component: 'api', field: ['traits', 'autoscale'], before: { minReplicas: 4, maxReplicas: 8 }, after: undefined, edit: 'removed' },
+    ]);
     expect((down.environment.components as any).api).toEqual({ image: 'api:2.3.1', replicas: 4 });
   });
 
@@ -82,8 +91,8 @@ describe('planPromotion', () => {
     expect(() => plan({ components: ['wroker'] })).toThrow('no component "wroker" in application "books" (did you mean "worker"?)');
     expect(() => plan({ to: 'staging' })).toThrow(PromoteError);
     expect(() => plan({ fields: [['ports', '0']] })).toThrow('ports is a list');
-    expect(() => planPromotion({ metadata: { name: 'x' }, spec: { components: [] } }, { from: 'a', to: 'b', fields: [['image']] }, { registry: builtinRegistry })).toThrow(
-      'application "x" has no environments',
-    );
+    expect(() =>
+      planPromotion({ metadata: { name: 'x' }, spec: { components: [] } }, { from: 'a', to: 'b', fields: [['image']] }, { registry: builtinRegistry }),
+    ).toThrow('application "x" has no environments');
   });
 });

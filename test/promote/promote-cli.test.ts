@@ -77,7 +77,11 @@ function imageIn(dir: string, env: string, deployment: string): unknown {
   return object.spec.template.spec.containers[0].image;
 }
 
-const commentLines = (text: string): string[] => text.split('\n').filter((l) => l.includes('#')).map((l) => l.slice(l.indexOf('#')));
+const commentLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .filter((l) => l.includes('#'))
+    .map((l) => l.slice(l.indexOf('#')));
 
 describe('kubemin promote (in a git repository)', () => {
   it('writes the source images into the target overrides, in place: git diff shows only those lines, every comment stays', async () => {
@@ -123,7 +127,9 @@ describe('kubemin promote (in a git repository)', () => {
     const dir = repoWith({ 'kubemin.yaml': SPEC });
     const r = await cli(['promote', 'books', '--from', 'production', '--to', 'staging', '--fields', 'image'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("worker: image registry.example.com/books/worker:2.4.0 -> registry.example.com/books/worker:2.3.0 (staging's override removed: the base has it)");
+    expect(r.stderr).toContain(
+      "worker: image registry.example.com/books/worker:2.4.0 -> registry.example.com/books/worker:2.3.0 (staging's override removed: the base has it)",
+    );
     expect(readFileSync(join(dir, 'kubemin.yaml'), 'utf8')).toBe(
       SPEC.replace(
         '        api: {image: registry.example.com/books/api:2.4.0, replicas: 1}   # the release candidate\n        worker:\n          image: "registry.example.com/books/worker:2.4.0"\n',
@@ -169,7 +175,8 @@ describe('kubemin promote (in a git repository)', () => {
   });
 
   it('edits the right document of a file with several apps, and leaves the others byte for byte', async () => {
-    const other = '# another app\napiVersion: kubemin.dev/v1alpha1\nkind: Application\nmetadata: {name: shelf, namespace: shelf}   # keep me\nspec:\n  components:\n    - {name: web, type: webservice, image: "shelf:1"}\n';
+    const other =
+      '# another app\napiVersion: kubemin.dev/v1alpha1\nkind: Application\nmetadata: {name: shelf, namespace: shelf}   # keep me\nspec:\n  components:\n    - {name: web, type: webservice, image: "shelf:1"}\n';
     const dir = repoWith({ 'apps/all.kubemin.yaml': `${other}---\n${SPEC}---\n${other.replace(/shelf/g, 'desk')}` });
     const r = await cli(['promote', 'books', '--from', 'staging', '--to', 'production', '--component', 'worker'], dir);
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0, stderr: expect.stringContaining('wrote apps/all.kubemin.yaml') });
@@ -181,7 +188,9 @@ describe('kubemin promote (in a git repository)', () => {
   });
 
   it('says which components it leaves out: one disabled in the source is not promoted', async () => {
-    const dir = repoWith({ 'kubemin.yaml': SPEC.replace('        worker:\n          image: "registry.example.com/books/worker:2.4.0"\n', '        worker: {disabled: true}\n') });
+    const dir = repoWith({
+      'kubemin.yaml': SPEC.replace('        worker:\n          image: "registry.example.com/books/worker:2.4.0"\n', '        worker: {disabled: true}\n'),
+    });
     const r = await cli(['promote', 'books', '--from', 'staging', '--to', 'production', '--component', 'worker'], dir);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
     expect(r.stderr).toContain('books: staging -> production\n  worker: not promoted: disabled in staging\n');
@@ -208,9 +217,18 @@ describe('kubemin promote (in a git repository)', () => {
       [['promote', 'book', '--from', 'staging', '--to', 'production'], 'kubemin: no application "book" under . (did you mean "books"?)\n'],
       [['promote', 'books', '--from', 'stagin', '--to', 'production'], 'kubemin: no environment "stagin" in application "books" (did you mean "staging"?)\n'],
       [['promote', 'books', '--from', 'staging', '--to', 'prod'], 'kubemin: no environment "prod" in application "books" (did you mean "production"?)\n'],
-      [['promote', 'books', '--from', 'staging', '--to', 'production', '--component', 'api,wroker'], 'kubemin: no component "wroker" in application "books" (did you mean "worker"?)\n'],
-      [['promote', 'books', '--from', 'staging', '--to', 'production', '--fields', 'image,replica'], 'kubemin: --fields: no component field "replica" (did you mean "replicas"?)\n'],
-      [['promote', 'books', '--from', 'staging', '--to', 'production', '--fields', 'name'], 'kubemin: --fields "name": name is not promoted: the name says which component it is\n'],
+      [
+        ['promote', 'books', '--from', 'staging', '--to', 'production', '--component', 'api,wroker'],
+        'kubemin: no component "wroker" in application "books" (did you mean "worker"?)\n',
+      ],
+      [
+        ['promote', 'books', '--from', 'staging', '--to', 'production', '--fields', 'image,replica'],
+        'kubemin: --fields: no component field "replica" (did you mean "replicas"?)\n',
+      ],
+      [
+        ['promote', 'books', '--from', 'staging', '--to', 'production', '--fields', 'name'],
+        'kubemin: --fields "name": name is not promoted: the name says which component it is\n',
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args, dir);

@@ -7,12 +7,7 @@ const key = fc.constantFrom('a', 'b', 'c');
 const scalar = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('x', 'y'));
 /** Values as specs hold them: no null (a merge result has none). */
 const value: fc.Arbitrary<Plain> = fc.letrec<{ v: Plain }>((tie) => ({
-  v: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    scalar,
-    fc.array(scalar, { maxLength: 2 }),
-    fc.dictionary(key, tie('v'), { maxKeys: 3 }),
-  ),
+  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(scalar, { maxLength: 2 }), fc.dictionary(key, tie('v'), { maxKeys: 3 })),
 })).v;
 /** Overrides: as values, with null (removes) anywhere in a mapping. */
 const patch: fc.Arbitrary<Plain> = fc.letrec<{ p: Plain }>((tie) => ({
@@ -55,7 +50,8 @@ describe('promoteField (property)', () => {
         expect(valueAt(after, p)).toEqual(valueAt(source, p));
         // Everything beside the path is as it was (a scalar or list above it is replaced by a mapping: nothing is beside it there).
         const above = p.slice(1).map((_, i) => valueAt(before, p.slice(0, i + 1)));
-        if (above.every((v) => v === undefined || isPlainObject(v))) expect(withoutEmpty(setAt(after, p, undefined))).toEqual(withoutEmpty(setAt(before, p, undefined)));
+        if (above.every((v) => v === undefined || isPlainObject(v)))
+          expect(withoutEmpty(setAt(after, p, undefined))).toEqual(withoutEmpty(setAt(before, p, undefined)));
         for (const k of Object.keys({ ...before, ...after })) if (k !== p[0]) expect(after[k]).toEqual(before[k]);
         // Only the path's own entry of the override changes.
         for (const k of Object.keys({ ...targetPatch, ...result.override })) if (k !== p[0]) expect(result.override[k]).toEqual(targetPatch[k]);

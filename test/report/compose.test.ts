@@ -54,8 +54,26 @@ describe('composeReport', () => {
     const drift: AppDiff = {
       app: 'shop',
       namespace: 'shop',
-      objects: [{ action: 'update', ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, component: 'web', source: 'kubemin.yaml:9', phase: '03-app', diff: '@@ -1,1 +1,1 @@\n-  replicas: 5\n+  replicas: 2\n', note: 'changed by <someone> by hand' }],
-      problems: [{ ref: { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'auth' }, component: 'auth', source: 'kubemin.yaml:13', reason: 'Forbidden', message: 'secrets "auth" is <forbidden>' }],
+      objects: [
+        {
+          action: 'update',
+          ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+          component: 'web',
+          source: 'kubemin.yaml:9',
+          phase: '03-app',
+          diff: '@@ -1,1 +1,1 @@\n-  replicas: 5\n+  replicas: 2\n',
+          note: 'changed by <someone> by hand',
+        },
+      ],
+      problems: [
+        {
+          ref: { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'auth' },
+          component: 'auth',
+          source: 'kubemin.yaml:13',
+          reason: 'Forbidden',
+          message: 'secrets "auth" is <forbidden>',
+        },
+      ],
     };
     const [c] = composeReport(input(shop(), shop(), { live: { apps: [drift] } })).comments;
     expect(c).toContain('**No changes to rendered manifests.**');
@@ -84,7 +102,10 @@ describe('composeReport', () => {
   });
 
   it('escapes HTML in problems and sources, and fences a diff containing ``` with a longer fence', () => {
-    const head = compiled({ components: [{ name: 'readme', type: 'config', data: { 'README.md': 'Run:\n```sh\nmake\n```\n' } }] }, { name: 'docs', namespace: 'docs' });
+    const head = compiled(
+      { components: [{ name: 'readme', type: 'config', data: { 'README.md': 'Run:\n```sh\nmake\n```\n' } }] },
+      { name: 'docs', namespace: 'docs' },
+    );
     const rendered = diffRendered([], head).map((a) => ({ ...a, objects: a.objects.map((o) => ({ ...o, source: 'specs/<odd>.yaml:3' })) }));
     const { summary } = composeReport({ rendered, headApps: head, ...SHAS, problems: ['the base did not compile: <script>alert(1)</script>'] });
     expect(summary).toContain('> - the base did not compile: &lt;script&gt;alert(1)&lt;/script&gt;');
@@ -140,7 +161,9 @@ describe('composeReport', () => {
     });
     expect(comments).toHaveLength(2);
     expect(comments[1]!.split('\n')[1]).toContain('(part 2 of 2)');
-    expect(comments[1]).toMatch(/> \*\*The rest of the report \(\d+ more sections\) is in the job summary\*\* \(\[open it\]\(https:\/\/github\.com\/acme\/deploy\/actions\/runs\/42\/attempts\/1#summary-7\)\)/);
+    expect(comments[1]).toMatch(
+      /> \*\*The rest of the report \(\d+ more sections\) is in the job summary\*\* \(\[open it\]\(https:\/\/github\.com\/acme\/deploy\/actions\/runs\/42\/attempts\/1#summary-7\)\)/,
+    );
     expect(comments[0]).not.toContain('The rest of the report');
     for (const c of comments) {
       expect(c.length).toBeLessThan(20_000);

@@ -23,7 +23,8 @@ function shop(o: { image?: string; stagingImage?: string; productionReplicas?: n
   );
 }
 
-const blog = () => compiled({ components: [{ name: 'blog', type: 'webservice', image: 'ghcr.io/acme/blog:1', ports: [{ port: 8080 }] }] }, { name: 'blog', namespace: 'blog' });
+const blog = () =>
+  compiled({ components: [{ name: 'blog', type: 'webservice', image: 'ghcr.io/acme/blog:1', ports: [{ port: 8080 }] }] }, { name: 'blog', namespace: 'blog' });
 
 describe('the report of apps with environments', () => {
   it('an override of one environment changes that environment only', () => {
@@ -56,7 +57,13 @@ describe('the report of apps with environments', () => {
 
   it('an app without environments beside them: a dash in the environment column; an environment added is added', () => {
     const base = [...blog(), ...shop()].filter((a) => a.environment !== 'staging');
-    const head = [...compiled({ components: [{ name: 'blog', type: 'webservice', image: 'ghcr.io/acme/blog:2', ports: [{ port: 8080 }] }] }, { name: 'blog', namespace: 'blog' }), ...shop()];
+    const head = [
+      ...compiled(
+        { components: [{ name: 'blog', type: 'webservice', image: 'ghcr.io/acme/blog:2', ports: [{ port: 8080 }] }] },
+        { name: 'blog', namespace: 'blog' },
+      ),
+      ...shop(),
+    ];
     const rendered = diffRendered(base, head);
     expect(rendered.map((a) => `${a.key} ${a.status}`)).toEqual(['blog changed', 'production/shop unchanged', 'staging/shop added']);
     const [c] = composeReport({ rendered, headApps: head, ...SHAS }).comments;
@@ -70,12 +77,32 @@ describe('the report of apps with environments', () => {
     const head = shop();
     const web = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-production', name: 'web' };
     const live: LiveDiff = {
-      apps: [{ app: 'shop', environment: 'production', namespace: 'shop-production', objects: [{ action: 'update' as const, ref: web, component: 'web', source: 'kubemin.yaml:9', phase: '03-app', diff: '@@ -1 +1 @@\n-  replicas: 2\n+  replicas: 3\n', note: null }], problems: [] }],
+      apps: [
+        {
+          app: 'shop',
+          environment: 'production',
+          namespace: 'shop-production',
+          objects: [
+            {
+              action: 'update' as const,
+              ref: web,
+              component: 'web',
+              source: 'kubemin.yaml:9',
+              phase: '03-app',
+              diff: '@@ -1 +1 @@\n-  replicas: 2\n+  replicas: 3\n',
+              note: null,
+            },
+          ],
+          problems: [],
+        },
+      ],
       notCompared: ['application "shop" (environment "staging"): its cluster "staging-eu" is not a context of the kubeconfig'],
     };
     const [c] = composeReport({ rendered: diffRendered(shop({ productionReplicas: 2 }), head), headApps: head, live, ...SHAS }).comments;
     const section = c!.slice(c!.indexOf('#### In the cluster'));
-    expect(section).toContain('_Not compared with the cluster: application "shop" (environment "staging"): its cluster "staging-eu" is not a context of the kubeconfig_');
+    expect(section).toContain(
+      '_Not compared with the cluster: application "shop" (environment "staging"): its cluster "staging-eu" is not a context of the kubeconfig_',
+    );
     expect(section).toContain('| app | environment | namespace | create | update | delete | unchanged | errors |');
     expect(section).toContain('| shop | production | shop-production | 0 | 1 | 0 | 0 | 0 |');
     expect(section).toContain('shop in production: <code>Deployment shop-production/web</code> update');

@@ -27,7 +27,12 @@ export function shopSpec(o: ShopOptions = {}): Record<string, unknown> {
   if (o.cache) components.push({ name: 'cache', type: 'store', image: 'redis:7.2', ports: [{ port: 6379 }] });
   const steps: Record<string, unknown>[] = [{ name: 'data', components: ['settings', 'auth'], mode: 'parallel' }];
   if (o.cache) steps.push({ name: 'cache', components: ['cache'] });
-  steps.push({ name: 'app', components: ['web', ...(o.worker !== false ? ['worker'] : [])], mode: 'parallel', ...(o.appTimeout ? { timeout: o.appTimeout } : {}) });
+  steps.push({
+    name: 'app',
+    components: ['web', ...(o.worker !== false ? ['worker'] : [])],
+    mode: 'parallel',
+    ...(o.appTimeout ? { timeout: o.appTimeout } : {}),
+  });
   return { createNamespace: true, components, workflow: { steps } };
 }
 

@@ -27,11 +27,19 @@ describe('cutBlock', () => {
 });
 
 describe('paginate', () => {
-  const group = (name: string, blocks: string[]): Section => ({ open: `<details><summary>${name}</summary>\n\n`, reopen: `<details><summary>${name} (continued)</summary>\n\n`, close: '</details>\n\n', blocks });
+  const group = (name: string, blocks: string[]): Section => ({
+    open: `<details><summary>${name}</summary>\n\n`,
+    reopen: `<details><summary>${name} (continued)</summary>\n\n`,
+    close: '</details>\n\n',
+    blocks,
+  });
   const block = (i: number, lines = 2) => `<details><summary>${i}</summary>\n\n${`${'x'.repeat(49)}\n`.repeat(lines)}</details>\n\n`;
 
   it('packs sections in order; one that does not fit what is left starts a new page whole', () => {
-    const pages = paginate([plainSection('a'.repeat(300) + '\n'), group('g', [block(1), block(2)]), plainSection('b'.repeat(300) + '\n')], { pageSize: 500, cutNotice: notice });
+    const pages = paginate([plainSection('a'.repeat(300) + '\n'), group('g', [block(1), block(2)]), plainSection('b'.repeat(300) + '\n')], {
+      pageSize: 500,
+      cutNotice: notice,
+    });
     expect(pages.map((p) => p.blocks)).toEqual([1, 2, 1]);
     expect(pages[1]!.text.startsWith('<details><summary>g</summary>')).toBe(true);
     for (const p of pages) {
@@ -41,7 +49,15 @@ describe('paginate', () => {
   });
 
   it('spreads a section larger than a page over pages between its blocks, reopened on each', () => {
-    const pages = paginate([group('g', Array.from({ length: 10 }, (_, i) => block(i)))], { pageSize: 600, cutNotice: notice });
+    const pages = paginate(
+      [
+        group(
+          'g',
+          Array.from({ length: 10 }, (_, i) => block(i)),
+        ),
+      ],
+      { pageSize: 600, cutNotice: notice },
+    );
     expect(pages.length).toBeGreaterThan(2);
     expect(pages.reduce((n, p) => n + p.blocks, 0)).toBe(10);
     pages.forEach((p, i) => {

@@ -23,7 +23,11 @@ describe('phaseDiagram', () => {
       { id: 'p3', label: '03 cache<br/>3 objects' },
       { id: 'p4', label: '04 app<br/>3 objects' },
     ]);
-    expect(edges).toEqual([['p1', 'p2'], ['p2', 'p3'], ['p3', 'p4']]);
+    expect(edges).toEqual([
+      ['p1', 'p2'],
+      ['p2', 'p3'],
+      ['p3', 'p4'],
+    ]);
     expect(text).not.toContain('classDef');
     expect(phaseDiagram(app, new Set())).toBe(text);
   });
@@ -34,7 +38,10 @@ describe('phaseDiagram', () => {
     expect(text).toContain('  classDef changed fill:#fff3b0,stroke:#d4a017\n  class p1,p3 changed\n');
     expect(text).toContain('  subgraph gone["removed phases"]\n    r1["03 cache<br/>3 objects"]\n  end\n');
     expect(text).toMatch(/class r1 removed\n$/);
-    expect(parse(text).edges).toEqual([['p1', 'p2'], ['p2', 'p3']]);
+    expect(parse(text).edges).toEqual([
+      ['p1', 'p2'],
+      ['p2', 'p3'],
+    ]);
   });
 
   it('odd phase names cannot break out of their label', () => {

@@ -23,7 +23,12 @@ describe('diffRendered', () => {
     expect(app!.status).toBe('changed');
     expect(app!.objects).toHaveLength(1);
     const [o] = app!.objects;
-    expect(o).toMatchObject({ action: 'update', ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, component: 'web', phase: '03-app' });
+    expect(o).toMatchObject({
+      action: 'update',
+      ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+      component: 'web',
+      phase: '03-app',
+    });
     expect(o!.source).toMatch(/^kubemin\.yaml:\d+$/);
     expect(changedLines(o!.diff)).toEqual([
       '-    app.kubernetes.io/version: "1.4.0"',
@@ -49,8 +54,14 @@ describe('diffRendered', () => {
 
   it('a new app is added with every object a create; a gone app is removed with deletes', () => {
     const other = shop({}, { name: 'blog', namespace: 'blog' });
-    const added = diffRendered(shop(), [...other, ...shop()].sort((a, b) => a.name.localeCompare(b.name)));
-    expect(added.map((a) => [a.app, a.status])).toEqual([['blog', 'added'], ['shop', 'unchanged']]);
+    const added = diffRendered(
+      shop(),
+      [...other, ...shop()].sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    expect(added.map((a) => [a.app, a.status])).toEqual([
+      ['blog', 'added'],
+      ['shop', 'unchanged'],
+    ]);
     const blog = added[0]!;
     expect(blog.objects.every((o) => o.action === 'create')).toBe(true);
     expect(blog.summary).toMatchObject({ create: 6, update: 0, delete: 0, unchanged: 0, changedPhases: blog.summary.phases });
@@ -94,7 +105,8 @@ describe('diffRendered', () => {
     expect(o).toMatchObject({ action: 'update', ref: { kind: 'Secret', name: 'auth' } });
     expect(changedLines(o!.diff)).toEqual(['-  password: "*** (before)"', '+  password: "*** (after)"']);
 
-    const withStringData = (apps: CompiledApp[], value: string) => mapObjects(apps, (o) => (o.kind === 'Secret' ? { ...o, data: undefined, stringData: { password: value, user: 'admin-user' } } : o));
+    const withStringData = (apps: CompiledApp[], value: string) =>
+      mapObjects(apps, (o) => (o.kind === 'Secret' ? { ...o, data: undefined, stringData: { password: value, user: 'admin-user' } } : o));
     const [sd] = diffRendered(withStringData(shop(), 'hunter2-old'), withStringData(shop(), 'hunter2-new'));
     const text = sd!.objects.map((x) => x.diff).join('\n');
     expect(changedLines(text)).toEqual(['-  password: "*** (before)"', '+  password: "*** (after)"']);

@@ -30,7 +30,7 @@ describe('import: no secret value in its messages', () => {
     for (const s of SECRETS) expect(r.text).not.toContain(s);
   });
 
-  it('JSON that does not parse: where, in kubemin\'s words, without a piece of the input', async () => {
+  it("JSON that does not parse: where, in kubemin's words, without a piece of the input", async () => {
     const r = await run(`{"name": "shop", "component": [{"name": "a", "type": "secret", "properties": {"secret": {"PW": ${SECRETS[0]}}}}]}`);
     expect(r.code).toBe(1);
     expect(r.text).toMatch(/: error: invalid JSON at line 1, column 96: unexpected character: expected a value/);

@@ -68,7 +68,10 @@ interface Secrets {
 /** The spec, written by hand so that errors can be made in its text. */
 function specText(ns: string, s: Secrets, mutation: Mutation, plugin: boolean): string {
   const q = (v: string): string => JSON.stringify(v);
-  const pem = s.pem.split('\n').map((l) => `          ${l}`).join('\n');
+  const pem = s.pem
+    .split('\n')
+    .map((l) => `          ${l}`)
+    .join('\n');
   const lines = [
     'apiVersion: kubemin.dev/v1alpha1',
     'kind: Application',
@@ -159,9 +162,17 @@ const longValue = fc.string({ unit, minLength: 4, maxLength: 40 });
 const pemValue = fc
   .array(fc.base64String({ minLength: 16, maxLength: 64 }), { minLength: 1, maxLength: 4 })
   .map((lines) => ['-----BEGIN TEST KEY-----', ...lines.filter((l) => l.length >= 4), '-----END TEST KEY-----'].join('\n'));
-const value = fc.oneof(shortValue, longValue, longValue.filter((v) => v.trim().length > 0).map((v) => `${v}\n${v.split('').reverse().join('')}`));
+const value = fc.oneof(
+  shortValue,
+  longValue,
+  longValue.filter((v) => v.trim().length > 0).map((v) => `${v}\n${v.split('').reverse().join('')}`),
+);
 
-const PLACEHOLDERS: Secrets = { password: 'PLACEHOLDER-PASSWORD', pem: '-----BEGIN TEST KEY-----\nQUFBQUFBQUFBQUFBQUFBQQ==\n-----END TEST KEY-----', token: 'PLACEHOLDER-TOKEN' };
+const PLACEHOLDERS: Secrets = {
+  password: 'PLACEHOLDER-PASSWORD',
+  pem: '-----BEGIN TEST KEY-----\nQUFBQUFBQUFBQUFBQUFBQQ==\n-----END TEST KEY-----',
+  token: 'PLACEHOLDER-TOKEN',
+};
 
 let cluster: TestCluster;
 beforeAll(() => {

@@ -47,7 +47,7 @@ describe('Redactor', () => {
     expect(r.scrub('saw MIIEvQIBADANBg in it')).toBe(`saw ${MASK} in it`);
   });
 
-  it('leaves short values to the places that print them, and to others\' messages where they stand quoted or alone', () => {
+  it("leaves short values to the places that print them, and to others' messages where they stand quoted or alone", () => {
     const r = new Redactor().addAll(['ab', 'x y']);
     expect(r.scrub('a table of "ab"')).toBe('a table of "ab"');
     expect(r.scrubForeign('Invalid value: "ab": a table, and x y here')).toBe(`Invalid value: "${MASK}": a table, and ${MASK} here`);
@@ -106,7 +106,7 @@ describe('specSecrets', () => {
     expect(found.ranges.map(([a, b]) => twice.slice(a, b)).sort()).toEqual(['pw-1234', 'pw-5678']);
   });
 
-  it('leaves out a value the spec also writes in the open (the app\'s name, a path part): masking it would hide every name holding it', () => {
+  it("leaves out a value the spec also writes in the open (the app's name, a path part): masking it would hide every name holding it", () => {
     const text = `apiVersion: kubemin.dev/v1alpha1\nkind: Application\nmetadata: {name: shop}\nspec:\n  components:\n    - name: s\n      type: secret\n      stringData: {user: shop, dir: apps, password: pw-1234}\n`;
     const found = specSecrets(parseSpecFile({ path: 'apps/kubemin.yaml', text }), builtinRegistry);
     expect(found.values).toEqual(['pw-1234']);

@@ -16,8 +16,7 @@ import { checkResourceQuantity, checkSize, compareQuantities, isWholeQuantity, w
 import { checkContainerResourceName } from '../../src/formats/resource-names.js';
 import { expectReasonStyle } from '../formats/reason-style.js';
 
-const edgy = (chars: string, maxLength: number): fc.Arbitrary<string> =>
-  fc.string({ unit: fc.constantFrom(...chars.split('')), maxLength });
+const edgy = (chars: string, maxLength: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...chars.split('')), maxLength });
 
 const reference = {
   configKey: (s: string) => s.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(s) && s !== '.' && s !== '..' && !s.startsWith('..'),
@@ -58,9 +57,9 @@ describe('formats that follow the API server', () => {
     ['010.000.000.001', 'it is an IP address'],
     ['2001:db8::1', 'it is an IP address'],
     ['1.2.3.256', undefined], // not an IP: a valid (if odd) DNS name, as for the API server
-    ['*.*.example.com', "a wildcard is only allowed as the whole first label"],
-    ['shop*.example.com', "a wildcard is only allowed as the whole first label"],
-    ['*', "a wildcard is only allowed as the whole first label"],
+    ['*.*.example.com', 'a wildcard is only allowed as the whole first label'],
+    ['shop*.example.com', 'a wildcard is only allowed as the whole first label'],
+    ['*', 'a wildcard is only allowed as the whole first label'],
     [`*.${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}.io`, 'it is 256 characters long'],
     ['Shop.example.com', 'uppercase'],
   ])('ingress host %j', (host, problem) => {
@@ -92,7 +91,7 @@ describe('formats that follow the API server', () => {
     ['data', undefined],
     ['a/b.txt', undefined],
     ['..a', undefined],
-    ['/data', "it starts with '/' (try \"data\")"],
+    ['/data', 'it starts with \'/\' (try "data")'],
     ['../x', "'..' segment"],
     ['a/../b', "'..' segment"],
   ])('subPath %j', (p, problem) => {

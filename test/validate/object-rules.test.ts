@@ -29,7 +29,11 @@ describe('object rules', () => {
     const [problem] = check(of({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-9' } }));
     expect(problem).toBeUndefined();
     expect(check(of({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web.x' } }))).toEqual([
-      ['invalid-object-name', '/spec/components/0/name', expect.stringContaining('the name of StatefulSet "web.x" (named after component "web") must be a lowercase RFC 1123 label')],
+      [
+        'invalid-object-name',
+        '/spec/components/0/name',
+        expect.stringContaining('the name of StatefulSet "web.x" (named after component "web") must be a lowercase RFC 1123 label'),
+      ],
     ]);
     expect(check(of({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: `web-${'x'.repeat(60)}` } }))[0]![2]).toContain('at most 52 are allowed');
   });
@@ -56,7 +60,13 @@ describe('object rules', () => {
   });
 
   it('ConfigMap and Secret keys, sizes and Secret types, naming keys, never values', () => {
-    const secret = of({ apiVersion: 'v1', kind: 'Secret', metadata: {}, type: 'kubernetes.io/tls', data: { 'tls.crt': Buffer.from('sekrit').toString('base64'), 'a b': '' } });
+    const secret = of({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {},
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': Buffer.from('sekrit').toString('base64'), 'a b': '' },
+    });
     const problems = check(secret);
     expect(problems.map((p) => [p[0], p[1]])).toEqual([
       ['invalid-key', '/spec/components/0'],

@@ -45,7 +45,12 @@ export const POD_CASES: readonly PodCase[] = [
     baseline: [],
   },
   { name: 'host-network', spec: pod((s) => (s.hostNetwork = true)), restricted: ['Host Namespaces'], baseline: ['Host Namespaces'] },
-  { name: 'host-pid-ipc', spec: pod((s) => Object.assign(s, { hostPID: true, hostIPC: true })), restricted: ['Host Namespaces', 'Host Namespaces'], baseline: ['Host Namespaces', 'Host Namespaces'] },
+  {
+    name: 'host-pid-ipc',
+    spec: pod((s) => Object.assign(s, { hostPID: true, hostIPC: true })),
+    restricted: ['Host Namespaces', 'Host Namespaces'],
+    baseline: ['Host Namespaces', 'Host Namespaces'],
+  },
   {
     name: 'privileged',
     spec: pod((s) => {
@@ -65,8 +70,18 @@ export const POD_CASES: readonly PodCase[] = [
   { name: 'add-net-admin', spec: pod((s) => (sc(s).capabilities.add = ['NET_ADMIN'])), restricted: ['Capabilities'], baseline: ['Capabilities'] },
   { name: 'add-net-bind-service', spec: pod((s) => (sc(s).capabilities.add = ['NET_BIND_SERVICE'])), restricted: [], baseline: [] },
   { name: 'drop-not-all', spec: pod((s) => (sc(s).capabilities.drop = ['NET_RAW'])), restricted: ['Capabilities'], baseline: [] },
-  { name: 'host-path', spec: pod((s) => (s.volumes = [{ name: 'logs', hostPath: { path: '/var/log' } }])), restricted: ['HostPath Volumes'], baseline: ['HostPath Volumes'] },
-  { name: 'nfs-volume', spec: pod((s) => (s.volumes = [{ name: 'share', nfs: { server: 'nfs.example.com', path: '/export' } }])), restricted: ['Volume Types'], baseline: [] },
+  {
+    name: 'host-path',
+    spec: pod((s) => (s.volumes = [{ name: 'logs', hostPath: { path: '/var/log' } }])),
+    restricted: ['HostPath Volumes'],
+    baseline: ['HostPath Volumes'],
+  },
+  {
+    name: 'nfs-volume',
+    spec: pod((s) => (s.volumes = [{ name: 'share', nfs: { server: 'nfs.example.com', path: '/export' } }])),
+    restricted: ['Volume Types'],
+    baseline: [],
+  },
   {
     name: 'allowed-volumes',
     spec: pod(
@@ -83,7 +98,12 @@ export const POD_CASES: readonly PodCase[] = [
     restricted: [],
     baseline: [],
   },
-  { name: 'host-port', spec: pod((s) => (s.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }])), restricted: ['Host Ports'], baseline: ['Host Ports'] },
+  {
+    name: 'host-port',
+    spec: pod((s) => (s.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }])),
+    restricted: ['Host Ports'],
+    baseline: ['Host Ports'],
+  },
   {
     name: 'probe-host',
     spec: pod((s) => (s.containers[0].livenessProbe = { httpGet: { path: '/', port: 8080, host: '10.0.0.1' } })),
@@ -99,7 +119,12 @@ export const POD_CASES: readonly PodCase[] = [
   { name: 'apparmor-unconfined', spec: pod((s) => (sc(s).appArmorProfile = { type: 'Unconfined' })), restricted: ['AppArmor'], baseline: ['AppArmor'] },
   { name: 'apparmor-runtime-default', spec: pod((s) => (s.securityContext.appArmorProfile = { type: 'RuntimeDefault' })), restricted: [], baseline: [] },
   { name: 'selinux-type', spec: pod((s) => (s.securityContext.seLinuxOptions = { type: 'spc_t' })), restricted: ['SELinux'], baseline: ['SELinux'] },
-  { name: 'selinux-user', spec: pod((s) => (sc(s).seLinuxOptions = { user: 'system_u', type: 'container_t' })), restricted: ['SELinux'], baseline: ['SELinux'] },
+  {
+    name: 'selinux-user',
+    spec: pod((s) => (sc(s).seLinuxOptions = { user: 'system_u', type: 'container_t' })),
+    restricted: ['SELinux'],
+    baseline: ['SELinux'],
+  },
   { name: 'seccomp-unconfined', spec: pod((s) => (s.securityContext.seccompProfile = { type: 'Unconfined' })), restricted: ['Seccomp'], baseline: ['Seccomp'] },
   { name: 'seccomp-missing', spec: pod((s) => delete s.securityContext.seccompProfile), restricted: ['Seccomp'], baseline: [] },
   {
@@ -111,8 +136,18 @@ export const POD_CASES: readonly PodCase[] = [
     restricted: [],
     baseline: [],
   },
-  { name: 'sysctl-unsafe', spec: pod((s) => (s.securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }])), restricted: ['Sysctls'], baseline: ['Sysctls'] },
-  { name: 'sysctl-safe', spec: pod((s) => (s.securityContext.sysctls = [{ name: 'net.ipv4.tcp_keepalive_time', value: '600' }])), restricted: [], baseline: [] },
+  {
+    name: 'sysctl-unsafe',
+    spec: pod((s) => (s.securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }])),
+    restricted: ['Sysctls'],
+    baseline: ['Sysctls'],
+  },
+  {
+    name: 'sysctl-safe',
+    spec: pod((s) => (s.securityContext.sysctls = [{ name: 'net.ipv4.tcp_keepalive_time', value: '600' }])),
+    restricted: [],
+    baseline: [],
+  },
   { name: 'privilege-escalation', spec: pod((s) => (sc(s).allowPrivilegeEscalation = true)), restricted: ['Privilege Escalation'], baseline: [] },
   { name: 'run-as-non-root-false', spec: pod((s) => (sc(s).runAsNonRoot = false)), restricted: ['Running as Non-root'], baseline: [] },
   {

@@ -34,17 +34,32 @@ function kubectl(args: readonly string[], input = ''): Promise<{ code: number; s
 
 async function namespaceEnforcing(prefix: string, level: PodSecurityLevel): Promise<string> {
   const ns = await cluster.newNamespace(prefix);
-  await cluster.kubectl(['label', 'namespace', ns, `pod-security.kubernetes.io/enforce=${level}`, `pod-security.kubernetes.io/enforce-version=${POD_SECURITY_VERSION}`]);
+  await cluster.kubectl([
+    'label',
+    'namespace',
+    ns,
+    `pod-security.kubernetes.io/enforce=${level}`,
+    `pod-security.kubernetes.io/enforce-version=${POD_SECURITY_VERSION}`,
+  ]);
   return ns;
 }
 
-const ALL_REASONS = [...new Set(POD_CASES.flatMap((c) => [...c.restricted.map((r) => admissionReason(r, 'restricted')), ...c.baseline.map((r) => admissionReason(r, 'baseline'))]))];
+const ALL_REASONS = [
+  ...new Set(
+    POD_CASES.flatMap((c) => [...c.restricted.map((r) => admissionReason(r, 'restricted')), ...c.baseline.map((r) => admissionReason(r, 'baseline'))]),
+  ),
+];
 
-describe('kubemin\'s Pod Security checks agree with the API server\'s admission', { timeout: 120_000 }, () => {
+describe("kubemin's Pod Security checks agree with the API server's admission", { timeout: 120_000 }, () => {
   for (const level of ['restricted', 'baseline'] as const) {
     it(`${level}: every pod of the case table is refused exactly when kubemin finds a violation, for the same reasons`, async () => {
       const ns = await namespaceEnforcing(`pss-${level}`, level);
-      const items = POD_CASES.map((c) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: c.name, ...(c.annotations ? { annotations: c.annotations } : {}) }, spec: c.spec }));
+      const items = POD_CASES.map((c) => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: c.name, ...(c.annotations ? { annotations: c.annotations } : {}) },
+        spec: c.spec,
+      }));
       const r = await kubectl(['create', '-n', ns, '--dry-run=server', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
       const verdicts = new Map<string, string>();
       for (const line of r.stdout.split('\n')) {
@@ -54,7 +69,13 @@ describe('kubemin\'s Pod Security checks agree with the API server\'s admission'
       for (const line of r.stderr.split('\n')) {
         const m = /pods "([^"]+)" is forbidden: violates PodSecurity "[^"]+": (.*)$/.exec(line);
         // "forbidden AppArmor profile" is plural when there are several.
-        if (m) verdicts.set(m[1]!, ALL_REASONS.filter((reason) => m[2]!.includes(`${reason} (`) || m[2]!.includes(`${reason}s (`)).sort().join(', '));
+        if (m)
+          verdicts.set(
+            m[1]!,
+            ALL_REASONS.filter((reason) => m[2]!.includes(`${reason} (`) || m[2]!.includes(`${reason}s (`))
+              .sort()
+              .join(', '),
+          );
       }
       const expected = new Map(
         POD_CASES.map((c) => {
@@ -74,7 +95,10 @@ function declaredLevels(dir: string): Map<string, { app: PodSecurityLevel; compo
   const out = new Map<string, { app: PodSecurityLevel; components: Map<string, PodSecurityLevel> }>();
   for (const f of readSpecs(dir)) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, f.path), 'utf8'))) {
-      const spec = doc.toJS() as { metadata: { name: string }; spec: { policies?: { podSecurity?: PodSecurityLevel }; components: Array<{ name: string; policies?: { podSecurity?: PodSecurityLevel } }> } };
+      const spec = doc.toJS() as {
+        metadata: { name: string };
+        spec: { policies?: { podSecurity?: PodSecurityLevel }; components: Array<{ name: string; policies?: { podSecurity?: PodSecurityLevel } }> };
+      };
       const app = spec.spec.policies?.podSecurity ?? 'restricted';
       out.set(spec.metadata.name, { app, components: new Map(spec.spec.components.map((c) => [c.name, c.policies?.podSecurity ?? app])) });
     }
@@ -140,12 +164,17 @@ describe('every example and render fixture is admitted where its level is enforc
       const level = levelOf(app, declared.get(app.name)!);
       const ns = await namespaceEnforcing(`pss-${basename(dir)}-${app.name}`.slice(0, 40), level);
       const objects = movedTo(app, ns);
-      const applied = await kubectl(['apply', '--server-side', '--field-manager=pss-test', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+      const applied = await kubectl(
+        ['apply', '--server-side', '--field-manager=pss-test', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+      );
       expect(applied.stderr, `${app.name} in a namespace enforcing ${level}`).toBe('');
       expect(applied.code).toBe(0);
 
       // The pods themselves: admission enforces on them, made by the controllers (a CronJob's by a Job made from it).
-      const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind) && (o.spec as { replicas?: number }).replicas !== 0);
+      const workloads = objects.filter(
+        (o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind) && (o.spec as { replicas?: number }).replicas !== 0,
+      );
       for (const cron of objects.filter((o) => o.kind === 'CronJob')) {
         const job = `${cron.metadata.name}-manual`;
         const made = await kubectl(['create', 'job', job, `--from=cronjob/${cron.metadata.name}`, '-n', ns]);

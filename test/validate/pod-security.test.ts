@@ -67,7 +67,9 @@ describe('secure by default: every pod kubemin builds meets its level with no ex
       for (const p of pods) {
         expect(evaluatePod(p, 'restricted').length === 0).toBe(level === 'restricted');
         expect(evaluatePod(p, level)).toEqual([]);
-        const all = [...((p.spec.initContainers as unknown[]) ?? []), ...(p.spec.containers as unknown[])] as Array<{ securityContext: Record<string, unknown> }>;
+        const all = [...((p.spec.initContainers as unknown[]) ?? []), ...(p.spec.containers as unknown[])] as Array<{
+          securityContext: Record<string, unknown>;
+        }>;
         expect(all.length).toBeGreaterThanOrEqual(2);
         for (const c of all) expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
         expect(p.spec.securityContext).toMatchObject({ seccompProfile: { type: 'RuntimeDefault' } });
@@ -109,7 +111,9 @@ describe('the securityContext trait', () => {
           image: 'redis:7.2',
           traits: {
             securityContext: { runAsUser: 999, runAsGroup: 999, fsGroup: 999, readOnlyRootFilesystem: true, capabilities: { add: ['NET_BIND_SERVICE'] } },
-            init: [{ ...container, traits: { securityContext: { runAsUser: 1000, seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/init.json' } } } }],
+            init: [
+              { ...container, traits: { securityContext: { runAsUser: 1000, seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/init.json' } } } },
+            ],
           },
         },
       ],
@@ -132,12 +136,23 @@ describe('the securityContext trait', () => {
   });
 
   it('refuses fsGroup on an init container or sidecar, and contradictions the API server or kubelet would refuse', () => {
-    expect(codes(compileApp({ components: [{ name: 'w', type: 'worker', image: 'x', traits: { sidecar: [{ ...container, traits: { securityContext: { fsGroup: 1 } } }] } }] }))).toEqual([
-      'security-context-pod-field',
-    ]);
+    expect(
+      codes(
+        compileApp({
+          components: [{ name: 'w', type: 'worker', image: 'x', traits: { sidecar: [{ ...container, traits: { securityContext: { fsGroup: 1 } } }] } }],
+        }),
+      ),
+    ).toEqual(['security-context-pod-field']);
     const conflicts = compileApp({
       policies: { podSecurity: 'privileged' },
-      components: [{ name: 'w', type: 'worker', image: 'x', traits: { securityContext: { privileged: true, allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 0 } } }],
+      components: [
+        {
+          name: 'w',
+          type: 'worker',
+          image: 'x',
+          traits: { securityContext: { privileged: true, allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 0 } },
+        },
+      ],
     });
     expect(conflicts.diagnostics.map((d) => `${d.code} ${d.pointer}`)).toEqual([
       'security-context-conflict /spec/components/0/traits/securityContext/allowPrivilegeEscalation',
@@ -155,13 +170,18 @@ describe('validate: violations at the spec field that caused them', () => {
       '/spec/components/0/traits/securityContext/runAsUser: container "web": runAsUser: 0 is not allowed under podSecurity restricted (rule "Running as Non-root user"; set podSecurity: baseline for this component to allow it)',
     ]);
     expect(r.diagnostics[0]!.hint).toMatch(/^remove runAsUser: 0/);
-    const baseline = compileApp({ components: [{ name: 'web', type: 'webservice', image: 'x', policies: { podSecurity: 'baseline' }, traits: { securityContext: { runAsUser: 0 } } }] });
+    const baseline = compileApp({
+      components: [{ name: 'web', type: 'webservice', image: 'x', policies: { podSecurity: 'baseline' }, traits: { securityContext: { runAsUser: 0 } } }],
+    });
     expect(baseline.diagnostics).toEqual([]);
   });
 
   it('a host path at its storage entry; an app-level level applies where the component sets none', () => {
     const storage = [{ name: 'logs', type: 'host-mounted', hostPath: '/var/log' }];
-    const r = compileApp({ policies: { allowHostPath: true, podSecurity: 'baseline' }, components: [{ name: 'w', type: 'worker', image: 'x', traits: { storage } }] });
+    const r = compileApp({
+      policies: { allowHostPath: true, podSecurity: 'baseline' },
+      components: [{ name: 'w', type: 'worker', image: 'x', traits: { storage } }],
+    });
     expect(at(r)).toEqual([
       '/spec/components/0/traits/storage/0/type: the hostPath volume "logs" is not allowed under podSecurity baseline (rule "HostPath Volumes"; set podSecurity: privileged for this component to allow it)',
     ]);
@@ -234,9 +254,13 @@ describe('the Namespace enforces the most permissive level of the app', () => {
     ];
     expect(ns({ components })['pod-security.kubernetes.io/enforce']).toBe('baseline');
     // The app's own level counts through the components that use it; an app without pods keeps its own.
-    expect(ns({ policies: { podSecurity: 'privileged' }, components: [{ name: 'a', type: 'webservice', image: 'x', policies: { podSecurity: 'restricted' } }] })['pod-security.kubernetes.io/enforce']).toBe(
-      'restricted',
-    );
-    expect(ns({ policies: { podSecurity: 'baseline' }, components: [{ name: 'c', type: 'config', data: { K: 'v' } }] })['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(
+      ns({ policies: { podSecurity: 'privileged' }, components: [{ name: 'a', type: 'webservice', image: 'x', policies: { podSecurity: 'restricted' } }] })[
+        'pod-security.kubernetes.io/enforce'
+      ],
+    ).toBe('restricted');
+    expect(
+      ns({ policies: { podSecurity: 'baseline' }, components: [{ name: 'c', type: 'config', data: { K: 'v' } }] })['pod-security.kubernetes.io/enforce'],
+    ).toBe('baseline');
   });
 });

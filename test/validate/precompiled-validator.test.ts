@@ -82,7 +82,10 @@ describe('the precompiled validator of the built-in schema', () => {
 
   it('gives exactly the errors ajv gives when it compiles the schema at run time', () => {
     const compiled = configureAjv(new Ajv2020(AJV_OPTIONS)).compile(schema);
-    const docs = documents().flatMap((d) => { const m = mutations(d); return m.length ? [d, ...m] : []; });
+    const docs = documents().flatMap((d) => {
+      const m = mutations(d);
+      return m.length ? [d, ...m] : [];
+    });
     let invalid = 0;
     const keywords = new Set<string>();
     for (const doc of docs) {
@@ -95,7 +98,8 @@ describe('the precompiled validator of the built-in schema', () => {
     // Not vacuous: valid documents and many invalid ones, with errors of every kind the schema has.
     expect(docs.length - invalid).toBeGreaterThan(10);
     expect(invalid).toBeGreaterThan(1000);
-    for (const k of ['type', 'format', 'maxLength', 'minLength', 'enum', 'const', 'required', 'additionalProperties', 'pattern', 'oneOf', 'minItems', 'if']) expect(keywords).toContain(k);
+    for (const k of ['type', 'format', 'maxLength', 'minLength', 'enum', 'const', 'required', 'additionalProperties', 'pattern', 'oneOf', 'minItems', 'if'])
+      expect(keywords).toContain(k);
   });
 
   it('checks the built-in schema without compiling it; another schema (plugins) is compiled once, when first needed', () => {

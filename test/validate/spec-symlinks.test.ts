@@ -90,6 +90,8 @@ describe('symbolic links in the tree searched', () => {
     const root = tree({ 'repo/kubemin.yaml': spec('shop'), 'elsewhere/kubemin.yaml': spec('other') }, { 'repo/more': '../elsewhere' });
     const r = await cli(['validate', 'repo'], root);
     expect(r.code).toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/repo\/more:1:1 warning symlink-outside this symbolic link leads outside repo \(to .*elsewhere\), so it is not followed/);
+    expect(r.stdout + r.stderr).toMatch(
+      /repo\/more:1:1 warning symlink-outside this symbolic link leads outside repo \(to .*elsewhere\), so it is not followed/,
+    );
   });
 });

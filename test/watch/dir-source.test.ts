@@ -14,7 +14,8 @@ describe('DirSource and the files specs name', () => {
       join(dir, 'kubemin.yaml'),
       'apiVersion: kubemin.dev/v1alpha1\nkind: Application\nmetadata: {name: raw, namespace: raw}\nspec:\n  components:\n    - {name: cm, type: k8s-objects, files: [manifests/cm.yaml]}\n',
     );
-    const manifest = (v: string) => writeFileSync(join(dir, 'manifests/cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LEVEL: ${v}}\n`);
+    const manifest = (v: string) =>
+      writeFileSync(join(dir, 'manifests/cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LEVEL: ${v}}\n`);
     manifest('info');
     const source = new DirSource(dir);
     const first = await source.poll();

@@ -96,13 +96,17 @@ const statusOn = (fx: RemoteFixture, appName: string, rev = 'main'): StatusRepor
   }
 };
 
-const ended = (d: Daemon, appName: string) => d.events.filter((e): e is Extract<WatchEvent, { type: 'apply-end' }> => e.type === 'apply-end' && e.app === appName);
+const ended = (d: Daemon, appName: string) =>
+  d.events.filter((e): e is Extract<WatchEvent, { type: 'apply-end' }> => e.type === 'apply-end' && e.app === appName);
 
 describe('kubemin watch', { timeout: 180_000 }, () => {
   it('applies a pushed commit and commits the status back; a push during the apply loses neither', async () => {
     const ns = await cluster.newNamespace('watch-push');
     const fx = new RemoteFixture();
-    const first = fx.commit('shop and blog', { 'apps/shop/kubemin.yaml': app('shop', ns), 'apps/blog/kubemin.yaml': app('blog', ns, 'ghcr.io/acme/blog:1', {}, 'blog') });
+    const first = fx.commit('shop and blog', {
+      'apps/shop/kubemin.yaml': app('shop', ns),
+      'apps/blog/kubemin.yaml': app('blog', ns, 'ghcr.io/acme/blog:1', {}, 'blog'),
+    });
     let racer: string | undefined;
     const d = startDaemon({
       repo: fx.remote,
@@ -119,7 +123,13 @@ describe('kubemin watch', { timeout: 180_000 }, () => {
     expect(blog).toMatchObject({ app: 'blog', outcome: 'applied', commit: first });
     expect(shop.phases.map((p) => p.phase)).toEqual(['01-web']);
     const log = git(fx.remote, 'log', '--format=%an <%ae>|%s', 'main').split('\n');
-    expect(log).toEqual(expect.arrayContaining([`kubemin <kubemin@localhost>|kubemin: shop applied at ${first.slice(0, 7)} [skip ci]`, `kubemin <kubemin@localhost>|kubemin: blog applied at ${first.slice(0, 7)} [skip ci]`, 'Seeder <seeder@example.com>|docs']));
+    expect(log).toEqual(
+      expect.arrayContaining([
+        `kubemin <kubemin@localhost>|kubemin: shop applied at ${first.slice(0, 7)} [skip ci]`,
+        `kubemin <kubemin@localhost>|kubemin: blog applied at ${first.slice(0, 7)} [skip ci]`,
+        'Seeder <seeder@example.com>|docs',
+      ]),
+    );
     expect(fx.files('main').get('README.md')).toBe('# deploys\n');
     const deployment = await cluster.kubectlJson<any>(['get', 'deployment/web', '-n', ns]);
     expect(deployment.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.0');
@@ -134,14 +144,19 @@ describe('kubemin watch', { timeout: 180_000 }, () => {
     const fx = new RemoteFixture();
     const secret = 'hunter2-value-of-the-secret';
     const withSecret = (image: string) =>
-      app('shop', ns, image, { policies: { timeout: '10m' } }).replace('  components:\n', `  components:\n    - {name: creds, type: secret, stringData: {TOKEN: ${secret}}}\n`);
+      app('shop', ns, image, { policies: { timeout: '10m' } }).replace(
+        '  components:\n',
+        `  components:\n    - {name: creds, type: secret, stringData: {TOKEN: ${secret}}}\n`,
+      );
     const bad = fx.commit('bad image', { 'apps/shop/kubemin.yaml': withSecret('registry.invalid/acme/web:1.0') });
     const d = startDaemon({ repo: fx.remote, workDir: fx.workDir('daemon') });
     const failed = await until('a failed status', d, () => statusOn(fx, 'shop'));
     // No workflow: creds and web share the first phase (no dependency between them).
     expect(failed).toMatchObject({ outcome: 'failed', commit: bad, lastFailure: { commit: bad, phase: '01-creds-web' } });
     expect(failed.phases[0]).toMatchObject({ phase: '01-creds-web', outcome: 'failed' });
-    expect(failed.phases[0]!.reasons[0]).toMatch(/Deployment .*\/web .*(ImagePullBackOff|ErrImagePull): container web cannot pull image registry.invalid\/acme\/web:1.0/);
+    expect(failed.phases[0]!.reasons[0]).toMatch(
+      /Deployment .*\/web .*(ImagePullBackOff|ErrImagePull): container web cannot pull image registry.invalid\/acme\/web:1.0/,
+    );
     expect(d.logs()).toMatch(/error apply failed app=shop .*phase=01-creds-web/);
 
     const good = fx.commitOnRemoteTip('fix image', { 'apps/shop/kubemin.yaml': withSecret('ghcr.io/acme/web:1.1') });
@@ -160,7 +175,9 @@ describe('kubemin watch', { timeout: 180_000 }, () => {
     const fx = new RemoteFixture();
     fx.commit('typo', { 'apps/shop/kubemin.yaml': app('shop', ns).replace('ports:', 'portz:') });
     const d = startDaemon({ repo: fx.remote, workDir: fx.workDir('daemon') });
-    await until('the invalid commit logged', d, () => /error invalid spec: nothing of this revision is applied .*at=apps\/shop\/kubemin.yaml:\d+:\d+/.test(d.logs()));
+    await until('the invalid commit logged', d, () =>
+      /error invalid spec: nothing of this revision is applied .*at=apps\/shop\/kubemin.yaml:\d+:\d+/.test(d.logs()),
+    );
     expect(d.events.some((e) => e.type === 'apply-start')).toBe(false);
     fx.commitOnRemoteTip('fixed', { 'apps/shop/kubemin.yaml': app('shop', ns) });
     await until('an applied status', d, () => statusOn(fx, 'shop')?.outcome === 'applied');
@@ -234,10 +251,34 @@ describe('kubemin watch, several replicas', { timeout: 180_000 }, () => {
   /** `kubemin watch` as its own process, JSON logs collected. */
   function replica(identity: string, fx: RemoteFixture, ns: string) {
     const child = spawn(process.execPath, [
-      '--import', 'tsx', 'test/helpers/kubemin-process.ts', 'watch',
-      '--repo', fx.remote, '--branch', 'main', '--path', 'apps', '--work-dir', fx.workDir(identity),
-      '--kubeconfig', cluster.kubeconfig, '--interval', '500ms', '--poll-interval', '200ms', '--log-format', 'json',
-      '--lease-namespace', ns, '--lease-duration', '3s', '--lease-renew', '1s', '--identity', identity,
+      '--import',
+      'tsx',
+      'test/helpers/kubemin-process.ts',
+      'watch',
+      '--repo',
+      fx.remote,
+      '--branch',
+      'main',
+      '--path',
+      'apps',
+      '--work-dir',
+      fx.workDir(identity),
+      '--kubeconfig',
+      cluster.kubeconfig,
+      '--interval',
+      '500ms',
+      '--poll-interval',
+      '200ms',
+      '--log-format',
+      'json',
+      '--lease-namespace',
+      ns,
+      '--lease-duration',
+      '3s',
+      '--lease-renew',
+      '1s',
+      '--identity',
+      identity,
     ]);
     let text = '';
     child.stdout.on('data', (b: Buffer) => void (text += b.toString()));
@@ -248,8 +289,19 @@ describe('kubemin watch, several replicas', { timeout: 180_000 }, () => {
       await closed;
     });
     const lines = (): Array<Record<string, string>> =>
-      text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, string>);
-    return { identity, child, closed, lines, log: () => text, leads: () => lines().some((l) => l.msg?.startsWith('leading')), applied: (rev: string) => lines().filter((l) => l.msg === 'applying' && rev.startsWith(l.revision!)).length };
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, string>);
+    return {
+      identity,
+      child,
+      closed,
+      lines,
+      log: () => text,
+      leads: () => lines().some((l) => l.msg?.startsWith('leading')),
+      applied: (rev: string) => lines().filter((l) => l.msg === 'applying' && rev.startsWith(l.revision!)).length,
+    };
   }
 
   it('only the holder of the Lease applies; when it is killed, another takes over', async () => {

@@ -19,7 +19,12 @@ import { httpGet, startWatchProcess, until } from './watch-process.js';
 const cluster = testCluster();
 
 function app(name: string, ns: string, image: string): string {
-  return emitYaml({ apiVersion: 'kubemin.dev/v1alpha1', kind: 'Application', metadata: { name, namespace: ns }, spec: { components: [{ name: 'web', type: 'webservice', image, ports: [{ port: 8080 }] }] } } as never);
+  return emitYaml({
+    apiVersion: 'kubemin.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: ns },
+    spec: { components: [{ name: 'web', type: 'webservice', image, ports: [{ port: 8080 }] }] },
+  } as never);
 }
 
 function statusOn(fx: RemoteFixture, name: string): StatusReport | undefined {
@@ -30,7 +35,22 @@ function statusOn(fx: RemoteFixture, name: string): StatusReport | undefined {
   }
 }
 
-const FAST = ['--branch', 'main', '--path', 'apps', '--interval', '500ms', '--poll-interval', '200ms', '--lease-duration', '3s', '--lease-renew', '1s', '--listen', '127.0.0.1:0'];
+const FAST = [
+  '--branch',
+  'main',
+  '--path',
+  'apps',
+  '--interval',
+  '500ms',
+  '--poll-interval',
+  '200ms',
+  '--lease-duration',
+  '3s',
+  '--lease-renew',
+  '1s',
+  '--listen',
+  '127.0.0.1:0',
+];
 
 describe('kubemin watch runs for months', { timeout: 180_000 }, () => {
   it('keeps applying when the token of its exec plugin is revoked and renewed; with no valid token left, says whose, and /readyz says why', async () => {
@@ -40,7 +60,12 @@ describe('kubemin watch runs for months', { timeout: 180_000 }, () => {
     const plugin = writeExecPlugin(dir);
     const first = await tokens.mint('first');
     writeFileSync(join(dir, 'token'), first);
-    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), tokens, { name: 'deployer', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } } }, { context: 'exec-ctx', namespace: ns });
+    const kubeconfig = writeKubeconfig(
+      join(dir, 'kubeconfig'),
+      tokens,
+      { name: 'deployer', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin.script, interactiveMode: 'Never' } } },
+      { context: 'exec-ctx', namespace: ns },
+    );
     const fx = new RemoteFixture();
     const c1 = fx.commit('shop', { 'apps/shop/kubemin.yaml': app('shop', ns, 'ghcr.io/acme/web:1.0') });
     const d = startWatchProcess(['--repo', fx.remote, '--work-dir', fx.workDir('daemon'), '--kubeconfig', kubeconfig, ...FAST]);
@@ -69,7 +94,9 @@ describe('kubemin watch runs for months', { timeout: 180_000 }, () => {
       const r = await httpGet(`${d.url()}/readyz`);
       return r?.status === 503 && r;
     });
-    expect(ready.body).toContain(`not ready: the API server at ${new URL(tokens.server).origin} ${who}: the exec plugin "${plugin.script}" gave no other credential`);
+    expect(ready.body).toContain(
+      `not ready: the API server at ${new URL(tokens.server).origin} ${who}: the exec plugin "${plugin.script}" gave no other credential`,
+    );
     const refusals = () => d.lines().filter((l) => l.msg === 'could not take the lease').length;
     const runsBefore = plugin.runs();
     await new Promise((r) => setTimeout(r, 3000)); // three more attempts to take the lease

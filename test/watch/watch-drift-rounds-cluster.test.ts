@@ -133,7 +133,10 @@ describe('watch: drift rounds read the live objects once per round', { timeout: 
     const ns = await cluster.newNamespace('watch-rounds');
     const dir = tempDir();
     const names = ['r1', 'r2', 'r3', 'r4'];
-    writeApps(dir, names.map((name) => ({ name, ns })));
+    writeApps(
+      dir,
+      names.map((name) => ({ name, ns })),
+    );
     const w = await startWatcher(dir, names.length);
 
     await w.round();
@@ -172,11 +175,18 @@ describe('watch: drift rounds read the live objects once per round', { timeout: 
     const ns = await cluster.newNamespace('watch-rounds-nolist');
     const dir = tempDir();
     const names = ['n1', 'n2'];
-    writeApps(dir, names.map((name) => ({ name, ns })));
+    writeApps(
+      dir,
+      names.map((name) => ({ name, ns })),
+    );
     // Applied as kubemin apply leaves them (with the inventories), and reported applied: the daemon only checks for drift.
     const { apps } = compile(names.map((name) => ({ path: `${name}/kubemin.yaml`, text: spec(name, ns) })));
-    const inventories = apps.map((a) => encodeInventory({ app: a.name, namespace: a.namespace, objects: a.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))) }));
-    await cluster.kubectl(['apply', '--server-side', '--field-manager=kubemin', '-f', '-'], { input: emitStream(apps) + inventories.map((c) => `---\n${emitYaml(c as never)}`).join('') });
+    const inventories = apps.map((a) =>
+      encodeInventory({ app: a.name, namespace: a.namespace, objects: a.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))) }),
+    );
+    await cluster.kubectl(['apply', '--server-side', '--field-manager=kubemin', '-f', '-'], {
+      input: emitStream(apps) + inventories.map((c) => `---\n${emitYaml(c as never)}`).join(''),
+    });
     const digests = new Map(apps.map((a) => [a.name, emitApp(a).planDocument.digest]));
     const applied = async (key: string): Promise<StatusReport> => ({ outcome: 'applied', bundleDigest: digests.get(key)! }) as StatusReport;
 
@@ -186,12 +196,17 @@ describe('watch: drift rounds read the live objects once per round', { timeout: 
     await cluster.kubectl(['-n', ns, 'create', 'rolebinding', 'daemon', '--role=daemon', `--serviceaccount=${ns}:daemon`]);
     // The API server's authorizer learns of new bindings from its cache: wait until it allows what was granted.
     for (let i = 0; i < 100; i++) {
-      const can = await cluster.kubectl(['auth', 'can-i', 'patch', 'deployments.apps', '-n', ns, `--as=system:serviceaccount:${ns}:daemon`]).then((o) => o.trim() === 'yes', () => false);
+      const can = await cluster.kubectl(['auth', 'can-i', 'patch', 'deployments.apps', '-n', ns, `--as=system:serviceaccount:${ns}:daemon`]).then(
+        (o) => o.trim() === 'yes',
+        () => false,
+      );
       if (can) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const token = (await cluster.kubectl(['-n', ns, 'create', 'token', 'daemon', '--duration', '1h'])).trim();
-    const admin = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
+    const admin = yaml.load(readFileSync(cluster.kubeconfig, 'utf8')) as {
+      clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+    };
     const { server, 'certificate-authority-data': caData } = admin.clusters[0]!.cluster;
     const kubeconfig = writeKubeconfig(join(tempDir(), 'kubeconfig'), { server, caData }, { name: 'daemon', user: { token } });
 

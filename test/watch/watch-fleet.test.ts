@@ -134,7 +134,9 @@ describe('kubemin watch --env: a fleet of daemons, one repository', { timeout: 1
     const second = fx.commitOnRemoteTip('release 1.1 to production', { 'apps/shop/kubemin.yaml': shop(stagingNs, productionNs, 'ghcr.io/acme/web:1.1') });
     await until('production/shop applied at the second commit', both, () => statusOn(fx, 'production/shop')?.commit === second);
     expect(await image(productionNs)).toBe('ghcr.io/acme/web:1.1');
-    await until('a staging round on the newest commit', both, () => staging.events.some((e) => e.type === 'round' && e.revision === git(fx.remote, 'rev-parse', 'main')));
+    await until('a staging round on the newest commit', both, () =>
+      staging.events.some((e) => e.type === 'round' && e.revision === git(fx.remote, 'rev-parse', 'main')),
+    );
     expect(ended(staging, 'staging/shop')).toHaveLength(1);
     expect(ended(staging, 'staging/blog')).toHaveLength(1);
     expect(ended(production, 'production/shop')).toHaveLength(2);
@@ -142,7 +144,10 @@ describe('kubemin watch --env: a fleet of daemons, one repository', { timeout: 1
     expect(await image(stagingNs)).toBe('ghcr.io/acme/web:1.0');
 
     // Every apply has exactly one status commit, whichever daemon pushed first.
-    const subjects = git(fx.remote, 'log', '--format=%s', 'main').split('\n').filter((s) => s.startsWith('kubemin: ')).sort();
+    const subjects = git(fx.remote, 'log', '--format=%s', 'main')
+      .split('\n')
+      .filter((s) => s.startsWith('kubemin: '))
+      .sort();
     expect(subjects).toEqual(
       [
         `kubemin: production/blog applied at ${first.slice(0, 7)} [skip ci]`,
@@ -154,9 +159,14 @@ describe('kubemin watch --env: a fleet of daemons, one repository', { timeout: 1
     );
 
     // The daemon's own cluster wins; an environment naming another context is said once.
-    const warnings = staging.logs().split('\n').filter((l) => l.includes('names cluster "staging-eu"'));
+    const warnings = staging
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('names cluster "staging-eu"'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^\S+ warn  environment "staging" names cluster "staging-eu", but this daemon applies to context "kubemin-test" \(the current context of the kubeconfig\): it is applied there all the same/);
+    expect(warnings[0]).toMatch(
+      /^\S+ warn  environment "staging" names cluster "staging-eu", but this daemon applies to context "kubemin-test" \(the current context of the kubeconfig\): it is applied there all the same/,
+    );
     expect(production.logs()).not.toMatch(/names cluster/);
     expect(staging.logs()).toMatch(/info  applying app=shop environment=staging /);
     // Metrics say the environment beside the app, for an app without environments too (the daemon's).
@@ -170,7 +180,11 @@ describe('kubemin watch --env: a fleet of daemons, one repository', { timeout: 1
     // A staging daemon started afresh (a new pod) reads its reports back from .kubemin/status/staging/: nothing to apply.
     const restarted = startDaemon(fx, 'staging-2', { env: 'staging' });
     const tip = git(fx.remote, 'rev-parse', 'main');
-    await until('a round of the new staging daemon', [restarted], () => restarted.events.some((e) => e.type === 'round' && e.revision === tip) && /no app changed/.test(restarted.logs()));
+    await until(
+      'a round of the new staging daemon',
+      [restarted],
+      () => restarted.events.some((e) => e.type === 'round' && e.revision === tip) && /no app changed/.test(restarted.logs()),
+    );
     expect(restarted.events.filter((e) => e.type === 'apply-start')).toEqual([]);
   });
 
@@ -179,7 +193,11 @@ describe('kubemin watch --env: a fleet of daemons, one repository', { timeout: 1
     const fx = new RemoteFixture();
     fx.commit('shop and blog', { 'apps/shop/kubemin.yaml': shop(ns, `${ns}-p`), 'apps/blog/kubemin.yaml': blog(ns) });
     const d = startDaemon(fx, 'typo', { env: 'stagin' });
-    await until('the error', [d], () => /error nothing of this revision is applied .*problem="--env stagin: no application has an environment \\"stagin\\"; did you mean \\"staging\\"\?/.test(d.logs()));
+    await until('the error', [d], () =>
+      /error nothing of this revision is applied .*problem="--env stagin: no application has an environment \\"stagin\\"; did you mean \\"staging\\"\?/.test(
+        d.logs(),
+      ),
+    );
     expect(d.events.some((e) => e.type === 'apply-start')).toBe(false);
   });
 });

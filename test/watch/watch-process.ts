@@ -16,7 +16,9 @@ export interface WatchProcess {
 }
 
 export function startWatchProcess(args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): WatchProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/kubemin-process.ts', 'watch', '--log-format', 'json', ...args], { env: opts.env ?? process.env });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/kubemin-process.ts', 'watch', '--log-format', 'json', ...args], {
+    env: opts.env ?? process.env,
+  });
   let text = '';
   child.stdout!.on('data', (b: Buffer) => void (text += b.toString()));
   child.stderr!.on('data', (b: Buffer) => void (text += b.toString()));
@@ -46,7 +48,12 @@ export function startWatchProcess(args: readonly string[], opts: { env?: NodeJS.
 }
 
 /** Polls `check` every 100 ms until it gives a value; after `timeoutMs`, fails saying what was awaited, with the log. */
-export async function until<T>(what: string, log: () => string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  log: () => string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 90_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const v = await check();

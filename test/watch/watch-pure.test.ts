@@ -23,7 +23,16 @@ const result = (outcome: AppApplyResult['outcome'], failure: AppApplyResult['fai
       finishedAt: '2026-11-24T10:00:05.000Z',
       durationMs: 5000,
       attempts: 1,
-      objects: [{ ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, component: 'web', source: 'kubemin.yaml:9', action: 'configured', state: failure ? 'failed' : 'ready', message: 'x' }],
+      objects: [
+        {
+          ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+          component: 'web',
+          source: 'kubemin.yaml:9',
+          action: 'configured',
+          state: failure ? 'failed' : 'ready',
+          message: 'x',
+        },
+      ],
       reasons: failure ? [failure.message] : [],
     },
   ],
@@ -49,7 +58,11 @@ describe('status reports', () => {
   });
 
   it('keeps the last failure while later applies succeed', () => {
-    const failed = buildStatusReport(result('failed', { phase: '01-app', message: 'Deployment shop/web: ImagePullBackOff' }), { commit: sha, trigger: 'commit', bundleDigest: 'sha256:abc' });
+    const failed = buildStatusReport(result('failed', { phase: '01-app', message: 'Deployment shop/web: ImagePullBackOff' }), {
+      commit: sha,
+      trigger: 'commit',
+      bundleDigest: 'sha256:abc',
+    });
     expect(failed.lastFailure).toEqual({ commit: sha, at: '2026-11-24T10:00:05.000Z', phase: '01-app', message: 'Deployment shop/web: ImagePullBackOff' });
     const recovered = buildStatusReport(result('applied'), { commit: 'f'.repeat(40), trigger: 'commit', bundleDigest: 'sha256:def', previous: failed });
     expect(recovered.outcome).toBe('applied');
@@ -61,7 +74,12 @@ describe('logs', () => {
   it('text for people, JSON for collectors, below the level dropped', () => {
     const lines: string[] = [];
     const now = () => new Date('2026-11-24T10:00:00.000Z');
-    createLogger({ format: 'text', write: (l) => lines.push(l), now }).log('info', 'apply failed', { app: 'shop', reason: 'Deployment shop/web: ImagePullBackOff', n: 2, gone: undefined });
+    createLogger({ format: 'text', write: (l) => lines.push(l), now }).log('info', 'apply failed', {
+      app: 'shop',
+      reason: 'Deployment shop/web: ImagePullBackOff',
+      n: 2,
+      gone: undefined,
+    });
     createLogger({ format: 'json', write: (l) => lines.push(l), now }).log('warn', 'drift', { app: 'shop' });
     createLogger({ format: 'json', level: 'warn', write: (l) => lines.push(l), now }).log('info', 'dropped');
     expect(lines).toEqual([
@@ -71,7 +89,7 @@ describe('logs', () => {
   });
 });
 
-describe('the daemon\'s HTTP server', () => {
+describe("the daemon's HTTP server", () => {
   const log = createLogger({ format: 'text', write: () => undefined });
 
   it('parses listen addresses', () => {

@@ -28,7 +28,8 @@ function unreachableAtFirst(client: ClusterClient, kind: string): ClusterClient 
     get(target, prop, receiver) {
       if (prop === 'apply') {
         return (...args: Parameters<ClusterClient['apply']>) => {
-          if (args[0].kind === kind && left-- > 0) return Promise.reject(new ClusterError(undefined, 'Unavailable', 'cannot reach the API server at https://127.0.0.1:1: connect ECONNREFUSED'));
+          if (args[0].kind === kind && left-- > 0)
+            return Promise.reject(new ClusterError(undefined, 'Unavailable', 'cannot reach the API server at https://127.0.0.1:1: connect ECONNREFUSED'));
           return target.apply(...args);
         };
       }
@@ -45,11 +46,22 @@ describe('kubemin watch retries what failed because of the cluster', { timeout: 
     it(`applies again at the next round, with trigger retry; both statuses are committed, in order (status branch ${statusBranch})`, async () => {
       const ns = await cluster.newNamespace('watch-retry');
       const fx = new RemoteFixture();
-      const spec = emitYaml({ apiVersion: 'kubemin.dev/v1alpha1', kind: 'Application', metadata: { name: 'shop', namespace: ns }, spec: { components: [{ name: 'web', type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }] }] } } as never);
+      const spec = emitYaml({
+        apiVersion: 'kubemin.dev/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'shop', namespace: ns },
+        spec: { components: [{ name: 'web', type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }] }] },
+      } as never);
       const commit = fx.commit('shop', { 'apps/shop/kubemin.yaml': spec });
       const real = await connect({ kubeconfig: cluster.kubeconfig });
       onTestFinished(() => real.close());
-      const repo = await GitRepo.open({ url: fx.remote, branch: 'main', workDir: fx.workDir('daemon'), statusBranch, author: { name: 'kubemin', email: 'kubemin@localhost' } });
+      const repo = await GitRepo.open({
+        url: fx.remote,
+        branch: 'main',
+        workDir: fx.workDir('daemon'),
+        statusBranch,
+        author: { name: 'kubemin', email: 'kubemin@localhost' },
+      });
       const events: WatchEvent[] = [];
       let logs = '';
       const stop = new AbortController();
@@ -80,7 +92,10 @@ describe('kubemin watch retries what failed because of the cluster', { timeout: 
       clearTimeout(deadline);
 
       const ends = events.filter((e): e is Extract<WatchEvent, { type: 'apply-end' }> => e.type === 'apply-end');
-      expect(ends.map((e) => `${e.report.trigger} ${e.result.outcome}`), logs).toEqual(['commit failed', 'retry applied']);
+      expect(
+        ends.map((e) => `${e.report.trigger} ${e.result.outcome}`),
+        logs,
+      ).toEqual(['commit failed', 'retry applied']);
       expect(ends[0]!.result.failure?.message).toMatch(new RegExp(`^Deployment ${ns}/web .*: Unavailable: cannot reach the API server`));
       expect(logs).toMatch(/error apply failed app=shop .*retry="next round"/);
       // One status commit per apply, in the order they happened (the retry ran at the branch's tip then: the first status commit).
@@ -88,7 +103,11 @@ describe('kubemin watch retries what failed because of the cluster', { timeout: 
         `kubemin: shop failed at ${commit.slice(0, 7)} [skip ci]`,
         expect.stringMatching(/^kubemin: shop applied at [0-9a-f]{7} \[skip ci\]$/),
       ]);
-      expect(parseStatusReport(fx.files(statusBranch).get('.kubemin/status/shop.yaml'))).toMatchObject({ outcome: 'applied', trigger: 'retry', lastFailure: { commit } });
+      expect(parseStatusReport(fx.files(statusBranch).get('.kubemin/status/shop.yaml'))).toMatchObject({
+        outcome: 'applied',
+        trigger: 'retry',
+        lastFailure: { commit },
+      });
     });
   }
 });

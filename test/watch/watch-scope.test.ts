@@ -41,8 +41,14 @@ describe('WatchScope', () => {
   });
 
   it('an --env no app has is an error to log, with a did-you-mean', () => {
-    expect(new WatchScope('prodution').select(apps)).toEqual({ ok: false, error: '--env prodution: no application has an environment "prodution"; did you mean "production"? (environments: production, staging)' });
-    expect(new WatchScope('staging').select([app('blog')])).toEqual({ ok: false, error: '--env staging: no application here has environments (spec.environments)' });
+    expect(new WatchScope('prodution').select(apps)).toEqual({
+      ok: false,
+      error: '--env prodution: no application has an environment "prodution"; did you mean "production"? (environments: production, staging)',
+    });
+    expect(new WatchScope('staging').select([app('blog')])).toEqual({
+      ok: false,
+      error: '--env staging: no application here has environments (spec.environments)',
+    });
   });
 
   it("the daemon's own cluster wins: an environment naming another context is a warning, once", () => {
@@ -57,16 +63,28 @@ describe('WatchScope', () => {
       'environment "production" names cluster "prod-us", but this daemon applies to context "staging-eu" (--context): it is applied there all the same; run the daemon of environment "production" with --context prod-us, or correct the environment\'s cluster',
     );
     expect(other.notices([apps[1]!])).toEqual([]); // said once
-    expect(new WatchScope('production', { context: 'dev', source: 'current-context' }).notices([apps[1]!])[0]!.message).toContain('(the current context of the kubeconfig)');
+    expect(new WatchScope('production', { context: 'dev', source: 'current-context' }).notices([apps[1]!])[0]!.message).toContain(
+      '(the current context of the kubeconfig)',
+    );
   });
 
   it('in a pod, context names mean nothing: only said; without --env, applying every environment here is a warning', () => {
     const pod: DaemonCluster = { context: 'inClusterContext', source: 'in-cluster' };
     expect(new WatchScope('production', pod).notices([apps[1]!])).toEqual([
-      { level: 'info', message: 'environment "production" names cluster "prod-us": applied to the cluster this daemon runs in', fields: { app: 'shop', environment: 'production', cluster: 'prod-us' } },
+      {
+        level: 'info',
+        message: 'environment "production" names cluster "prod-us": applied to the cluster this daemon runs in',
+        fields: { app: 'shop', environment: 'production', cluster: 'prod-us' },
+      },
     ]);
     const all = new WatchScope(undefined).notices(apps);
-    expect(all).toEqual([{ level: 'warn', message: expect.stringMatching(/^no --env: the variants of every environment are applied to this cluster/), fields: { environments: 'production,staging' } }]);
+    expect(all).toEqual([
+      {
+        level: 'warn',
+        message: expect.stringMatching(/^no --env: the variants of every environment are applied to this cluster/),
+        fields: { environments: 'production,staging' },
+      },
+    ]);
     expect(new WatchScope(undefined).notices([apps[0]!])).toEqual([]);
   });
 });

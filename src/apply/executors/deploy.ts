@@ -25,7 +25,10 @@ function result(o: BundleObject, fields: Pick<ObjectResult, 'action' | 'state' |
  * identities before workloads), each kind's objects `concurrency` at once. Stops after the
  * first kind with a refused object: what depends on it is not applied.
  */
-async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ results: Map<BundleObject, ObjectResult>; applied: Map<string, K8sObject>; failed: boolean }> {
+async function applyObjects(
+  phase: BundlePhase,
+  ctx: PhaseContext,
+): Promise<{ results: Map<BundleObject, ObjectResult>; applied: Map<string, K8sObject>; failed: boolean }> {
   const results = new Map<BundleObject, ObjectResult>();
   /** What the server returned for each applied object (refKey): the first readiness look. */
   const applied = new Map<string, K8sObject>();
@@ -37,9 +40,22 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
     if (failed || ctx.signal?.aborted) break;
     if (crds.length) {
       // The kinds they define must be served before objects of those kinds can be applied.
-      const established = await waitForReady(ctx.client, crds.map((o) => refOf(o.object)), waitOptions(ctx));
+      const established = await waitForReady(
+        ctx.client,
+        crds.map((o) => refOf(o.object)),
+        waitOptions(ctx),
+      );
       if (established.outcome !== 'ready') {
-        for (const o of crds) results.set(o, result(o, { action: results.get(o)?.action ?? 'failed', state: 'failed', reason: 'NotEstablished', message: `the CustomResourceDefinition was not established (${established.outcome})` }));
+        for (const o of crds)
+          results.set(
+            o,
+            result(o, {
+              action: results.get(o)?.action ?? 'failed',
+              state: 'failed',
+              reason: 'NotEstablished',
+              message: `the CustomResourceDefinition was not established (${established.outcome})`,
+            }),
+          );
         failed = true;
         break;
       }
@@ -56,7 +72,12 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
         const r =
           before?.object && applyIsNoop(o.object, before.object, FIELD_MANAGER)
             ? { action: 'unchanged' as const, result: before.object }
-            : await serverSideApply(ctx.client, o.object, { dryRun: false, conflicts: ctx.forceConflicts ? 'force' : 'fail', ...(before ? { live: before } : {}), ...(minReplicas !== undefined ? { minReplicas } : {}) });
+            : await serverSideApply(ctx.client, o.object, {
+                dryRun: false,
+                conflicts: ctx.forceConflicts ? 'force' : 'fail',
+                ...(before ? { live: before } : {}),
+                ...(minReplicas !== undefined ? { minReplicas } : {}),
+              });
         ctx.recordApplied(o);
         applied.set(refKey(refOf(o.object)), r.result);
         if (o.object.kind === 'CustomResourceDefinition') crds.push(o);
@@ -70,7 +91,15 @@ async function applyObjects(phase: BundlePhase, ctx: PhaseContext): Promise<{ re
             : e?.reason === 'Invalid' && o.object.kind === 'StatefulSet' && /Forbidden: updates to statefulset spec/.test(e.message)
               ? `; a StatefulSet's other fields (e.g. volumeClaimTemplates) cannot change: delete it keeping its pods (kubectl delete statefulset ${o.object.metadata.name} --cascade=orphan) and apply again; existing claims keep their size`
               : '';
-        results.set(o, result(o, { action: 'failed', state: 'failed', reason: e?.reason ?? 'Error', message: ctx.redact(`${(err as Error).message ?? String(err)}${hint}`) }));
+        results.set(
+          o,
+          result(o, {
+            action: 'failed',
+            state: 'failed',
+            reason: e?.reason ?? 'Error',
+            message: ctx.redact(`${(err as Error).message ?? String(err)}${hint}`),
+          }),
+        );
       }
     });
   }
@@ -96,17 +125,35 @@ export const deployExecutor: StepExecutor = {
       const objects = phase.objects.map(notApplied);
       return { outcome: failed ? 'failed' : 'interrupted', objects, reasons: objects.filter((r) => r.action === 'failed').map(formatObjectProblem) };
     }
-    const wait = await waitForReady(ctx.client, phase.objects.map((o) => refOf(o.object)), { ...waitOptions(ctx), onProgress: ctx.progress, known: applied });
+    const wait = await waitForReady(
+      ctx.client,
+      phase.objects.map((o) => refOf(o.object)),
+      { ...waitOptions(ctx), onProgress: ctx.progress, known: applied },
+    );
     const objects = phase.objects.map((o) => {
       const applied = notApplied(o);
       const seen: Readiness | undefined = wait.states.get(refKey(refOf(o.object)));
       if (!seen) return applied;
-      return { ...applied, state: seen.state, message: ctx.redact(describeReadiness(seen)), ...(seen.reason ? { reason: seen.reason } : {}), ...(seen.pod ? { pod: seen.pod } : {}) };
+      return {
+        ...applied,
+        state: seen.state,
+        message: ctx.redact(describeReadiness(seen)),
+        ...(seen.reason ? { reason: seen.reason } : {}),
+        ...(seen.pod ? { pod: seen.pod } : {}),
+      };
     });
     const blocking = objects.filter((r) =>
-      wait.outcome === 'timeout' ? r.state !== 'ready' : wait.outcome === 'failed' ? r.state === 'failed' : wait.outcome === 'unschedulable' ? r.state === 'unschedulable' : false,
+      wait.outcome === 'timeout'
+        ? r.state !== 'ready'
+        : wait.outcome === 'failed'
+          ? r.state === 'failed'
+          : wait.outcome === 'unschedulable'
+            ? r.state === 'unschedulable'
+            : false,
     );
-    const reasons = blocking.map((r) => (wait.outcome === 'timeout' ? `${formatObjectProblem(r)} (not ready when the phase timed out)` : formatObjectProblem(r)));
+    const reasons = blocking.map((r) =>
+      wait.outcome === 'timeout' ? `${formatObjectProblem(r)} (not ready when the phase timed out)` : formatObjectProblem(r),
+    );
     return { outcome: wait.outcome, objects, reasons };
   },
 };

@@ -9,9 +9,18 @@ function describeSet(set: PluginSet, describePlugin: typeof DescribePlugin): str
     const p = loaded.plugin;
     lines.push(`  ${describePlugin(loaded)}`);
     const row = (what: string, names: readonly string[]): void => void (names.length && lines.push(`    ${what}: ${names.join(', ')}`));
-    row('component types', (p.componentTypes ?? []).map((d) => d.name));
-    row('traits', (p.traits ?? []).map((d) => d.name));
-    row('step types', (p.stepTypes ?? []).map((d) => `${d.name}${d.execute ? '' : ' (plan only)'}`));
+    row(
+      'component types',
+      (p.componentTypes ?? []).map((d) => d.name),
+    );
+    row(
+      'traits',
+      (p.traits ?? []).map((d) => d.name),
+    );
+    row(
+      'step types',
+      (p.stepTypes ?? []).map((d) => `${d.name}${d.execute ? '' : ' (plan only)'}`),
+    );
   }
   return lines;
 }

@@ -13,19 +13,28 @@ const list = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function promoteCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('promote')
-    .description("copy fields (default: image) of an app's components from one environment to another: edits the target's overrides in the spec file, in place, and prints the diff")
+    .description(
+      "copy fields (default: image) of an app's components from one environment to another: edits the target's overrides in the spec file, in place, and prints the diff",
+    )
     .argument('<app>', 'the application (metadata.name)')
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .requiredOption('--from <env>', 'the environment whose values are promoted')
     .requiredOption('--to <env>', 'the environment whose overrides are changed')
     .option('--component <name>', 'only this component (repeatable, or a comma-separated list; default: every component)', list)
-    .option('--fields <fields>', 'the fields to promote, comma-separated (repeatable): image, replicas, env, env.NAME, traits.autoscale... (default: image)', list)
+    .option(
+      '--fields <fields>',
+      'the fields to promote, comma-separated (repeatable): image, replicas, env, env.NAME, traits.autoscale... (default: image)',
+      list,
+    )
     .option('--dry-run', 'print the diff, write nothing', false)
     .action(async (app: string, paths: string[], flags: PromoteFlags) => {
       const { promote } = await import('../../promote/promote.js');
       const { formatPromotion } = await import('../../promote/format-promotion.js');
       const { colorDiff } = await import('../../promote/spec-file-diff.js');
-      const components = flags.component?.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+      const components = flags.component
+        ?.flatMap((c) => c.split(','))
+        .map((c) => c.trim())
+        .filter(Boolean);
       const { compiled, outcome } = await promote({
         app,
         paths,

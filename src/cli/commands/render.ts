@@ -70,7 +70,9 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
           const differ = `${opts.out} is out of date: ${outcome.diff.changes.length} file(s) differ`;
           if (outcome.diff.foreign.length) {
             const lines = describeForeign(opts.out!, outcome.diff.foreign).map((l) => `  ${l}\n`);
-            io.stderr(`${differ}, and kubemin render would refuse to write it: it does not replace or delete what it did not write. Move these away first:\n${lines.join('')}`);
+            io.stderr(
+              `${differ}, and kubemin render would refuse to write it: it does not replace or delete what it did not write. Move these away first:\n${lines.join('')}`,
+            );
           } else {
             io.stderr(`${differ}; run kubemin render --out ${opts.out}\n`);
           }

@@ -9,7 +9,9 @@ export function schemaCommand(io: Io, setExit: (code: number) => void): Command 
     .action(async (dir: string) => {
       const info = await stat(dir).catch(() => undefined);
       if (!info?.isDirectory()) {
-        io.stderr(`kubemin schema: ${dir}: ${info ? 'not a directory' : 'no such directory'} (name the directory whose kubemin.config declares the plugins, or none for the built-ins)\n`);
+        io.stderr(
+          `kubemin schema: ${dir}: ${info ? 'not a directory' : 'no such directory'} (name the directory whose kubemin.config declares the plugins, or none for the built-ins)\n`,
+        );
         setExit(EXIT.error);
         return;
       }

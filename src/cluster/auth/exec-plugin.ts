@@ -37,7 +37,8 @@ const DEFAULT_API_VERSION = 'client.authentication.k8s.io/v1beta1';
 export function runExecPlugin(exec: ExecConfig, opts: RunExecOptions = {}): Promise<ExecCredentialStatus> {
   const apiVersion = exec.apiVersion || DEFAULT_API_VERSION;
   const name = `exec plugin "${exec.command}"`;
-  if (exec.interactiveMode === 'Always') return Promise.reject(new Error(`${name} needs a terminal (interactiveMode: Always): kubemin runs without one; use a plugin or mode that does not ask`));
+  if (exec.interactiveMode === 'Always')
+    return Promise.reject(new Error(`${name} needs a terminal (interactiveMode: Always): kubemin runs without one; use a plugin or mode that does not ask`));
   const command = !isAbsolute(exec.command) && exec.command.includes('/') && opts.dir ? join(opts.dir, exec.command) : exec.command;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const e of exec.env ?? []) env[e.name] = e.value;
@@ -66,7 +67,10 @@ export function runExecPlugin(exec: ExecConfig, opts: RunExecOptions = {}): Prom
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => void (err = (err + c.toString('utf8')).slice(-4096)));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      failed ??= e.code === 'ENOENT' ? new Error(`${name}: command not found${exec.installHint ? `. ${exec.installHint.trim()}` : ''}`) : new Error(`${name} could not be run: ${e.message}`);
+      failed ??=
+        e.code === 'ENOENT'
+          ? new Error(`${name}: command not found${exec.installHint ? `. ${exec.installHint.trim()}` : ''}`)
+          : new Error(`${name} could not be run: ${e.message}`);
     });
     child.on('close', (code, signal) =>
       settle(() => {
@@ -95,17 +99,24 @@ export function parseExecCredential(text: string, apiVersion: string, name = 'ex
     throw new Error(`${name} printed no ExecCredential: its output (${Buffer.byteLength(text)} bytes) is not JSON`);
   }
   const cred = doc as { kind?: unknown; apiVersion?: unknown; status?: Record<string, unknown> } | null;
-  if (!cred || typeof cred !== 'object' || cred.kind !== 'ExecCredential') throw new Error(`${name} printed JSON that is not an ExecCredential (kind ${JSON.stringify(cred?.kind ?? null)})`);
-  if (cred.apiVersion !== apiVersion) throw new Error(`${name} printed an ExecCredential of apiVersion ${JSON.stringify(cred.apiVersion ?? null)}, but the kubeconfig asks for ${apiVersion}`);
+  if (!cred || typeof cred !== 'object' || cred.kind !== 'ExecCredential')
+    throw new Error(`${name} printed JSON that is not an ExecCredential (kind ${JSON.stringify(cred?.kind ?? null)})`);
+  if (cred.apiVersion !== apiVersion)
+    throw new Error(`${name} printed an ExecCredential of apiVersion ${JSON.stringify(cred.apiVersion ?? null)}, but the kubeconfig asks for ${apiVersion}`);
   const status = cred.status ?? {};
   const str = (k: string): string | undefined => (typeof status[k] === 'string' && status[k] ? (status[k] as string) : undefined);
   const token = str('token');
   const cert = str('clientCertificateData');
   const key = str('clientKeyData');
-  if (!token && !(cert && key)) throw new Error(`${name} printed an ExecCredential with neither status.token nor status.clientCertificateData and clientKeyData`);
-  if ((cert === undefined) !== (key === undefined)) throw new Error(`${name} printed an ExecCredential with ${cert ? 'clientCertificateData but no clientKeyData' : 'clientKeyData but no clientCertificateData'}`);
+  if (!token && !(cert && key))
+    throw new Error(`${name} printed an ExecCredential with neither status.token nor status.clientCertificateData and clientKeyData`);
+  if ((cert === undefined) !== (key === undefined))
+    throw new Error(
+      `${name} printed an ExecCredential with ${cert ? 'clientCertificateData but no clientKeyData' : 'clientKeyData but no clientCertificateData'}`,
+    );
   const expiry = str('expirationTimestamp');
   const expiresAt = expiry === undefined ? undefined : Date.parse(expiry);
-  if (expiresAt !== undefined && Number.isNaN(expiresAt)) throw new Error(`${name} printed an ExecCredential whose status.expirationTimestamp ${JSON.stringify(expiry)} is not an RFC 3339 time`);
+  if (expiresAt !== undefined && Number.isNaN(expiresAt))
+    throw new Error(`${name} printed an ExecCredential whose status.expirationTimestamp ${JSON.stringify(expiry)} is not an RFC 3339 time`);
   return { ...(token ? { token } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) };
 }

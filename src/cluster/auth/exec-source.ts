@@ -12,15 +12,19 @@ import type { TokenPart, TokenSource } from './types.js';
 const FAILURE_MS = 2_000;
 
 export function execTokenSource(exec: ExecConfig, opts: { dir?: string; now?: () => number } = {}): TokenSource {
-  const cache = new CachedValue<TokenPart>(async () => {
-    const status = await runExecPlugin(exec, opts.dir ? { dir: opts.dir } : {});
-    const part: TokenPart = {
-      ...(status.token ? { authorization: `Bearer ${status.token}` } : {}),
-      ...(status.cert ? { cert: status.cert } : {}),
-      ...(status.key ? { key: status.key } : {}),
-    };
-    return { value: part, expiresAt: status.expiresAt };
-  }, opts.now, FAILURE_MS);
+  const cache = new CachedValue<TokenPart>(
+    async () => {
+      const status = await runExecPlugin(exec, opts.dir ? { dir: opts.dir } : {});
+      const part: TokenPart = {
+        ...(status.token ? { authorization: `Bearer ${status.token}` } : {}),
+        ...(status.cert ? { cert: status.cert } : {}),
+        ...(status.key ? { key: status.key } : {}),
+      };
+      return { value: part, expiresAt: status.expiresAt };
+    },
+    opts.now,
+    FAILURE_MS,
+  );
   return {
     kind: 'exec',
     current: () => cache.get(),

@@ -62,6 +62,8 @@ export async function credentialSource(kube: LoadedKubeconfig): Promise<Credenti
       const fresh = make(part ?? refusedPart);
       return fresh.id === refused.id ? undefined : fresh;
     },
-    advice: tokens?.advice ?? (certificate ? 'the client certificate was refused (expired, or not signed by a CA the API server trusts)' : 'the kubeconfig user has no credentials'),
+    advice:
+      tokens?.advice ??
+      (certificate ? 'the client certificate was refused (expired, or not signed by a CA the API server trusts)' : 'the kubeconfig user has no credentials'),
   };
 }

@@ -143,7 +143,10 @@ function ingressTargets(objects: readonly ExpandedObject[]): Map<string, PolicyP
       const target = { port: port.targetPort ?? port.port, protocol: port.protocol ?? 'TCP' };
       const list = out.get(svc.component!) ?? [];
       if (!list.some((p) => p.port === target.port && p.protocol === target.protocol)) list.push(target);
-      out.set(svc.component!, list.sort((a, b) => cmp(String(a.port).padStart(5, '0'), String(b.port).padStart(5, '0')) || cmp(a.protocol, b.protocol)));
+      out.set(
+        svc.component!,
+        list.sort((a, b) => cmp(String(a.port).padStart(5, '0'), String(b.port).padStart(5, '0')) || cmp(a.protocol, b.protocol)),
+      );
     }
   }
   return out;

@@ -14,7 +14,11 @@ export const cronjob: ComponentTypeDef = {
   properties: {
     ...containerFields,
     schedule: { type: 'string', format: 'cron', description: 'Cron schedule, e.g. "0 3 * * *" or "@daily".' },
-    timeZone: { type: 'string', format: 'time-zone', description: 'IANA time zone of the schedule, e.g. Europe/Berlin (default: the controller\'s, usually UTC).' },
+    timeZone: {
+      type: 'string',
+      format: 'time-zone',
+      description: "IANA time zone of the schedule, e.g. Europe/Berlin (default: the controller's, usually UTC).",
+    },
     concurrencyPolicy: { enum: ['Allow', 'Forbid', 'Replace'], description: 'Default Forbid: a run is skipped while the previous one still runs.' },
     successfulJobsHistoryLimit: { type: 'integer', minimum: 0 },
     failedJobsHistoryLimit: { type: 'integer', minimum: 0 },

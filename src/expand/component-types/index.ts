@@ -9,13 +9,4 @@ import { webservice } from './webservice.js';
 import { worker } from './worker.js';
 
 /** The built-in component types. Adding one: a file here, a line in this table, a fixture. */
-export const builtinComponentTypes: readonly ComponentTypeDef[] = [
-  webservice,
-  worker,
-  store,
-  job,
-  cronjob,
-  config,
-  secret,
-  k8sObjects,
-];
+export const builtinComponentTypes: readonly ComponentTypeDef[] = [webservice, worker, store, job, cronjob, config, secret, k8sObjects];

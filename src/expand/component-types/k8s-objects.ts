@@ -54,7 +54,11 @@ const objectSchema: JsonSchema = {
       required: ['name'],
       properties: {
         name: { type: 'string', format: 'dns-subdomain' },
-        namespace: { type: 'string', format: 'dns-label', description: "Default: the application's namespace (for namespaced kinds); another namespace is refused." },
+        namespace: {
+          type: 'string',
+          format: 'dns-label',
+          description: "Default: the application's namespace (for namespaced kinds); another namespace is refused.",
+        },
         labels: labelMap,
         annotations: annotationMap,
       },
@@ -75,7 +79,12 @@ export const k8sObjects: ComponentTypeDef = {
       minItems: 1,
       uniqueItems: true,
       description: 'YAML files of objects (several documents each, `---` between them), relative to the spec file; they must lie inside the repository.',
-      items: { type: 'string', minLength: 1, pattern: '^[^/\\\\]', patternErrorMessage: 'must be a path relative to the spec file (no leading "/"), with "/" between directories' },
+      items: {
+        type: 'string',
+        minLength: 1,
+        pattern: '^[^/\\\\]',
+        patternErrorMessage: 'must be a path relative to the spec file (no leading "/"), with "/" between directories',
+      },
     },
     clusterScopedKinds: {
       type: 'array',
@@ -110,7 +119,13 @@ function collect(ctx: ComponentContext): { objects: EmittedObject[]; diagnostics
   const diagnostics: PendingDiagnostic[] = [];
   const custom = new Set((c.clusterScopedKinds as string[] | undefined) ?? []);
   if (c.objects === undefined && c.files === undefined) {
-    diagnostics.push({ severity: 'error', code: 'no-objects', message: `component "${c.name}" has no objects`, hint: 'write them under `objects`, or list YAML files of them under `files`', pointer: ctx.pointer });
+    diagnostics.push({
+      severity: 'error',
+      code: 'no-objects',
+      message: `component "${c.name}" has no objects`,
+      hint: 'write them under `objects`, or list YAML files of them under `files`',
+      pointer: ctx.pointer,
+    });
   }
   const take = (value: unknown, pointer: string, where: string): void => {
     const placed = place(ctx, value, custom, where);
@@ -134,7 +149,14 @@ function collect(ctx: ComponentContext): { objects: EmittedObject[]; diagnostics
       return;
     }
     const docs = read.documents.filter((d) => d.value !== null && d.value !== undefined);
-    if (!docs.length) diagnostics.push({ severity: 'error', code: 'file-empty', message: `${read.path} holds no object`, hint: 'write the objects into it, or remove the entry', pointer });
+    if (!docs.length)
+      diagnostics.push({
+        severity: 'error',
+        code: 'file-empty',
+        message: `${read.path} holds no object`,
+        hint: 'write the objects into it, or remove the entry',
+        pointer,
+      });
     for (const d of docs) take(d.value, pointer, ` (${read.path}, document ${d.index + 1})`);
   });
   return { objects, diagnostics };
@@ -144,17 +166,31 @@ type Placed = { object: K8sObject } | { problem: string; code: string; hint: str
 
 function place(ctx: ComponentContext, value: unknown, custom: ReadonlySet<string>, where: string): Placed {
   const problem = objectProblem(value);
-  if (problem) return { problem: `not a Kubernetes object${where}: ${problem}`, code: 'invalid-object', hint: 'each object needs apiVersion, kind and metadata.name, as kubectl apply takes it' };
+  if (problem)
+    return {
+      problem: `not a Kubernetes object${where}: ${problem}`,
+      code: 'invalid-object',
+      hint: 'each object needs apiVersion, kind and metadata.name, as kubectl apply takes it',
+    };
   const o = value as K8sObject;
   const what = `${o.kind} "${o.metadata.name}"${where}`;
   if (o.kind === 'List' || o.kind.endsWith('List')) {
-    return { problem: `${what} is a list: write its items as objects of their own`, code: 'invalid-object', hint: 'one object per entry (or per YAML document, separated by ---)' };
+    return {
+      problem: `${what} is a list: write its items as objects of their own`,
+      code: 'invalid-object',
+      hint: 'one object per entry (or per YAML document, separated by ---)',
+    };
   }
   const app = ctx.app;
   const clusterScoped = CLUSTER_SCOPED_KINDS.has(o.kind) || custom.has(o.kind);
   const ns = o.metadata.namespace;
   if (clusterScoped) {
-    if (ns !== undefined) return { problem: `${what} is cluster-scoped but has a namespace`, code: 'object-namespace', hint: 'remove metadata.namespace, or take the kind out of clusterScopedKinds' };
+    if (ns !== undefined)
+      return {
+        problem: `${what} is cluster-scoped but has a namespace`,
+        code: 'object-namespace',
+        hint: 'remove metadata.namespace, or take the kind out of clusterScopedKinds',
+      };
     if (!ctx.policies.allowClusterScope) {
       return {
         problem: `${what} is cluster-scoped: it affects the whole cluster, not only the application's namespace`,

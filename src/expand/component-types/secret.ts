@@ -26,9 +26,7 @@ export const secret: ComponentTypeDef = {
           ...(c.immutable !== undefined ? { immutable: c.immutable } : {}),
           // `data`, not `stringData`: with server-side apply, kubemin then owns each key, so a key
           // removed from the spec is removed from the Secret, and diffs compare like with like.
-          data: Object.fromEntries(
-            Object.entries(c.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]),
-          ),
+          data: Object.fromEntries(Object.entries(c.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
         },
       },
     ];

@@ -24,7 +24,7 @@ export const autoscale: TraitDef<AutoscaleSpec> = {
     additionalProperties: false,
     required: ['maxReplicas'],
     properties: {
-      minReplicas: { type: 'integer', minimum: 1, description: 'Default: the component\'s replicas, or 1.' },
+      minReplicas: { type: 'integer', minimum: 1, description: "Default: the component's replicas, or 1." },
       maxReplicas: { type: 'integer', minimum: 1 },
       cpuUtilization: { ...percent, description: 'Target average CPU utilisation in percent of requests (default 80).' },
       memoryUtilization: { ...percent, description: 'Target average memory utilisation in percent of requests.' },

@@ -51,7 +51,7 @@ export const ingress: TraitDef<IngressSpec[]> = {
             type: 'object',
             additionalProperties: false,
             required: ['secretName'],
-            properties: { secretName: dnsLabel, hosts: { type: 'array', items: host, description: 'Default: the entry\'s hosts.' } },
+            properties: { secretName: dnsLabel, hosts: { type: 'array', items: host, description: "Default: the entry's hosts." } },
           },
         },
         defaultPathType: { ...pathType, description: 'pathType of routes that do not set one (default Prefix).' },
@@ -68,8 +68,14 @@ export const ingress: TraitDef<IngressSpec[]> = {
                 type: 'object',
                 additionalProperties: false,
                 properties: {
-                  service: { ...dns1035Label, description: 'Default: this component\'s Service.' },
-                  port: { type: ['integer', 'string'], minimum: 1, maximum: 65535, format: 'port-name', description: 'Port number or name (default: the component\'s first port).' },
+                  service: { ...dns1035Label, description: "Default: this component's Service." },
+                  port: {
+                    type: ['integer', 'string'],
+                    minimum: 1,
+                    maximum: 65535,
+                    format: 'port-name',
+                    description: "Port number or name (default: the component's first port).",
+                  },
                 },
               },
               rewrite: {
@@ -153,9 +159,7 @@ export const ingress: TraitDef<IngressSpec[]> = {
         metadata: { ...comp.meta(name), ...(Object.keys(annotations).length ? { annotations } : {}) },
         spec: {
           ...(entry.className ? { ingressClassName: entry.className } : {}),
-          ...(entry.tls?.length
-            ? { tls: entry.tls.map((t) => ({ hosts: t.hosts ?? entry.hosts ?? [], secretName: t.secretName })) }
-            : {}),
+          ...(entry.tls?.length ? { tls: entry.tls.map((t) => ({ hosts: t.hosts ?? entry.hosts ?? [], secretName: t.secretName })) } : {}),
           rules,
         },
       };
@@ -164,4 +168,3 @@ export const ingress: TraitDef<IngressSpec[]> = {
     return { objects, diagnostics };
   },
 };
-

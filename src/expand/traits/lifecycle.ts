@@ -24,13 +24,13 @@ export const lifecycle: TraitDef<LifecycleSpec> = {
       preStop: {
         type: 'object',
         additionalProperties: false,
-        description: 'Exactly one of command or sleepSeconds. Its time counts in the pod\'s terminationGracePeriodSeconds (trait pod, default 30).',
+        description: "Exactly one of command or sleepSeconds. Its time counts in the pod's terminationGracePeriodSeconds (trait pod, default 30).",
         properties: {
           command: { ...stringList, minItems: 1, description: 'Run this in the container (exec; the image must have the program, e.g. a shell).' },
           sleepSeconds: {
             type: 'integer',
             minimum: 1,
-            description: 'Wait this long (the kubelet\'s sleep action, Kubernetes 1.30+: no program needed in the image).',
+            description: "Wait this long (the kubelet's sleep action, Kubernetes 1.30+: no program needed in the image).",
           },
         },
       },
@@ -59,7 +59,8 @@ export const lifecycle: TraitDef<LifecycleSpec> = {
         pointer: `${ctx.pointer}/preStop`,
       });
     }
-    const preStop = p.command !== undefined ? { exec: { command: [...p.command] } } : p.sleepSeconds !== undefined ? { sleep: { seconds: p.sleepSeconds } } : undefined;
+    const preStop =
+      p.command !== undefined ? { exec: { command: [...p.command] } } : p.sleepSeconds !== undefined ? { sleep: { seconds: p.sleepSeconds } } : undefined;
     return { diagnostics, ...(preStop ? { container: { lifecycle: { preStop } } } : {}) };
   },
 };

@@ -35,15 +35,22 @@ const schema: JsonSchema = {
         minProperties: 1,
         properties: {
           component: { ...dnsLabel, description: 'Pods of this component of the application.' },
-          namespaceLabels: { ...labelMap, description: 'Pods in namespaces with these labels, e.g. {kubernetes.io/metadata.name: monitoring}; {} is every namespace.' },
-          podLabels: { ...labelMap, description: 'Only pods with these labels (in the namespaces of namespaceLabels, else in the app\'s namespace).' },
-          ingressController: { const: true, errorMessage: 'must be true (the ingress controller may connect), or left out', description: 'The ingress controller (policies.ingressController, default the namespace ingress-nginx).' },
+          namespaceLabels: {
+            ...labelMap,
+            description: 'Pods in namespaces with these labels, e.g. {kubernetes.io/metadata.name: monitoring}; {} is every namespace.',
+          },
+          podLabels: { ...labelMap, description: "Only pods with these labels (in the namespaces of namespaceLabels, else in the app's namespace)." },
+          ingressController: {
+            const: true,
+            errorMessage: 'must be true (the ingress controller may connect), or left out',
+            description: 'The ingress controller (policies.ingressController, default the namespace ingress-nginx).',
+          },
           ports: {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
             items: portRef,
-            description: 'Ports they may connect to: numbers, or names of the component\'s ports. Default: every port.',
+            description: "Ports they may connect to: numbers, or names of the component's ports. Default: every port.",
           },
         },
       },

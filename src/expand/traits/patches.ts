@@ -24,7 +24,7 @@ const op = (name: string, needs: 'value' | 'from'): JsonSchema => ({
 export const patches: TraitDef<PatchSpec[]> = {
   name: 'patches',
   description:
-    'The escape hatch for a field kubemin does not model: patches on the objects this component renders (its own and its traits\'), applied after everything else, each on the objects of one kind (and name). `merge` is an RFC 7386 JSON merge patch (objects are merged, `null` removes a key, lists are replaced whole); `json` is an RFC 6902 JSON patch (add, remove, replace, move, copy, test). The patched objects are checked as any other. A patch may not change an object\'s apiVersion, kind, name or namespace, kubemin\'s labels or a workload\'s selector, and one that matches no object is an error.',
+    "The escape hatch for a field kubemin does not model: patches on the objects this component renders (its own and its traits'), applied after everything else, each on the objects of one kind (and name). `merge` is an RFC 7386 JSON merge patch (objects are merged, `null` removes a key, lists are replaced whole); `json` is an RFC 6902 JSON patch (add, remove, replace, move, copy, test). The patched objects are checked as any other. A patch may not change an object's apiVersion, kind, name or namespace, kubemin's labels or a workload's selector, and one that matches no object is an error.",
   scope: 'pod',
   schema: {
     type: 'array',
@@ -33,7 +33,12 @@ export const patches: TraitDef<PatchSpec[]> = {
       type: 'object',
       additionalProperties: false,
       required: ['target'],
-      allOf: [{ oneOf: [{ required: ['merge'] }, { required: ['json'] }], errorMessage: 'give exactly one of `merge` (an RFC 7386 merge patch) or `json` (an RFC 6902 JSON patch)' }],
+      allOf: [
+        {
+          oneOf: [{ required: ['merge'] }, { required: ['json'] }],
+          errorMessage: 'give exactly one of `merge` (an RFC 7386 merge patch) or `json` (an RFC 6902 JSON patch)',
+        },
+      ],
       properties: {
         target: {
           type: 'object',
@@ -146,13 +151,18 @@ function patchOne(object: K8sObject, patch: PatchSpec, at: string): Patched {
       patched = jsonPatch(object, patch.json ?? []);
     } catch (err) {
       if (!(err instanceof JsonPatchError)) throw err;
-      const hint = 'JSON patch paths are JSON pointers into the rendered object (see `kubemin render`); "add" needs the parent to exist, "/-" appends to a list';
+      const hint =
+        'JSON patch paths are JSON pointers into the rendered object (see `kubemin render`); "add" needs the parent to exist, "/-" appends to a list';
       return { problems: [problem('patch-failed', `this operation cannot be applied to ${what}: ${err.message}`, hint, joinPointer(at, 'json', err.index))] };
     }
   }
   const forbidden = forbiddenChange(object, patched);
   if (forbidden) {
-    return { problems: [problem('patch-forbidden', `this patch changes ${forbidden.what} of ${what}, which kubemin owns`, forbidden.hint, blame(patch, at, forbidden.path))] };
+    return {
+      problems: [
+        problem('patch-forbidden', `this patch changes ${forbidden.what} of ${what}, which kubemin owns`, forbidden.hint, blame(patch, at, forbidden.path)),
+      ],
+    };
   }
   // What the patch made the API server's schema refuse, at the patch (the object's own problems are reported at the object).
   const had = new Set(schemaProblems(object).map((p) => p.path));
@@ -192,7 +202,11 @@ function forbiddenChange(before: K8sObject, after: unknown): Forbidden | undefin
   }
   const selector = '/spec/selector';
   if (before.kind !== 'Service' && JSON.stringify(getAtPointer(after, selector)) !== JSON.stringify(getAtPointer(before, selector))) {
-    return { what: 'spec.selector', path: selector, hint: "a workload's selector is immutable once created, and kubemin's selectors match exactly one component's pods" };
+    return {
+      what: 'spec.selector',
+      path: selector,
+      hint: "a workload's selector is immutable once created, and kubemin's selectors match exactly one component's pods",
+    };
   }
   return undefined;
 }

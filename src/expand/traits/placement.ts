@@ -64,7 +64,13 @@ const expression = (extra: Record<string, JsonSchema> = {}): JsonSchema => ({
     ...extra,
     key: { type: 'string', format: 'label-key', description: 'A node label, e.g. topology.kubernetes.io/zone.' },
     operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'], description: 'In and NotIn take values; Exists and DoesNotExist take none.' },
-    values: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', format: 'label-value' }, description: 'For In and NotIn: the label values.' },
+    values: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', format: 'label-value' },
+      description: 'For In and NotIn: the label values.',
+    },
   },
 });
 
@@ -92,7 +98,7 @@ const schema: JsonSchema = {
     spread: {
       type: ['string', 'object'],
       description:
-        'Spread the pods over zones, hosts or both: topologySpreadConstraints on the component\'s selector labels, maxSkew 1 and ScheduleAnyway unless given ({across, maxSkew, whenUnsatisfiable}).',
+        "Spread the pods over zones, hosts or both: topologySpreadConstraints on the component's selector labels, maxSkew 1 and ScheduleAnyway unless given ({across, maxSkew, whenUnsatisfiable}).",
       if: { type: 'string' },
       then: { enum: presets },
       else: {
@@ -102,7 +108,10 @@ const schema: JsonSchema = {
         properties: {
           across: { enum: presets },
           maxSkew: { type: 'integer', minimum: 1, description: 'How uneven the spread may be (default 1).' },
-          whenUnsatisfiable: { enum: ['ScheduleAnyway', 'DoNotSchedule'], description: 'Default ScheduleAnyway (a preference); DoNotSchedule leaves a pod Pending rather than uneven.' },
+          whenUnsatisfiable: {
+            enum: ['ScheduleAnyway', 'DoNotSchedule'],
+            description: 'Default ScheduleAnyway (a preference); DoNotSchedule leaves a pod Pending rather than uneven.',
+          },
         },
       },
     },
@@ -152,7 +161,12 @@ function nodeAffinity(a: NonNullable<PlacementSpec['nodeAffinity']>): Record<str
   return {
     ...(a.required ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: a.required.map(requirement) }] } } : {}),
     ...(a.preferred
-      ? { preferredDuringSchedulingIgnoredDuringExecution: a.preferred.map((e) => ({ weight: e.weight ?? 1, preference: { matchExpressions: [requirement(e)] } })) }
+      ? {
+          preferredDuringSchedulingIgnoredDuringExecution: a.preferred.map((e) => ({
+            weight: e.weight ?? 1,
+            preference: { matchExpressions: [requirement(e)] },
+          })),
+        }
       : {}),
   };
 }

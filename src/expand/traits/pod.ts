@@ -25,7 +25,7 @@ export const pod: TraitDef<PodTraitSpec> = {
       labels: {
         ...labelMap,
         description:
-          'Labels of the pods only (e.g. for a service mesh or a log shipper), beside the component\'s; they win over the component\'s labels. kubemin\'s own (app.kubernetes.io/name, instance, managed-by) are refused.',
+          "Labels of the pods only (e.g. for a service mesh or a log shipper), beside the component's; they win over the component's labels. kubemin's own (app.kubernetes.io/name, instance, managed-by) are refused.",
       },
       annotations: { ...annotationMap, description: 'Annotations of the pods only (e.g. prometheus.io/scrape), sorted by key.' },
       terminationGracePeriodSeconds: {
@@ -38,7 +38,7 @@ export const pod: TraitDef<PodTraitSpec> = {
         minItems: 1,
         uniqueItems: true,
         items: { ...dnsSubdomain, description: 'A Secret of type kubernetes.io/dockerconfigjson: an existing one, or a secret component of this app.' },
-        description: 'Secrets holding registry credentials, tried in order when pulling the pod\'s images.',
+        description: "Secrets holding registry credentials, tried in order when pulling the pod's images.",
       },
     },
   },

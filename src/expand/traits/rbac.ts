@@ -22,8 +22,7 @@ const RBAC_API = 'rbac.authorization.k8s.io/v1';
 
 export const rbac: TraitDef<RbacSpec[]> = {
   name: 'rbac',
-  description:
-    'A ServiceAccount with a Role and RoleBinding (ClusterRole and ClusterRoleBinding with clusterScope); the pod runs as the first one.',
+  description: 'A ServiceAccount with a Role and RoleBinding (ClusterRole and ClusterRoleBinding with clusterScope); the pod runs as the first one.',
   scope: 'pod',
   requires: ['podTemplate'],
   schema: {
@@ -116,9 +115,7 @@ export const rbac: TraitDef<RbacSpec[]> = {
           apiVersion: 'v1',
           kind: 'ServiceAccount',
           metadata: comp.meta(sa),
-          ...(entry.automountServiceAccountToken !== undefined
-            ? { automountServiceAccountToken: entry.automountServiceAccountToken }
-            : {}),
+          ...(entry.automountServiceAccountToken !== undefined ? { automountServiceAccountToken: entry.automountServiceAccountToken } : {}),
         },
         pointer,
       });
@@ -131,9 +128,7 @@ export const rbac: TraitDef<RbacSpec[]> = {
       diagnostics,
       pod: {
         ...(firstSa ? { serviceAccountName: firstSa } : {}),
-        ...(firstEntry?.automountServiceAccountToken !== undefined
-          ? { automountServiceAccountToken: firstEntry.automountServiceAccountToken }
-          : {}),
+        ...(firstEntry?.automountServiceAccountToken !== undefined ? { automountServiceAccountToken: firstEntry.automountServiceAccountToken } : {}),
       },
     };
   },

@@ -37,24 +37,28 @@ export const securityContext: TraitDef<SecurityContextSpec> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      runAsUser: id('The user id the container runs as (default: the image\'s USER). Not 0 under podSecurity restricted.'),
-      runAsGroup: id('The primary group id of the container\'s processes (default: the image\'s).'),
+      runAsUser: id("The user id the container runs as (default: the image's USER). Not 0 under podSecurity restricted."),
+      runAsGroup: id("The primary group id of the container's processes (default: the image's)."),
       runAsNonRoot: {
         type: 'boolean',
-        description: 'The kubelet refuses to start the container as user 0 (default true under podSecurity restricted, set for the pod). The image\'s USER must then be numeric, or runAsUser given.',
+        description:
+          "The kubelet refuses to start the container as user 0 (default true under podSecurity restricted, set for the pod). The image's USER must then be numeric, or runAsUser given.",
       },
-      fsGroup: id('Pod-level: volumes are made writable by this group, and every container gets it as a supplementary group (e.g. 999 for redis\' data). Only on the component, not on an init container or sidecar.'),
+      fsGroup: id(
+        "Pod-level: volumes are made writable by this group, and every container gets it as a supplementary group (e.g. 999 for redis' data). Only on the component, not on an init container or sidecar.",
+      ),
       readOnlyRootFilesystem: { type: 'boolean', description: "The image's file system is read-only: write to volumes (an ephemeral storage entry for /tmp)." },
-      privileged: { type: 'boolean', description: 'Full access to the node\'s devices and kernel. Needs podSecurity privileged.' },
+      privileged: { type: 'boolean', description: "Full access to the node's devices and kernel. Needs podSecurity privileged." },
       allowPrivilegeEscalation: {
         type: 'boolean',
-        description: 'Whether a process may gain more privileges than its parent (setuid binaries such as sudo). Default false; true needs podSecurity baseline.',
+        description:
+          'Whether a process may gain more privileges than its parent (setuid binaries such as sudo). Default false; true needs podSecurity baseline.',
       },
       capabilities: {
         type: 'object',
         additionalProperties: false,
         description:
-          'Linux capabilities, named without CAP_. Under restricted every capability is dropped (drop: [ALL]) and only NET_BIND_SERVICE may be added; baseline allows adding the runtime\'s defaults (CHOWN, SETUID, NET_BIND_SERVICE...).',
+          "Linux capabilities, named without CAP_. Under restricted every capability is dropped (drop: [ALL]) and only NET_BIND_SERVICE may be added; baseline allows adding the runtime's defaults (CHOWN, SETUID, NET_BIND_SERVICE...).",
         properties: {
           add: capabilityList('Capabilities to add, e.g. [NET_BIND_SERVICE] to listen on ports below 1024.'),
           drop: capabilityList('Capabilities to drop (default [ALL] under restricted; none under baseline and privileged).'),
@@ -68,14 +72,22 @@ export const securityContext: TraitDef<SecurityContextSpec> = {
         properties: {
           type: {
             enum: ['RuntimeDefault', 'Localhost', 'Unconfined'],
-            description: "RuntimeDefault: the container runtime's profile; Localhost: a profile file on the node; Unconfined: none (podSecurity privileged only).",
+            description:
+              "RuntimeDefault: the container runtime's profile; Localhost: a profile file on the node; Unconfined: none (podSecurity privileged only).",
           },
-          localhostProfile: { type: 'string', format: 'relative-path', description: "Localhost: the profile's file, relative to the kubelet's seccomp directory." },
+          localhostProfile: {
+            type: 'string',
+            format: 'relative-path',
+            description: "Localhost: the profile's file, relative to the kubelet's seccomp directory.",
+          },
         },
         allOf: [
           {
             if: { properties: { type: { const: 'Localhost' } }, required: ['type'] },
-            then: { required: ['localhostProfile'], errorMessage: 'a Localhost seccomp profile needs localhostProfile: its file, relative to the kubelet\'s seccomp directory' },
+            then: {
+              required: ['localhostProfile'],
+              errorMessage: "a Localhost seccomp profile needs localhostProfile: its file, relative to the kubelet's seccomp directory",
+            },
           },
         ],
       },
@@ -101,7 +113,14 @@ export const securityContext: TraitDef<SecurityContextSpec> = {
     }
     // The API server refuses this pair (ValidateSecurityContext).
     if (props.allowPrivilegeEscalation === false && props.privileged) {
-      diagnostics.push(contradiction(at('allowPrivilegeEscalation'), 'allowPrivilegeEscalation: false', 'privileged: true', 'a privileged container can always gain privileges, and the API server refuses the pair'));
+      diagnostics.push(
+        contradiction(
+          at('allowPrivilegeEscalation'),
+          'allowPrivilegeEscalation: false',
+          'privileged: true',
+          'a privileged container can always gain privileges, and the API server refuses the pair',
+        ),
+      );
     }
     if (props.seccompProfile && props.seccompProfile.type !== 'Localhost' && props.seccompProfile.localhostProfile !== undefined) {
       diagnostics.push({

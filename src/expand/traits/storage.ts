@@ -41,12 +41,13 @@ export const storage: TraitDef<StorageSpec[]> = {
         subPath: { type: 'string', format: 'relative-path', description: 'Mount this path inside the volume instead of its root.' },
         readOnly: { type: 'boolean', description: 'Default true for config and secret, false otherwise.' },
         size: { ...size, description: 'persistent: requested size (default 1Gi); ephemeral: size limit.' },
-        storageClass: { ...dnsSubdomain, description: 'persistent: the StorageClass (default: the cluster\'s default class).' },
+        storageClass: { ...dnsSubdomain, description: "persistent: the StorageClass (default: the cluster's default class)." },
         accessMode: { enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'], description: 'persistent: default ReadWriteOnce.' },
         claimName: { ...dnsSubdomain, description: 'persistent: mount this existing claim (not created by the app) instead of creating one.' },
         sourceName: {
           ...dnsSubdomain,
-          description: 'config/secret: the ConfigMap or Secret to mount: a component of this app (deployed no later than this one), or an existing one such as kube-root-ca.crt.',
+          description:
+            'config/secret: the ConfigMap or Secret to mount: a component of this app (deployed no later than this one), or an existing one such as kube-root-ca.crt.',
         },
         items: {
           type: 'array',
@@ -62,7 +63,10 @@ export const storage: TraitDef<StorageSpec[]> = {
             },
           },
         },
-        optional: { type: 'boolean', description: 'config/secret: start the pod even when the ConfigMap or Secret does not exist (the directory is then empty).' },
+        optional: {
+          type: 'boolean',
+          description: 'config/secret: start the pod even when the ConfigMap or Secret does not exist (the directory is then empty).',
+        },
         hostPath: { ...absolutePath, description: 'host-mounted: the path on the node.' },
       },
       allOf: [
@@ -219,7 +223,13 @@ function ignoredFields(s: StorageSpec, pointer: string): PendingDiagnostic[] {
     const at = joinPointer(pointer, 'items', j, 'path');
     const first = s.items!.findIndex((other) => other.path === item.path);
     if (item.path.startsWith('..')) {
-      out.push({ severity: 'error', code: 'storage-item-path', message: `"${item.path}" starts with '..', where the kubelet keeps its own files of the volume`, hint: 'choose a path that does not start with ..', pointer: at });
+      out.push({
+        severity: 'error',
+        code: 'storage-item-path',
+        message: `"${item.path}" starts with '..', where the kubelet keeps its own files of the volume`,
+        hint: 'choose a path that does not start with ..',
+        pointer: at,
+      });
     } else if (first < j) {
       out.push({
         severity: 'error',

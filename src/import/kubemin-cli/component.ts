@@ -22,9 +22,10 @@ export function identifyComponents(items: readonly JsonItem[]): ComponentInfo[] 
     const type = COMPONENT_KINDS.find((k) => k === c.type);
     const props = (c.properties ?? {}) as Record<string, unknown>;
     const hasService = type === 'webservice' || type === 'store';
-    const ports = hasService && Array.isArray(props.ports)
-      ? props.ports.map((p: unknown) => (p as { port?: unknown } | null)?.port).filter((p): p is number => Number.isInteger(p) && (p as number) > 0)
-      : [];
+    const ports =
+      hasService && Array.isArray(props.ports)
+        ? props.ports.map((p: unknown) => (p as { port?: unknown } | null)?.port).filter((p): p is number => Number.isInteger(p) && (p as number) > 0)
+        : [];
     return { name: inputName.toLowerCase(), inputName, type, ports, pointer: item.pointer };
   });
 }
@@ -46,7 +47,11 @@ export function convertComponent(c: JsonObject<KcComponent>, info: ComponentInfo
   }
   const namespace = c.string('namespace');
   if (namespace !== undefined && namespace !== app.namespace) {
-    problems.warn(c.at('namespace'), 'namespace-dropped', `${what} is deployed to the application's namespace ${quote(app.namespace)} (by KubeMin-Cli too), not ${quote(namespace)} (dropped)`);
+    problems.warn(
+      c.at('namespace'),
+      'namespace-dropped',
+      `${what} is deployed to the application's namespace ${quote(app.namespace)} (by KubeMin-Cli too), not ${quote(namespace)} (dropped)`,
+    );
   }
   const props = c.object<KcProperties>('properties');
   // Without a name and a type there is nothing to convert (and the errors say why).
@@ -59,8 +64,7 @@ export function convertComponent(c: JsonObject<KcComponent>, info: ComponentInfo
     policies: {},
     convertTraits: (raw, pointer, container) => convertTraits(raw, pointer, { ...ctx, container }),
   };
-  const spec: ComponentSpec =
-    type === 'webservice' || type === 'store' ? workload(c, props, name, type, ctx) : configOrSecret(c, props, name, type, ctx);
+  const spec: ComponentSpec = type === 'webservice' || type === 'store' ? workload(c, props, name, type, ctx) : configOrSecret(c, props, name, type, ctx);
   props?.finish(`the properties of ${what}`);
   c.finish(what);
   return spec;
@@ -74,7 +78,11 @@ function componentType(raw: string | undefined, pointer: string, what: string, p
   const type = COMPONENT_KINDS.find((k) => k === raw);
   if (type === undefined) {
     const guess = closest(raw, COMPONENT_KINDS);
-    problems.error(pointer, 'invalid-value', `${what} has type ${quote(raw)}, which is not one of: ${COMPONENT_KINDS.join(', ')}${guess ? `; did you mean "${guess}"?` : ''}`);
+    problems.error(
+      pointer,
+      'invalid-value',
+      `${what} has type ${quote(raw)}, which is not one of: ${COMPONENT_KINDS.join(', ')}${guess ? `; did you mean "${guess}"?` : ''}`,
+    );
   }
   return type;
 }

@@ -35,7 +35,11 @@ function allowed(t: TraitConverter, role: ContainerRole, pointer: string, ctx: C
     return false;
   }
   if (t.name === 'probes' && role === 'init') {
-    ctx.problems.warn(pointer, 'probe-on-init', 'init containers run to completion and cannot have probes: KubeMin-Cli ignores them, kubemin refuses them (dropped)');
+    ctx.problems.warn(
+      pointer,
+      'probe-on-init',
+      'init containers run to completion and cannot have probes: KubeMin-Cli ignores them, kubemin refuses them (dropped)',
+    );
     return false;
   }
   if (t.scope === 'pod') {

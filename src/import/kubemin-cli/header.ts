@@ -15,16 +15,16 @@ export interface AppAbout {
  * (`kubemin schema > kubemin.schema.json` gives a local copy to point at instead).
  */
 export function importHeader(file: string, about: AppAbout): string {
-  const lines = [
-    `yaml-language-server: $schema=${SCHEMA_ID}`,
-    `Imported from the KubeMin-Cli application ${oneLine(file)} by \`kubemin import kubemin-cli\`.`,
-  ];
+  const lines = [`yaml-language-server: $schema=${SCHEMA_ID}`, `Imported from the KubeMin-Cli application ${oneLine(file)} by \`kubemin import kubemin-cli\`.`];
   const facts = (['alias', 'version', 'project', 'id'] as const)
     .filter((k) => about[k] !== undefined && about[k] !== '')
     .map((k) => `${k} ${oneLine(about[k] ?? '')}`);
   if (facts.length) lines.push(`KubeMin-Cli ${facts.join(', ')}`);
   if (about.description) {
-    const [first, ...rest] = about.description.trim().split(/\r\n|\r|\n/).map((l) => oneLine(l).trimEnd());
+    const [first, ...rest] = about.description
+      .trim()
+      .split(/\r\n|\r|\n/)
+      .map((l) => oneLine(l).trimEnd());
     lines.push(`description: ${first ?? ''}`, ...rest.map((l) => (l === '' ? '' : `  ${l}`)));
   }
   return lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n') + '\n';

@@ -47,7 +47,8 @@ function traitPath(rest: string[]): string[] {
   if (field === undefined) return out;
   if (trait === 'init' && INIT_IN_PROPERTIES.has(field)) return [...out, 'properties', field, ...more];
   if ((trait === 'init' || trait === 'sidecar') && field === 'traits') return [...out, 'traits', ...traitPath(more)];
-  if (trait === 'ingress' && field === 'routes') return [...out, 'routes', ...more.map((s) => (s === 'service' ? 'service_name' : s === 'port' ? 'service_port' : snake(s)))];
+  if (trait === 'ingress' && field === 'routes')
+    return [...out, 'routes', ...more.map((s) => (s === 'service' ? 'service_name' : s === 'port' ? 'service_port' : snake(s)))];
   return [...out, snake(field), ...more.map(snake)];
 }
 

@@ -88,7 +88,13 @@ function convertStep(s: JsonObject<KcWorkflowStep>, index: number, w: WorkflowBu
     jobType(sub, problems);
     const refs = refsOf(sub);
     sub.finish('a sub-step');
-    return { name: subName, namePointer: sub.at('name'), refs: refs.length || subName === undefined ? refs : [{ name: subName, pointer: sub.at('name') }], index: j, pointer: sub.pointer };
+    return {
+      name: subName,
+      namePointer: sub.at('name'),
+      refs: refs.length || subName === undefined ? refs : [{ name: subName, pointer: sub.at('name') }],
+      index: j,
+      pointer: sub.pointer,
+    };
   });
   if (mode === 'parallel') {
     w.add({ name, namePointer: s.at('name'), refs: [...own, ...subRefs.flatMap((r) => r.refs)], mode, origin: s.pointer });
@@ -107,7 +113,11 @@ function stepMode(s: JsonObject<KcWorkflowStep>, problems: Problems): StepMode {
   const mode = s.string('mode');
   if (mode === undefined || mode === 'StepByStep') return 'serial';
   if (mode === 'DAG') return 'parallel';
-  problems.warn(s.at('mode'), 'invalid-value', `mode ${quote(mode)} is neither StepByStep nor DAG: KubeMin-Cli runs the step StepByStep (modes are case-sensitive)`);
+  problems.warn(
+    s.at('mode'),
+    'invalid-value',
+    `mode ${quote(mode)} is neither StepByStep nor DAG: KubeMin-Cli runs the step StepByStep (modes are case-sensitive)`,
+  );
   return 'serial';
 }
 
@@ -174,7 +184,11 @@ class WorkflowBuilder {
         this.problems.warn(ref.pointer, 'unknown-component', `the application has no component ${quote(ref.name)}: KubeMin-Cli skips it (dropped)`);
       } else if (this.deployed.has(c.name)) {
         const by = this.deployed.get(c.name) ?? '';
-        this.problems.warn(ref.pointer, 'deployed-twice', `component ${quote(c.name)} is already deployed by step ${quote(by)}; kubemin deploys a component once (dropped here)`);
+        this.problems.warn(
+          ref.pointer,
+          'deployed-twice',
+          `component ${quote(c.name)} is already deployed by step ${quote(by)}; kubemin deploys a component once (dropped here)`,
+        );
       } else {
         this.deployed.set(c.name, step.name);
         names.push(c.name);
@@ -198,7 +212,11 @@ class WorkflowBuilder {
     this.problems.warn(
       pointer,
       'not-deployed',
-      `${rest.length === 1 ? 'component' : 'components'} ${someOf(rest.slice(0, 5).map((c) => quote(c.name)), rest.length, 'and')} ${rest.length === 1 ? 'is' : 'are'} in no workflow step, so KubeMin-Cli never deploys ${rest.length === 1 ? 'it' : 'them'}; kubemin deploys every component: ${rest.length === 1 ? 'it is' : 'they are'} deployed last, in a step ${quote(name)} (remove ${rest.length === 1 ? 'it' : 'them'} if not wanted)`,
+      `${rest.length === 1 ? 'component' : 'components'} ${someOf(
+        rest.slice(0, 5).map((c) => quote(c.name)),
+        rest.length,
+        'and',
+      )} ${rest.length === 1 ? 'is' : 'are'} in no workflow step, so KubeMin-Cli never deploys ${rest.length === 1 ? 'it' : 'them'}; kubemin deploys every component: ${rest.length === 1 ? 'it is' : 'they are'} deployed last, in a step ${quote(name)} (remove ${rest.length === 1 ? 'it' : 'them'} if not wanted)`,
     );
     this.add({ name, namePointer: pointer, refs: rest.map((c) => ({ name: c.name, pointer: c.pointer })), mode: 'serial', origin: pointer });
   }

@@ -21,8 +21,7 @@ export function normaliseMode(mode: StepSpec['mode']): StepMode {
 
 export const deploy: StepTypeDef = {
   name: 'deploy',
-  description:
-    'Deploys components: a parallel step is one phase; a serial step (the default) is one phase per component, in the order written.',
+  description: 'Deploys components: a parallel step is one phase; a serial step (the default) is one phase per component, in the order written.',
   componentList: 'components',
   properties: {
     components: { type: 'array', minItems: 1, uniqueItems: true, items: dnsLabel, description: 'Components deployed by this step.' },

@@ -16,11 +16,19 @@ export const gpuPreflight: StepTypeDef = {
     'Checks before the next phases that the GPUs their pods ask for fit on the nodes (allocatable and free nvidia.com/gpu), and stops before applying when they do not. `for`: the components to check (default: every component deployed after this step).',
   componentList: 'for',
   properties: {
-    for: { type: 'array', minItems: 1, uniqueItems: true, items: dnsLabel, description: 'Components whose GPU requests are checked (default: all deployed after this step).' },
+    for: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: dnsLabel,
+      description: 'Components whose GPU requests are checked (default: all deployed after this step).',
+    },
   },
   plan(step, ctx) {
     const wanted = (step.for as string[] | undefined) ?? [];
-    const diagnostics = wanted.flatMap((name, i) => (ctx.componentNames.includes(name) ? [] : [unknownComponent(name, joinPointer(ctx.pointer, 'for', i), ctx.componentNames)]));
+    const diagnostics = wanted.flatMap((name, i) =>
+      ctx.componentNames.includes(name) ? [] : [unknownComponent(name, joinPointer(ctx.pointer, 'for', i), ctx.componentNames)],
+    );
     return { phases: [{ name: step.name, mode: 'serial', components: [], params: { for: wanted } }], diagnostics };
   },
 };

@@ -19,8 +19,10 @@ export const statefulSet: ReadinessRule = {
     const partition = (spec.updateStrategy?.rollingUpdate?.partition as number | undefined) ?? 0;
     let waiting: string | undefined;
     if ((s.readyReplicas ?? 0) < want) waiting = `${ofCount(s.readyReplicas, want)} replicas ready`;
-    else if (rolling && partition > 0 && (s.updatedReplicas ?? 0) < want - partition) waiting = `${ofCount(s.updatedReplicas, want - partition)} replicas updated`;
-    else if (rolling && partition === 0 && s.updateRevision && s.currentRevision !== s.updateRevision) waiting = `rolling update in progress: ${ofCount(s.updatedReplicas, want)} replicas updated`;
+    else if (rolling && partition > 0 && (s.updatedReplicas ?? 0) < want - partition)
+      waiting = `${ofCount(s.updatedReplicas, want - partition)} replicas updated`;
+    else if (rolling && partition === 0 && s.updateRevision && s.currentRevision !== s.updateRevision)
+      waiting = `rolling update in progress: ${ofCount(s.updatedReplicas, want)} replicas updated`;
     if (!waiting) return ready(`${want} of ${want} replicas ready`);
     // Pods refused at admission (e.g. PodSecurity) never come: fail at once, quoting the refusal.
     const creation = eventCreation(o, events, pods);

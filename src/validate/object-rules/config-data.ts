@@ -55,7 +55,8 @@ export const configData: ObjectRule = {
     const specSection = isSecret ? 'stringData' : 'data';
     for (const key of data.keys()) {
       const problem = checkConfigKey(key);
-      if (problem) out.push({ code: 'invalid-key', message: `a key of ${object.kind} "${object.metadata.name}" is invalid: ${problem}`, ...at(ctx, specSection, key) });
+      if (problem)
+        out.push({ code: 'invalid-key', message: `a key of ${object.kind} "${object.metadata.name}" is invalid: ${problem}`, ...at(ctx, specSection, key) });
     }
     const bytes = [...data.values()].reduce((n, b) => n + b.length, 0);
     if (bytes > DATA_MAX_BYTES) {

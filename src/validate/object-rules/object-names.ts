@@ -8,10 +8,18 @@ type NameCheck = (name: string) => string | undefined;
 
 /** Every object name is at least a path segment (custom resources included). */
 const pathSegment: NameCheck = (s) =>
-  s === '' ? `${quote(s)} is empty` : s === '.' || s === '..' ? `${quote(s)} is not a name` : /[/%]/.test(s) ? `${quote(s)} must not contain '/' or '%'` : undefined;
+  s === ''
+    ? `${quote(s)} is empty`
+    : s === '.' || s === '..'
+      ? `${quote(s)} is not a name`
+      : /[/%]/.test(s)
+        ? `${quote(s)} must not contain '/' or '%'`
+        : undefined;
 
-const withMax = (check: NameCheck, max: number, why: string): NameCheck => (s) =>
-  check(s) ?? (s.length > max ? `${quote(s)} has ${s.length} characters, at most ${max} are allowed (${why})` : undefined);
+const withMax =
+  (check: NameCheck, max: number, why: string): NameCheck =>
+  (s) =>
+    check(s) ?? (s.length > max ? `${quote(s)} has ${s.length} characters, at most ${max} are allowed (${why})` : undefined);
 
 /** How the API server checks the name of each kind (the kinds kubemin and its traits produce, and their neighbours). */
 const NAME_CHECKS: Readonly<Record<string, NameCheck>> = {
@@ -42,8 +50,7 @@ const INVENTORY_PREFIX = inventoryName('');
 
 export const objectNames: ObjectRule = {
   name: 'object-names',
-  description:
-    "Every object's name is one its kind accepts (a Service's starts with a letter), and no ConfigMap takes the name of an application's inventory.",
+  description: "Every object's name is one its kind accepts (a Service's starts with a letter), and no ConfigMap takes the name of an application's inventory.",
   check(object, ctx) {
     const name = object.metadata.name;
     const out: ObjectProblem[] = [];

@@ -26,7 +26,9 @@ export const podSecurity: ObjectRule = {
 
 /** The component's level, else the application's, else restricted. */
 export function levelOf(ctx: Pick<ObjectRuleContext, 'spec' | 'component'>): PodSecurityLevel {
-  const component = ctx.component ? (getAtPointer(ctx.spec, ctx.component.pointer) as { policies?: { podSecurity?: PodSecurityLevel } } | undefined) : undefined;
+  const component = ctx.component
+    ? (getAtPointer(ctx.spec, ctx.component.pointer) as { policies?: { podSecurity?: PodSecurityLevel } } | undefined)
+    : undefined;
   return component?.policies?.podSecurity ?? ctx.spec.spec.policies?.podSecurity ?? 'restricted';
 }
 
@@ -62,7 +64,8 @@ function placeOf(site: ViolationSite, ctx: ObjectRuleContext, pod: PodTemplateAt
     case 'pod': {
       // kubemin writes pod-level fields from the main container's securityContext (fsGroup).
       const main = ctx.containers.find((c) => c.role === 'main');
-      const trait = main && site.field[0] === 'securityContext' ? deepest(ctx, main.pointer, ['traits', 'securityContext', ...site.field.slice(1)], 2) : undefined;
+      const trait =
+        main && site.field[0] === 'securityContext' ? deepest(ctx, main.pointer, ['traits', 'securityContext', ...site.field.slice(1)], 2) : undefined;
       return found(trait ?? inline(site.field));
     }
     case 'volume': {

@@ -6,8 +6,7 @@ import type { ValidationRule } from '../rule.js';
 
 export const containers: ValidationRule = {
   name: 'containers',
-  description:
-    'Container names are unique in a pod; an environment variable is set once per container; names that programs cannot read are flagged.',
+  description: 'Container names are unique in a pod; an environment variable is set once per container; names that programs cannot read are flagged.',
   reads: ['/spec/components/*/name', '/spec/components/*/type', '/spec/components/*/env', '/spec/components/*/traits'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];

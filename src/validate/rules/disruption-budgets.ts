@@ -32,7 +32,13 @@ export const disruptionBudgets: ValidationRule = {
         return;
       }
       if (b.minAvailable === undefined && b.maxUnavailable === undefined) {
-        out.push({ severity: 'error', code: 'disruption-budget', message: 'a disruption budget needs minAvailable or maxUnavailable', hint: 'e.g. maxUnavailable: 1', pointer: at });
+        out.push({
+          severity: 'error',
+          code: 'disruption-budget',
+          message: 'a disruption budget needs minAvailable or maxUnavailable',
+          hint: 'e.g. maxUnavailable: 1',
+          pointer: at,
+        });
         return;
       }
       out.push(...checkBlocking(c, i, b.minAvailable, b.maxUnavailable, at));
@@ -41,7 +47,13 @@ export const disruptionBudgets: ValidationRule = {
   },
 };
 
-function checkBlocking(c: ComponentSpec, i: number, minAvailable: IntOrPercent | undefined, maxUnavailable: IntOrPercent | undefined, at: string): PendingDiagnostic[] {
+function checkBlocking(
+  c: ComponentSpec,
+  i: number,
+  minAvailable: IntOrPercent | undefined,
+  maxUnavailable: IntOrPercent | undefined,
+  at: string,
+): PendingDiagnostic[] {
   const fewest = fewestReplicas(c);
   const autoscale = c.traits?.autoscale as { minReplicas?: number } | undefined;
   const component = `/spec/components/${i}`;
@@ -51,7 +63,7 @@ function checkBlocking(c: ComponentSpec, i: number, minAvailable: IntOrPercent |
       ? joinPointer(component, 'replicas')
       : component;
   const count = `${fewest} ${fewest === 1 ? 'pod' : 'pods'}`;
-  const why = autoscale ? ' at the autoscaler\'s minReplicas' : c.replicas === undefined ? ' (replicas defaults to 1)' : '';
+  const why = autoscale ? " at the autoscaler's minReplicas" : c.replicas === undefined ? ' (replicas defaults to 1)' : '';
   const related = [{ message: `the component runs ${count}${why}`, pointer: countAt }];
   const field = minAvailable !== undefined ? 'minAvailable' : 'maxUnavailable';
   const value = (minAvailable ?? maxUnavailable)!;
@@ -65,7 +77,10 @@ function checkBlocking(c: ComponentSpec, i: number, minAvailable: IntOrPercent |
         severity: 'error',
         code: 'disruption-budget-blocks',
         message: `${field}: ${JSON.stringify(value)} with ${count} blocks every drain: no pod could ever be evicted`,
-        hint: fewest >= 2 ? 'use maxUnavailable: 1, or a minAvailable below the replicas' : 'run 2 or more replicas, or remove the budget (disruptionBudget: false)',
+        hint:
+          fewest >= 2
+            ? 'use maxUnavailable: 1, or a minAvailable below the replicas'
+            : 'run 2 or more replicas, or remove the budget (disruptionBudget: false)',
         pointer,
         related,
       },

@@ -9,7 +9,7 @@ const IDENTITY = ['name', 'type'] as const;
 export const environments: ValidationRule = {
   name: 'environments',
   description:
-    'Environments have unique names, override components that exist without changing their name or type, and do not put two environments\' objects in the same namespace of the same cluster.',
+    "Environments have unique names, override components that exist without changing their name or type, and do not put two environments' objects in the same namespace of the same cluster.",
   reads: ['/spec/components/*/name', '/metadata/namespace', '/spec/environments'],
   check(app) {
     const envs = app.spec.environments ?? [];

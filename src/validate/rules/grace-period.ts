@@ -12,7 +12,7 @@ import type { ValidationRule } from '../rule.js';
  */
 export const gracePeriod: ValidationRule = {
   name: 'grace-period',
-  description: 'A preStop sleep (trait lifecycle) is shorter than the pod\'s terminationGracePeriodSeconds (trait pod, default 30).',
+  description: "A preStop sleep (trait lifecycle) is shorter than the pod's terminationGracePeriodSeconds (trait pod, default 30).",
   reads: ['/spec/components/*/traits'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
@@ -29,7 +29,9 @@ export const gracePeriod: ValidationRule = {
           message: `the preStop hook of container "${container.name}" sleeps ${sleep} s, but the pod is killed ${grace} s after its stop begins (terminationGracePeriodSeconds${set === undefined ? ', the default' : ''}): the application would never get its stop signal in time`,
           hint: `set traits.pod.terminationGracePeriodSeconds to more than ${sleep} (the sleep plus the time the application needs to finish), or sleep less`,
           pointer: joinPointer(container.pointer, 'traits', 'lifecycle', 'preStop', 'sleepSeconds'),
-          ...(set !== undefined ? { related: [{ message: 'the grace period', pointer: joinPointer(pointer, 'traits', 'pod', 'terminationGracePeriodSeconds') }] } : {}),
+          ...(set !== undefined
+            ? { related: [{ message: 'the grace period', pointer: joinPointer(pointer, 'traits', 'pod', 'terminationGracePeriodSeconds') }] }
+            : {}),
         });
       }
     });

@@ -28,7 +28,10 @@ export const mountPaths: ValidationRule = {
               severity: 'error',
               code: 'duplicate-mount-path',
               message: `storage "${s.name}" is mounted at ${path}, where storage "${prev.name}" is already mounted in container "${container.name}"`,
-              hint: s.mountPath === undefined ? `without mountPath, storage is mounted at /mnt/<name>: set another mountPath` : 'give each storage entry its own mountPath',
+              hint:
+                s.mountPath === undefined
+                  ? `without mountPath, storage is mounted at /mnt/<name>: set another mountPath`
+                  : 'give each storage entry its own mountPath',
               pointer: s.mountPath === undefined ? joinPointer(entry, 'name') : joinPointer(entry, 'mountPath'),
               related: [{ message: `storage "${prev.name}"`, pointer: prev.pointer }],
             });

@@ -12,7 +12,7 @@ import type { ValidationRule } from '../rule.js';
  */
 export const networkPeers: ValidationRule = {
   name: 'network-peers',
-  description: 'Each networkPolicy source is one component (with pods), labels, or the ingress controller; named ports are the component\'s.',
+  description: "Each networkPolicy source is one component (with pods), labels, or the ingress controller; named ports are the component's.",
   reads: ['/spec/components/*/name', '/spec/components/*/type', '/spec/components/*/ports', '/spec/components/*/traits/networkPolicy'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
@@ -22,7 +22,11 @@ export const networkPeers: ValidationRule = {
       const named = new Set((c.ports ?? []).flatMap((p) => (p.name ? [p.name] : [])));
       (np?.from ?? []).forEach((peer, j) => {
         const at = `/spec/components/${i}/traits/networkPolicy/from/${j}`;
-        const kinds = [peer.component !== undefined, peer.namespaceLabels !== undefined || peer.podLabels !== undefined, peer.ingressController !== undefined].filter(Boolean).length;
+        const kinds = [
+          peer.component !== undefined,
+          peer.namespaceLabels !== undefined || peer.podLabels !== undefined,
+          peer.ingressController !== undefined,
+        ].filter(Boolean).length;
         if (kinds !== 1) {
           out.push({
             severity: 'error',
@@ -37,9 +41,21 @@ export const networkPeers: ValidationRule = {
           const pointer = joinPointer(at, 'component');
           if (!other) {
             const guess = closest(peer.component, [...byName.keys()]);
-            out.push({ severity: 'error', code: 'unknown-component', message: `there is no component "${peer.component}" in this application`, hint: guess ? `did you mean "${guess}"?` : `components: ${[...byName.keys()].join(', ')}`, pointer });
+            out.push({
+              severity: 'error',
+              code: 'unknown-component',
+              message: `there is no component "${peer.component}" in this application`,
+              hint: guess ? `did you mean "${guess}"?` : `components: ${[...byName.keys()].join(', ')}`,
+              pointer,
+            });
           } else if (!ctx.registry.componentTypes.get(other.type)?.capabilities.podTemplate) {
-            out.push({ severity: 'error', code: 'network-peer', message: `component "${peer.component}" is a ${other.type}: it has no pods that could connect`, hint: 'name a component that runs pods', pointer });
+            out.push({
+              severity: 'error',
+              code: 'network-peer',
+              message: `component "${peer.component}" is a ${other.type}: it has no pods that could connect`,
+              hint: 'name a component that runs pods',
+              pointer,
+            });
           }
         }
         (peer.ports ?? []).forEach((port, k) => {
@@ -55,7 +71,7 @@ export const networkPeers: ValidationRule = {
                 ? `did you mean "${closest(port, [...named])}"?`
                 : named.size
                   ? `named ports: ${[...named].join(', ')}`
-                : 'use the port number, or name the port under ports',
+                  : 'use the port number, or name the port under ports',
             pointer: joinPointer(at, 'ports', k),
           });
         });

@@ -28,7 +28,15 @@ export const placement: ValidationRule = {
 function checkExpression(e: NodeExpression, pointer: string): PendingDiagnostic[] {
   const takesValues = e.operator === 'In' || e.operator === 'NotIn';
   if (takesValues && !e.values) {
-    return [{ severity: 'error', code: 'affinity-values', message: `operator ${e.operator} needs values`, hint: `list the values of ${e.key} to match, e.g. values: [a, b]`, pointer: joinPointer(pointer, 'operator') }];
+    return [
+      {
+        severity: 'error',
+        code: 'affinity-values',
+        message: `operator ${e.operator} needs values`,
+        hint: `list the values of ${e.key} to match, e.g. values: [a, b]`,
+        pointer: joinPointer(pointer, 'operator'),
+      },
+    ];
   }
   if (!takesValues && e.values) {
     return [
@@ -63,7 +71,7 @@ function checkToleration(t: Toleration, pointer: string): PendingDiagnostic[] {
       severity: 'error',
       code: 'toleration',
       message: 'a toleration without a key must have operator Exists (it then tolerates every taint)',
-      hint: 'name the taint\'s key, or write operator: Exists to tolerate every taint',
+      hint: "name the taint's key, or write operator: Exists to tolerate every taint",
       pointer,
     });
   }

@@ -4,8 +4,7 @@ import type { ValidationRule } from '../rule.js';
 
 export const ports: ValidationRule = {
   name: 'ports',
-  description:
-    "A component's port numbers and port names are unique, also against the names its Service gives unnamed ports (p<port>).",
+  description: "A component's port numbers and port names are unique, also against the names its Service gives unnamed ports (p<port>).",
   reads: ['/spec/components/*/type', '/spec/components/*/ports'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];

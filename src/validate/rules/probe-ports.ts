@@ -10,7 +10,7 @@ interface ProbeLike {
 
 export const probePorts: ValidationRule = {
   name: 'probe-ports',
-  description: "A probe that names a port refers to a named port of its container (only the main container has ports).",
+  description: 'A probe that names a port refers to a named port of its container (only the main container has ports).',
   reads: ['/spec/components/*/name', '/spec/components/*/ports', '/spec/components/*/traits'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];

@@ -39,7 +39,11 @@ export const reservedLabels: ValidationRule = {
         }
       }
     };
-    scan(app.metadata.labels, '/metadata/labels', app.spec.components.some((c) => runsJobs(c.type)));
+    scan(
+      app.metadata.labels,
+      '/metadata/labels',
+      app.spec.components.some((c) => runsJobs(c.type)),
+    );
     app.spec.components.forEach((c, i) => {
       scan(c.labels, `/spec/components/${i}/labels`, runsJobs(c.type));
       // The pod template's own labels (trait pod): its selector's labels must stay kubemin's.

@@ -47,7 +47,10 @@ function checkAmounts(r: ResourcesLike, pointer: string): PendingDiagnostic[] {
     const requestAt = joinPointer(pointer, 'requests', name);
     const limitAt = joinPointer(pointer, 'limits', name);
     if (cls === 'extended') {
-      for (const [value, at] of [[request, requestAt], [limit, limitAt]] as const) {
+      for (const [value, at] of [
+        [request, requestAt],
+        [limit, limitAt],
+      ] as const) {
         if (value !== undefined && !isWholeQuantity(value)) {
           error('resource-not-whole', `${name} is counted in whole units, not ${JSON.stringify(value)}`, at, 'write a whole number, like "1" or "2"');
         }
@@ -55,7 +58,10 @@ function checkAmounts(r: ResourcesLike, pointer: string): PendingDiagnostic[] {
     }
     if (cls === 'huge-pages') {
       const page = wholeValue(name.slice(HUGE_PAGES_PREFIX.length));
-      for (const [value, at] of [[request, requestAt], [limit, limitAt]] as const) {
+      for (const [value, at] of [
+        [request, requestAt],
+        [limit, limitAt],
+      ] as const) {
         if (value !== undefined && (exactQuantity(value).num === 0n || wholeValue(value) % page !== 0n)) {
           error('huge-pages', `${name} must be a whole number of ${name.slice(HUGE_PAGES_PREFIX.length)} pages, not ${JSON.stringify(value)}`, at);
         }
@@ -70,9 +76,19 @@ function checkAmounts(r: ResourcesLike, pointer: string): PendingDiagnostic[] {
     // Extended resources and huge pages cannot be overcommitted.
     const kind = cls === 'extended' ? 'extended resources' : 'huge pages';
     if (limit === undefined) {
-      error('resource-requests-limits', `${name} is requested without a limit; ${kind} cannot be overcommitted, so Kubernetes needs the limit`, requestAt, `set limits.${name} to the same amount (or only the limit: the request defaults to it)`);
+      error(
+        'resource-requests-limits',
+        `${name} is requested without a limit; ${kind} cannot be overcommitted, so Kubernetes needs the limit`,
+        requestAt,
+        `set limits.${name} to the same amount (or only the limit: the request defaults to it)`,
+      );
     } else if (request !== undefined && compareQuantities(request, limit) !== 0) {
-      error('resource-requests-limits', `${name} requests (${request}) and limits (${limit}) differ; ${kind} cannot be overcommitted`, limitAt, 'set them equal, or set only the limit');
+      error(
+        'resource-requests-limits',
+        `${name} requests (${request}) and limits (${limit}) differ; ${kind} cannot be overcommitted`,
+        limitAt,
+        'set them equal, or set only the limit',
+      );
     }
   }
   const hugePages = names.some((n) => resourceClass(n) === 'huge-pages');

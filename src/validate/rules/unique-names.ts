@@ -7,8 +7,16 @@ export const uniqueNames: ValidationRule = {
   reads: ['/spec/components/*/name', '/spec/workflow/steps/*/name'],
   check(app) {
     return [
-      ...duplicates(app.spec.components.map((c) => c.name), (i) => `/spec/components/${i}/name`, 'component'),
-      ...duplicates((app.spec.workflow?.steps ?? []).map((s) => s.name), (i) => `/spec/workflow/steps/${i}/name`, 'step'),
+      ...duplicates(
+        app.spec.components.map((c) => c.name),
+        (i) => `/spec/components/${i}/name`,
+        'component',
+      ),
+      ...duplicates(
+        (app.spec.workflow?.steps ?? []).map((s) => s.name),
+        (i) => `/spec/workflow/steps/${i}/name`,
+        'step',
+      ),
     ];
   },
 };

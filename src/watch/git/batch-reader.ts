@@ -28,7 +28,10 @@ export class BatchReader {
     const batch = this.pending;
     this.pending = [];
     try {
-      const objects = await readObjects(this.git, batch.map((p) => p.request));
+      const objects = await readObjects(
+        this.git,
+        batch.map((p) => p.request),
+      );
       batch.forEach((p, i) => p.resolve(objects[i]));
     } catch (err) {
       for (const p of batch) p.reject(err);

@@ -32,8 +32,15 @@ export function checkRevision(rev: string): string {
 /** A branch name git accepts (refs/heads/<name>), never taken for an option. */
 export function checkBranchName(name: string): string {
   const bad =
-    !name || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') || name.endsWith('.lock') ||
-    name.includes('..') || name.includes('//') || name.includes('@{') || /[\x00-\x20~^:?*[\\\x7f]/.test(name) ||
+    !name ||
+    name.startsWith('-') ||
+    name.startsWith('/') ||
+    name.endsWith('/') ||
+    name.endsWith('.lock') ||
+    name.includes('..') ||
+    name.includes('//') ||
+    name.includes('@{') ||
+    /[\x00-\x20~^:?*[\\\x7f]/.test(name) ||
     name.split('/').some((p) => p.startsWith('.'));
   if (bad) throw new GitError(`not a branch name: ${JSON.stringify(name)}`);
   return name;

@@ -94,7 +94,10 @@ export class GitRepo {
       (e) => e.type === 'blob' && e.mode !== '120000' && isUnder(e.path, under) && isSpecFileName(e.path.slice(e.path.lastIndexOf('/') + 1)),
     );
     entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const objects = await readObjects(this.git, entries.map((e) => e.oid));
+    const objects = await readObjects(
+      this.git,
+      entries.map((e) => e.oid),
+    );
     return entries.map((e, i) => {
       const object = objects[i];
       if (!object) throw new GitError(`${e.path} at ${sha}: object ${e.oid} is missing`);
@@ -120,7 +123,10 @@ export class GitRepo {
       if (entry) entries.set(p, entry.path === p ? entry : { mode: '040000', type: 'tree', oid: '' });
     }
     const blobs = inside.filter((p) => entries.get(p)?.type === 'blob' && entries.get(p)?.mode !== '120000');
-    const objects = await readObjects(this.git, blobs.map((p) => entries.get(p)!.oid));
+    const objects = await readObjects(
+      this.git,
+      blobs.map((p) => entries.get(p)!.oid),
+    );
     for (const p of inside) {
       const e = entries.get(p);
       if (!e) out.set(p, { error: `no such file at ${sha.slice(0, 12)}` });
@@ -179,7 +185,16 @@ export class GitRepo {
           if (commit === undefined) return { ok: true, value: parent.commit };
           // With the fetch refspec given, a push that succeeds also moves the tracking ref: no update-ref after it.
           const pushed = await this.git.tryRun({
-            args: ['-c', 'advice.pushUpdateRejected=false', '-c', `remote.origin.fetch=+refs/heads/*:${trackingRef('*')}`, 'push', '--no-verify', 'origin', `${commit}:refs/heads/${branch}`],
+            args: [
+              '-c',
+              'advice.pushUpdateRejected=false',
+              '-c',
+              `remote.origin.fetch=+refs/heads/*:${trackingRef('*')}`,
+              'push',
+              '--no-verify',
+              'origin',
+              `${commit}:refs/heads/${branch}`,
+            ],
             remote: true,
             what: `pushing to ${branch}`,
           });

@@ -204,9 +204,15 @@ export class LeaderElector {
     const { namespace, name } = this.ref;
     switch (reason) {
       case 'NamespaceNotFound':
-        return { reason, message: `the namespace "${namespace}" of the Lease ${name} does not exist: create it (kubectl create namespace ${namespace}), or choose another with --lease-namespace` };
+        return {
+          reason,
+          message: `the namespace "${namespace}" of the Lease ${name} does not exist: create it (kubectl create namespace ${namespace}), or choose another with --lease-namespace`,
+        };
       case 'Forbidden':
-        return { reason, message: `not allowed to use the Lease ${namespace}/${name} (${attempt.why}): grant get, create and update on leases in ${namespace}, or choose another namespace with --lease-namespace` };
+        return {
+          reason,
+          message: `not allowed to use the Lease ${namespace}/${name} (${attempt.why}): grant get, create and update on leases in ${namespace}, or choose another namespace with --lease-namespace`,
+        };
       default:
         return { reason, message: attempt.why };
     }

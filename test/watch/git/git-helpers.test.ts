@@ -45,11 +45,7 @@ describe('git output parsers', () => {
 
   it('parses cat-file --batch output by byte size, missing objects included', () => {
     const content = Buffer.from('héllo\nwörld\n');
-    const out = Buffer.concat([
-      Buffer.from(`abc blob ${content.length}\n`),
-      content,
-      Buffer.from('\nabc:no such 1 missing\ndef blob 0\n\n'),
-    ]);
+    const out = Buffer.concat([Buffer.from(`abc blob ${content.length}\n`), content, Buffer.from('\nabc:no such 1 missing\ndef blob 0\n\n')]);
     const [a, missing, empty] = parseBatch(out, 3);
     expect(a?.content.toString('utf8')).toBe('héllo\nwörld\n');
     expect(missing).toBeUndefined();
@@ -83,9 +79,17 @@ describe('retry', () => {
 
   it('returns the value and the attempt it took; a thrown error is not retried', async () => {
     const opts = { attempts: 5, backoffMs: 0, what: 'x' };
-    expect(await retry(opts, async (n) => (n < 3 ? { ok: false, error: new GitError('no') } : { ok: true, value: 'sha' }))).toEqual({ value: 'sha', attempts: 3 });
+    expect(await retry(opts, async (n) => (n < 3 ? { ok: false, error: new GitError('no') } : { ok: true, value: 'sha' }))).toEqual({
+      value: 'sha',
+      attempts: 3,
+    });
     let calls = 0;
-    await expect(retry(opts, async () => { calls++; throw new Error('bug'); })).rejects.toThrow('bug');
+    await expect(
+      retry(opts, async () => {
+        calls++;
+        throw new Error('bug');
+      }),
+    ).rejects.toThrow('bug');
     expect(calls).toBe(1);
   });
 });
@@ -94,13 +98,15 @@ describe('SerialQueue', () => {
   it('runs tasks one at a time, in order, past failures', async () => {
     const queue = new SerialQueue();
     const log: string[] = [];
-    const task = (name: string, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await new Promise((r) => setTimeout(r, 5));
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([queue.run(task('a')), queue.run(task('b', true)), queue.run(task('c'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);

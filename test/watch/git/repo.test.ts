@@ -82,7 +82,11 @@ describe('GitRepo: reading', () => {
     const paths = ['apps/a/kubemin.yaml', 'apps/b/old.kubemin.yaml', 'apps/a', 'README.md', 'no/such/file', 'apps/ab/kubemin.yaml'];
     const atFirst = await Promise.all(paths.map((p) => repo.readFile(first, p)));
     expect(atFirst).toEqual(['a: 1\n', 'old: 1\n', undefined, '# repo\n', undefined, 'ab: 1\n']);
-    const mixed = await Promise.all([repo.readFile(second, 'apps/a/kubemin.yaml'), repo.readFile(first, 'apps/a/kubemin.yaml'), repo.readFile(second, 'apps/b/old.kubemin.yaml')]);
+    const mixed = await Promise.all([
+      repo.readFile(second, 'apps/a/kubemin.yaml'),
+      repo.readFile(first, 'apps/a/kubemin.yaml'),
+      repo.readFile(second, 'apps/b/old.kubemin.yaml'),
+    ]);
     expect(mixed).toEqual(['a: 2\n', 'a: 1\n', undefined]);
     // A commit that is not there fails its own read only.
     const results = await Promise.allSettled([repo.readFile('0123456789abcdef0123456789abcdef01234567', 'README.md'), repo.readFile(second, 'README.md')]);
@@ -119,7 +123,9 @@ describe('GitRepo: committing', () => {
     expect(attempts).toBe(1);
     expect(fx.remoteGit('rev-parse', 'main')).toBe(sha);
     expect(fx.remoteGit('rev-parse', `${sha}^`)).toBe(second);
-    expect(fx.remoteGit('log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', sha)).toBe('kubemin watch <watch@kubemin.invalid>|kubemin watch <watch@kubemin.invalid>|status: a is ready');
+    expect(fx.remoteGit('log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', sha)).toBe(
+      'kubemin watch <watch@kubemin.invalid>|kubemin watch <watch@kubemin.invalid>|status: a is ready',
+    );
     expect(fx.remoteGit('diff-tree', '--no-commit-id', '-r', '--name-status', sha)).toBe('A\tstatus/a.json');
     expect(fx.files(sha).get('status/a.json')).toBe('{"ok":true}\n');
     // The push moved the clone's tracking ref: the status tip is the commit, before any fetch.
@@ -166,9 +172,7 @@ describe('GitRepo: committing', () => {
 
   it('serialises concurrent commits of one clone', async () => {
     const repo = await open();
-    const results = await Promise.all(
-      ['a', 'b', 'c'].map((app) => repo.commitFiles(new Map([[`status/${app}.json`, `${app}\n`]]), `status: ${app}`)),
-    );
+    const results = await Promise.all(['a', 'b', 'c'].map((app) => repo.commitFiles(new Map([[`status/${app}.json`, `${app}\n`]]), `status: ${app}`)));
     expect(results.map((r) => r.attempts)).toEqual([1, 1, 1]);
     expect(fx.remoteGit('log', '--format=%s', `${second}..main`)).toBe('status: c\nstatus: b\nstatus: a');
   });
@@ -263,8 +267,6 @@ describe('GitRepo: credentials', () => {
 
   it('says which token variable is missing, without a value', async () => {
     delete process.env.KUBEMIN_TEST_GIT_TOKEN;
-    await expect(open({ url: 'https://127.0.0.1:9/x.git', auth: { tokenEnv: 'KUBEMIN_TEST_GIT_TOKEN' } })).rejects.toThrow(
-      /KUBEMIN_TEST_GIT_TOKEN is not set/,
-    );
+    await expect(open({ url: 'https://127.0.0.1:9/x.git', auth: { tokenEnv: 'KUBEMIN_TEST_GIT_TOKEN' } })).rejects.toThrow(/KUBEMIN_TEST_GIT_TOKEN is not set/);
   });
 });

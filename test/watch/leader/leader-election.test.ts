@@ -184,7 +184,11 @@ describe('LeaderElector against the test cluster', () => {
     const admin = await newClient();
     const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: DEFAULT_LEASE_NAME };
     const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-    const intruder = { ...ref, metadata: { name: DEFAULT_LEASE_NAME, namespace: ns }, spec: { holderIdentity: 'intruder', leaseDurationSeconds: 60, acquireTime: now, renewTime: now, leaseTransitions: 7 } };
+    const intruder = {
+      ...ref,
+      metadata: { name: DEFAULT_LEASE_NAME, namespace: ns },
+      spec: { holderIdentity: 'intruder', leaseDurationSeconds: 60, acquireTime: now, renewTime: now, leaseTransitions: 7 },
+    };
     // a may recreate the Lease between the delete and the create (it is missing, so a takes it): then again.
     await waitFor('the intruder to hold the lease', async () => {
       await admin.delete(ref);

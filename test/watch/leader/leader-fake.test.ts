@@ -138,7 +138,9 @@ function elector(id: string, client: ClusterClient, clock: Clock, events: string
 describe('LeaderElector (fake clock)', () => {
   it('refuses a renew interval that is not shorter than the lease', () => {
     const store = new LeaseStore();
-    expect(() => new LeaderElector({ client: store.client(), namespace: 'ns', name: 'l', identity: 'a', leaseDurationMs: 2000, renewIntervalMs: 2000 })).toThrow(RangeError);
+    expect(
+      () => new LeaderElector({ client: store.client(), namespace: 'ns', name: 'l', identity: 'a', leaseDurationMs: 2000, renewIntervalMs: 2000 }),
+    ).toThrow(RangeError);
   });
 
   it('a leader whose renewals hang stops leading one renew interval before the lease can expire; the other takes over after it', async () => {

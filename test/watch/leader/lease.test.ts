@@ -44,7 +44,7 @@ describe('leaseState', () => {
     expect(leaseState({ record: held('other', 0), observedAt: 100_000 }, 'me', 115_000, 15_000)).toBe('expired');
   });
 
-  it('ignores renewTime (another machine\'s clock): a renewal seen late still runs a full duration from then', () => {
+  it("ignores renewTime (another machine's clock): a renewal seen late still runs a full duration from then", () => {
     const old = { ...held('other', 15), renewTime: '2000-01-01T00:00:00.000000Z' };
     expect(leaseState({ record: old, observedAt: Date.parse('2026-11-24T23:05:00Z') }, 'me', Date.parse('2026-11-24T23:05:10Z'), 15_000)).toBe('held');
   });
@@ -102,7 +102,12 @@ describe('records', () => {
       leaseDurationSeconds: 0,
       leaseTransitions: 0,
     });
-    const live = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l', namespace: 'ns', resourceVersion: '42', labels: { a: 'b' } } as never, spec: {} };
+    const live = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'l', namespace: 'ns', resourceVersion: '42', labels: { a: 'b' } } as never,
+      spec: {},
+    };
     const next = leaseObject({ namespace: 'ns', name: 'l' }, held('me'), live);
     expect(next.metadata).toEqual({ name: 'l', namespace: 'ns', resourceVersion: '42', labels: { a: 'b' } });
     expect(leaseRecordOf(next)).toEqual(held('me'));

@@ -51,7 +51,11 @@ function envEntry(e: JsonObject<KcEnv>, ctx: ConvertContext): EnvSpec | undefine
       if (typeof v === 'string') out = { name: name ?? '', value: v };
       else if (typeof v === 'number' || typeof v === 'boolean') {
         out = { name: name ?? '', value: String(v) };
-        p.warn(from.at('static'), 'not-a-string', `"static" is a ${typeof v}, not a string (KubeMin-Cli refuses it); written as the string ${quote(String(v))}`);
+        p.warn(
+          from.at('static'),
+          'not-a-string',
+          `"static" is a ${typeof v}, not a string (KubeMin-Cli refuses it); written as the string ${quote(String(v))}`,
+        );
       } else p.error(from.at('static'), 'wrong-type', '"static" must be a string');
       break;
     }
@@ -68,7 +72,11 @@ function envEntry(e: JsonObject<KcEnv>, ctx: ConvertContext): EnvSpec | undefine
       break;
     }
     case undefined:
-      p.error(from.pointer, 'missing-field', `env ${quote(name ?? '')} needs one source in value_from: static, secret, config or field (KubeMin-Cli refuses it)`);
+      p.error(
+        from.pointer,
+        'missing-field',
+        `env ${quote(name ?? '')} needs one source in value_from: static, secret, config or field (KubeMin-Cli refuses it)`,
+      );
       break;
     default: {
       const never: never = chosen;

@@ -53,7 +53,11 @@ function ingressEntry(e: JsonObject<KcIngress>, ctx: ConvertContext): IngressSpe
   }
   const namespace = e.string('namespace');
   if (namespace !== undefined && namespace !== ctx.app.namespace) {
-    p.warn(e.at('namespace'), 'namespace-dropped', `the Ingress is made in the application's namespace ${quote(ctx.app.namespace)} (by KubeMin-Cli too), not ${quote(namespace)} (dropped)`);
+    p.warn(
+      e.at('namespace'),
+      'namespace-dropped',
+      `the Ingress is made in the application's namespace ${quote(ctx.app.namespace)} (by KubeMin-Cli too), not ${quote(namespace)} (dropped)`,
+    );
   }
   e.drop('label', 'no-equivalent', '"label" has no equivalent: the Ingress gets the component\'s labels, like every object of the component (dropped)');
   const hosts = e.stringList('hosts');
@@ -116,7 +120,11 @@ function route(r: JsonObject<KcIngressRoute>, ctx: ConvertContext): ReadRoute {
   if (rewrite) {
     const type = rewrite.string('type')?.toLowerCase();
     regex = type === 'regex' || type === 'regexreplace';
-    rewrite.drop('match', 'no-equivalent', 'rewrite "match" is not used, by KubeMin-Cli either: only the replacement is, as nginx\'s rewrite-target; put the regular expression in the path (dropped)');
+    rewrite.drop(
+      'match',
+      'no-equivalent',
+      'rewrite "match" is not used, by KubeMin-Cli either: only the replacement is, as nginx\'s rewrite-target; put the regular expression in the path (dropped)',
+    );
     const replacement = rewrite.string('replacement');
     if (replacement !== undefined) out.rewrite = { replacement };
     rewrite.finish('a rewrite');
@@ -128,7 +136,12 @@ function route(r: JsonObject<KcIngressRoute>, ctx: ConvertContext): ReadRoute {
 function pathTypeOf<T extends object>(o: JsonObject<T>, field: Extract<keyof T, string>, ctx: ConvertContext): PathType | undefined {
   const raw = o.string(field);
   if (raw === undefined) return undefined;
-  const known: Record<string, PathType> = { prefix: 'Prefix', exact: 'Exact', implementationspecific: 'ImplementationSpecific', 'implementation-specific': 'ImplementationSpecific' };
+  const known: Record<string, PathType> = {
+    prefix: 'Prefix',
+    exact: 'Exact',
+    implementationspecific: 'ImplementationSpecific',
+    'implementation-specific': 'ImplementationSpecific',
+  };
   const type = known[raw.toLowerCase()];
   if (type === undefined) {
     ctx.problems.warn(o.at(field), 'invalid-value', `path type ${quote(raw)} is not Prefix, Exact or ImplementationSpecific: KubeMin-Cli ignores it (dropped)`);
@@ -152,12 +165,12 @@ function backendOf(b: JsonObject<Backend> | undefined, pointer: string, ctx: Con
       "the route names no service_name: KubeMin-Cli writes a backend without a Service (which Kubernetes refuses); kubemin sends it to the component's Service",
     );
   }
-  const target =
-    rawService === undefined ? ctx.component : ctx.app.components.find((c) => c.inputName === rawService || c.name === rawService.toLowerCase());
+  const target = rawService === undefined ? ctx.component : ctx.app.components.find((c) => c.inputName === rawService || c.name === rawService.toLowerCase());
   const own = target === ctx.component;
   const out: NonNullable<RouteSpec['backend']> = {};
   if (!own) {
-    const service = target?.name ?? (rawService === undefined ? undefined : kubeName(rawService, b?.at('service_name') ?? pointer, ctx.problems, 'Service name'));
+    const service =
+      target?.name ?? (rawService === undefined ? undefined : kubeName(rawService, b?.at('service_name') ?? pointer, ctx.problems, 'Service name'));
     if (service === undefined) return undefined;
     out.service = service;
   }

@@ -51,11 +51,18 @@ function rbacEntry(e: JsonObject<KcRbac>, index: number, ctx: ConvertContext): R
   }
   const namespace = e.string('namespace');
   if (namespace !== undefined && namespace !== ctx.app.namespace) {
-    p.warn(e.at('namespace'), 'namespace-dropped', `the account and its role are made in the application's namespace ${quote(ctx.app.namespace)}, not ${quote(namespace)} (dropped): kubemin keeps an app in one namespace`);
+    p.warn(
+      e.at('namespace'),
+      'namespace-dropped',
+      `the account and its role are made in the application's namespace ${quote(ctx.app.namespace)}, not ${quote(namespace)} (dropped): kubemin keeps an app in one namespace`,
+    );
   }
   const base = cluster ? `${ctx.app.namespace}-${sa}` : sa;
   const kinds = cluster ? ['ClusterRole', 'ClusterRoleBinding'] : ['Role', 'RoleBinding'];
-  for (const [field, kind, name] of [['role_name', kinds[0], `${base}-role`], ['binding_name', kinds[1], `${base}-binding`]] as const) {
+  for (const [field, kind, name] of [
+    ['role_name', kinds[0], `${base}-role`],
+    ['binding_name', kinds[1], `${base}-binding`],
+  ] as const) {
     const given = e.string(field);
     if (given !== undefined && given !== name) p.warn(e.at(field), 'name-dropped', `kubemin names the ${kind} ${quote(name)}, not ${quote(given)} (dropped)`);
   }

@@ -6,7 +6,11 @@ export const share: TraitConverter = {
   kubemin: undefined,
   scope: 'pod',
   convert(_value, pointer, ctx) {
-    ctx.problems.warn(pointer, 'no-equivalent', 'the share trait (how clones of a template share objects) has no equivalent: kubemin has no templates (dropped)');
+    ctx.problems.warn(
+      pointer,
+      'no-equivalent',
+      'the share trait (how clones of a template share objects) has no equivalent: kubemin has no templates (dropped)',
+    );
     return undefined;
   },
 };

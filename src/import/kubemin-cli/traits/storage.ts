@@ -53,7 +53,8 @@ function storageEntry(s: JsonObject<KcStorage>, ctx: ConvertContext): StorageSpe
     s.drop(field, 'field-unused', `"${field}" has no meaning for ${type} storage: ${why} (dropped)`);
   if (type === 'config' || type === 'secret') {
     const source = s.string('source_name');
-    out.sourceName = kubeName(source ?? name, source === undefined ? s.at('name') : s.at('source_name'), p, `${type === 'config' ? 'ConfigMap' : 'Secret'} name`) ?? name;
+    out.sourceName =
+      kubeName(source ?? name, source === undefined ? s.at('name') : s.at('source_name'), p, `${type === 'config' ? 'ConfigMap' : 'Secret'} name`) ?? name;
   } else {
     unused('source_name', 'only config and secret storage mount a ConfigMap or Secret');
   }
@@ -67,7 +68,11 @@ function storageEntry(s: JsonObject<KcStorage>, ctx: ConvertContext): StorageSpe
     tmpCreate(s, name, ctx);
   } else {
     if (type === 'ephemeral') {
-      s.drop('size', 'field-unused', '"size" is ignored by KubeMin-Cli for ephemeral storage (the emptyDir has no size limit); dropped, as kubemin would make it a sizeLimit');
+      s.drop(
+        'size',
+        'field-unused',
+        '"size" is ignored by KubeMin-Cli for ephemeral storage (the emptyDir has no size limit); dropped, as kubemin would make it a sizeLimit',
+      );
     } else {
       unused('size', 'only persistent storage has a size');
     }
@@ -106,7 +111,11 @@ function storageSize(s: JsonObject<KcStorage>, ctx: ConvertContext): string | un
     return s.string('size');
   }
   if (/^[0-9]+$/.test(size)) {
-    ctx.problems.warn(s.at('size'), 'size-without-unit', `size ${quote(size)} has no unit, so it means ${size} bytes (in KubeMin-Cli too); did you mean ${quote(`${size}Gi`)}?`);
+    ctx.problems.warn(
+      s.at('size'),
+      'size-without-unit',
+      `size ${quote(size)} has no unit, so it means ${size} bytes (in KubeMin-Cli too); did you mean ${quote(`${size}Gi`)}?`,
+    );
   }
   return size;
 }

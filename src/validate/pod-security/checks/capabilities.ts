@@ -5,8 +5,19 @@ const CONTROL = 'Capabilities';
 
 /** What baseline allows adding: the container runtimes' default set. */
 export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 /** What restricted allows adding. */
 const RESTRICTED_ADD = 'NET_BIND_SERVICE';
@@ -28,7 +39,7 @@ export const capabilities: PodSecurityCheck = {
         out.push({
           control: CONTROL,
           what: 'keeping the default capabilities (capabilities.drop without ALL)',
-          fix: 'drop every capability: capabilities.drop: [ALL] (kubemin\'s default: remove a drop list that replaces it)',
+          fix: "drop every capability: capabilities.drop: [ALL] (kubemin's default: remove a drop list that replaces it)",
           allowedBy: 'baseline',
           site: { on: 'container', container, field: ['securityContext', 'capabilities', 'drop'] },
         });
@@ -39,7 +50,9 @@ export const capabilities: PodSecurityCheck = {
         out.push({
           control: CONTROL,
           what: `capabilities.add: ${cap}`,
-          fix: restricted ? `add no capability but NET_BIND_SERVICE` : `add only capabilities of the runtime's default set (${[...BASELINE_CAPABILITIES].join(', ')})`,
+          fix: restricted
+            ? `add no capability but NET_BIND_SERVICE`
+            : `add only capabilities of the runtime's default set (${[...BASELINE_CAPABILITIES].join(', ')})`,
           allowedBy: inBaseline ? 'baseline' : 'privileged',
           site: { on: 'container', container, field: ['securityContext', 'capabilities', 'add', String(i)] },
         });

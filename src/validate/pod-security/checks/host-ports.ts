@@ -15,7 +15,7 @@ export const hostPorts: PodSecurityCheck = {
         out.push({
           control: CONTROL,
           what: `hostPort: ${p.hostPort}`,
-          fix: "remove hostPort: reach the pod through its Service (or an Ingress)",
+          fix: 'remove hostPort: reach the pod through its Service (or an Ingress)',
           allowedBy: 'privileged',
           site: { on: 'container', container: containerName(c), field: ['ports'] },
         });

@@ -16,7 +16,13 @@ export const hostProcess: PodSecurityCheck = {
     }
     for (const c of containersOf(spec)) {
       if (securityContextOf(c).windowsOptions?.hostProcess === true) {
-        out.push({ control: CONTROL, what: 'windowsOptions.hostProcess: true', fix: FIX, allowedBy: 'privileged', site: { on: 'container', container: containerName(c), field } });
+        out.push({
+          control: CONTROL,
+          what: 'windowsOptions.hostProcess: true',
+          fix: FIX,
+          allowedBy: 'privileged',
+          site: { on: 'container', container: containerName(c), field },
+        });
       }
     }
     return out;

@@ -23,7 +23,13 @@ export const runAsNonRoot: PodSecurityCheck = {
       const container = containerName(c);
       if (own === false) out.push({ control: CONTROL, what: 'runAsNonRoot: false', fix, allowedBy: 'baseline', site: { on: 'container', container, field } });
       else if (own !== true && pod !== true) {
-        missing.push({ control: CONTROL, what: 'running without runAsNonRoot: true', fix: 'set runAsNonRoot: true, for the pod or the container', allowedBy: 'baseline', site: { on: 'container', container, field } });
+        missing.push({
+          control: CONTROL,
+          what: 'running without runAsNonRoot: true',
+          fix: 'set runAsNonRoot: true, for the pod or the container',
+          allowedBy: 'baseline',
+          site: { on: 'container', container, field },
+        });
       }
     }
     // As admission: runAsNonRoot set to false is the reason; containers without it only without that.

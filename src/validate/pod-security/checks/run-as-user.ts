@@ -12,7 +12,8 @@ export const runAsUser: PodSecurityCheck = {
     if (inUserNamespace(spec)) return [];
     const out: Violation[] = [];
     const field = ['securityContext', 'runAsUser'];
-    if (podSecurityContextOf(spec).runAsUser === 0) out.push({ control: CONTROL, what: 'runAsUser: 0', fix: FIX, allowedBy: 'baseline', site: { on: 'pod', field } });
+    if (podSecurityContextOf(spec).runAsUser === 0)
+      out.push({ control: CONTROL, what: 'runAsUser: 0', fix: FIX, allowedBy: 'baseline', site: { on: 'pod', field } });
     for (const c of containersOf(spec)) {
       if (securityContextOf(c).runAsUser === 0) {
         out.push({ control: CONTROL, what: 'runAsUser: 0', fix: FIX, allowedBy: 'baseline', site: { on: 'container', container: containerName(c), field } });

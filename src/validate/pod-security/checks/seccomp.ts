@@ -14,17 +14,25 @@ export const seccomp: PodSecurityCheck = {
   check({ spec }, level) {
     const out: Violation[] = [];
     const field = ['securityContext', 'seccompProfile', 'type'];
-    const fix = 'use seccompProfile RuntimeDefault (kubemin\'s default) or a Localhost profile';
+    const fix = "use seccompProfile RuntimeDefault (kubemin's default) or a Localhost profile";
     const pod = podSecurityContextOf(spec).seccompProfile as { type?: unknown } | undefined;
-    if (pod && !valid(pod)) out.push({ control: CONTROL, what: `seccompProfile: ${String(pod.type)}`, fix, allowedBy: 'privileged', site: { on: 'pod', field } });
+    if (pod && !valid(pod))
+      out.push({ control: CONTROL, what: `seccompProfile: ${String(pod.type)}`, fix, allowedBy: 'privileged', site: { on: 'pod', field } });
     const podSet = pod !== undefined && valid(pod);
     const missing: Violation[] = [];
     for (const c of containersOf(spec)) {
       const own = securityContextOf(c).seccompProfile as { type?: unknown } | undefined;
       const container = containerName(c);
-      if (own && !valid(own)) out.push({ control: CONTROL, what: `seccompProfile: ${String(own.type)}`, fix, allowedBy: 'privileged', site: { on: 'container', container, field } });
+      if (own && !valid(own))
+        out.push({ control: CONTROL, what: `seccompProfile: ${String(own.type)}`, fix, allowedBy: 'privileged', site: { on: 'container', container, field } });
       else if (!own && !podSet) {
-        missing.push({ control: CONTROL, what: 'running without a seccomp profile', fix: 'set seccompProfile RuntimeDefault, for the pod or the container', allowedBy: 'baseline', site: { on: 'container', container, field } });
+        missing.push({
+          control: CONTROL,
+          what: 'running without a seccomp profile',
+          fix: 'set seccompProfile RuntimeDefault, for the pod or the container',
+          allowedBy: 'baseline',
+          site: { on: 'container', container, field },
+        });
       }
     }
     // As admission: a profile set to a forbidden value is the reason; containers without one only without it.

@@ -14,11 +14,23 @@ export const seLinux: PodSecurityCheck = {
       if (!opts) return;
       const type = typeof opts.type === 'string' ? opts.type : '';
       if (!TYPES.has(type)) {
-        out.push({ control: CONTROL, what: `seLinuxOptions.type: ${type}`, fix: `use one of ${[...TYPES].filter(Boolean).join(', ')}, or leave it unset`, allowedBy: 'privileged', site: site('type') });
+        out.push({
+          control: CONTROL,
+          what: `seLinuxOptions.type: ${type}`,
+          fix: `use one of ${[...TYPES].filter(Boolean).join(', ')}, or leave it unset`,
+          allowedBy: 'privileged',
+          site: site('type'),
+        });
       }
       for (const f of ['user', 'role'] as const) {
         if (typeof opts[f] === 'string' && opts[f] !== '') {
-          out.push({ control: CONTROL, what: `seLinuxOptions.${f}: ${String(opts[f])}`, fix: `remove seLinuxOptions.${f}`, allowedBy: 'privileged', site: site(f) });
+          out.push({
+            control: CONTROL,
+            what: `seLinuxOptions.${f}: ${String(opts[f])}`,
+            fix: `remove seLinuxOptions.${f}`,
+            allowedBy: 'privileged',
+            site: site(f),
+          });
         }
       }
     };
