@@ -16,6 +16,7 @@ import type { PhaseContext, PhaseRun, StepExecutor } from './executors/types.js'
 import { pruneObjects } from './prune.js';
 import { resetFailedJobs } from './reset-failed-jobs.js';
 import type { AppApplyResult, ApplyEvent, PhaseResult, PruneResult } from './types.js';
+import { DEFAULT_OBJECT_CONCURRENCY } from '../defaults.js';
 
 export interface ApplyOptions {
   /** Delete what kubemin applied before and the bundle no longer has, after the last phase. */
@@ -26,7 +27,7 @@ export interface ApplyOptions {
   readonly skipPreflight?: boolean;
   /** Overrides every phase's own timeout (milliseconds). */
   readonly timeoutMs?: number;
-  /** API requests in flight at once (default 8). */
+  /** API requests in flight at once (default {@link DEFAULT_OBJECT_CONCURRENCY}). */
   readonly concurrency?: number;
   /** How often to look at objects that are not ready yet (default 1000 ms). */
   readonly pollMs?: number;
@@ -63,7 +64,10 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
 
   // Every object's state before the apply, and the inventory, by one LIST per kind and namespace.
   const live = new LiveObjects(client);
-  await live.prefetch([...app.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))), ...inventoryRefs(app)], opts.concurrency ?? 8);
+  await live.prefetch(
+    [...app.phases.flatMap((p) => p.objects.map((o) => refOf(o.object))), ...inventoryRefs(app)],
+    opts.concurrency ?? DEFAULT_OBJECT_CONCURRENCY,
+  );
   const previous = await readInventory(client, app, { read: (ref) => live.get(ref) });
   const inventory = new Map(previous.objects.map((e) => [refKey(e), e]));
   // The inventory of the app from before it had environments, taken over: deleted once this apply succeeds.
@@ -184,7 +188,7 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
         ...(opts.signal ? { signal: opts.signal } : {}),
         forceConflicts: opts.forceConflicts ?? false,
         skipPreflight: opts.skipPreflight ?? false,
-        concurrency: opts.concurrency ?? 8,
+        concurrency: opts.concurrency ?? DEFAULT_OBJECT_CONCURRENCY,
         pollMs: opts.pollMs ?? 1000,
         ruleFor,
         redact: scrub,
@@ -222,7 +226,7 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
   }
 
   async function prune(entries: InventoryEntry[]): Promise<PruneResult[]> {
-    const results = await pruneObjects(client, entries, opts.concurrency ?? 8);
+    const results = await pruneObjects(client, entries, opts.concurrency ?? DEFAULT_OBJECT_CONCURRENCY);
     for (const r of results) {
       if (r.action !== 'failed') inventory.delete(refKey(r.ref));
       emit({ type: 'prune', app: app.name, result: r });

@@ -1,5 +1,6 @@
 import type { CompiledApp } from '../compile.js';
 import { refKey, refOf, type ClusterClient } from '../cluster/types.js';
+import { DEFAULT_APP_CONCURRENCY } from '../defaults.js';
 import { applyApp, type ApplyOptions } from './apply-app.js';
 import type { AppApplyResult, ApplyEvent } from './types.js';
 
@@ -8,7 +9,7 @@ export interface ApplyAppsOptions {
   readonly clientOf: (app: CompiledApp) => ClusterClient;
   /** Each app's apply options (its executors); onEvent is ApplyAppsOptions' own. */
   readonly optionsOf: (app: CompiledApp) => Omit<ApplyOptions, 'onEvent'>;
-  /** Most apps applied at once (default 4). */
+  /** Most apps applied at once (default {@link DEFAULT_APP_CONCURRENCY}). */
   readonly appConcurrency?: number;
   /** Every app's events, app after app in the order of `apps`, whatever order they happen in. */
   readonly onEvent?: (e: ApplyEvent) => void;
@@ -23,7 +24,7 @@ export interface ApplyAppsOptions {
  */
 export async function applyApps(apps: readonly CompiledApp[], opts: ApplyAppsOptions): Promise<AppApplyResult[]> {
   const events = orderedEvents(apps.length, opts.onEvent ?? (() => undefined));
-  const slots = semaphore(Math.max(1, opts.appConcurrency ?? 4));
+  const slots = semaphore(Math.max(1, opts.appConcurrency ?? DEFAULT_APP_CONCURRENCY));
   const footprints = apps.map(footprint);
   const runs: Array<Promise<AppApplyResult>> = [];
   apps.forEach((app, i) => {

@@ -1,6 +1,7 @@
 import { mapBounded } from '../cluster/bounded.js';
 import { FIELD_MANAGER } from '../cluster/server-side-apply.js';
 import { type ClusterClient } from '../cluster/types.js';
+import { DEFAULT_OBJECT_CONCURRENCY } from '../defaults.js';
 import type { InventoryEntry } from '../inventory/inventory.js';
 import type { K8sObject } from '../k8s/types.js';
 import { kindRank } from '../plan/kind-order.js';
@@ -28,7 +29,11 @@ export function pruneOrder(a: InventoryEntry, b: InventoryEntry): number {
  * (no `kubemin` apply in its managedFields), nor Namespaces (that would delete everything in
  * them). Deletes with a uid precondition, so an object recreated meanwhile is left alone.
  */
-export async function pruneObjects(client: ClusterClient, entries: readonly InventoryEntry[], concurrency = 8): Promise<PruneResult[]> {
+export async function pruneObjects(
+  client: ClusterClient,
+  entries: readonly InventoryEntry[],
+  concurrency = DEFAULT_OBJECT_CONCURRENCY,
+): Promise<PruneResult[]> {
   const sorted = [...entries].sort(pruneOrder);
   const out: PruneResult[] = [];
   for (const phase of [...new Set(sorted.map((e) => e.phase ?? 0))]) {

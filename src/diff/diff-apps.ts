@@ -5,6 +5,7 @@ import { applyIsNoop } from '../cluster/apply-is-noop.js';
 import { LiveObjects } from '../cluster/live-objects.js';
 import { FIELD_MANAGER, serverSideApply, type ServerSideApplyResult } from '../cluster/server-side-apply.js';
 import { ClusterError, refKey, refOf, type ClusterClient, type ObjectRef } from '../cluster/types.js';
+import { DEFAULT_OBJECT_CONCURRENCY } from '../defaults.js';
 import { inventoryRef } from '../inventory/inventory.js';
 import { inventoryRefs, readInventory } from '../inventory/inventory-store.js';
 import type { K8sObject } from '../k8s/types.js';
@@ -17,7 +18,7 @@ import { phaseLabel } from '../plan/plan-phases.js';
 import type { AppDiff, ObjectDiff, ObjectProblem } from './types.js';
 
 export interface DiffOptions {
-  /** Most requests of an app in flight at once. */
+  /** Most requests of an app in flight at once (default {@link DEFAULT_OBJECT_CONCURRENCY}). */
   readonly concurrency?: number;
   /** Most apps compared at once (default 16: the client sends at most 16 requests at once anyway, and an app alone rarely has that many in flight). */
   readonly appConcurrency?: number;
@@ -45,7 +46,7 @@ interface Placed {
  * inventory that the bundle no longer has are deletes.
  */
 export async function diffApps(apps: readonly CompiledApp[], client: ClusterClient, opts: DiffOptions = {}): Promise<AppDiff[]> {
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? DEFAULT_OBJECT_CONCURRENCY;
   const live = opts.live ?? new LiveObjects(client);
   // Every app's live objects are read at once, shared: a kind spread over the apps' namespaces is
   // one LIST across them (live-objects.ts), started before the first app is compared. Each app

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../apply/clock.js';
 import { connectTo, type ConnectOptions } from '../cluster/http-client.js';
 import { loadKubeconfig } from '../cluster/kubeconfig.js';
+import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_RENEW_MS } from '../defaults.js';
 import { loadInstalledPlugins } from '../plugins/load-plugins.js';
 import { noticeRepoPluginConfigs } from '../plugins/repo-config-notice.js';
 import { Watcher, type DriftMode, type WatchEvent } from '../watch/daemon.js';
@@ -49,7 +50,7 @@ export interface WatchRunOptions extends ConnectOptions {
   readonly leaseNamespace?: string;
   /** Default: `kubemin-watch`, with `--env` `kubemin-watch-<env>` (the daemons of two environments in one cluster never share a Lease). */
   readonly leaseName?: string;
-  /** How long a lease lasts without renewal (default 15 s), and how often the leader renews it (default 5 s). */
+  /** How long a lease lasts without renewal, and how often the leader renews it (defaults: DEFAULT_LEASE_DURATION_MS and DEFAULT_LEASE_RENEW_MS). */
   readonly leaseDurationMs?: number;
   readonly leaseRenewMs?: number;
   readonly identity?: string;
@@ -159,8 +160,8 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
         namespace: leaseNamespace,
         name: leaseName,
         identity,
-        leaseDurationMs: opts.leaseDurationMs ?? 15_000,
-        renewIntervalMs: opts.leaseRenewMs ?? 5_000,
+        leaseDurationMs: opts.leaseDurationMs ?? DEFAULT_LEASE_DURATION_MS,
+        renewIntervalMs: opts.leaseRenewMs ?? DEFAULT_LEASE_RENEW_MS,
         clock,
         onStartedLeading: () => {
           log.log('info', 'leading: this replica applies', { identity, lease: `${leaseNamespace}/${leaseName}` });

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { closeSync, openSync } from 'node:fs';
-import { parseDuration } from '../../formats/duration.js';
+import { DEFAULT_APP_CONCURRENCY, DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_RENEW_MS } from '../../defaults.js';
+import { formatDuration, parseDuration } from '../../formats/duration.js';
 import type { DriftMode } from '../../watch/daemon.js';
 import type { LogFormat } from '../../watch/logger.js';
 import { EXIT, type Io } from '../output.js';
@@ -85,10 +86,14 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
       "namespace of the leader-election Lease (default: the kubeconfig context's namespace; in a pod, the pod's own; else default)",
     )
     .option('--lease-name <name>', 'name of the leader-election Lease (default: kubemin-watch; with --env, kubemin-watch-<env>)')
-    .option('--lease-duration <duration>', 'how long the lease lasts unless renewed: a replica takes over that long after the leader died', '15s')
-    .option('--lease-renew <duration>', 'how often the leader renews the lease', '5s')
+    .option(
+      '--lease-duration <duration>',
+      'how long the lease lasts unless renewed: a replica takes over that long after the leader died',
+      formatDuration(DEFAULT_LEASE_DURATION_MS),
+    )
+    .option('--lease-renew <duration>', 'how often the leader renews the lease', formatDuration(DEFAULT_LEASE_RENEW_MS))
     .option('--identity <id>', 'this replica in the Lease (default: hostname-pid)')
-    .option('--app-concurrency <n>', 'apps applied at once', '4')
+    .option('--app-concurrency <n>', 'apps applied at once', String(DEFAULT_APP_CONCURRENCY))
     .option('--timeout <duration>', "wait at most this long for each phase (default: the phase's timeout)")
     .option('--poll-interval <duration>', 'how often to look again after an API error, and at objects not ready when RBAC forbids watching them', '1s')
     .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'))

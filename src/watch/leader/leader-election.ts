@@ -15,8 +15,6 @@ import {
 } from './lease.js';
 
 export const DEFAULT_LEASE_NAME = 'kubemin-watch';
-export const DEFAULT_LEASE_DURATION_MS = 15_000;
-export const DEFAULT_RENEW_INTERVAL_MS = 5_000;
 
 export interface LeaderElectionOptions {
   readonly client: ClusterClient;
@@ -26,12 +24,12 @@ export interface LeaderElectionOptions {
   readonly name: string;
   /** This replica, unique among them: `${hostname}-${pid}`. */
   readonly identity: string;
-  /** How long a lease lasts without renewal (written as whole seconds, rounded up). Default 15 s. */
+  /** How long a lease lasts without renewal (written as whole seconds, rounded up). The daemon's default: DEFAULT_LEASE_DURATION_MS. */
   readonly leaseDurationMs: number;
   /**
    * Time between renewals while leading and between attempts while not; also the safety margin:
    * a leader stops leading one interval before others may take the lease. Less than the lease
-   * duration; default 5 s.
+   * duration; the daemon's default: DEFAULT_LEASE_RENEW_MS.
    */
   readonly renewIntervalMs: number;
   readonly clock?: Clock;
