@@ -29,7 +29,7 @@ import { hasErrors } from '../src/diagnostics/diagnostic.js';
 import { formatText } from '../src/diagnostics/format-text.js';
 import { inventoryName } from '../src/inventory/inventory.js';
 import type { K8sObject } from '../src/k8s/types.js';
-import { readSpecFiles } from '../src/load/find-spec-files.js';
+import { readSpecFiles } from '../src/files/find-spec-files.js';
 import {
   countKubectlRequests,
   deleteNamespaces,

@@ -24,7 +24,7 @@ import { formatText } from '../src/diagnostics/format-text.js';
 import { diffApps } from '../src/diff/diff-apps.js';
 import { formatSummary, summarize, type AppDiff, type DiffSummary } from '../src/diff/types.js';
 import { encodeInventory, inventoryName } from '../src/inventory/inventory.js';
-import { readSpecFiles } from '../src/load/find-spec-files.js';
+import { readSpecFiles } from '../src/files/find-spec-files.js';
 import {
   countKubectlRequests,
   deleteNamespaces,

@@ -4,12 +4,12 @@
  * bundle (YAML text and plan), and write the bundle directory.
  */
 import { performance } from 'node:perf_hooks';
-import { writeBundleDir } from '../src/bundle/bundle-dir.js';
+import { writeBundleDir } from '../src/files/bundle-dir/bundle-dir.js';
 import { emitApp, type AppBundle } from '../src/bundle/emit-bundle.js';
 import { compile, type CompileResult } from '../src/compile.js';
 import { hasErrors } from '../src/diagnostics/diagnostic.js';
 import { formatText } from '../src/diagnostics/format-text.js';
-import { readSpecFiles } from '../src/load/find-spec-files.js';
+import { readSpecFiles } from '../src/files/find-spec-files.js';
 
 export type Stage = 'read' | 'compile' | 'emit' | 'write';
 export const STAGES: readonly Stage[] = ['read', 'compile', 'emit', 'write'];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CompileResult } from '../compile.js';
 import { formatGithub } from '../diagnostics/format-github.js';
 import { hasChanges, summarize } from '../diff/types.js';
-import { findSpecFiles } from '../load/find-spec-files.js';
+import { findSpecFiles } from '../files/find-spec-files.js';
 import { loadAndCompile } from '../operations/load-and-compile.js';
 import { repoPluginConfigs } from '../plugins/repo-config-notice.js';
 import { Redactor, type SecretSink } from '../secrets/redactor.js';

@@ -2,7 +2,7 @@ import type { ApplyOptions } from '../apply/apply-app.js';
 import { applyApps } from '../apply/apply-apps.js';
 import { planFromDiff } from '../apply/plan-from-diff.js';
 import type { AppApplyResult } from '../apply/types.js';
-import { isBundleDir, readBundleDir } from '../bundle/read-bundle-dir.js';
+import { isBundleDir, readBundleDir } from '../files/bundle-dir/read-bundle-dir.js';
 import type { ConnectOptions } from '../cluster/http-client.js';
 import type { CompiledApp, CompileResult } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';

@@ -1,8 +1,8 @@
 import { compile, type CompileOptions, type CompileResult } from '../compile.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { selectEnvironment } from '../environments/select-environment.js';
-import { findSpecFiles } from '../load/find-spec-files.js';
-import { readReferencedFiles } from '../load/read-referenced-files.js';
+import { findSpecFiles } from '../files/find-spec-files.js';
+import { readReferencedFiles } from '../files/read-referenced-files.js';
 import { referencedFiles } from '../load/referenced-files.js';
 import type { PluginSet } from '../plugins/plugin-set.js';
 import { pluginsForFiles, withLoadFailures } from '../plugins/plugins-for-files.js';

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { diffBundleDir, writeBundleDir, type BundleDirDiff } from '../bundle/bundle-dir.js';
-import type { BundleFs } from '../bundle/bundle-fs.js';
+import { diffBundleDir, writeBundleDir, type BundleDirDiff } from '../files/bundle-dir/bundle-dir.js';
+import type { BundleFs } from '../files/bundle-dir/bundle-fs.js';
 import { emitApp, emitStream } from '../bundle/emit-bundle.js';
 import { layoutFor } from '../bundle/bundle-layout.js';
-import { checkOutDir } from '../bundle/out-dir-guard.js';
+import { checkOutDir } from '../files/bundle-dir/out-dir-guard.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { loadAndCompile, type LoadOptions, type LoadResult } from './load-and-compile.js';
 

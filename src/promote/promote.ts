@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { compile, type CompileResult } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { parseSpecFile } from '../load/parse-spec-file.js';
-import { readReferencedFiles } from '../load/read-referenced-files.js';
+import { readReferencedFiles } from '../files/read-referenced-files.js';
 import { referencedFiles } from '../load/referenced-files.js';
 import { loadAndCompile, type LoadOptions } from '../operations/load-and-compile.js';
 import type { Registry } from '../registry.js';
@@ -16,7 +16,7 @@ import { isPlainObject, type PlainObject } from './merge-patch.js';
 import { planPromotion, type PromoteRequest, type PromotionPlan } from './plan-promotion.js';
 import { PromoteError, unknownName } from './promote-error.js';
 import { specFileDiff } from './spec-file-diff.js';
-import { replaceFileAtomically } from './write-file-atomically.js';
+import { replaceFileAtomically } from '../files/write-file-atomically.js';
 
 export interface PromoteOptions extends Omit<PromoteRequest, 'fields'>, Pick<LoadOptions, 'paths' | 'cwd' | 'secrets'> {
   readonly app: string;

@@ -1,8 +1,8 @@
 import { watch } from 'chokidar';
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import { isSpecFileName, readSpecFiles } from '../load/find-spec-files.js';
-import { readReferencedFiles } from '../load/read-referenced-files.js';
+import { isSpecFileName, readSpecFiles } from '../files/find-spec-files.js';
+import { readReferencedFiles } from '../files/read-referenced-files.js';
 import { referencedFiles, type ReadFiles } from '../load/referenced-files.js';
 import { builtinRegistry } from '../registry.js';
 import type { SourceFile } from '../load/source.js';

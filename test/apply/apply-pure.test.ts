@@ -5,7 +5,7 @@ import { planFromDiff } from '../../src/apply/plan-from-diff.js';
 import { fitGpus, gpuDemand, podGpus } from '../../src/apply/preflight/gpu.js';
 import { appliedByKubemin, pruneOrder } from '../../src/apply/prune.js';
 import type { AppApplyResult, PhaseResult } from '../../src/apply/types.js';
-import { readBundleDir } from '../../src/bundle/read-bundle-dir.js';
+import { readBundleDir } from '../../src/files/bundle-dir/read-bundle-dir.js';
 import { applyProgress } from '../../src/cli/apply-progress.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { loadAndCompile } from '../../src/operations/load-and-compile.js';

@@ -3,12 +3,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeBundleDir } from '../../src/bundle/bundle-dir.js';
+import { writeBundleDir } from '../../src/files/bundle-dir/bundle-dir.js';
 import { BundleLockError } from '../../src/bundle/bundle-errors.js';
-import { nodeBundleFs } from '../../src/bundle/bundle-fs.js';
-import { LOCK_FILE, lockBundleDir } from '../../src/bundle/bundle-lock.js';
+import { nodeBundleFs } from '../../src/files/bundle-dir/bundle-fs.js';
+import { LOCK_FILE, lockBundleDir } from '../../src/files/bundle-dir/bundle-lock.js';
 import type { AppBundle } from '../../src/bundle/emit-bundle.js';
-import { readBundleDir } from '../../src/bundle/read-bundle-dir.js';
+import { readBundleDir } from '../../src/files/bundle-dir/read-bundle-dir.js';
 import { tempDir } from '../helpers/cli.js';
 import { readTree } from '../helpers/tree.js';
 

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffBundleDir, writeBundleDir } from '../../src/bundle/bundle-dir.js';
+import { diffBundleDir, writeBundleDir } from '../../src/files/bundle-dir/bundle-dir.js';
 import { BundleDirError, BundleOwnershipError } from '../../src/bundle/bundle-errors.js';
 import { bundleKey, layoutFor } from '../../src/bundle/bundle-layout.js';
 import { emitApp, type AppBundle } from '../../src/bundle/emit-bundle.js';
-import { isBundleDir, readBundleDir } from '../../src/bundle/read-bundle-dir.js';
+import { isBundleDir, readBundleDir } from '../../src/files/bundle-dir/read-bundle-dir.js';
 import { compile, type CompiledApp } from '../../src/compile.js';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { tempDir } from '../helpers/cli.js';

@@ -9,9 +9,9 @@
  * N = -1 never kills.
  */
 import { readFileSync } from 'node:fs';
-import { writeBundleDir } from '../../src/bundle/bundle-dir.js';
-import { nodeBundleFs, type BundleFs } from '../../src/bundle/bundle-fs.js';
-import { openBundleDir } from '../../src/bundle/bundle-session.js';
+import { writeBundleDir } from '../../src/files/bundle-dir/bundle-dir.js';
+import { nodeBundleFs, type BundleFs } from '../../src/files/bundle-dir/bundle-fs.js';
+import { openBundleDir } from '../../src/files/bundle-dir/bundle-session.js';
 import type { AppBundle } from '../../src/bundle/emit-bundle.js';
 
 const [mode, dir, ...rest] = process.argv.slice(2);

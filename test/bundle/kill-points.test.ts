@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appSpec } from '../../bench/generate.js';
-import { writeBundleDir } from '../../src/bundle/bundle-dir.js';
+import { writeBundleDir } from '../../src/files/bundle-dir/bundle-dir.js';
 import { emitApp, type AppBundle } from '../../src/bundle/emit-bundle.js';
-import { readBundleDir } from '../../src/bundle/read-bundle-dir.js';
-import { nodeBundleFs, type BundleFs } from '../../src/bundle/bundle-fs.js';
-import { openBundleDir } from '../../src/bundle/bundle-session.js';
+import { readBundleDir } from '../../src/files/bundle-dir/read-bundle-dir.js';
+import { nodeBundleFs, type BundleFs } from '../../src/files/bundle-dir/bundle-fs.js';
+import { openBundleDir } from '../../src/files/bundle-dir/bundle-session.js';
 import { compile } from '../../src/compile.js';
 import { bundleEntry } from './bundled-entry.js';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleDirError } from '../../src/bundle/bundle-errors.js';
-import { isBundleDir, readBundleDir } from '../../src/bundle/read-bundle-dir.js';
+import { isBundleDir, readBundleDir } from '../../src/files/bundle-dir/read-bundle-dir.js';
 import { tempDir } from '../helpers/cli.js';
 
 const plan = (objects: unknown[]): string =>

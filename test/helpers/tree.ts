@@ -4,9 +4,9 @@ import { emitApp } from '../../src/bundle/emit-bundle.js';
 import { compile, type CompiledApp, type CompileResult } from '../../src/compile.js';
 import { PluginResolver } from '../../src/plugins/load-plugins.js';
 import type { Registry } from '../../src/registry.js';
-import { isSpecFileName } from '../../src/load/find-spec-files.js';
+import { isSpecFileName } from '../../src/files/find-spec-files.js';
 import type { SourceFile } from '../../src/load/source.js';
-import { readReferencedFiles } from '../../src/load/read-referenced-files.js';
+import { readReferencedFiles } from '../../src/files/read-referenced-files.js';
 import { referencedFiles, type ReadFiles } from '../../src/load/referenced-files.js';
 
 export const REPO = join(import.meta.dirname, '..', '..');

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findSpecFiles } from '../../src/load/find-spec-files.js';
+import { findSpecFiles } from '../../src/files/find-spec-files.js';
 import { cli, tempDir } from '../helpers/cli.js';
 
 const spec = (name: string): string =>

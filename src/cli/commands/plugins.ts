@@ -30,7 +30,7 @@ export function pluginsCommand(io: Io, setExit: (code: number) => void): Command
     .description('list the plugins (and built-ins) the specs under the paths are compiled with, and where each comes from')
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .action(async (paths: string[]) => {
-      const { readSpecFiles } = await import('../../load/find-spec-files.js');
+      const { readSpecFiles } = await import('../../files/find-spec-files.js');
       const { builtinPluginSet, describePlugin } = await import('../../plugins/plugin-set.js');
       const { commandLineBoundary, findPluginConfig, PluginResolver } = await import('../../plugins/load-plugins.js');
       const cwd = process.cwd();

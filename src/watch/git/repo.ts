@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { isSpecFileName } from '../../load/find-spec-files.js';
+import { isSpecFileName } from '../../files/find-spec-files.js';
 import { BatchReader } from './batch-reader.js';
 import { buildCommit, writeBlobs, type GitIdentity } from './build-commit.js';
 import { prepareCloneDir } from './clone-dir.js';

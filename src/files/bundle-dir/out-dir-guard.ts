@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { readSpecFiles } from '../load/find-spec-files.js';
-import { OutDirError } from './bundle-errors.js';
+import { readSpecFiles } from '../find-spec-files.js';
+import { OutDirError } from '../../bundle/bundle-errors.js';
 
 /** The real path of `abs` (links resolved), also when its last parts do not exist yet. */
 function realPath(abs: string): string {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BundleLockError } from './bundle-errors.js';
+import { BundleLockError } from '../../bundle/bundle-errors.js';
 import { errnoCode, type BundleFs } from './bundle-fs.js';
 
 /**

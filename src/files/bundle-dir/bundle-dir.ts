@@ -1,13 +1,13 @@
 import { dirname, join } from 'node:path';
 import { adoptPlannedApps, foreignEntries, isEmpty, readAppFiles } from './app-files.js';
-import { BundleDirError, BundleOwnershipError, OutDirError, type ForeignEntry } from './bundle-errors.js';
+import { BundleDirError, BundleOwnershipError, OutDirError, type ForeignEntry } from '../../bundle/bundle-errors.js';
 import { errnoCode, nodeBundleFs, type BundleFs } from './bundle-fs.js';
-import { appNameOf, describeKey, environmentDirOf } from './bundle-layout.js';
+import { appNameOf, describeKey, environmentDirOf } from '../../bundle/bundle-layout.js';
 import type { LockOptions } from './bundle-lock.js';
-import { fileDigest, MANIFEST_FILE, manifestText, parseManifest, PLAN_SUFFIX, type BundleManifest } from './bundle-manifest.js';
+import { fileDigest, MANIFEST_FILE, manifestText, parseManifest, PLAN_SUFFIX, type BundleManifest } from '../../bundle/bundle-manifest.js';
 import { openBundleDir } from './bundle-session.js';
 import { commitBundleChange, type JournalEntry } from './bundle-transaction.js';
-import type { AppBundle } from './emit-bundle.js';
+import type { AppBundle } from '../../bundle/emit-bundle.js';
 
 /**
  * The bundle directory on disk (the file-system edge of rendering). `DIR` holds, per app,

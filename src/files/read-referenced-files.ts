@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { commandLineBoundary, repositoryRoot } from '../plugins/load-plugins.js';
-import { MAX_REFERENCED_FILE_BYTES, type FileReference, type ReadFile } from './referenced-files.js';
+import { MAX_REFERENCED_FILE_BYTES, type FileReference, type ReadFile } from '../load/referenced-files.js';
 
 /**
  * The file-system edge for the files specs name (raw manifests): each read once, only when it

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { BundleDirError } from './bundle-errors.js';
+import { BundleDirError } from '../../bundle/bundle-errors.js';
 import { errnoCode, removeTree, type BundleFs } from './bundle-fs.js';
-import { environmentDirOf } from './bundle-layout.js';
-import { isAppKey, MANIFEST_FILE, PLAN_SUFFIX } from './bundle-manifest.js';
+import { environmentDirOf } from '../../bundle/bundle-layout.js';
+import { isAppKey, MANIFEST_FILE, PLAN_SUFFIX } from '../../bundle/bundle-manifest.js';
 
 /**
  * One change of a bundle directory, all or nothing, also against a kill -9:

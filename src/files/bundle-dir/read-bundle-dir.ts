@@ -1,19 +1,19 @@
 import { load } from 'js-yaml';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BundlePhase, CompiledApp } from '../compile.js';
-import type { K8sObject } from '../k8s/types.js';
-import type { SourceRef } from '../load/source.js';
-import type { StepMode } from '../spec/types.js';
-import { BundleDirError } from './bundle-errors.js';
+import type { BundlePhase, CompiledApp } from '../../compile.js';
+import type { K8sObject } from '../../k8s/types.js';
+import type { SourceRef } from '../../load/source.js';
+import type { StepMode } from '../../spec/types.js';
+import { BundleDirError } from '../../bundle/bundle-errors.js';
 import { nodeBundleFs, type BundleFs } from './bundle-fs.js';
 import type { LockOptions } from './bundle-lock.js';
-import { appKey, describeApp } from '../environments/app-key.js';
-import { environmentDirOf } from './bundle-layout.js';
-import { isAppPath, MANIFEST_FILE, parseManifest, PLAN_SUFFIX } from './bundle-manifest.js';
+import { appKey, describeApp } from '../../environments/app-key.js';
+import { environmentDirOf } from '../../bundle/bundle-layout.js';
+import { isAppPath, MANIFEST_FILE, parseManifest, PLAN_SUFFIX } from '../../bundle/bundle-manifest.js';
 import { openBundleDir } from './bundle-session.js';
 import { STAGING_DIR } from './bundle-transaction.js';
-import type { PlanDocument } from './emit-bundle.js';
+import type { PlanDocument } from '../../bundle/emit-bundle.js';
 
 export { BundleDirError };
 

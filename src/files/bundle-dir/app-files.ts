@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ForeignEntry } from './bundle-errors.js';
+import type { ForeignEntry } from '../../bundle/bundle-errors.js';
 import type { BundleFs } from './bundle-fs.js';
-import { environmentDirOf } from './bundle-layout.js';
-import { fileDigest, isAppName, isAppPath, PLAN_SUFFIX, type BundleManifest } from './bundle-manifest.js';
-import type { PlanDocument } from './emit-bundle.js';
+import { environmentDirOf } from '../../bundle/bundle-layout.js';
+import { fileDigest, isAppName, isAppPath, PLAN_SUFFIX, type BundleManifest } from '../../bundle/bundle-manifest.js';
+import type { PlanDocument } from '../../bundle/emit-bundle.js';
 
 /** What a bundle directory holds under one app's names: `<app>/` and `<app>.plan.json` (the app's key may be `<env>/<app>`). */
 export interface AppFiles {

@@ -2,7 +2,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { MANIFEST_FILE } from '../bundle/bundle-manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceFile } from './source.js';
+import type { SourceFile } from '../load/source.js';
 import { UserError } from '../user-error.js';
 
 // `.kubemin-staging`: where `kubemin render` stages a bundle (src/bundle/bundle-transaction.ts).

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BundleDirError } from './bundle-errors.js';
+import { BundleDirError } from '../../bundle/bundle-errors.js';
 import { errnoCode, type BundleFs } from './bundle-fs.js';
 import { lockBundleDir, type LockOptions } from './bundle-lock.js';
 import { recoverBundleDir, STAGING_DIR, type Recovery } from './bundle-transaction.js';
