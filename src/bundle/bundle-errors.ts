@@ -1,6 +1,6 @@
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 /** A rendered bundle directory cannot be read or written; the message names the path and the fix. */
-export class BundleDirError extends UserError {
+export class BundleDirError extends KubeminError {
   override readonly name = 'BundleDirError';
 }
 

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { applyCommand } from './commands/apply.js';
 import { diffCommand } from './commands/diff.js';
@@ -12,9 +12,9 @@ import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { Redactor } from '../secrets/redactor.js';
-import { UserError } from '../user-error.js';
-import { describeSystemError, isSystemError } from './system-error.js';
+import { describeSystemError, isSystemError } from '../errors/system-error.js';
 import { EXIT, processIo, scrubbingIo, type Io } from './output.js';
+import { reportFailure } from './report-failure.js';
 
 /** The package version, from the nearest package.json above this file (in src/ or build/src/). */
 function packageVersion(): string {
@@ -64,7 +64,9 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
-    code = reportFailure(io, err);
+    const failure = reportFailure(err, { debug: Boolean(process.env.KUBEMIN_DEBUG) });
+    if (failure.text) io.stderr(failure.text);
+    code = failure.exitCode;
   }
   // A write error is emitted after the write: let it arrive.
   if (given.outputFailure) await new Promise((resolve) => setImmediate(resolve));
@@ -76,21 +78,4 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     return EXIT.error;
   }
   return code;
-}
-
-/** The top-level catch: one line for the user, never a stack trace (unless KUBEMIN_DEBUG is set), and an honest exit code. */
-function reportFailure(io: Io, err: unknown): number {
-  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.error;
-  if (err instanceof UserError) {
-    io.stderr(`kubemin: ${err.message}\n`);
-    return EXIT.error;
-  }
-  if (isSystemError(err)) {
-    io.stderr(`kubemin: ${describeSystemError(err)}\n`);
-    return EXIT.error;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  const debug = process.env.KUBEMIN_DEBUG ? `\n${err instanceof Error ? err.stack : ''}` : ' (KUBEMIN_DEBUG=1 shows where)';
-  io.stderr(`kubemin: internal error: ${message.split('\n')[0]}: a bug in kubemin, please report it with the command that caused it${debug}\n`);
-  return EXIT.error;
 }

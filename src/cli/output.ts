@@ -1,5 +1,6 @@
 import type { CompileResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { EXIT } from '../errors/kubemin-error.js';
 import { formatGithub } from '../diagnostics/format-github.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
@@ -10,8 +11,7 @@ import { reportSkipped } from './env-option.js';
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
 
-/** Process exit codes, as kubectl diff uses them: 0 clean, 1 problems or differences, 2 usage or runtime error. */
-export const EXIT = { ok: 0, problems: 1, error: 2 } as const;
+export { EXIT };
 
 export interface Io {
   readonly stdout: (s: string) => void;

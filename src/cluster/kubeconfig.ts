@@ -3,10 +3,10 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 
 /** A kubeconfig that cannot be used: missing, unreadable, or without the context asked for. */
-export class KubeconfigError extends UserError {
+export class KubeconfigError extends KubeminError {
   override readonly name = 'KubeconfigError';
 }
 

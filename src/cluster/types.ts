@@ -1,5 +1,5 @@
 import type { K8sObject } from '../k8s/types.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 
 /** What identifies an object in the cluster. */
 export interface ObjectRef {
@@ -46,7 +46,7 @@ export type ClusterErrorReason =
   | 'Other';
 
 /** A failed call about one object: typed, with the object and the cause. */
-export class ClusterError extends UserError {
+export class ClusterError extends KubeminError {
   override readonly name = 'ClusterError';
   constructor(
     readonly ref: ObjectRef | undefined,

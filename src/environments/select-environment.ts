@@ -1,6 +1,6 @@
 import type { CompiledApp } from '../compile.js';
 import { closest } from '../diagnostics/did-you-mean.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 
 export interface Selection {
   /** The apps without environments, and each app's variant for the environment. */
@@ -19,9 +19,9 @@ export function selectEnvironment(apps: readonly CompiledApp[], env: string | un
   if (env === undefined) return { apps: [...apps], skipped: [] };
   const known = [...new Set(apps.flatMap((a) => (a.environment ? [a.environment] : [])))].sort();
   if (!known.includes(env)) {
-    if (!known.length) throw new UserError(`--env ${env}: no application here has environments (spec.environments)`);
+    if (!known.length) throw new KubeminError(`--env ${env}: no application here has environments (spec.environments)`);
     const guess = closest(env, known);
-    throw new UserError(
+    throw new KubeminError(
       `--env ${env}: no application has an environment "${env}"${guess ? `; did you mean "${guess}"?` : ''} (environments: ${known.join(', ')})`,
     );
   }

@@ -2,7 +2,7 @@ import { refKey, type ObjectRef } from '../cluster/types.js';
 import type { AppIdentity } from '../environments/app-key.js';
 import type { K8sObject } from '../k8s/types.js';
 import { MANAGED_BY } from '../expand/labels.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 
 /**
  * What kubemin applied for an app, kept in the cluster as a ConfigMap in the app's namespace:
@@ -74,7 +74,7 @@ export function encodeInventory(inv: Inventory): K8sObject {
   };
 }
 
-export class InventoryError extends UserError {
+export class InventoryError extends KubeminError {
   override readonly name = 'InventoryError';
 }
 

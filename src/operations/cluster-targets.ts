@@ -2,7 +2,7 @@ import type { CompiledApp } from '../compile.js';
 import { appKey } from '../environments/app-key.js';
 import { connect, KubeconfigError, type ConnectOptions } from '../cluster/http-client.js';
 import type { ClusterClient } from '../cluster/types.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 
 const SHOWN = 6;
 
@@ -34,7 +34,7 @@ export function clusterTargets(apps: readonly CompiledApp[], opts: TargetOptions
   if (opts.context !== undefined) {
     const named = [...new Set(apps.flatMap((a) => (a.cluster ? [a.cluster] : [])))].sort();
     if (several && named.length > 1) {
-      throw new UserError(
+      throw new KubeminError(
         `--context ${opts.context} would put environments meant for different clusters (${named.map((c) => `"${c}"`).join(', ')}) into one: ${advice}`,
       );
     }
@@ -49,7 +49,7 @@ export function clusterTargets(apps: readonly CompiledApp[], opts: TargetOptions
   if (several && targets.size > 1) {
     const where = apps.map((a) => `${appKey(a)} to ${a.cluster ? `context "${a.cluster}"` : 'the current context'}`);
     const shown = where.length > SHOWN ? [...where.slice(0, SHOWN), `and ${where.length - SHOWN} more`] : where;
-    throw new UserError(`these applications go to different clusters: ${shown.join(', ')}; ${advice}`);
+    throw new KubeminError(`these applications go to different clusters: ${shown.join(', ')}; ${advice}`);
   }
   return [...targets].map(([context, group]) => ({ context, apps: group }));
 }

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../apply/clock.js';
 import { connectTo, type ConnectOptions } from '../cluster/http-client.js';
 import { loadKubeconfig } from '../cluster/kubeconfig.js';
+import { KubeminError } from '../errors/kubemin-error.js';
+import { describeSystemError, isSystemError } from '../errors/system-error.js';
 import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_RENEW_MS } from '../defaults.js';
 import { loadInstalledPlugins } from '../plugins/load-plugins.js';
 import { noticeRepoPluginConfigs } from '../plugins/repo-config-notice.js';
@@ -188,7 +190,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       return watcher.isReady() ? undefined : 'the repository has not been fetched yet';
     };
     if (opts.listen !== undefined) {
-      const webhookSecret = opts.webhookSecretFile ? readFileSync(opts.webhookSecretFile, 'utf8').trim() : undefined;
+      const webhookSecret = opts.webhookSecretFile ? readWebhookSecret(opts.webhookSecretFile) : undefined;
       const server = await startWatchServer({
         listen: opts.listen,
         metrics,
@@ -220,5 +222,15 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
     log.log('info', 'stopped');
   } finally {
     for (const close of closers.reverse()) await close();
+  }
+}
+
+/** The webhook's secret; a file that cannot be read is the user's to fix (one line naming the flag and the file), its error kept as the cause. */
+function readWebhookSecret(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    const why = isSystemError(err) ? describeSystemError({ ...err, path: file }) : `cannot read ${file}`;
+    throw new KubeminError(`--webhook-secret-file: ${why}`, { cause: err });
   }
 }

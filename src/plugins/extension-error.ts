@@ -1,4 +1,4 @@
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 /** A plugin's function threw, or returned something that is not what kubemin asked for. */
 export class ExtensionError extends Error {
   override readonly name = 'ExtensionError';
@@ -14,7 +14,7 @@ export class ExtensionError extends Error {
 }
 
 /** A plugin could not be loaded, or clashes with another: an error at load time, before anything is compiled. */
-export class PluginLoadError extends UserError {
+export class PluginLoadError extends KubeminError {
   override readonly name: string = 'PluginLoadError';
 }
 

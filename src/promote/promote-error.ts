@@ -1,8 +1,8 @@
 import { closest } from '../diagnostics/did-you-mean.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 
 /** A promotion the user asked for that cannot be done as asked: nothing is written (exit 2). */
-export class PromoteError extends UserError {
+export class PromoteError extends KubeminError {
   override readonly name = 'PromoteError';
 }
 

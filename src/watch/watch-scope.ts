@@ -1,7 +1,7 @@
 import type { CompiledApp } from '../compile.js';
 import { appKey, type AppIdentity } from '../environments/app-key.js';
 import { selectEnvironment } from '../environments/select-environment.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 import type { LogFields, LogLevel } from './logger.js';
 import type { AppLabels } from './metrics.js';
 
@@ -63,7 +63,7 @@ export class WatchScope {
       const { apps: selected, skipped } = selectEnvironment(apps, this.environment);
       return { ok: true, apps: selected, skipped };
     } catch (err) {
-      if (err instanceof UserError) return { ok: false, error: err.message };
+      if (err instanceof KubeminError) return { ok: false, error: err.message };
       throw err;
     }
   }

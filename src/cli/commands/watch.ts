@@ -5,7 +5,7 @@ import { formatDuration, parseDuration } from '../../formats/duration.js';
 import type { DriftMode } from '../../watch/daemon.js';
 import type { LogFormat } from '../../watch/logger.js';
 import { EXIT, type Io } from '../output.js';
-import { describeSystemError, isSystemError } from '../system-error.js';
+import { describeSystemError, isSystemError } from '../../errors/system-error.js';
 
 interface WatchFlags {
   repo?: string;

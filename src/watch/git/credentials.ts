@@ -54,7 +54,7 @@ async function readToken(auth: GitAuth): Promise<string | undefined> {
     const value = await readFile(auth.tokenFile, 'utf8').then(
       (text) => text.trim(),
       (e: NodeJS.ErrnoException) => {
-        throw new GitError(`cannot read the token file ${auth.tokenFile}: ${e.code ?? 'error'}`);
+        throw new GitError(`cannot read the token file ${auth.tokenFile}: ${e.code ?? 'error'}`, { cause: e });
       },
     );
     if (!value) throw new GitError(`the token file ${auth.tokenFile} is empty`);

@@ -1,7 +1,7 @@
-import { UserError } from '../../user-error.js';
+import { KubeminError } from '../../errors/kubemin-error.js';
 
 /** A git command that failed: what was being done and git's stderr, with every credential redacted. */
-export class GitError extends UserError {
+export class GitError extends KubeminError {
   override readonly name: string = 'GitError';
 }
 

@@ -70,7 +70,9 @@ export class GitRunner {
     try {
       exit = await spawnGit({ args: cmd.args, cwd: this.opts.gitDir, env, ...(input ? { input } : {}) });
     } catch (e) {
-      throw new GitError(this.redact(`${cmd.what}: ${e instanceof Error ? e.message : String(e)}`));
+      const missing = (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+      const why = missing ? 'git is not installed, or not on PATH (install git)' : e instanceof Error ? e.message : String(e);
+      throw new GitError(this.redact(`${cmd.what}: ${why}`), { cause: e });
     }
     if (exit.exitCode !== 0) return { ok: false, exitCode: exit.exitCode, stderr: exit.stderr };
     return { ok: true, stdout: exit.stdout };
