@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../load/source.js';
 import { UserError } from '../user-error.js';
 
-// `.kubemin-staging`: where `kubemin render` stages a bundle (src/bundle/bundle-transaction.ts).
+// `.kubemin-staging`: where `kubemin render` stages a bundle (src/files/bundle-dir/bundle-transaction.ts).
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.kubemin-staging']);
 
 /** `kubemin.yaml` or `<anything>.kubemin.yaml`. */
