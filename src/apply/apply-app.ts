@@ -1,6 +1,7 @@
 import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
 import { LiveObjects } from '../cluster/live-objects.js';
-import { ClusterError, refKey, refOf, type ClusterClient } from '../cluster/types.js';
+import { ClusterError, type ClusterClient } from '../cluster/types.js';
+import { refKey, refOf } from '../k8s/object-ref.js';
 import { appRedactor } from '../secrets/register-secrets.js';
 import { parseDuration } from '../formats/duration.js';
 import { deleteAdopted, inventoryRefs, readInventory, writeInventory } from '../inventory/inventory-store.js';

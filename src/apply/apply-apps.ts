@@ -1,5 +1,6 @@
 import type { CompiledApp } from '../compile.js';
-import { refKey, refOf, type ClusterClient } from '../cluster/types.js';
+import { type ClusterClient } from '../cluster/types.js';
+import { refKey, refOf } from '../k8s/object-ref.js';
 import { DEFAULT_APP_CONCURRENCY } from '../defaults.js';
 import { applyApp, type ApplyOptions } from './apply-app.js';
 import type { AppApplyResult, ApplyEvent } from './types.js';

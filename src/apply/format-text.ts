@@ -1,5 +1,5 @@
 import { appKey, type AppIdentity } from '../environments/app-key.js';
-import { formatRef } from '../cluster/format-ref.js';
+import { formatRef } from '../k8s/object-ref.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 import type { AppApplyResult, PhaseOutcome, PhaseResult, PruneResult } from './types.js';
 

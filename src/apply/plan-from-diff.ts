@@ -1,6 +1,6 @@
 import type { CompiledApp } from '../compile.js';
-import { formatObjectProblem } from '../cluster/format-ref.js';
-import { refKey, refOf } from '../cluster/types.js';
+import { formatObjectProblem } from '../k8s/object-ref.js';
+import { refKey, refOf } from '../k8s/object-ref.js';
 import type { AppDiff, DiffAction } from '../diff/types.js';
 import type { ApplyAction } from '../cluster/server-side-apply.js';
 import { phaseLabel } from '../plan/plan-phases.js';

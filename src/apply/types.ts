@@ -1,5 +1,5 @@
 import type { ApplyAction } from '../cluster/server-side-apply.js';
-import type { ObjectRef } from '../cluster/types.js';
+import type { ObjectRef } from '../k8s/object-ref.js';
 import type { ReadinessState } from '../readiness/types.js';
 
 /**

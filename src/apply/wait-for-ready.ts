@@ -1,4 +1,5 @@
-import { ClusterError, refKey, type ClusterClient, type ObjectRef } from '../cluster/types.js';
+import { ClusterError, type ClusterClient } from '../cluster/types.js';
+import { refKey, type ObjectRef } from '../k8s/object-ref.js';
 import { feedKey, transient, WatchFeed, type FeedQuery } from '../cluster/watch-feed.js';
 import { widen } from '../cluster/watch-selector.js';
 import type { K8sObject } from '../k8s/types.js';

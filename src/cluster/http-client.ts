@@ -3,22 +3,10 @@ import { Agent, request, type AgentOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { K8sObject } from '../k8s/types.js';
 import { credentialSource, type Credential, type CredentialSource } from './auth/index.js';
-import { formatRef } from './format-ref.js';
+import { formatRef } from '../k8s/object-ref.js';
 import { KubeconfigError, loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
-import {
-  ClusterError,
-  refOf,
-  type ApplyCallOptions,
-  type ClusterClient,
-  type ClusterErrorReason,
-  type DeleteOptions,
-  type ListOptions,
-  type ObjectRef,
-  type ResourceInfo,
-  type VersionedList,
-  type WatchEvent,
-  type WatchOptions,
-} from './types.js';
+import { ClusterError, type ApplyCallOptions, type ClusterClient, type ClusterErrorReason, type DeleteOptions, type ListOptions, type ResourceInfo, type VersionedList, type WatchEvent, type WatchOptions } from './types.js';
+import { refOf, type ObjectRef } from '../k8s/object-ref.js';
 import { H2Watches, streamWatch } from './watch-stream.js';
 
 export { KubeconfigError } from './kubeconfig.js';

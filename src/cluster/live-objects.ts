@@ -1,6 +1,7 @@
 import type { K8sObject } from '../k8s/types.js';
 import { mapBounded } from './bounded.js';
-import { refKey, type ClusterClient, type ObjectRef } from './types.js';
+import { type ClusterClient } from './types.js';
+import { refKey, type ObjectRef } from '../k8s/object-ref.js';
 
 /** A kind: `apiVersion/kind`. */
 const kindKey = (r: ObjectRef): string => `${r.apiVersion}/${r.kind}`;

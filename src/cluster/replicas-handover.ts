@@ -1,5 +1,5 @@
 import type { K8sObject } from '../k8s/types.js';
-import { refKey, type ObjectRef } from './types.js';
+import { refKey, type ObjectRef } from '../k8s/object-ref.js';
 
 /**
  * `spec.replicas` of an autoscaled workload, between kubemin and the autoscaler.

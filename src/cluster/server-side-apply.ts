@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { normalizeObject } from '../diff/normalize.js';
 import type { K8sObject } from '../k8s/types.js';
 import { INITIAL_REPLICAS_MANAGER, replicasOf, replicasOnly, replicasStep, withReplicas } from './replicas-handover.js';
-import { ClusterError, refOf, type ClusterClient } from './types.js';
+import { ClusterError, type ClusterClient } from './types.js';
+import { refOf } from '../k8s/object-ref.js';
 
 /** The field manager kubemin applies as (diff, apply and the watch daemon alike). */
 export const FIELD_MANAGER = 'kubemin';

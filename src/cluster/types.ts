@@ -1,28 +1,6 @@
 import type { K8sObject } from '../k8s/types.js';
+import type { ObjectRef } from '../k8s/object-ref.js';
 import { KubeminError } from '../errors/kubemin-error.js';
-
-/** What identifies an object in the cluster. */
-export interface ObjectRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-}
-
-export function refOf(o: Pick<K8sObject, 'apiVersion' | 'kind' | 'metadata'>): ObjectRef {
-  return {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-    name: o.metadata.name,
-  };
-}
-
-/** A stable key: group (not version), kind, namespace, name. */
-export function refKey(r: ObjectRef): string {
-  const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.indexOf('/')) : '';
-  return `${group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
-}
 
 /** How the API server serves a kind. */
 export interface ResourceInfo {

@@ -4,7 +4,8 @@ import { autoscaledWorkloads, withReplicas } from '../cluster/replicas-handover.
 import { applyIsNoop } from '../cluster/apply-is-noop.js';
 import { LiveObjects } from '../cluster/live-objects.js';
 import { FIELD_MANAGER, serverSideApply, type ServerSideApplyResult } from '../cluster/server-side-apply.js';
-import { ClusterError, refKey, refOf, type ClusterClient, type ObjectRef } from '../cluster/types.js';
+import { ClusterError, type ClusterClient } from '../cluster/types.js';
+import { refKey, refOf, type ObjectRef } from '../k8s/object-ref.js';
 import { DEFAULT_OBJECT_CONCURRENCY } from '../defaults.js';
 import { inventoryRef } from '../inventory/inventory.js';
 import { inventoryRefs, readInventory } from '../inventory/inventory-store.js';

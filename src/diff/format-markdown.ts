@@ -1,4 +1,4 @@
-import { formatRef } from '../cluster/format-ref.js';
+import { formatRef } from '../k8s/object-ref.js';
 import { appKey } from '../environments/app-key.js';
 import { formatSummary, summarize, type AppDiff } from './types.js';
 

@@ -1,4 +1,4 @@
-import { formatObjectProblem, formatRef } from '../cluster/format-ref.js';
+import { formatObjectProblem, formatRef } from '../k8s/object-ref.js';
 import { formatSummary, summarize, type AppDiff } from './types.js';
 
 export interface DiffTextOptions {

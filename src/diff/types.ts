@@ -1,4 +1,5 @@
-import type { ClusterErrorReason, ObjectRef } from '../cluster/types.js';
+import type { ClusterErrorReason } from '../cluster/types.js';
+import type { ObjectRef } from '../k8s/object-ref.js';
 
 /** What applying the bundle would do to one object. */
 export type DiffAction = 'create' | 'update' | 'unchanged' | 'delete';

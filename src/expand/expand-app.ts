@@ -1,4 +1,5 @@
 import type { K8sObject } from '../k8s/types.js';
+import { refKey, refOf } from '../k8s/object-ref.js';
 import type { AppSpec, ComponentSpec, Policies } from '../spec/types.js';
 import { ExtensionError } from '../plugins/extension-error.js';
 import { appObjects } from './app-objects/index.js';
@@ -176,7 +177,7 @@ function nameCollisions(objects: readonly ExpandedObject[]): PendingDiagnostic[]
   const first = new Map<string, ExpandedObject>();
   const out: PendingDiagnostic[] = [];
   for (const o of objects) {
-    const key = `${o.object.apiVersion}/${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
+    const key = refKey(refOf(o.object));
     const prev = first.get(key);
     if (!prev) {
       first.set(key, o);

@@ -1,5 +1,6 @@
 import { FIELD_MANAGER } from '../cluster/server-side-apply.js';
-import type { ClusterClient, ObjectRef } from '../cluster/types.js';
+import type { ClusterClient } from '../cluster/types.js';
+import type { ObjectRef } from '../k8s/object-ref.js';
 import type { AppIdentity } from '../environments/app-key.js';
 import type { K8sObject } from '../k8s/types.js';
 import { decodeInventory, inventoryName, inventoryRef, type Inventory } from './inventory.js';

@@ -1,4 +1,4 @@
-import { refKey, type ObjectRef } from '../cluster/types.js';
+import { refKey, type ObjectRef } from '../k8s/object-ref.js';
 import type { AppIdentity } from '../environments/app-key.js';
 import type { K8sObject } from '../k8s/types.js';
 import { MANAGED_BY } from '../expand/labels.js';

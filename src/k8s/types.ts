@@ -110,7 +110,3 @@ export interface PersistentVolumeClaimTemplate {
   };
 }
 
-/** `Kind/namespace/name`, the one way kubemin names an object in messages. */
-export function objectRef(o: Pick<K8sObject, 'kind' | 'metadata'>): string {
-  return o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.metadata.name}` : `${o.kind}/${o.metadata.name}`;
-}

@@ -1,5 +1,5 @@
 import type { CompiledApp } from '../compile.js';
-import { formatRef } from '../cluster/format-ref.js';
+import { formatRef } from '../k8s/object-ref.js';
 import { codeBlock, details, escapeCell, escapeHtml, plural } from './markdown.js';
 import type { Section } from './paginate.js';
 import type { ObjectCounts, PhaseChange } from './phase-changes.js';

@@ -1,4 +1,4 @@
-import { formatRef } from '../cluster/format-ref.js';
+import { formatRef } from '../k8s/object-ref.js';
 import { formatSummary, hasChanges, summarize, type AppDiff } from '../diff/types.js';
 import { appLabel } from './app-section.js';
 import { codeBlock, details, escapeCell, escapeHtml, plural } from './markdown.js';

@@ -1,6 +1,6 @@
 import { emitYaml, type JsonValue } from '../bundle/yaml-emit.js';
 import type { BundleObject, BundlePhase, CompiledApp } from '../compile.js';
-import { refKey, refOf, type ObjectRef } from '../cluster/types.js';
+import { refKey, refOf, type ObjectRef } from '../k8s/object-ref.js';
 import { appKey } from '../environments/app-key.js';
 import { maskSecretPair } from '../diff/mask-secrets.js';
 import { unifiedDiff } from '../diff/object-diff.js';

@@ -1,7 +1,7 @@
 import type { BundleObject, CompiledApp } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { appKey, describeApp } from '../environments/app-key.js';
-import { objectRef } from '../k8s/types.js';
+import { formatRef, refKey, refOf } from '../k8s/object-ref.js';
 import type { SpecDocument } from '../load/parse-spec-file.js';
 import type { AppSpec } from '../spec/types.js';
 
@@ -89,7 +89,7 @@ function collisionsIn(apps: readonly Compiled[]): Diagnostic[] {
   for (const app of apps) {
     for (const phase of app.phases) {
       for (const o of phase.objects) {
-        const key = `${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
+        const key = refKey(refOf(o.object));
         const prev = owner.get(key);
         if (!prev) {
           owner.set(key, { app, object: o });
@@ -99,7 +99,7 @@ function collisionsIn(apps: readonly Compiled[]): Diagnostic[] {
         out.push({
           severity: 'error',
           code: 'object-name-collision',
-          message: `${objectRef(o.object)} is produced by ${describeApp(prev.app)} and by ${describeApp(app)}`,
+          message: `${formatRef(refOf(o.object))} is produced by ${describeApp(prev.app)} and by ${describeApp(app)}`,
           hint: app.environment
             ? 'objects belong to one application and environment: give the environments their own namespaces (or clusters), or rename the component'
             : 'objects belong to one application: rename the component, or deploy the apps into different namespaces',

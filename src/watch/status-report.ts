@@ -1,7 +1,7 @@
 import { load } from 'js-yaml';
 import type { AppApplyResult } from '../apply/types.js';
 import { emitYaml, type JsonValue } from '../bundle/yaml-emit.js';
-import { formatRef } from '../cluster/format-ref.js';
+import { formatRef } from '../k8s/object-ref.js';
 import { appKey } from '../environments/app-key.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 

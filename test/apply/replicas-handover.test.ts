@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { autoscaledWorkloads, replicasStep } from '../../src/cluster/replicas-handover.js';
 import { FIELD_MANAGER, serverSideApply } from '../../src/cluster/server-side-apply.js';
-import { ClusterError, refOf, type ApplyCallOptions, type ClusterClient } from '../../src/cluster/types.js';
+import { ClusterError, type ApplyCallOptions, type ClusterClient } from '../../src/cluster/types.js';
+import { refOf } from '../../src/k8s/object-ref.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { compileApp } from '../helpers/spec.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { applyIsNoop } from '../../src/cluster/apply-is-noop.js';
 import { connect } from '../../src/cluster/http-client.js';
-import { refOf } from '../../src/cluster/types.js';
+import { refOf } from '../../src/k8s/object-ref.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { testCluster } from '../cluster/cluster.js';
 

@@ -14,7 +14,7 @@ import { writeKubeconfig } from '../cluster/tokens.js';
 import { tempDir } from '../helpers/cli.js';
 import yaml from 'js-yaml';
 import { emitApp, emitStream } from '../../src/bundle/emit-bundle.js';
-import { refOf } from '../../src/cluster/types.js';
+import { refOf } from '../../src/k8s/object-ref.js';
 import { compile } from '../../src/compile.js';
 import { encodeInventory } from '../../src/inventory/inventory.js';
 import type { StatusReport } from '../../src/watch/status-report.js';

@@ -1,10 +1,11 @@
 import type { BundleObject, BundlePhase } from '../../compile.js';
 import { mapBounded } from '../../cluster/bounded.js';
-import { formatObjectProblem } from '../../cluster/format-ref.js';
+import { formatObjectProblem } from '../../k8s/object-ref.js';
 import { autoscaledWorkloads } from '../../cluster/replicas-handover.js';
 import { applyIsNoop } from '../../cluster/apply-is-noop.js';
 import { FIELD_MANAGER, serverSideApply } from '../../cluster/server-side-apply.js';
-import { ClusterError, refKey, refOf } from '../../cluster/types.js';
+import { ClusterError } from '../../cluster/types.js';
+import { refKey, refOf } from '../../k8s/object-ref.js';
 import type { K8sObject } from '../../k8s/types.js';
 import { formatSourceRef } from '../../load/source.js';
 import { kindRank } from '../../plan/kind-order.js';

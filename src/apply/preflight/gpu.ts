@@ -1,6 +1,7 @@
 import type { BundleObject } from '../../compile.js';
-import { formatRef } from '../../cluster/format-ref.js';
-import { refOf, type ClusterClient } from '../../cluster/types.js';
+import { formatRef } from '../../k8s/object-ref.js';
+import { type ClusterClient } from '../../cluster/types.js';
+import { refOf } from '../../k8s/object-ref.js';
 import { GPU_RESOURCE } from '../../expand/traits/resources.js';
 import type { Container, K8sObject, PodSpec } from '../../k8s/types.js';
 

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../../apply/clock.js';
-import { formatRef } from '../../cluster/format-ref.js';
-import { ClusterError, type ClusterClient, type ClusterErrorReason, type ObjectRef } from '../../cluster/types.js';
+import { formatRef } from '../../k8s/object-ref.js';
+import { ClusterError, type ClusterClient, type ClusterErrorReason } from '../../cluster/types.js';
+import { type ObjectRef } from '../../k8s/object-ref.js';
 import type { K8sObject } from '../../k8s/types.js';
 import {
   acquiredRecord,

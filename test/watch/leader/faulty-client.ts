@@ -1,4 +1,5 @@
-import { ClusterError, type ClusterClient, type ClusterErrorReason, type ObjectRef } from '../../../src/cluster/types.js';
+import { ClusterError, type ClusterClient, type ClusterErrorReason } from '../../../src/cluster/types.js';
+import { type ObjectRef } from '../../../src/k8s/object-ref.js';
 
 /**
  * A real ClusterClient (the test cluster's) that hangs or fails on demand, for what a network

@@ -1,4 +1,31 @@
-import type { ObjectRef } from './types.js';
+import type { K8sObject } from './types.js';
+
+/** What identifies an object in the cluster. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export function refOf(o: Pick<K8sObject, 'apiVersion' | 'kind' | 'metadata'>): ObjectRef {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    name: o.metadata.name,
+  };
+}
+
+/**
+ * The one key of an object's identity in kubemin: group (not version: apps/v1 and apps/v1beta1 name
+ * the same object), kind, namespace, name.
+ */
+export function refKey(r: ObjectRef): string {
+  const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.indexOf('/')) : '';
+  return `${group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+}
+
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects), the one way diffs and errors name an object. */
 export function formatRef(r: ObjectRef): string {
