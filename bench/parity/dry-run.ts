@@ -9,7 +9,8 @@ import { compile } from '../../src/compile.js';
 import { emitYaml, type JsonValue } from '../../src/bundle/yaml-emit.js';
 import { mapBounded } from '../../src/cluster/bounded.js';
 import { ClusterError, type ClusterClient } from '../../src/cluster/types.js';
-import { objectRef, type K8sObject } from '../../src/k8s/types.js';
+import type { K8sObject } from '../../src/k8s/types.js';
+import { formatRef, refOf } from '../../src/k8s/object-ref.js';
 import { applicationArbitrary } from './spec-arbitrary.js';
 
 export interface ParityOptions {
@@ -69,7 +70,7 @@ export async function runParity(opts: ParityOptions): Promise<ParitySummary> {
         await opts.client.apply(object, { fieldManager: 'kubemin-parity', force: true, dryRun: true });
       } catch (err) {
         if (!(err instanceof ClusterError) || err.reason === 'Timeout' || err.reason === 'Unavailable') throw err;
-        refusals.push({ caseIndex, object: objectRef(object), message: err.message, spec: text });
+        refusals.push({ caseIndex, object: formatRef(refOf(object)), message: err.message, spec: text });
       }
     });
   }

@@ -26,7 +26,6 @@ export function refKey(r: ObjectRef): string {
   return `${group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 }
 
-
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects), the one way diffs and errors name an object. */
 export function formatRef(r: ObjectRef): string {
   return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;

@@ -109,4 +109,3 @@ export interface PersistentVolumeClaimTemplate {
     resources: { requests: { storage: string } };
   };
 }
-
