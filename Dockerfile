@@ -12,7 +12,7 @@
 # build/ must not get in).
 
 # ---------------------------------------------------------------------------- build
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 
 # Dependencies first, for the layer cache. `npm install` with the lock file rather than `npm ci`:
@@ -33,7 +33,7 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
 # ---------------------------------------------------------------------------- runtime
-FROM node:20-slim
+FROM node:24-slim
 # git: the daemon clones, fetches and pushes its status reports by running git; openssh-client
 # for ssh:// and git@ repositories; ca-certificates for https remotes.
 RUN apt-get update \

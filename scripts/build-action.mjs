@@ -1,6 +1,7 @@
-// Bundles the GitHub Action's entry point (src/action/main.ts) into dist/index.mjs, which is
-// committed (GitHub runs it without installing anything), with the two entry points of the
-// plugin worker beside it (dist/plugin-worker.mjs, dist/plugin-supervisor.mjs: a repository's
+// Bundles the GitHub Action's entry point (src/action/index.ts, which calls run() of
+// src/action/main.ts) into dist/index.mjs for node24 (action.yml: runs.using), which is committed
+// (GitHub runs it without installing anything), with the two entry points of the plugin worker
+// beside it (dist/plugin-worker.mjs, dist/plugin-supervisor.mjs: a repository's
 // plugins run in a worker thread, src/plugins/plugin-host.ts). `npm run build:action`; a test
 // checks that the committed files are what this produces from the sources.
 import { build } from 'esbuild';
@@ -9,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 const src = (path) => fileURLToPath(new URL(`../src/${path}`, import.meta.url));
 
 export const ACTION_BUILD = {
-  entryPoints: { index: src('action/main.ts'), 'plugin-worker': src('plugins/plugin-worker.ts'), 'plugin-supervisor': src('plugins/plugin-supervisor.ts') },
+  entryPoints: { index: src('action/index.ts'), 'plugin-worker': src('plugins/plugin-worker.ts'), 'plugin-supervisor': src('plugins/plugin-supervisor.ts') },
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'esm',
   // Dependencies written as CommonJS call require(): give the bundle one.
   banner: { js: "import { createRequire as __kubeminRequire } from 'node:module';\nconst require = __kubeminRequire(import.meta.url);" },

@@ -1,5 +1,6 @@
-// The GitHub Action's entry point, bundled into dist/index.mjs (npm run build:action): reads the
-// inputs, calls runAction, sets the outputs. Everything else is in run-action.ts.
+// The GitHub Action's logic entry: run() reads the inputs, calls runAction, sets the outputs.
+// index.ts calls it (bundled into dist/index.mjs, npm run build:action); GitHub's local-action
+// imports this file and calls run() itself. Everything else is in run-action.ts.
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { existsSync } from 'node:fs';
@@ -21,14 +22,27 @@ async function kubeconfigFile(value: string, temp: string): Promise<string | und
   return file;
 }
 
-async function main(): Promise<void> {
+/** The Action, as GitHub runs it: never throws, a failure fails the step (core.setFailed). */
+export async function run(): Promise<void> {
+  try {
+    await runWithToolkit();
+  } catch (err: unknown) {
+    core.setFailed(err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function runWithToolkit(): Promise<void> {
   const inputs = readInputs((name) => core.getInput(name));
   if (inputs.token) core.setSecret(inputs.token);
   const ctx = github.context;
   const temp = process.env.RUNNER_TEMP || tmpdir();
   const prNumber = (ctx.payload.pull_request as { number?: number } | undefined)?.number;
+  // The API's address from the context (GITHUB_API_URL, read when run() runs): the toolkit's own
+  // default is read when it is imported, before local-action has loaded its environment file.
   const comments =
-    inputs.token && prNumber !== undefined ? octokitComments(github.getOctokit(inputs.token), { ...ctx.repo, issueNumber: prNumber }) : undefined;
+    inputs.token && prNumber !== undefined
+      ? octokitComments(github.getOctokit(inputs.token, { baseUrl: ctx.apiUrl }), { ...ctx.repo, issueNumber: prNumber })
+      : undefined;
   const result = await runAction(
     inputs,
     {
@@ -36,6 +50,7 @@ async function main(): Promise<void> {
       eventName: ctx.eventName,
       event: ctx.payload,
       repository: `${ctx.repo.owner}/${ctx.repo.repo}`,
+      serverUrl: ctx.serverUrl,
       runUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}/actions/runs/${ctx.runId}`,
       tempDir: temp,
       kubeconfigPath: await kubeconfigFile(inputs.kubeconfig, temp),
@@ -53,5 +68,3 @@ async function main(): Promise<void> {
   core.setOutput('report-path', result.reportPath);
   if (result.failure) core.setFailed(result.failure);
 }
-
-main().catch((err: unknown) => core.setFailed(err instanceof Error ? err.message : String(err)));

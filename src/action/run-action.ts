@@ -1,5 +1,5 @@
 import { access, writeFile as writeFileRaw } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { CompileResult } from '../compile.js';
 import { formatGithub } from '../diagnostics/format-github.js';
 import { hasChanges, summarize } from '../diff/types.js';
@@ -7,7 +7,8 @@ import { findSpecFiles } from '../files/find-spec-files.js';
 import { loadAndCompile } from '../operations/load-and-compile.js';
 import { repoPluginConfigs } from '../plugins/repo-config-notice.js';
 import { Redactor, type SecretSink } from '../secrets/redactor.js';
-import { composeReport, REPORT_MARKER } from '../report/compose.js';
+import type { SourceUrl } from '../report/app-section.js';
+import { composeReport, REPORT_MARKER, type ReportParts } from '../report/compose.js';
 import type { LiveDiff } from '../report/live-section.js';
 import { diffRendered } from '../report/rendered-diff.js';
 import { upsertStickyComments, type CommentsApi } from '../github/sticky-comments.js';
@@ -26,6 +27,8 @@ export interface ActionContext {
   readonly event: Record<string, any>;
   /** `owner/repo` */
   readonly repository: string;
+  /** GitHub's address (GITHUB_SERVER_URL, `https://github.com`), for links to spec lines. */
+  readonly serverUrl: string;
   /** Link to this run's job summary, for comments cut short. */
   readonly runUrl: string;
   /** Where the report file goes (RUNNER_TEMP). */
@@ -68,6 +71,21 @@ async function headPluginConfigs(dir: string, paths: readonly string[]): Promise
   );
 }
 
+/**
+ * Links to spec lines at the commit they were read from:
+ * `<server>/<owner>/<repo>/blob/<sha>/<path>#L<line>`; none for a commit not known by its id or a
+ * file outside the repository.
+ */
+export function sourceUrls(serverUrl: string, repository: string, shas: { head: string | undefined; base: string | undefined }): SourceUrl {
+  return (at) => {
+    const sha = at.side === 'head' ? shas.head : shas.base;
+    if (!sha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return undefined;
+    const parts = at.file.split(/[\\/]/);
+    if (isAbsolute(at.file) || parts.some((p) => p === '..' || p === '')) return undefined;
+    return `${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${sha}/${parts.map(encodeURIComponent).join('/')}#L${at.line}`;
+  };
+}
+
 /** The Action's outputs, each scrubbed of the secret values of base and head before it leaves. */
 function scrubbing(io: ActionIo, redactor: Redactor): ActionIo {
   return { ...io, out: (text) => io.out(redactor.scrub(text)), summary: (markdown) => io.summary(redactor.scrub(markdown)) };
@@ -86,30 +104,52 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   const pr = ctx.event.pull_request as Record<string, any> | undefined;
   const fork = pr !== undefined && pr.head?.repo?.full_name !== (pr.base?.repo?.full_name ?? ctx.repository);
   const reportPath = join(ctx.tempDir, 'kubemin-report.md');
+  /** The report in the job summary and the report file only (no comment). */
+  const publishText = async (text: string): Promise<void> => {
+    await writeFile(reportPath, text);
+    await io.summary(text);
+  };
+  const publish = async (parts: ReportParts): Promise<void> => {
+    await writeFile(reportPath, parts.summary);
+    await io.summary(parts.summary);
+    if (inputs.comment && pr && io.comments)
+      await comment(
+        io,
+        parts.comments.map((c) => redactor.scrub(c)),
+      );
+  };
   if (fork && ctx.eventName === 'pull_request_target') {
     // The fork's plugins would run as code of this workflow, which has its secrets and a token that may write.
     const configs = await headPluginConfigs(ctx.workspace, inputs.paths);
     if (configs.length) {
       const failure = `this pull request comes from a fork and declares plugins (${configs.join(', ')}): kubemin does not run a fork's code under pull_request_target, where the workflow has its secrets. Run the Action on the pull_request event for forks`;
       const text = `${REPORT_MARKER}\n### kubemin\n\n**Not rendered**: ${failure}.\n`;
-      await writeFile(reportPath, text);
-      await io.summary(text);
+      await publish({ comments: [text], summary: text });
       return { changed: false, appsChanged: [], reportPath, failure };
     }
   }
+  const baseSha: string | undefined = pr?.base?.sha ?? (ctx.event.before && !/^0+$/.test(ctx.event.before) ? ctx.event.before : undefined);
+  const headSha: string = pr?.head?.sha ?? ctx.event.after ?? 'HEAD';
+  const reportOptions = {
+    maxCommentSize: inputs.maxCommentSize,
+    summaryUrl: ctx.runUrl,
+    sourceUrl: sourceUrls(ctx.serverUrl, ctx.repository, { head: headSha, base: baseSha }),
+  };
   const head = await compileAt(ctx.workspace, inputs.paths, redactor);
   io.out(formatGithub(head.diagnostics));
   const invalid = head.diagnostics.filter((d) => d.severity === 'error').length;
-  if (inputs.mode === 'validate' || invalid) {
-    const failure = invalid ? `${invalid} problem${invalid === 1 ? '' : 's'} in the specs (see the annotations)` : undefined;
-    const text = `${REPORT_MARKER}\n### kubemin\n\n${failure ? `**${failure}**: nothing was rendered.` : `Specs are valid (${head.apps.length} apps).`}\n`;
-    await writeFile(reportPath, text);
-    await io.summary(text);
+  if (invalid) {
+    // The comment tells this head's problems: an older head's diff left there would mislead.
+    const failure = `${invalid} problem${invalid === 1 ? '' : 's'} in the specs (see the annotations)`;
+    if (inputs.mode === 'validate') await publishText(`${REPORT_MARKER}\n### kubemin\n\n**${failure}**: nothing was rendered.\n`);
+    else await publish(composeReport({ rendered: [], headApps: [], headSha, baseSha: baseSha ?? 'none', invalid: head.diagnostics }, reportOptions));
     return { changed: false, appsChanged: [], reportPath, failure };
   }
+  if (inputs.mode === 'validate') {
+    await publishText(`${REPORT_MARKER}\n### kubemin\n\nSpecs are valid (${head.apps.length} apps).\n`);
+    return { changed: false, appsChanged: [], reportPath, failure: undefined };
+  }
 
-  const baseSha: string | undefined = pr?.base?.sha ?? (ctx.event.before && !/^0+$/.test(ctx.event.before) ? ctx.event.before : undefined);
-  const headSha: string = pr?.head?.sha ?? ctx.event.after ?? 'HEAD';
   const base = baseSha ? await withBaseCheckout(ctx.workspace, baseSha, (dir) => compileAt(dir, inputs.paths, redactor)) : undefined;
   const problems: string[] = [];
   if (base && base.diagnostics.some((d) => d.severity === 'error'))
@@ -126,27 +166,12 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
     else live = await liveDiff(apps.head, ctx.kubeconfigPath, inputs.context || undefined);
   }
 
-  const parts = composeReport(
-    { rendered, headApps: apps.head, ...(live ? { live } : {}), headSha, baseSha: baseSha ?? 'none', ...(problems.length ? { problems } : {}) },
-    { maxCommentSize: inputs.maxCommentSize, summaryUrl: ctx.runUrl },
+  await publish(
+    composeReport(
+      { rendered, headApps: apps.head, ...(live ? { live } : {}), headSha, baseSha: baseSha ?? 'none', ...(problems.length ? { problems } : {}) },
+      reportOptions,
+    ),
   );
-  await writeFile(reportPath, parts.summary);
-  await io.summary(parts.summary);
-  if (inputs.comment && pr && io.comments) {
-    try {
-      const r = await upsertStickyComments(
-        io.comments,
-        REPORT_MARKER,
-        parts.comments.map((c) => redactor.scrub(c)),
-      );
-      io.out(
-        `kubemin: report in ${parts.comments.length} comment(s): ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted\n`,
-      );
-    } catch (err) {
-      // A read-only token (a fork's) cannot comment: the job summary still has the report.
-      io.out(`::warning title=kubemin::the pull request comment could not be written: ${(err as Error).message.replace(/\n/g, ' ')}\n`);
-    }
-  }
 
   const liveApps = live && 'apps' in live ? live.apps : [];
   const liveChanged = liveApps
@@ -161,4 +186,15 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
       ? `the change alters ${appsChanged.join(', ')} (fail-on-changes)`
       : undefined;
   return { changed, appsChanged, reportPath, failure };
+}
+
+/** The report's comments on the pull request, kept in place; a token that may not write them is a warning. */
+async function comment(io: ActionIo, bodies: readonly string[]): Promise<void> {
+  try {
+    const r = await upsertStickyComments(io.comments!, REPORT_MARKER, bodies);
+    io.out(`kubemin: report in ${bodies.length} comment(s): ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted\n`);
+  } catch (err) {
+    // A read-only token (a fork's) cannot comment: the job summary still has the report.
+    io.out(`::warning title=kubemin::the pull request comment could not be written: ${(err as Error).message.replace(/\n/g, ' ')}\n`);
+  }
 }

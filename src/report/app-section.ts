@@ -31,19 +31,29 @@ export function summaryTable(apps: readonly AppRenderedDiff[]): string {
   return rows.join('\n') + '\n\n';
 }
 
+/** The address of a spec line at the commit it was read from (the head's, the base's for a delete); none: no link. */
+export type SourceUrl = (at: ObjectChange['at']) => string | undefined;
+
+export interface AppSectionOptions {
+  /** Shown open: the only changed app of the report. */
+  readonly expanded?: boolean;
+  readonly sourceUrl?: SourceUrl;
+}
+
 /**
  * One changed app: a collapsible section with its phase diagram and what changed in its phases,
  * then one collapsible diff per changed object (split between objects when it spans comments).
  */
-export function appSection(diff: AppRenderedDiff, head: CompiledApp | undefined): Section {
+export function appSection(diff: AppRenderedDiff, head: CompiledApp | undefined, options: AppSectionOptions = {}): Section {
   const name = diff.environment ? `<b>${escapeHtml(diff.app)}</b> in <b>${escapeHtml(diff.environment)}</b>` : `<b>${escapeHtml(diff.app)}</b>`;
   const s = diff.summary;
   const title = `${name} (${diff.status}): ${formatCounts(s)}; ${s.changedPhases} of ${plural(s.phases, 'phase')} changed`;
+  const tag = options.expanded ? '<details open>' : '<details>';
   return {
-    open: `<details><summary>${title}</summary>\n\n`,
-    reopen: `<details><summary>${name} (continued)</summary>\n\n`,
+    open: `${tag}<summary>${title}</summary>\n\n`,
+    reopen: `${tag}<summary>${name} (continued)</summary>\n\n`,
     close: '</details>\n\n',
-    blocks: [overview(diff, head), ...diff.objects.map(objectBlock)],
+    blocks: [overview(diff, head), ...diff.objects.map((o) => objectBlock(o, options.sourceUrl))],
   };
 }
 
@@ -68,8 +78,19 @@ function phaseLine(p: PhaseChange): string {
   return `- <code>${escapeHtml(p.label)}</code>${was} ${p.status}: ${what}`;
 }
 
-/** `<details>` titled `<code>Kind ns/name</code> update (kubemin.yaml:12)` with the diff inside. */
-export function objectBlock(o: ObjectChange): string {
-  const summary = `<code>${escapeHtml(formatRef(o.ref))}</code> ${o.action} (${escapeHtml(o.source)}) in <code>${escapeHtml(o.phase)}</code>`;
+/**
+ * `<details>` titled `<code>Kind ns/name</code> update (kubemin.yaml:12)` with the diff inside; the
+ * source a link to its line when `sourceUrl` gives one; a replace names the object it replaces.
+ */
+export function objectBlock(o: ObjectChange, sourceUrl?: SourceUrl): string {
+  const url = sourceUrl?.(o.at);
+  const source = url ? `<a href="${escapeAttribute(url)}">${escapeHtml(o.source)}</a>` : escapeHtml(o.source);
+  const replaces = o.replaces ? ` <code>${escapeHtml(formatRef(o.replaces))}</code>` : '';
+  const action = o.action === 'replace' ? 'replaces' : o.action;
+  const summary = `<code>${escapeHtml(formatRef(o.ref))}</code> ${action}${replaces} (${source}) in <code>${escapeHtml(o.phase)}</code>`;
   return details(summary, codeBlock('diff', o.diff)) + '\n';
+}
+
+function escapeAttribute(s: string): string {
+  return escapeHtml(s).replace(/"/g, '&quot;');
 }

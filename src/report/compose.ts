@@ -1,6 +1,8 @@
 import type { CompiledApp } from '../compile.js';
 import { appKey } from '../environments/app-key.js';
-import { appSection, formatCounts, summaryTable } from './app-section.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { appSection, formatCounts, summaryTable, type SourceUrl } from './app-section.js';
+import { diagnosticsSection } from './diagnostics-section.js';
 import { escapeHtml, plural } from './markdown.js';
 import { liveHasNews, liveSection, type LiveDiff } from './live-section.js';
 import { paginate, plainSection, type Page, type Section } from './paginate.js';
@@ -26,6 +28,11 @@ export interface ReportInput {
   readonly baseSha: string;
   /** Shown first, e.g. that the base did not compile. */
   readonly problems?: readonly string[];
+  /**
+   * The head's diagnostics when it does not compile: the report is then these problems (each at
+   * its `file:line`), nothing rendered, so that it never shows an older head's diff.
+   */
+  readonly invalid?: readonly Diagnostic[];
 }
 
 export interface ReportOptions {
@@ -37,6 +44,8 @@ export interface ReportOptions {
   readonly summaryUrl?: string;
   /** The job summary is cut past this (default 1,000,000). */
   readonly maxSummarySize?: number;
+  /** Links each spec line to the file at its commit. */
+  readonly sourceUrl?: SourceUrl;
 }
 
 export interface ReportParts {
@@ -58,7 +67,7 @@ export function composeReport(input: ReportInput, opts: ReportOptions = {}): Rep
   if (maxCommentSize < MIN_SIZE || maxSummarySize < MIN_SIZE) throw new RangeError(`report sizes must be at least ${MIN_SIZE} characters`);
   if (!Number.isInteger(maxComments) || maxComments < 1) throw new RangeError('maxComments must be a positive integer');
 
-  const sections = reportSections(input);
+  const sections = reportSections(input, opts.sourceUrl);
   const footer = `---\n<sub>kubemin: head ${escapeHtml(input.headSha)}, base ${escapeHtml(input.baseSha)}</sub>\n`;
   const link = opts.summaryUrl ? ` ([open it](${opts.summaryUrl.replace(/[\s()<>]/g, encodeURIComponent)}))` : '';
   const overflow = (blocks: number) => `> **The rest of the report (${plural(blocks, 'more section')}) is in the job summary**${link}\n\n`;
@@ -94,8 +103,12 @@ function blocksIn(pages: readonly Page[]): number {
   return pages.reduce((n, p) => n + p.blocks, 0);
 }
 
-/** The report's sections in order: problems, rendered changes (or that there are none), the live diff. */
-function reportSections(input: ReportInput): Section[] {
+/**
+ * The report's sections in order: problems, rendered changes (or that there are none), the live
+ * diff; for a head that does not compile, its problems alone. The only changed app is shown open.
+ */
+function reportSections(input: ReportInput, sourceUrl: SourceUrl | undefined): Section[] {
+  if (input.invalid) return [diagnosticsSection(input.invalid, sourceUrl)];
   const sections: Section[] = [];
   if (input.problems?.length) {
     sections.push(plainSection(`> [!WARNING]\n${input.problems.map((p) => `> - ${escapeHtml(p).replace(/\r?\n/g, ' ')}`).join('\n')}\n\n`));
@@ -113,6 +126,7 @@ function reportSections(input: ReportInput): Section[] {
         appSection(
           a,
           input.headApps.find((h) => appKey(h) === a.key),
+          { expanded: changed.length === 1, ...(sourceUrl ? { sourceUrl } : {}) },
         ),
       );
   }

@@ -8,8 +8,12 @@ import { formatSourceRef } from '../load/source.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 import { hasObjectChanges, matchPhases, NO_OBJECTS, phasePlanChanges, type ObjectCounts, type PhaseChange } from './phase-changes.js';
 
-/** What a pull request does to one rendered object (unchanged objects are only counted). */
-export type RenderedAction = 'create' | 'update' | 'delete';
+/**
+ * What a pull request does to one rendered object (unchanged objects are only counted).
+ * `replace`: a component's object under a new name (a Job is named by a hash of its template),
+ * shown as one change from the old object to the new, counted as an update.
+ */
+export type RenderedAction = 'create' | 'update' | 'delete' | 'replace';
 
 export interface ObjectChange {
   readonly action: RenderedAction;
@@ -19,6 +23,10 @@ export interface ObjectChange {
   readonly component: string | null;
   /** `file:line` in the head's specs, the base's for a delete. */
   readonly source: string;
+  /** Where `source` is: its file, relative to the repository root, and line; `base` for a delete. */
+  readonly at: { readonly side: 'head' | 'base'; readonly file: string; readonly line: number };
+  /** The object a `replace` takes the place of (the base's, under its old name). */
+  readonly replaces?: ObjectRef;
   /** Unified diff hunks of the YAML (base → head), secret values masked. */
   readonly diff: string;
 }
@@ -98,8 +106,22 @@ function diffApp(base: CompiledApp | undefined, head: CompiledApp | undefined): 
     countIn(h.phase)[action]++;
     objects.push(change(action, b?.object, h.object, h));
   }
-  for (const [key, b] of before) {
-    if (after.has(key)) continue;
+  const gone = [...before].filter(([key]) => !after.has(key)).map(([, b]) => b);
+  const replaced = pairReplacements(
+    objects.filter((o) => o.action === 'create').map((o) => after.get(refKey(o.ref))!),
+    gone,
+  );
+  for (const [i, o] of objects.entries()) {
+    const b = o.action === 'create' ? replaced.get(after.get(refKey(o.ref))!) : undefined;
+    if (!b) continue;
+    const h = after.get(refKey(o.ref))!;
+    countIn(h.phase).create--;
+    countIn(h.phase).update++;
+    objects[i] = { ...change('replace', b.object, h.object, h), replaces: refOf(b.object.object) };
+  }
+  const replacedBase = new Set(replaced.values());
+  for (const b of gone) {
+    if (replacedBase.has(b)) continue;
     countIn(headOf.get(b.phase) ?? b.phase).delete++;
     objects.push(change('delete', b.object, undefined, b));
   }
@@ -150,14 +172,46 @@ function locate(app: CompiledApp | undefined): Map<string, Located> {
   return out;
 }
 
+/**
+ * Created objects that replace deleted ones: the same component's object of the same kind and
+ * namespace under a new name, when the component has exactly one such object created and one
+ * deleted (a Job whose template changed, named by its hash). Anything less certain stays a
+ * create and a delete.
+ */
+function pairReplacements(created: readonly Located[], deleted: readonly Located[]): Map<Located, Located> {
+  const slot = (l: Located): string | undefined => {
+    const component = l.object.component;
+    if (!component) return undefined;
+    const ref = refOf(l.object.object);
+    return JSON.stringify([component, ref.apiVersion.split('/').slice(0, -1).join('/'), ref.kind, ref.namespace ?? '']);
+  };
+  const group = (list: readonly Located[]): Map<string, Located[]> => {
+    const out = new Map<string, Located[]>();
+    for (const l of list) {
+      const key = slot(l);
+      if (key !== undefined) out.set(key, [...(out.get(key) ?? []), l]);
+    }
+    return out;
+  };
+  const gone = group(deleted);
+  const pairs = new Map<Located, Located>();
+  for (const [key, made] of group(created)) {
+    const old = gone.get(key);
+    if (made.length === 1 && old?.length === 1) pairs.set(made[0]!, old[0]!);
+  }
+  return pairs;
+}
+
 function change(action: RenderedAction, before: BundleObject | undefined, after: BundleObject | undefined, at: Located): ObjectChange {
   const [b, a] = maskSecretPair(before?.object, after?.object);
+  const { file, line } = at.object.source;
   return {
     action,
     ref: refOf(at.object.object),
     phase: phaseLabel(at.phase),
     component: at.object.component ?? null,
-    source: formatSourceRef({ file: at.object.source.file, line: at.object.source.line }),
+    source: formatSourceRef({ file, line }),
+    at: { side: action === 'delete' ? 'base' : 'head', file, line },
     diff: unifiedDiff(b, a),
   };
 }

@@ -22,6 +22,7 @@ const run = promisify(execFile);
 const TOKEN = 'ghs_test-token-0123456789';
 const OWNER_REPO = 'acme/deploy';
 const SECRET = 'the-db-password-value';
+const SERVER = 'https://github.example';
 
 function appYaml(ns: string, image: string, extra: Array<Record<string, unknown>> = []): string {
   return emitYaml({
@@ -118,7 +119,13 @@ interface ActionRun {
   outputs: Record<string, string>;
 }
 
-async function runAction(repo: Repo, inputs: Record<string, string>, opts: { fork?: boolean; event?: string } = {}): Promise<ActionRun> {
+interface RunOptions {
+  fork?: boolean;
+  event?: string;
+}
+
+/** The runner's files (event payload, summary, outputs) and the environment GitHub gives an Action. */
+function runnerEnv(repo: Repo, inputs: Record<string, string>, opts: RunOptions): { runner: string; env: Record<string, string> } {
   const runner = tempDir('kubemin-runner-');
   const event = {
     action: 'synchronize',
@@ -133,16 +140,14 @@ async function runAction(repo: Repo, inputs: Record<string, string>, opts: { for
   writeFileSync(join(runner, 'event.json'), JSON.stringify(event));
   writeFileSync(join(runner, 'summary.md'), '');
   writeFileSync(join(runner, 'output'), '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+  const env: Record<string, string> = {
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: repo.dir,
     GITHUB_EVENT_NAME: opts.event ?? 'pull_request',
     GITHUB_EVENT_PATH: join(runner, 'event.json'),
     GITHUB_REPOSITORY: OWNER_REPO,
     GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_SERVER_URL: SERVER,
     GITHUB_RUN_ID: '42',
     GITHUB_SHA: repo.head,
     GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),
@@ -154,7 +159,15 @@ async function runAction(repo: Repo, inputs: Record<string, string>, opts: { for
     INPUT_MODE: 'render',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   };
-  const r = await run(process.execPath, [join(REPO, 'dist/index.mjs')], { cwd: repo.dir, env }).then(
+  return { runner, env };
+}
+
+async function runAction(repo: Repo, inputs: Record<string, string>, opts: RunOptions = {}): Promise<ActionRun> {
+  const { runner, env } = runnerEnv(repo, inputs, opts);
+  const r = await run(process.execPath, [join(REPO, 'dist/index.mjs')], {
+    cwd: repo.dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  }).then(
     (x) => ({ code: 0, stdout: x.stdout }),
     (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
   );
@@ -162,6 +175,31 @@ async function runAction(repo: Repo, inputs: Record<string, string>, opts: { for
   const raw = readFileSync(join(runner, 'output'), 'utf8');
   for (const m of raw.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
   return { ...r, summary: readFileSync(join(runner, 'summary.md'), 'utf8'), outputs };
+}
+
+/**
+ * The Action's run() (src/action/main.ts) run by GitHub's local-action, as a developer debugs an
+ * Action: it loads the TypeScript entry, replaces @actions/core and @actions/github with its own,
+ * reads the environment from a dotenv file and calls run(). Its exit code says nothing of the
+ * Action's (it reports a failure in its output); outputs are printed as `::set-output`.
+ */
+async function runLocalAction(repo: Repo, inputs: Record<string, string>): Promise<{ stdout: string; summary: string; outputs: Record<string, string> }> {
+  const { runner, env } = runnerEnv(repo, inputs, {});
+  const dotenv = join(runner, '.env');
+  writeFileSync(
+    dotenv,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}\n`)
+      .join(''),
+  );
+  const bin = join(REPO, 'node_modules/@github/local-action/bin/local-action.js');
+  const { stdout } = await run(process.execPath, [bin, REPO, 'src/action/main.ts', dotenv], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const outputs = Object.fromEntries([...stdout.matchAll(/^::set-output name=([\w-]+)::(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  return { stdout, summary: readFileSync(join(runner, 'summary.md'), 'utf8'), outputs };
 }
 
 describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
@@ -186,6 +224,13 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(comment).toContain('-          image: ghcr.io/acme/web:1.0');
     expect(comment).toContain('+          image: ghcr.io/acme/web:1.1');
     expect(comment).toContain('```mermaid');
+    // The only changed app is open; each object's source links to its line at the head commit.
+    expect(comment).toContain('<details open><summary><b>shop</b> (changed)');
+    expect(comment).toMatch(
+      new RegExp(
+        `<code>Deployment shop/web</code> update \\(<a href="${SERVER}/${OWNER_REPO}/blob/${repo.head}/apps/shop/kubemin\\.yaml#L(\\d+)">apps/shop/kubemin\\.yaml:\\1</a>\\)`,
+      ),
+    );
     expect(first.summary).toContain('+          image: ghcr.io/acme/web:1.1');
     expect(readFileSync(first.outputs['report-path']!, 'utf8')).toBe(first.summary);
 
@@ -256,13 +301,78 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(comment).toContain('+  text: bonjour');
   });
 
-  it('annotates the problems of a bad spec and fails', async () => {
-    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.0').replace('ports:', 'portz:'));
-    const r = await runAction(repo, {});
+  it("annotates the problems of a bad spec and fails; the comment shows them, not the previous head's diff", async () => {
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'));
+    expect((await runAction(repo, {})).code).toBe(0);
+    expect(github.on(7)[0]).toContain('+          image: ghcr.io/acme/web:1.1');
+
+    // The next push breaks the spec.
+    writeFileSync(join(repo.dir, 'apps', 'shop', 'kubemin.yaml'), appYaml('shop', 'ghcr.io/acme/web:1.2').replace('ports:', 'portz:'));
+    git(repo.dir, 'commit', '--quiet', '-am', 'head 2');
+    const head = git(repo.dir, 'rev-parse', 'HEAD');
+    const r = await runAction({ ...repo, head }, {});
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^::error file=apps\/shop\/kubemin.yaml,line=\d+,col=\d+,title=kubemin unknown-field::.*portz/m);
+    const annotation = /^::error file=apps\/shop\/kubemin.yaml,line=(\d+),col=(\d+),title=kubemin unknown-field::.*portz/m.exec(r.stdout);
+    expect(annotation, r.stdout).not.toBeNull();
     expect(r.stdout).toMatch(/::error::1 problem in the specs/);
-    expect(github.on(7)).toEqual([]);
+    const comments = github.on(7);
+    expect(comments).toHaveLength(1);
+    const [comment] = comments;
+    expect(comment).toMatch(/^<!-- kubemin:report -->\n/);
+    expect(comment).toContain('**1 problem in the specs of this head**: nothing was rendered');
+    const [, line, col] = annotation!;
+    expect(comment).toContain(
+      `- **error** <a href="${SERVER}/${OWNER_REPO}/blob/${head}/apps/shop/kubemin.yaml#L${line}">apps/shop/kubemin.yaml:${line}:${col}</a> <code>unknown-field</code>:`,
+    );
+    expect(comment).not.toContain('image: ghcr.io/acme/web');
+    expect(comment).toContain(`head ${head}`);
+    expect(r.summary).toBe(comment);
+    expect(r.stdout + comment).not.toContain(SECRET);
+
+    // Fixed again: the diff is back in the same comment.
+    writeFileSync(join(repo.dir, 'apps', 'shop', 'kubemin.yaml'), appYaml('shop', 'ghcr.io/acme/web:1.2'));
+    git(repo.dir, 'commit', '--quiet', '-am', 'head 3');
+    expect((await runAction({ ...repo, head: git(repo.dir, 'rev-parse', 'HEAD') }, {})).code).toBe(0);
+    expect(github.on(7)).toHaveLength(1);
+    expect(github.on(7)[0]).toContain('+          image: ghcr.io/acme/web:1.2');
+    expect(github.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+  });
+
+  it('a Job whose template changed is one entry that replaces the old Job, with the diff between them', async () => {
+    const migrate = (tag: string) => [{ name: 'migrate', type: 'job', image: `ghcr.io/acme/migrate:${tag}` }];
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0', migrate('1')), appYaml('shop', 'ghcr.io/acme/web:1.0', migrate('2')));
+    const r = await runAction(repo, {});
+    expect(r.code).toBe(0);
+    const comment = github.on(7)[0]!;
+    const entry =
+      /<code>Job shop\/(migrate-[0-9a-f]{8})<\/code> replaces <code>Job shop\/(migrate-[0-9a-f]{8})<\/code> \(<a href="([^"]+)">apps\/shop\/kubemin\.yaml:(\d+)<\/a>\)/.exec(
+        comment,
+      );
+    expect(entry, comment).not.toBeNull();
+    const [, now, was, url, line] = entry!;
+    expect(url).toBe(`${SERVER}/${OWNER_REPO}/blob/${repo.head}/apps/shop/kubemin.yaml#L${line}`);
+    expect(comment).toContain(`-  name: ${was}\n+  name: ${now}\n`);
+    expect(comment).toContain('-          image: ghcr.io/acme/migrate:1\n+          image: ghcr.io/acme/migrate:2\n');
+    expect(comment).not.toMatch(/<code>Job [^<]*<\/code> (create|delete)/);
+    expect(comment).toContain('| shop | changed | 1/2 | 0 | 1 | 0 |');
+  });
+
+  it("exports run(), which GitHub's local-action runs: same outputs, comment and summary", async () => {
+    const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'));
+    const r = await runLocalAction(repo, {});
+    expect(r.outputs).toMatchObject({ changed: 'true', 'apps-changed': 'shop' });
+    expect(r.stdout, r.stdout).not.toMatch(/::error::/);
+    const comments = github.on(7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]).toMatch(/^<!-- kubemin:report -->\n/);
+    expect(comments[0]).toContain('+          image: ghcr.io/acme/web:1.1');
+    expect(r.summary).toContain('+          image: ghcr.io/acme/web:1.1');
+    expect(r.stdout + r.summary + comments[0]).not.toContain(SECRET);
+    // A failure is reported through core.setFailed, as on GitHub.
+    const broken = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.0').replace('ports:', 'portz:'));
+    const failed = await runLocalAction(broken, {});
+    expect(failed.stdout).toMatch(/::error::1 problem in the specs/);
+    expect(github.on(7)[0]).toContain('1 problem in the specs of this head');
   });
 
   it("from a fork under pull_request_target: the fork's plugins are never run (the workflow has secrets)", async () => {
@@ -292,7 +402,7 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(comment).toContain('| app | environment | status | phases (changed/total) | create | update | delete |');
     expect(comment).toMatch(/\| shop \| production \| unchanged \| 0\/\d+ \| 0 \| 0 \| 0 \|/);
     expect(comment).toMatch(/\| shop \| staging \| changed \| 1\/\d+ \| 0 \| 1 \| 0 \|/);
-    expect(comment).toContain('<details><summary><b>shop</b> in <b>staging</b> (changed)');
+    expect(comment).toContain('<details open><summary><b>shop</b> in <b>staging</b> (changed)');
     expect(comment).not.toContain('<b>shop</b> in <b>production</b>');
     expect(comment).toContain('<code>Deployment shop-staging/web</code> update');
     expect(comment).toContain('+          image: ghcr.io/acme/web:1.2-rc.1');

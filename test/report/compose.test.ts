@@ -3,7 +3,8 @@ import type { CompiledApp } from '../../src/compile.js';
 import type { AppDiff } from '../../src/diff/types.js';
 import { composeReport, REPORT_MARKER, type ReportInput } from '../../src/report/compose.js';
 import { diffRendered } from '../../src/report/rendered-diff.js';
-import { compiled, shop } from './fixtures.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { compiled, shop, shopSpec } from './fixtures.js';
 import { expectBalanced } from './markdown-checks.js';
 
 const SHAS = { headSha: '1111111111111111111111111111111111111111', baseSha: '2222222222222222222222222222222222222222' };
@@ -29,7 +30,8 @@ describe('composeReport', () => {
     expect(c!.split('\n')[0]).toBe(REPORT_MARKER);
     expect(c).not.toContain('(part ');
     expect(c).toContain('| shop | changed | 1/3 | 0 | 1 | 0 |');
-    expect(c).toContain('<details><summary><b>shop</b> (changed): 1 to update; 1 of 3 phases changed</summary>');
+    // The only changed app is shown open.
+    expect(c).toContain('<details open><summary><b>shop</b> (changed): 1 to update; 1 of 3 phases changed</summary>');
     expect(c).toContain('```mermaid\nflowchart LR\n');
     expect(c).toContain('  class p3 changed\n');
     expect(c).toMatch(/<details><summary><code>Deployment shop\/web<\/code> update \(kubemin\.yaml:\d+\) in <code>03-app<\/code><\/summary>\n\n```diff\n@@/);
@@ -38,6 +40,63 @@ describe('composeReport', () => {
     expect(c).toContain(`head ${SHAS.headSha}, base ${SHAS.baseSha}`);
     expectBalanced(c!);
     expect(composeReport(input(shop(), head))).toEqual(composeReport(input(shop(), head)));
+  });
+
+  it('several changed apps are collapsed; the only changed one is open', () => {
+    const blog = (image: string) => compiled(shopSpec({ image }), { name: 'blog', namespace: 'blog' });
+    const two = composeReport(input([...blog('a:1'), ...shop()], [...blog('a:2'), ...shop({ image: 'ghcr.io/acme/shop:1.5.0' })])).comments[0]!;
+    expect(two).toContain('<details><summary><b>blog</b> (changed)');
+    expect(two).toContain('<details><summary><b>shop</b> (changed)');
+    expect(two).not.toContain('<details open>');
+    const one = composeReport(input([...blog('a:1'), ...shop()], [...blog('a:1'), ...shop({ image: 'ghcr.io/acme/shop:1.5.0' })])).comments[0]!;
+    expect(one).toContain('<details open><summary><b>shop</b> (changed)');
+    expect(one).not.toContain('<b>blog</b> (changed)');
+    expectBalanced(one);
+  });
+
+  it('links each source to its line at the commit it was read from: the head, the base for a delete', () => {
+    const sourceUrl = (at: { side: 'head' | 'base'; file: string; line: number }) => `https://github.test/${at.side}/${at.file}#L${at.line}`;
+    const [c] = composeReport(input(shop(), shop({ image: 'ghcr.io/acme/shop:1.5.0', worker: false })), { sourceUrl }).comments;
+    const update = /<code>Deployment shop\/web<\/code> update \(<a href="https:\/\/github\.test\/head\/kubemin\.yaml#L(\d+)">kubemin\.yaml:(\d+)<\/a>\)/.exec(
+      c!,
+    );
+    expect(update, c).not.toBeNull();
+    expect(update![1]).toBe(update![2]);
+    expect(c).toMatch(/<code>Deployment shop\/worker<\/code> delete \(<a href="https:\/\/github\.test\/base\/kubemin\.yaml#L\d+">kubemin\.yaml:\d+<\/a>\)/);
+    // No link where the address is unknown.
+    const [plain] = composeReport(input(shop(), shop({ image: 'ghcr.io/acme/shop:1.5.0' })), { sourceUrl: () => undefined }).comments;
+    expect(plain).not.toContain('<a href=');
+    expectBalanced(c!);
+  });
+
+  it('a head that does not compile: its problems at file:line (linked), nothing rendered', () => {
+    const invalid: Diagnostic[] = [
+      {
+        severity: 'error',
+        code: 'unknown-field',
+        message: 'unknown field "portz" <here>',
+        hint: 'did you mean "ports"?',
+        file: 'apps/shop/kubemin.yaml',
+        line: 12,
+        col: 9,
+      },
+      { severity: 'warning', code: 'no-probe', message: 'no readiness probe', file: 'apps/shop/kubemin.yaml', line: 7, col: 5 },
+      { severity: 'error', code: 'no-spec', message: 'no spec found' },
+    ];
+    const sourceUrl = (at: { side: 'head' | 'base'; file: string; line: number }) => `https://github.test/${at.side}/${at.file}#L${at.line}`;
+    const { comments, summary } = composeReport({ rendered: [], headApps: [], ...SHAS, invalid }, { sourceUrl });
+    expect(comments).toEqual([summary]);
+    const c = comments[0]!;
+    expect(c.startsWith(`${REPORT_MARKER}\n`)).toBe(true);
+    expect(c).toContain('**2 problems in the specs of this head**: nothing was rendered');
+    expect(c).toContain(
+      '- **error** <a href="https://github.test/head/apps/shop/kubemin.yaml#L12">apps/shop/kubemin.yaml:12:9</a> <code>unknown-field</code>: unknown field "portz" &lt;here&gt; (did you mean "ports"?)\n',
+    );
+    expect(c).toContain('- **warning** <a href="https://github.test/head/apps/shop/kubemin.yaml#L7">apps/shop/kubemin.yaml:7:5</a> <code>no-probe</code>');
+    expect(c).toContain('- **error** <code>no-spec</code>: no spec found\n');
+    expect(c).not.toContain('No changes to rendered manifests');
+    expect(c).not.toContain('<details');
+    expect(c).toContain(`head ${SHAS.headSha}`);
   });
 
   it('no changes: a short body, with the live section only when the cluster differs', () => {
@@ -126,7 +185,7 @@ describe('composeReport', () => {
       expectBalanced(c);
       expect(c).not.toContain('cut:');
     });
-    expect(comments.slice(1).every((c) => c.includes('<details><summary><b>big</b> (continued)</summary>'))).toBe(true);
+    expect(comments.slice(1).every((c) => c.includes('<details open><summary><b>big</b> (continued)</summary>'))).toBe(true);
     // Every object's section is whole in exactly one comment, and in the summary.
     for (let i = 0; i < 40; i++) {
       const title = `<code>ConfigMap big/conf-${String(i).padStart(3, '0')}</code> update`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompiledApp } from '../../src/compile.js';
 import { diffRendered } from '../../src/report/rendered-diff.js';
-import { shop } from './fixtures.js';
+import { compiled, shop, shopSpec } from './fixtures.js';
 
 const changedLines = (diff: string) => diff.split('\n').filter((l) => /^[-+]/.test(l));
 const actions = (apps: ReturnType<typeof diffRendered>) => apps.flatMap((a) => a.objects.map((o) => `${o.action} ${o.ref.kind}/${o.ref.name}`));
@@ -40,6 +40,66 @@ describe('diffRendered', () => {
     ]);
     expect(app!.summary).toMatchObject({ create: 0, update: 1, delete: 0, unchanged: 5 });
     expect(app!.phases.filter((p) => p.changed).map((p) => [p.label, p.counts])).toEqual([['03-app', { create: 0, update: 1, delete: 0, unchanged: 2 }]]);
+  });
+
+  it("a Job whose template changed (a new name, its template's hash) is one replace with the diff between old and new", () => {
+    const withJob = (image: string, extra: Record<string, unknown>[] = []) => {
+      const spec = shopSpec();
+      const components = [...(spec.components as Record<string, unknown>[]), { name: 'migrate', type: 'job', image }, ...extra];
+      const steps = [
+        ...(spec.workflow as { steps: Record<string, unknown>[] }).steps,
+        { name: 'migrate', components: ['migrate', ...extra.map((c) => c.name)] },
+      ];
+      return compiled({ ...spec, components, workflow: { steps } }, { name: 'shop', namespace: 'shop' });
+    };
+    const [app] = diffRendered(withJob('ghcr.io/acme/migrate:1'), withJob('ghcr.io/acme/migrate:2'));
+    const jobs = app!.objects.filter((o) => o.ref.kind === 'Job');
+    expect(jobs).toHaveLength(1);
+    const [job] = jobs;
+    expect(job).toMatchObject({ action: 'replace', component: 'migrate', at: { side: 'head' } });
+    expect(job!.ref.name).toMatch(/^migrate-[0-9a-f]{8}$/);
+    expect(job!.replaces!.name).toMatch(/^migrate-[0-9a-f]{8}$/);
+    expect(job!.replaces!.name).not.toBe(job!.ref.name);
+    expect(changedLines(job!.diff)).toEqual(
+      expect.arrayContaining([
+        `-  name: ${job!.replaces!.name}`,
+        `+  name: ${job!.ref.name}`,
+        '-          image: ghcr.io/acme/migrate:1',
+        '+          image: ghcr.io/acme/migrate:2',
+      ]),
+    );
+    // Not a full create and delete: only the lines that differ.
+    expect(changedLines(job!.diff).length).toBeLessThan(12);
+    expect(actions([app!]).filter((a) => a.includes('Job/'))).toEqual([`replace Job/${job!.ref.name}`]);
+    expect(app!.summary).toMatchObject({ create: 0, update: 1, delete: 0 });
+
+    // Two components' Jobs that both change: each pairs with its own component's old Job.
+    const two = diffRendered(
+      withJob('ghcr.io/acme/migrate:1', [{ name: 'seed', type: 'job', image: 'ghcr.io/acme/seed:1' }]),
+      withJob('ghcr.io/acme/migrate:2', [{ name: 'seed', type: 'job', image: 'ghcr.io/acme/seed:2' }]),
+    )[0]!;
+    expect(two.objects.filter((o) => o.ref.kind === 'Job').map((o) => [o.action, o.component, o.replaces?.name.split('-')[0]])).toEqual([
+      ['replace', 'migrate', 'migrate'],
+      ['replace', 'seed', 'seed'],
+    ]);
+    // A job added and another removed are a create and a delete, not a replace.
+    const swapped = diffRendered(
+      withJob('ghcr.io/acme/migrate:1'),
+      compiled(
+        {
+          ...shopSpec(),
+          components: [...(shopSpec().components as Record<string, unknown>[]), { name: 'seed', type: 'job', image: 'ghcr.io/acme/seed:1' }],
+          workflow: { steps: [...(shopSpec().workflow as { steps: Record<string, unknown>[] }).steps, { name: 'migrate', components: ['seed'] }] },
+        },
+        { name: 'shop', namespace: 'shop' },
+      ),
+    )[0]!;
+    expect(
+      actions([swapped])
+        .filter((a) => a.includes('Job/'))
+        .map((a) => a.split(' ')[0])
+        .sort(),
+    ).toEqual(['create', 'delete']);
   });
 
   it('a removed component: its objects are deletes, at the base source and phase', () => {
