@@ -1,5 +1,6 @@
 import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
 import type { StepTypeDef } from '../plan/types.js';
+import { describeFields } from './field-descriptions.js';
 import { annotationMap, dnsLabel, duration, labelMap, policies } from './fragments.js';
 import type { JsonSchema } from './json-schema.js';
 import { API_VERSION, APP_KIND } from './types.js';
@@ -30,10 +31,11 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
   const typeNames = [...tables.componentTypes.keys()];
   defs.component = {
     type: 'object',
+    description: 'A part of the application: its type decides what kubemin renders, its traits add to it.',
     required: ['name', 'type'],
     properties: {
       name: { ...dnsLabel, description: 'Component name, unique in the application.' },
-      type: { enum: typeNames, description: describeTable(tables.componentTypes) },
+      type: { enum: typeNames, description: `The component type: what kubemin renders for it.\n${describeTable(tables.componentTypes)}` },
     },
     allOf: typeNames.map((name) => ({
       if: { properties: { type: { const: name } }, required: ['type'] },
@@ -46,6 +48,7 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
 
   defs.environment = {
     type: 'object',
+    description: 'A place the application runs: the base, with a namespace, a cluster, policies and component fields of its own.',
     additionalProperties: false,
     required: ['name'],
     properties: {
@@ -75,10 +78,11 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
   const stepNames = [...tables.stepTypes.keys()];
   defs.step = {
     type: 'object',
+    description: 'A phase of the deployment: what it deploys is ready before the next step starts.',
     required: ['name'],
     properties: {
       name: { ...dnsLabel, description: 'Step name, unique in the workflow; names the phase directories.' },
-      type: { enum: stepNames, default: 'deploy', description: describeTable(tables.stepTypes) },
+      type: { enum: stepNames, default: stepNames[0], description: `The step type (default ${stepNames[0]}).\n${describeTable(tables.stepTypes)}` },
     },
     allOf: stepNames.map((name, i) => ({
       // The first step type is the default: a step without `type` is one of it.
@@ -89,11 +93,12 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
   for (const step of tables.stepTypes.values()) {
     defs[`step.${step.name}`] = {
       type: 'object',
+      description: step.description,
       additionalProperties: false,
       required: ['name', ...(step.required ?? [])],
       properties: {
-        name: { type: 'string' },
-        type: { const: step.name },
+        name: { type: 'string', description: 'Step name, unique in the workflow; names the phase directories.' },
+        type: { const: step.name, description: step.description },
         timeout: { ...duration, description: 'How long the step may take to become ready (default: policies.timeout, else 5m).' },
         ...step.properties,
       },
@@ -109,10 +114,11 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata', 'spec'],
     properties: {
-      apiVersion: { const: API_VERSION },
-      kind: { const: APP_KIND },
+      apiVersion: { const: API_VERSION, description: `The version of the spec format: always ${API_VERSION}.` },
+      kind: { const: APP_KIND, description: `The kind of document: always ${APP_KIND}.` },
       metadata: {
         type: 'object',
+        description: 'The name and namespace of the application, and labels and annotations for all its objects.',
         additionalProperties: false,
         required: ['name'],
         properties: {
@@ -124,18 +130,31 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
       },
       spec: {
         type: 'object',
+        description: 'What the application is made of, and in what order it is deployed.',
         additionalProperties: false,
         required: ['components'],
         properties: {
           createNamespace: { type: 'boolean', description: 'Emit the Namespace, in the first phase (default false).' },
           policies: { ...policies, description: 'Application-wide policies; components may override them.' },
-          components: { type: 'array', minItems: 1, items: { $ref: '#/$defs/component' } },
+          components: {
+            type: 'array',
+            minItems: 1,
+            description: 'The parts of the application, each of a component type (webservice, worker, store, job...) with its traits.',
+            items: { $ref: '#/$defs/component' },
+          },
           workflow: {
             type: 'object',
             additionalProperties: false,
             required: ['steps'],
             description: 'What is deployed before what. Without it, phases follow dependsOn.',
-            properties: { steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } } },
+            properties: {
+              steps: {
+                type: 'array',
+                minItems: 1,
+                description: 'The steps in order: each is a phase, deployed and ready before the next starts.',
+                items: { $ref: '#/$defs/step' },
+              },
+            },
           },
           environments: {
             type: 'array',
@@ -147,7 +166,7 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
         },
       },
     },
-    $defs: defs,
+    $defs: describeFields(defs),
   });
 }
 
@@ -179,8 +198,8 @@ function componentSchema(type: ComponentTypeDef, traits: readonly TraitDef[]): J
     additionalProperties: false,
     required: ['name', 'type', ...(type.required ?? [])],
     properties: {
-      name: { type: 'string' },
-      type: { const: type.name },
+      name: { type: 'string', description: 'Component name, unique in the application.' },
+      type: { const: type.name, description: type.description },
       ...type.properties,
       dependsOn: {
         type: 'array',

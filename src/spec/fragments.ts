@@ -91,14 +91,19 @@ export const envMap: JsonSchema = {
 
 export const ports: JsonSchema = {
   type: 'array',
+  description: 'Ports of the main container, exposed by a Service.',
   items: {
     type: 'object',
     additionalProperties: false,
     required: ['port'],
     properties: {
-      port: portNumber,
-      name: { type: 'string', format: 'port-name' },
-      protocol: { enum: ['TCP', 'UDP', 'SCTP'] },
+      port: { ...portNumber, description: 'The port the container listens on; the Service exposes it under the same number.' },
+      name: {
+        type: 'string',
+        format: 'port-name',
+        description: 'Port name, for probes and ingress routes to refer to (default p<port>, e.g. p8080; p<port>-udp for UDP).',
+      },
+      protocol: { enum: ['TCP', 'UDP', 'SCTP'], description: 'Default TCP.' },
     },
   },
 };
@@ -107,7 +112,10 @@ export const policies: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    imagePullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
+    imagePullPolicy: {
+      enum: ['Always', 'IfNotPresent', 'Never'],
+      description: 'When the kubelet pulls the image: Always, IfNotPresent (the default) or Never (only images already on the node).',
+    },
     timeout: { ...duration, description: 'How long a step may take to become ready (default 5m).' },
     retries: { type: 'integer', minimum: 0, maximum: 10, description: 'How often a failed step is retried.' },
     allowHostPath: { type: 'boolean', description: 'Allow host-mounted storage (default false).' },

@@ -9,6 +9,9 @@ export interface JsonSchema {
   markdownDescription?: string;
   type?: JsonType | JsonType[];
   enum?: readonly unknown[];
+  /** Editor hints: a description per `enum` value, shown in completion (yaml-language-server, VS Code). */
+  enumDescriptions?: string[];
+  markdownEnumDescriptions?: string[];
   const?: unknown;
   default?: unknown;
   examples?: unknown[];

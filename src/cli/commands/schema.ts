@@ -16,9 +16,9 @@ export function schemaCommand(io: Io, setExit: (code: number) => void): Command 
         return;
       }
       const { PluginResolver } = await import('../../plugins/load-plugins.js');
-      const { buildSchema } = await import('../../spec/build-schema.js');
+      const { buildEditorSchema } = await import('../../spec/editor-schema.js');
       const { registry } = await new PluginResolver().forDir(dir);
-      io.stdout(JSON.stringify(buildSchema(registry), null, 2) + '\n');
+      io.stdout(JSON.stringify(buildEditorSchema(registry), null, 2) + '\n');
       setExit(EXIT.ok);
     });
 }
