@@ -22,7 +22,7 @@ import { refOf, type ObjectRef } from '../src/k8s/object-ref.js';
 import { compile, type CompiledApp } from '../src/compile.js';
 import { hasErrors } from '../src/diagnostics/diagnostic.js';
 import { formatText } from '../src/diagnostics/format-text.js';
-import { diffApps } from '../src/diff/diff-apps.js';
+import { diffApps } from '../src/cluster/diff-apps.js';
 import { formatSummary, summarize, type AppDiff, type DiffSummary } from '../src/diff/types.js';
 import { encodeInventory, inventoryName } from '../src/inventory/inventory.js';
 import { readSpecFiles } from '../src/files/find-spec-files.js';

@@ -8,7 +8,7 @@ import { emitApp } from '../../src/bundle/emit-bundle.js';
 import { connect } from '../../src/cluster/http-client.js';
 import { refKey, refOf } from '../../src/k8s/object-ref.js';
 import { compile, type CompiledApp } from '../../src/compile.js';
-import { diffApps } from '../../src/diff/diff-apps.js';
+import { diffApps } from '../../src/cluster/diff-apps.js';
 import { inventoryName } from '../../src/inventory/inventory.js';
 import { parseStatusReport, statusPath } from '../../src/watch/status-report.js';
 import type { SoakRepo } from './repo.js';

@@ -2,7 +2,7 @@ import { connect } from '../cluster/http-client.js';
 import { KubeconfigError } from '../cluster/kubeconfig.js';
 import type { CompiledApp } from '../compile.js';
 import { describeApp } from '../environments/app-key.js';
-import { diffApps } from '../diff/diff-apps.js';
+import { diffApps } from '../cluster/diff-apps.js';
 import type { LiveAppDiff, LiveDiff } from '../report/live-section.js';
 
 /**

@@ -6,7 +6,7 @@ import { isBundleDir, readBundleDir } from '../files/bundle-dir/read-bundle-dir.
 import type { ConnectOptions } from '../cluster/http-client.js';
 import type { CompiledApp, CompileResult } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { diffApps } from '../diff/diff-apps.js';
+import { diffApps } from '../cluster/diff-apps.js';
 import { selectEnvironment } from '../environments/select-environment.js';
 import type { StepExecutor } from '../apply/executors/types.js';
 import { PluginResolver } from '../plugins/load-plugins.js';

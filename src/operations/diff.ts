@@ -1,7 +1,7 @@
 import type { ConnectOptions } from '../cluster/http-client.js';
 import type { CompiledApp } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { diffApps } from '../diff/diff-apps.js';
+import { diffApps } from '../cluster/diff-apps.js';
 import type { AppDiff } from '../diff/types.js';
 import { clusterTargets, connectTargets } from './cluster-targets.js';
 import { loadAndCompile, type LoadOptions, type LoadResult } from './load-and-compile.js';

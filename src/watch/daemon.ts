@@ -6,7 +6,7 @@ import { mapBounded } from '../cluster/bounded.js';
 import { LiveObjects, RefusedLists } from '../cluster/live-objects.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { compile, type CompiledApp } from '../compile.js';
-import { diffApps } from '../diff/diff-apps.js';
+import { diffApps } from '../cluster/diff-apps.js';
 import { builtinRegistry, type Registry } from '../registry.js';
 import { referencedFiles } from '../load/referenced-files.js';
 import type { Redactor } from '../secrets/redactor.js';

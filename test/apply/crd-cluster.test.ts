@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { applyApp } from '../../src/apply/apply-app.js';
 import { connect } from '../../src/cluster/http-client.js';
 import type { CompiledApp } from '../../src/compile.js';
-import { diffApps } from '../../src/diff/diff-apps.js';
+import { diffApps } from '../../src/cluster/diff-apps.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { testCluster } from '../cluster/cluster.js';
 

@@ -6,7 +6,7 @@ import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { compile } from '../../src/compile.js';
 import { type ClusterClient } from '../../src/cluster/types.js';
 import { refOf } from '../../src/k8s/object-ref.js';
-import { diffApps } from '../../src/diff/diff-apps.js';
+import { diffApps } from '../../src/cluster/diff-apps.js';
 import { connect } from '../../src/cluster/http-client.js';
 import { encodeInventory } from '../../src/inventory/inventory.js';
 import { cli, tempDir } from '../helpers/cli.js';

@@ -7,7 +7,7 @@ import { LiveObjects } from '../../src/cluster/live-objects.js';
 import { type ClusterClient } from '../../src/cluster/types.js';
 import { refOf } from '../../src/k8s/object-ref.js';
 import type { CompiledApp } from '../../src/compile.js';
-import { diffApps } from '../../src/diff/diff-apps.js';
+import { diffApps } from '../../src/cluster/diff-apps.js';
 import { encodeInventory } from '../../src/inventory/inventory.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { tempDir } from '../helpers/cli.js';

@@ -1,9 +1,9 @@
-import { FIELD_MANAGER } from '../cluster/server-side-apply.js';
-import type { ClusterClient } from '../cluster/types.js';
+import { FIELD_MANAGER } from './server-side-apply.js';
+import type { ClusterClient } from './types.js';
 import type { ObjectRef } from '../k8s/object-ref.js';
 import type { AppIdentity } from '../environments/app-key.js';
 import type { K8sObject } from '../k8s/types.js';
-import { decodeInventory, inventoryName, inventoryRef, type Inventory } from './inventory.js';
+import { decodeInventory, inventoryName, inventoryRef, type Inventory } from '../inventory/inventory.js';
 
 /** Whose inventory: an app (or an environment's variant) in its namespace. */
 export interface InventoryOwner extends AppIdentity {

@@ -1,22 +1,22 @@
 import type { BundleObject, CompiledApp } from '../compile.js';
-import { mapBounded } from '../cluster/bounded.js';
-import { autoscaledWorkloads, withReplicas } from '../cluster/replicas-handover.js';
-import { applyIsNoop } from '../cluster/apply-is-noop.js';
-import { LiveObjects } from '../cluster/live-objects.js';
-import { FIELD_MANAGER, serverSideApply, type ServerSideApplyResult } from '../cluster/server-side-apply.js';
-import { ClusterError, type ClusterClient } from '../cluster/types.js';
+import { mapBounded } from './bounded.js';
+import { autoscaledWorkloads, withReplicas } from './replicas-handover.js';
+import { applyIsNoop } from './apply-is-noop.js';
+import { LiveObjects } from './live-objects.js';
+import { FIELD_MANAGER, serverSideApply, type ServerSideApplyResult } from './server-side-apply.js';
+import { ClusterError, type ClusterClient } from './types.js';
 import { refKey, refOf, type ObjectRef } from '../k8s/object-ref.js';
 import { DEFAULT_OBJECT_CONCURRENCY } from '../defaults.js';
 import { inventoryRef } from '../inventory/inventory.js';
-import { inventoryRefs, readInventory } from '../inventory/inventory-store.js';
+import { inventoryRefs, readInventory } from './inventory-store.js';
 import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
-import { maskSecretPair } from './mask-secrets.js';
+import { maskSecretPair } from '../diff/mask-secrets.js';
 import { appRedactor } from '../secrets/register-secrets.js';
-import { normalizeObject } from './normalize.js';
-import { unifiedDiff } from './object-diff.js';
+import { normalizeObject } from '../diff/normalize.js';
+import { unifiedDiff } from '../diff/object-diff.js';
 import { phaseLabel } from '../plan/plan-phases.js';
-import type { AppDiff, ObjectDiff, ObjectProblem } from './types.js';
+import type { AppDiff, ObjectDiff, ObjectProblem } from '../diff/types.js';
 
 export interface DiffOptions {
   /** Most requests of an app in flight at once (default {@link DEFAULT_OBJECT_CONCURRENCY}). */
