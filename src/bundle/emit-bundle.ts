@@ -4,7 +4,7 @@ import { formatSourceRef } from '../load/source.js';
 import { API_VERSION } from '../spec/types.js';
 import { appKey } from '../environments/app-key.js';
 import { bundleKey, type BundleLayout } from './bundle-layout.js';
-import { emitYaml, type JsonValue } from './yaml-emit.js';
+import { YamlWriter, type JsonValue } from './yaml-emit.js';
 
 /** A file of the bundle: a path relative to the bundle directory, and its text. */
 export interface BundleFile {
@@ -73,12 +73,13 @@ export function emitApp(app: CompiledApp, opts: EmitOptions = {}): AppBundle {
   const key = bundleKey(app, opts.layout ?? 'by-environment');
   const files: BundleFile[] = [];
   const phaseWidth = width(app.phases.length);
+  const yaml = new YamlWriter();
   const phases: PlanPhase[] = app.phases.map((phase) => {
     const dir = `${pad(phase.index, phaseWidth)}-${phase.name}`;
     const objectWidth = width(phase.objects.length);
     const objects = phase.objects.map((o, i) => {
       const file = `${key}/${dir}/${pad(i + 1, objectWidth)}-${o.object.kind.toLowerCase()}-${o.object.metadata.name}.yaml`;
-      files.push({ path: file, text: emitYaml(o.object as unknown as JsonValue) });
+      files.push({ path: file, text: yaml.document(o.object as unknown as JsonValue) });
       return planObject(file, o);
     });
     return {
@@ -118,10 +119,11 @@ export function emitApp(app: CompiledApp, opts: EmitOptions = {}): AppBundle {
 /** All objects of the apps as one multi-document YAML stream, in apply order (for stdout). */
 export function emitStream(apps: readonly CompiledApp[]): string {
   const parts: string[] = [];
+  const yaml = new YamlWriter();
   for (const app of apps) {
     for (const phase of app.phases) {
       for (const o of phase.objects) {
-        parts.push(`---\n# app ${appKey(app)}, phase ${phase.index} ${phase.name}\n${emitYaml(o.object as unknown as JsonValue)}`);
+        parts.push(`---\n# app ${appKey(app)}, phase ${phase.index} ${phase.name}\n${yaml.document(o.object as unknown as JsonValue)}`);
       }
     }
   }

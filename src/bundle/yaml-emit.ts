@@ -31,34 +31,207 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** Block-style YAML for one document (no leading '---'), ending in exactly one '\n'. */
 export function emitYaml(value: JsonValue): string {
-  out = '';
-  depth = 0;
-  try {
-    writeTop(value as unknown);
-  } catch (err) {
-    out = '';
-    if (err instanceof EmitError) {
-      throw new TypeError(`emitYaml: ${err.message} at ${formatPath(err.path)}`);
+  return new YamlWriter().document(value);
+}
+
+/**
+ * An emitter with state of its own (the text being written, the nesting depth, the key texts
+ * already worked out): nothing is shared between two writers or kept between two calls of
+ * `emitYaml`, so emissions may interleave (a getter of the value that emits YAML itself, two
+ * streams written turn about) and each gives the bytes it gives alone. One writer for many
+ * documents (a stream, an app's files) reuses its key texts across them.
+ */
+export class YamlWriter {
+  /** The document being written: one string, appended to (V8 ropes). */
+  private out = '';
+  /** Current container nesting depth (guards against cycles / runaway recursion). */
+  private depth = 0;
+  /** Key -> its text (plain or quoted): the same few keys come again in every object. */
+  private readonly keys = new Map<string, string>();
+
+  /** Block-style YAML for one document (no leading '---'), ending in exactly one '\n'. */
+  document(value: JsonValue): string {
+    // Saved and restored: a getter of `value` that calls this same writer gets its own document.
+    const outer = this.out;
+    const outerDepth = this.depth;
+    this.out = '';
+    this.depth = 0;
+    let result: string;
+    try {
+      this.writeTop(value as unknown);
+      result = this.out;
+    } catch (err) {
+      if (err instanceof EmitError) {
+        throw new TypeError(`emitYaml: ${err.message} at ${formatPath(err.path)}`, { cause: err });
+      }
+      throw err;
+    } finally {
+      this.out = outer;
+      this.depth = outerDepth;
     }
-    throw err;
+    // `result` is a deep rope (one cons cell per `+=`). Flatten it now, while it is
+    // young: callers that keep thousands of documents alive before joining them
+    // otherwise retain millions of cons cells (measured ~4x slower end to end).
+    result.charCodeAt(0);
+    return result;
   }
-  const result = out;
-  out = '';
-  // `out` is a deep rope (one cons cell per `+=`). Flatten it now, while it is
-  // young: callers that keep thousands of documents alive before joining them
-  // otherwise retain millions of cons cells (measured ~4x slower end to end).
-  result.charCodeAt(0);
-  return result;
+
+  private keyText(k: string): string {
+    let t = this.keys.get(k);
+    if (t === undefined) {
+      t = flowString(k);
+      if (this.keys.size >= KEY_CACHE_MAX) this.keys.clear();
+      this.keys.set(k, t);
+    }
+    return t;
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) {
+      throw new EmitError(`cannot serialise structure nested deeper than ${MAX_DEPTH} levels (circular reference?)`);
+    }
+  }
+
+  private writeTop(v: unknown): void {
+    if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) {
+        if (v.length === 0) this.out += '[]\n';
+        else this.writeSeq(v, 0, '');
+        return;
+      }
+      if (!isPlainObject(v)) throw unsupported(v);
+      if (!this.writeMap(v as Record<string, unknown>, 0, '')) this.out += '{}\n';
+      return;
+    }
+    if (typeof v === 'string' && !isPlainSafe(v) && canBeBlock(v)) {
+      const first = v.charCodeAt(0);
+      // Top-level indentation indicators are interpreted inconsistently across
+      // parsers (the spec's top-level parent indentation is -1): double-quote.
+      if (first === 0x20 || first === 0x0a) this.out += doubleQuote(v) + '\n';
+      else this.out += blockText(v, 2);
+      return;
+    }
+    this.out += scalarText(v) + '\n';
+  }
+
+  /**
+   * Writes a value whose key (`key:`) has just been written at column `indent`.
+   * Writes the separator itself and finishes the line(s) with '\n'.
+   */
+  private writeAfterKey(v: unknown, indent: number): void {
+    if (v === null) {
+      this.out += ' null\n';
+      return;
+    }
+    switch (typeof v) {
+      case 'string':
+        if (isPlainSafe(v)) this.out += ' ' + v + '\n';
+        else if (canBeBlock(v)) this.out += ' ' + blockText(v, indent + 2);
+        else this.out += ' ' + doubleQuote(v) + '\n';
+        return;
+      case 'number':
+        this.out += ' ' + numberText(v) + '\n';
+        return;
+      case 'boolean':
+        this.out += v ? ' true\n' : ' false\n';
+        return;
+      case 'object':
+        if (Array.isArray(v)) {
+          if (v.length === 0) this.out += ' []\n';
+          else this.writeSeq(v, indent + 2, '\n' + pad(indent + 2));
+          return;
+        }
+        if (!isPlainObject(v)) throw unsupported(v);
+        if (!this.writeMap(v as Record<string, unknown>, indent + 2, '\n' + pad(indent + 2))) this.out += ' {}\n';
+        return;
+      default:
+        throw unsupported(v);
+    }
+  }
+
+  /**
+   * Writes a value that starts on the current line at column `indent`
+   * (after `- `): compact maps/sequences begin right there.
+   */
+  private writeInline(v: unknown, indent: number): void {
+    if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) {
+        if (v.length === 0) this.out += '[]\n';
+        else this.writeSeq(v, indent, '');
+        return;
+      }
+      if (!isPlainObject(v)) throw unsupported(v);
+      if (!this.writeMap(v as Record<string, unknown>, indent, '')) this.out += '{}\n';
+      return;
+    }
+    if (typeof v === 'string' && !isPlainSafe(v) && canBeBlock(v)) {
+      this.out += blockText(v, indent);
+      return;
+    }
+    this.out += scalarText(v) + '\n';
+  }
+
+  /** Sequence items at column `indent`; `firstPrefix` precedes the first `- `. */
+  private writeSeq(arr: unknown[], indent: number, firstPrefix: string): void {
+    this.enter();
+    const p = pad(indent);
+    const n = arr.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        this.out += (i === 0 ? firstPrefix : p) + '- ';
+        this.writeInline(arr[i], indent + 2);
+      }
+    } catch (err) {
+      if (err instanceof EmitError) err.path.unshift(i);
+      throw err;
+    }
+    this.depth--;
+  }
+
+  /**
+   * Map entries at column `indent`; `firstPrefix` precedes the first key.
+   * Returns false (having written nothing) if there is no defined entry.
+   */
+  private writeMap(obj: Record<string, unknown>, indent: number, firstPrefix: string): boolean {
+    this.enter();
+    const p = pad(indent);
+    const keys = Object.keys(obj);
+    let written = false;
+    let k = '';
+    try {
+      for (let i = 0; i < keys.length; i++) {
+        k = keys[i] as string;
+        const v = obj[k];
+        if (v === undefined) continue;
+        const kt = this.keyText(k);
+        const prefix = written ? p : firstPrefix;
+        written = true;
+        if (kt.length <= MAX_IMPLICIT_KEY) {
+          this.out += prefix + kt + ':';
+        } else {
+          // Explicit key: `? key` / `: value`.
+          this.out += prefix + '? ' + kt + '\n' + p + ':';
+        }
+        this.writeAfterKey(v, indent);
+      }
+    } catch (err) {
+      if (err instanceof EmitError) err.path.unshift(k);
+      throw err;
+    }
+    this.depth--;
+    return written;
+  }
 }
 
 // ---------------------------------------------------------------------------
-// Internal state
+// Constants (module-level, never written)
 
-/** Output accumulator (module-level: the emitter is synchronous and non-reentrant). */
-let out = '';
-/** Current container nesting depth (guards against cycles / runaway recursion). */
-let depth = 0;
 const MAX_DEPTH = 1000;
+/** A writer's key cache is emptied when it reaches this size (keys are few; values of maps are not keys). */
+const KEY_CACHE_MAX = 20_000;
+/** YAML limits implicit keys to 1024 characters; longer keys use `? key` syntax. */
+const MAX_IMPLICIT_KEY = 1000;
 
 /** Thrown internally; collects the path while the stack unwinds (zero cost on the happy path). */
 class EmitError extends Error {
@@ -105,14 +278,10 @@ function unsupported(v: unknown): EmitError {
 // ---------------------------------------------------------------------------
 // Indentation
 
-const PADS: string[] = [''];
+/** Indentation strings up to this width are made once; deeper ones (rare) on each use. */
+const PADS: readonly string[] = Object.freeze(Array.from({ length: 128 }, (_, i) => ' '.repeat(i)));
 function pad(n: number): string {
-  let p = PADS[n];
-  if (p === undefined) {
-    for (let i = PADS.length; i <= n; i++) PADS[i] = ' '.repeat(i);
-    p = PADS[n] as string;
-  }
-  return p;
+  return n < PADS.length ? (PADS[n] as string) : ' '.repeat(n);
 }
 
 // ---------------------------------------------------------------------------
@@ -215,11 +384,11 @@ function canBeBlock(s: string): boolean {
 }
 
 /**
- * Writes a literal block scalar. `out` must end where the header goes (e.g.
- * after `key: ` or `- `). Content lines are indented by `contentIndent`, which
- * is always parent-indentation + 2, hence the indentation indicator `2`.
+ * A literal block scalar: its header (`|`, `|-`, `|+`, `|2`...) and lines, written where the
+ * header goes (e.g. after `key: ` or `- `). Content lines are indented by `contentIndent`,
+ * which is always parent-indentation + 2, hence the indentation indicator `2`.
  */
-function writeBlock(s: string, contentIndent: number): void {
+function blockText(s: string, contentIndent: number): string {
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 0x0a) end--;
   const trailing = s.length - end;
@@ -227,22 +396,21 @@ function writeBlock(s: string, contentIndent: number): void {
   // An indentation indicator is needed whenever the first line (or leading
   // empty line) starts with a space; auto-detection would get it wrong.
   const first = s.charCodeAt(0);
-  let header = first === 0x20 || first === 0x0a ? '|2' : '|';
-  header += trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+  let text = first === 0x20 || first === 0x0a ? '|2' : '|';
+  text += trailing === 0 ? '-' : trailing === 1 ? '' : '+';
   const p = pad(contentIndent);
-  out += header;
   let start = 0;
   for (;;) {
     const nl = body.indexOf('\n', start);
     const line = nl < 0 ? body.slice(start) : body.slice(start, nl);
-    out += line === '' ? '\n' : '\n' + p + line;
+    text += line === '' ? '\n' : '\n' + p + line;
     if (nl < 0) break;
     start = nl + 1;
   }
   // Keep-chomped trailing empty lines: written as indentation-only lines so
   // the document never ends in a blank line (they are still "empty lines").
-  for (let i = 1; i < trailing; i++) out += '\n' + p;
-  out += '\n';
+  for (let i = 1; i < trailing; i++) text += '\n' + p;
+  return text + '\n';
 }
 
 function numberText(n: number): string {
@@ -260,57 +428,11 @@ function numberText(n: number): string {
 }
 
 // ---------------------------------------------------------------------------
-// Keys
-
-const KEY_CACHE = new Map<string, string>();
-const KEY_CACHE_MAX = 20_000;
-/** YAML limits implicit keys to 1024 characters; longer keys use `? key` syntax. */
-const MAX_IMPLICIT_KEY = 1000;
-
-function keyText(k: string): string {
-  let t = KEY_CACHE.get(k);
-  if (t === undefined) {
-    t = flowString(k);
-    if (KEY_CACHE.size >= KEY_CACHE_MAX) KEY_CACHE.clear();
-    KEY_CACHE.set(k, t);
-  }
-  return t;
-}
-
-// ---------------------------------------------------------------------------
 // Structure
 
 function isPlainObject(v: object): boolean {
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
-}
-
-function enter(): void {
-  if (++depth > MAX_DEPTH) {
-    throw new EmitError(`cannot serialise structure nested deeper than ${MAX_DEPTH} levels (circular reference?)`);
-  }
-}
-
-function writeTop(v: unknown): void {
-  if (v !== null && typeof v === 'object') {
-    if (Array.isArray(v)) {
-      if (v.length === 0) out += '[]\n';
-      else writeSeq(v, 0, '');
-      return;
-    }
-    if (!isPlainObject(v)) throw unsupported(v);
-    if (!writeMap(v as Record<string, unknown>, 0, '')) out += '{}\n';
-    return;
-  }
-  if (typeof v === 'string' && !isPlainSafe(v) && canBeBlock(v)) {
-    const first = v.charCodeAt(0);
-    // Top-level indentation indicators are interpreted inconsistently across
-    // parsers (the spec's top-level parent indentation is -1): double-quote.
-    if (first === 0x20 || first === 0x0a) out += doubleQuote(v) + '\n';
-    else writeBlock(v, 2);
-    return;
-  }
-  out += scalarText(v) + '\n';
 }
 
 /** Single-line text of a scalar (strings are never block here). */
@@ -323,116 +445,7 @@ function scalarText(v: unknown): string {
       return numberText(v);
     case 'boolean':
       return v ? 'true' : 'false';
+    default:
+      throw unsupported(v);
   }
-  throw unsupported(v);
-}
-
-/**
- * Writes a value whose key (`key:`) has just been written at column `indent`.
- * Writes the separator itself and finishes the line(s) with '\n'.
- */
-function writeAfterKey(v: unknown, indent: number): void {
-  if (v === null) {
-    out += ' null\n';
-    return;
-  }
-  switch (typeof v) {
-    case 'string':
-      if (isPlainSafe(v)) out += ' ' + v + '\n';
-      else if (canBeBlock(v)) {
-        out += ' ';
-        writeBlock(v, indent + 2);
-      } else out += ' ' + doubleQuote(v) + '\n';
-      return;
-    case 'number':
-      out += ' ' + numberText(v) + '\n';
-      return;
-    case 'boolean':
-      out += v ? ' true\n' : ' false\n';
-      return;
-    case 'object':
-      if (Array.isArray(v)) {
-        if (v.length === 0) out += ' []\n';
-        else writeSeq(v, indent + 2, '\n' + pad(indent + 2));
-        return;
-      }
-      if (!isPlainObject(v)) throw unsupported(v);
-      if (!writeMap(v as Record<string, unknown>, indent + 2, '\n' + pad(indent + 2))) out += ' {}\n';
-      return;
-  }
-  throw unsupported(v);
-}
-
-/**
- * Writes a value that starts on the current line at column `indent`
- * (after `- `): compact maps/sequences begin right there.
- */
-function writeInline(v: unknown, indent: number): void {
-  if (v !== null && typeof v === 'object') {
-    if (Array.isArray(v)) {
-      if (v.length === 0) out += '[]\n';
-      else writeSeq(v, indent, '');
-      return;
-    }
-    if (!isPlainObject(v)) throw unsupported(v);
-    if (!writeMap(v as Record<string, unknown>, indent, '')) out += '{}\n';
-    return;
-  }
-  if (typeof v === 'string' && !isPlainSafe(v) && canBeBlock(v)) {
-    writeBlock(v, indent);
-    return;
-  }
-  out += scalarText(v) + '\n';
-}
-
-/** Sequence items at column `indent`; `firstPrefix` precedes the first `- `. */
-function writeSeq(arr: unknown[], indent: number, firstPrefix: string): void {
-  enter();
-  const p = pad(indent);
-  const n = arr.length;
-  let i = 0;
-  try {
-    for (; i < n; i++) {
-      out += (i === 0 ? firstPrefix : p) + '- ';
-      writeInline(arr[i], indent + 2);
-    }
-  } catch (err) {
-    if (err instanceof EmitError) err.path.unshift(i);
-    throw err;
-  }
-  depth--;
-}
-
-/**
- * Map entries at column `indent`; `firstPrefix` precedes the first key.
- * Returns false (having written nothing) if there is no defined entry.
- */
-function writeMap(obj: Record<string, unknown>, indent: number, firstPrefix: string): boolean {
-  enter();
-  const p = pad(indent);
-  const keys = Object.keys(obj);
-  let written = false;
-  let k = '';
-  try {
-    for (let i = 0; i < keys.length; i++) {
-      k = keys[i] as string;
-      const v = obj[k];
-      if (v === undefined) continue;
-      const kt = keyText(k);
-      const prefix = written ? p : firstPrefix;
-      written = true;
-      if (kt.length <= MAX_IMPLICIT_KEY) {
-        out += prefix + kt + ':';
-      } else {
-        // Explicit key: `? key` / `: value`.
-        out += prefix + '? ' + kt + '\n' + p + ':';
-      }
-      writeAfterKey(v, indent);
-    }
-  } catch (err) {
-    if (err instanceof EmitError) err.path.unshift(k);
-    throw err;
-  }
-  depth--;
-  return written;
 }

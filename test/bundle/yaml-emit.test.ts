@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as YAML from 'yaml';
 import * as jsYaml from 'js-yaml';
-import { emitYaml, type JsonValue } from '../../src/bundle/yaml-emit.js';
+import { emitYaml, YamlWriter, type JsonValue } from '../../src/bundle/yaml-emit.js';
 
 /** Expected value after a round trip: -0 becomes 0, undefined properties vanish. */
 function normalise(v: unknown): unknown {
@@ -607,6 +607,95 @@ describe('emitYaml: property tests', () => {
         expect(emitYaml(v as JsonValue)).toBe(emitYaml(v as JsonValue));
       }),
       { numRuns: 100, seed: 1 },
+    );
+  });
+});
+
+describe('emitYaml: re-entrant (no state outside a writer)', () => {
+  const params = { numRuns: 200, seed: 0x1e_e0 } as const;
+
+  /** `outer` with its property `key` as a getter that emits `inner` first (through `emit`), then answers `value`. */
+  function withEmittingGetter(outer: Record<string, unknown>, key: string, value: unknown, inner: unknown, emit: (v: unknown) => string): { seen: string[] } {
+    const seen: string[] = [];
+    Object.defineProperty(outer, key, {
+      enumerable: true,
+      get() {
+        seen.push(emit(inner));
+        return value;
+      },
+    });
+    return { seen };
+  }
+
+  it('an emission inside another (a getter that writes YAML) leaves both whole', () => {
+    const inner = { kind: 'ConfigMap', data: { a: 'x\ny\n', b: [1, 2, { c: null }] } };
+    const plain = { metadata: { name: 'web', labels: { app: 'web' } }, spec: { replicas: 2, ports: [80, 443] } };
+    const outer: Record<string, unknown> = { metadata: plain.metadata };
+    const { seen } = withEmittingGetter(outer, 'spec', plain.spec, inner, (v) => emitYaml(v as JsonValue));
+    expect(emitYaml(outer as JsonValue)).toBe(emitYaml(plain));
+    expect(seen).toEqual([emitYaml(inner as JsonValue)]);
+  });
+
+  it('one writer re-entered from a getter gives each document its own bytes', () => {
+    const writer = new YamlWriter();
+    const inner = { list: [{ name: 'a', value: '1' }], on: 'yes' };
+    const plain = { a: { b: 'c' }, d: ['e', { f: 'g' }] };
+    const outer: Record<string, unknown> = { a: plain.a };
+    const { seen } = withEmittingGetter(outer, 'd', plain.d, inner, (v) => writer.document(v as JsonValue));
+    expect(writer.document(outer as JsonValue)).toBe(emitYaml(plain as JsonValue));
+    expect(seen).toEqual([emitYaml(inner as JsonValue)]);
+    // and the writer goes on as before
+    expect(writer.document(plain as JsonValue)).toBe(emitYaml(plain as JsonValue));
+  });
+
+  it('an emission that fails inside another does not disturb it', () => {
+    const plain = { a: 1, b: { c: 'd' } };
+    const outer: Record<string, unknown> = { a: 1 };
+    const failures: string[] = [];
+    Object.defineProperty(outer, 'b', {
+      enumerable: true,
+      get() {
+        try {
+          emitYaml({ bad: Number.NaN });
+        } catch (err) {
+          failures.push((err as Error).message);
+        }
+        return plain.b;
+      },
+    });
+    expect(emitYaml(outer as JsonValue)).toBe(emitYaml(plain));
+    expect(failures).toEqual([expect.stringMatching(/NaN at bad/)]);
+  });
+
+  it('random documents nested through getters, and two writers taking turns, give the bytes each gives alone', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1, maxKeys: 6 }),
+        fc.jsonValue(),
+        fc.array(fc.jsonValue(), { minLength: 1, maxLength: 6 }),
+        (outerPlain, inner, docs) => {
+          const keys = Object.keys(outerPlain);
+          const key = keys[keys.length - 1]!;
+          const outer: Record<string, unknown> = {};
+          for (const k of keys.slice(0, -1)) outer[k] = outerPlain[k];
+          const { seen } = withEmittingGetter(outer, key, outerPlain[key], inner, (v) => emitYaml(v as JsonValue));
+          expect(emitYaml(outer as JsonValue)).toBe(emitYaml(outerPlain as JsonValue));
+          expect(seen).toEqual([emitYaml(inner as JsonValue)]);
+
+          const alone = docs.map((d) => emitYaml(d as JsonValue));
+          const a = new YamlWriter();
+          const b = new YamlWriter();
+          const fromA: string[] = [];
+          const fromB: string[] = [];
+          for (const d of docs) {
+            fromA.push(a.document(d as JsonValue));
+            fromB.push(b.document([...docs].reverse()[fromB.length] as JsonValue));
+          }
+          expect(fromA).toEqual(alone);
+          expect(fromB).toEqual([...alone].reverse());
+        },
+      ),
+      params,
     );
   });
 });
