@@ -8,6 +8,7 @@ import { loadAndCompile } from '../operations/load-and-compile.js';
 import { repoPluginConfigs } from '../plugins/repo-config-notice.js';
 import { Redactor, type SecretSink } from '../secrets/redactor.js';
 import type { SourceUrl } from '../report/app-section.js';
+import { escapeHtml } from '../report/markdown.js';
 import { composeReport, REPORT_MARKER, type ReportParts } from '../report/compose.js';
 import type { LiveDiff } from '../report/live-section.js';
 import { diffRendered } from '../report/rendered-diff.js';
@@ -104,6 +105,13 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
   const pr = ctx.event.pull_request as Record<string, any> | undefined;
   const fork = pr !== undefined && pr.head?.repo?.full_name !== (pr.base?.repo?.full_name ?? ctx.repository);
   const reportPath = join(ctx.tempDir, 'kubemin-report.md');
+  const baseSha: string | undefined = pr?.base?.sha ?? (ctx.event.before && !/^0+$/.test(ctx.event.before) ? ctx.event.before : undefined);
+  const headSha: string = pr?.head?.sha ?? ctx.event.after ?? 'HEAD';
+  const reportOptions = {
+    maxCommentSize: inputs.maxCommentSize,
+    summaryUrl: ctx.runUrl,
+    sourceUrl: sourceUrls(ctx.serverUrl, ctx.repository, { head: headSha, base: baseSha }),
+  };
   /** The report in the job summary and the report file only (no comment). */
   const publishText = async (text: string): Promise<void> => {
     await writeFile(reportPath, text);
@@ -118,74 +126,75 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, given:
         parts.comments.map((c) => redactor.scrub(c)),
       );
   };
-  if (fork && ctx.eventName === 'pull_request_target') {
-    // The fork's plugins would run as code of this workflow, which has its secrets and a token that may write.
-    const configs = await headPluginConfigs(ctx.workspace, inputs.paths);
-    if (configs.length) {
-      const failure = `this pull request comes from a fork and declares plugins (${configs.join(', ')}): kubemin does not run a fork's code under pull_request_target, where the workflow has its secrets. Run the Action on the pull_request event for forks`;
-      const text = `${REPORT_MARKER}\n### kubemin\n\n**Not rendered**: ${failure}.\n`;
-      await publish({ comments: [text], summary: text });
+  try {
+    if (fork && ctx.eventName === 'pull_request_target') {
+      // The fork's plugins would run as code of this workflow, which has its secrets and a token that may write.
+      const configs = await headPluginConfigs(ctx.workspace, inputs.paths);
+      if (configs.length) {
+        const failure = `this pull request comes from a fork and declares plugins (${configs.join(', ')}): kubemin does not run a fork's code under pull_request_target, where the workflow has its secrets. Run the Action on the pull_request event for forks`;
+        const text = `${REPORT_MARKER}\n### kubemin\n\n**Not rendered**: ${failure}.\n`;
+        await publish({ comments: [text], summary: text });
+        return { changed: false, appsChanged: [], reportPath, failure };
+      }
+    }
+    const head = await compileAt(ctx.workspace, inputs.paths, redactor);
+    io.out(formatGithub(head.diagnostics));
+    const invalid = head.diagnostics.filter((d) => d.severity === 'error').length;
+    if (invalid) {
+      // The comment tells this head's problems: an older head's diff left there would mislead.
+      const failure = `${invalid} problem${invalid === 1 ? '' : 's'} in the specs (see the annotations)`;
+      if (inputs.mode === 'validate') await publishText(`${REPORT_MARKER}\n### kubemin\n\n**${failure}**: nothing was rendered.\n`);
+      else await publish(composeReport({ rendered: [], headApps: [], headSha, baseSha: baseSha ?? 'none', invalid: head.diagnostics }, reportOptions));
       return { changed: false, appsChanged: [], reportPath, failure };
     }
-  }
-  const baseSha: string | undefined = pr?.base?.sha ?? (ctx.event.before && !/^0+$/.test(ctx.event.before) ? ctx.event.before : undefined);
-  const headSha: string = pr?.head?.sha ?? ctx.event.after ?? 'HEAD';
-  const reportOptions = {
-    maxCommentSize: inputs.maxCommentSize,
-    summaryUrl: ctx.runUrl,
-    sourceUrl: sourceUrls(ctx.serverUrl, ctx.repository, { head: headSha, base: baseSha }),
-  };
-  const head = await compileAt(ctx.workspace, inputs.paths, redactor);
-  io.out(formatGithub(head.diagnostics));
-  const invalid = head.diagnostics.filter((d) => d.severity === 'error').length;
-  if (invalid) {
-    // The comment tells this head's problems: an older head's diff left there would mislead.
-    const failure = `${invalid} problem${invalid === 1 ? '' : 's'} in the specs (see the annotations)`;
-    if (inputs.mode === 'validate') await publishText(`${REPORT_MARKER}\n### kubemin\n\n**${failure}**: nothing was rendered.\n`);
-    else await publish(composeReport({ rendered: [], headApps: [], headSha, baseSha: baseSha ?? 'none', invalid: head.diagnostics }, reportOptions));
-    return { changed: false, appsChanged: [], reportPath, failure };
-  }
-  if (inputs.mode === 'validate') {
-    await publishText(`${REPORT_MARKER}\n### kubemin\n\nSpecs are valid (${head.apps.length} apps).\n`);
-    return { changed: false, appsChanged: [], reportPath, failure: undefined };
-  }
+    if (inputs.mode === 'validate') {
+      await publishText(`${REPORT_MARKER}\n### kubemin\n\nSpecs are valid (${head.apps.length} apps).\n`);
+      return { changed: false, appsChanged: [], reportPath, failure: undefined };
+    }
 
-  const base = baseSha ? await withBaseCheckout(ctx.workspace, baseSha, (dir) => compileAt(dir, inputs.paths, redactor)) : undefined;
-  const problems: string[] = [];
-  if (base && base.diagnostics.some((d) => d.severity === 'error'))
-    problems.push("The base commit's specs do not compile: every object of the head is shown as created.");
-  if (!baseSha) problems.push('No base commit (not a pull request): every object is shown as created.');
-  // Each environment's variant is its own app here: a section, a summary row, a live diff in its cluster.
-  const apps = limitToEnvironments(inputs.environments, head.apps, base?.apps);
-  const rendered = diffRendered(apps.base ?? [], apps.head);
+    const base = baseSha ? await withBaseCheckout(ctx.workspace, baseSha, (dir) => compileAt(dir, inputs.paths, redactor)) : undefined;
+    const problems: string[] = [];
+    if (base && base.diagnostics.some((d) => d.severity === 'error'))
+      problems.push("The base commit's specs do not compile: every object of the head is shown as created.");
+    if (!baseSha) problems.push('No base commit (not a pull request): every object is shown as created.');
+    // Each environment's variant is its own app here: a section, a summary row, a live diff in its cluster.
+    const apps = limitToEnvironments(inputs.environments, head.apps, base?.apps);
+    const rendered = diffRendered(apps.base ?? [], apps.head);
 
-  let live: LiveDiff | undefined;
-  if (inputs.mode === 'diff') {
-    if (fork) live = { skipped: 'pull request from a fork: it gets no cluster credentials, so only the rendered diff is shown' };
-    else if (!ctx.kubeconfigPath) live = { skipped: 'no kubeconfig given: only the rendered diff is shown' };
-    else live = await liveDiff(apps.head, ctx.kubeconfigPath, inputs.context || undefined);
+    let live: LiveDiff | undefined;
+    if (inputs.mode === 'diff') {
+      if (fork) live = { skipped: 'pull request from a fork: it gets no cluster credentials, so only the rendered diff is shown' };
+      else if (!ctx.kubeconfigPath) live = { skipped: 'no kubeconfig given: only the rendered diff is shown' };
+      else live = await liveDiff(apps.head, ctx.kubeconfigPath, inputs.context || undefined);
+    }
+
+    await publish(
+      composeReport(
+        { rendered, headApps: apps.head, ...(live ? { live } : {}), headSha, baseSha: baseSha ?? 'none', ...(problems.length ? { problems } : {}) },
+        reportOptions,
+      ),
+    );
+
+    const liveApps = live && 'apps' in live ? live.apps : [];
+    const liveChanged = liveApps
+      .filter((a) => hasChanges(summarize([a])))
+      .map((a) => appKey({ name: a.app, ...(a.environment ? { environment: a.environment } : {}) }));
+    const appsChanged = [...new Set([...rendered.filter((a) => a.status !== 'unchanged').map((a) => a.key), ...liveChanged])].sort();
+    const liveErrors = liveApps.reduce((n, a) => n + a.problems.length, 0);
+    const changed = appsChanged.length > 0;
+    const failure = liveErrors
+      ? `the cluster refused ${liveErrors} object${liveErrors === 1 ? '' : 's'} in the dry-run (see the report)`
+      : inputs.failOnChanges && changed
+        ? `the change alters ${appsChanged.join(', ')} (fail-on-changes)`
+        : undefined;
+    return { changed, appsChanged, reportPath, failure };
+  } catch (err) {
+    // Whatever stopped the report, the comment says so: an older head's report left there would mislead.
+    const why = err instanceof Error ? err.message : String(err);
+    const text = `${REPORT_MARKER}\n### kubemin\n\n**Not rendered** (head ${escapeHtml(headSha)}): ${escapeHtml(why).replace(/\r?\n/g, ' ')}\n`;
+    await publish({ comments: [text], summary: text }).catch(() => undefined);
+    throw err;
   }
-
-  await publish(
-    composeReport(
-      { rendered, headApps: apps.head, ...(live ? { live } : {}), headSha, baseSha: baseSha ?? 'none', ...(problems.length ? { problems } : {}) },
-      reportOptions,
-    ),
-  );
-
-  const liveApps = live && 'apps' in live ? live.apps : [];
-  const liveChanged = liveApps
-    .filter((a) => hasChanges(summarize([a])))
-    .map((a) => appKey({ name: a.app, ...(a.environment ? { environment: a.environment } : {}) }));
-  const appsChanged = [...new Set([...rendered.filter((a) => a.status !== 'unchanged').map((a) => a.key), ...liveChanged])].sort();
-  const liveErrors = liveApps.reduce((n, a) => n + a.problems.length, 0);
-  const changed = appsChanged.length > 0;
-  const failure = liveErrors
-    ? `the cluster refused ${liveErrors} object${liveErrors === 1 ? '' : 's'} in the dry-run (see the report)`
-    : inputs.failOnChanges && changed
-      ? `the change alters ${appsChanged.join(', ')} (fail-on-changes)`
-      : undefined;
-  return { changed, appsChanged, reportPath, failure };
 }
 
 /** The report's comments on the pull request, kept in place; a token that may not write them is a warning. */

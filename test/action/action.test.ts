@@ -433,6 +433,12 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     expect(typo.stdout).toContain(
       '::error::input environments: stagin: no application has an environment "stagin"; did you mean "staging"? (environments: production, staging)',
     );
+    // The comment says why this head has no report, instead of keeping the last one.
+    expect(github.on(7)).toHaveLength(1);
+    expect(github.on(7)[0]).toMatch(
+      /^<!-- kubemin:report -->\n### kubemin\n\n\*\*Not rendered\*\* \(head [0-9a-f]{40}\): input environments: stagin: no application/,
+    );
+    expect(github.on(7)[0]).not.toContain('<b>shop</b>');
   });
 
   it('from a fork: the rendered diff only, and says so', async () => {
