@@ -13,6 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock } from '../src/apply/clock.js';
+import { DEFAULT_APP_CONCURRENCY } from '../src/defaults.js';
 import { watchRepo } from '../src/operations/watch.js';
 import { collectGarbage } from './pipeline.js';
 
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     logFormat: 'json',
     drift: 'apply',
     prune: true,
-    appConcurrency: 4,
+    appConcurrency: DEFAULT_APP_CONCURRENCY,
     leaderElection: true,
     leaseNamespace: cfg.namespace,
     leaseName: 'kubemin-watch-idle',

@@ -140,6 +140,18 @@ const CHECKS: Readonly<Record<string, Check>> = {
     return problems;
   },
 
+  'the defaults it gives for flags are the CLI’s': (readme, { commands }) => {
+    const stated = [...readme.matchAll(/`(--[a-z][a-z-]*)` \((?:default )?`?([^`)]+)`?\)/g)].map((m) => ({ flag: m[1]!, value: m[2]! }));
+    if (stated.length === 0) return ['no default of a flag is stated (`--flag` (value))'];
+    const problems: string[] = [];
+    for (const { flag, value } of stated) {
+      const defaults = [...commands.values()].map((help) => helpDefault(help, flag)).filter((d) => d !== undefined);
+      if (defaults.length === 0) problems.push(`defaults: no command has ${flag} with a default`);
+      else if (!defaults.includes(value)) problems.push(`defaults: the README gives ${flag} (${value}), the CLI ${defaults.join(' or ')}`);
+    }
+    return problems;
+  },
+
   'npm test is the test command, and CI runs it': (readme) => {
     const problems: string[] = [];
     if (!/```sh\nnpm test\n```/.test(readme)) problems.push('the test command is gone');
@@ -147,6 +159,14 @@ const CHECKS: Readonly<Record<string, Check>> = {
     return problems;
   },
 };
+
+/** The default a command's help gives for `flag` (commander's `(default: "x")`, or a description's `(default: x; ...)`). */
+function helpDefault(help: string, flag: string): string | undefined {
+  const entry = new RegExp(`^ {2}(?:-[a-zA-Z], )?${flag}(?=[ ,=]|$).*(?:\\n {3,}.*)*`, 'm').exec(help)?.[0];
+  if (entry === undefined) return undefined;
+  const m = /\bdefault: (?:"([^"]*)"|([^;),"]+))/.exec(entry.replace(/\s+/g, ' '));
+  return m ? (m[1] ?? m[2]!.trim()) : undefined;
+}
 
 /** For each check: the README broken as it goes stale, which the check must find. */
 const BROKEN: Readonly<Record<string, (readme: string) => string>> = {
@@ -158,6 +178,7 @@ const BROKEN: Readonly<Record<string, (readme: string) => string>> = {
     replaceOnce(r, '[--format text\\|json\\|github] [--strict]', '[--format text\\|json\\|github] [--strict-mode]'),
   'the kind order is the code’s': (r) => replaceOnce(r, 'ServiceAccount, Secret, ConfigMap,', 'ServiceAccount, ConfigMap, Secret,'),
   'the set-up command renders the examples it names, into the files it names': (r) => replaceOnce(r, '`examples/nightly-report`, ', ''),
+  'the defaults it gives for flags are the CLI’s': (r) => replaceOnce(r, '`--lease-duration` (15s)', '`--lease-duration` (10s)'),
   'npm test is the test command, and CI runs it': (r) => replaceOnce(r, '```sh\nnpm test\n```', '```sh\nnpm run test:unit\n```'),
 };
 
@@ -171,6 +192,9 @@ const ALSO_BROKEN: ReadonlyArray<[string, (readme: string) => string]> = [
     'the commands table has every command, with flags each command has',
     (r) => replaceOnce(r, '| `kubemin plugins [paths...]`', '| `kubemin plugin [paths...]`'),
   ],
+  ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--app-concurrency` (4)', '`--app-concurrency` (8)')],
+  ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--lease-name` (`kubemin-watch`)', '`--lease-name` (`kubemin`)')],
+  ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--lease-renew` (5s)', '`--lease-renewal` (5s)')],
   ['the kind order is the code’s', (r) => replaceOnce(r, 'Ingress, webhooks;', 'Ingress, Gateway, webhooks;')],
   [
     'the set-up command renders the examples it names, into the files it names',
