@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_CONCURRENCY, DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_RENEW_MS, DEFAULT_OBJECT_CONCURRENCY } from '../src/defaults.js';
 import { formatDuration, parseDuration } from '../src/formats/duration.js';
 import { cli } from './helpers/cli.js';
+import { REPO } from './helpers/tree.js';
 
 /** The defaults of src/defaults.ts are the ones the CLI states and uses (its help is not a copy of them). */
 describe('defaults', () => {
@@ -21,5 +24,14 @@ describe('defaults', () => {
     expect(stated('--app-concurrency')).toBe(String(DEFAULT_APP_CONCURRENCY));
     expect(parseDuration(stated('--lease-duration')!)).toBe(DEFAULT_LEASE_DURATION_MS);
     expect(parseDuration(stated('--lease-renew')!)).toBe(DEFAULT_LEASE_RENEW_MS);
+  });
+
+  it('deploy/kubemin.yaml states the ones it relies on as kubemin watch --help gives them', async () => {
+    const help = (await cli(['watch', '--help'])).stdout.replace(/\s+/g, ' ');
+    const deploy = readFileSync(join(REPO, 'deploy/kubemin.yaml'), 'utf8').replace(/\s*#\s*/g, ' ');
+    const stated = [...deploy.matchAll(/\((--[a-z-]+), default ([^)\s]+)\)/g)].map((m) => ({ flag: m[1]!, value: m[2]! }));
+    expect(stated.map((s) => s.flag)).toEqual(expect.arrayContaining(['--interval', '--lease-duration']));
+    for (const { flag, value } of stated)
+      expect(`${flag} ${value}`).toBe(`${flag} ${new RegExp(`${flag} <[a-z]+> [^-]*?\\(default: "([^"]+)"\\)`).exec(help)?.[1]}`);
   });
 });
