@@ -131,6 +131,6 @@ function reportSections(input: ReportInput, sourceUrl: SourceUrl | undefined): S
       );
   }
   // With nothing rendered changed, the body stays short: the live diff only when the cluster differs.
-  if (input.live && (changed.length || liveHasNews(input.live))) sections.push(liveSection(input.live));
+  if (input.live && (changed.length || liveHasNews(input.live))) sections.push(liveSection(input.live, sourceUrl));
   return sections;
 }

@@ -1,6 +1,6 @@
 import { formatRef } from '../k8s/object-ref.js';
 import { formatSummary, hasChanges, summarize, type AppDiff } from '../diff/types.js';
-import { appLabel } from './app-section.js';
+import { appLabel, type SourceUrl } from './app-section.js';
 import { codeBlock, details, escapeCell, escapeHtml, plural } from './markdown.js';
 import type { Section } from './paginate.js';
 
@@ -27,7 +27,7 @@ export function liveHasNews(live: LiveDiff | undefined): boolean {
  * table, then per object its problem or a collapsible diff), in blocks so that it can span
  * comments; or one line saying why it was skipped.
  */
-export function liveSection(live: LiveDiff): Section {
+export function liveSection(live: LiveDiff, sourceUrl?: SourceUrl): Section {
   if (!('apps' in live)) {
     return { open: '', reopen: '', close: '', blocks: [`${HEADING}\n\n_Not compared with the cluster: ${escapeHtml(live.skipped)}_\n\n`] };
   }
@@ -50,17 +50,24 @@ export function liveSection(live: LiveDiff): Section {
   }
   for (const a of live.apps) {
     for (const p of a.problems) {
-      const from = p.source ? ` (${escapeHtml(p.source)})` : '';
+      const from = p.source ? ` (${sourceLink(p.source, sourceUrl)})` : '';
       blocks.push(
         `> **error** ${appLabel(a)}: <code>${escapeHtml(formatRef(p.ref))}</code>${from}: ${escapeHtml(p.reason)}: ${escapeHtml(p.message).replace(/\n/g, ' ')}\n\n`,
       );
     }
     for (const o of a.objects) {
       if (o.action === 'unchanged') continue;
-      const summary = `${appLabel(a)}: <code>${escapeHtml(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${escapeHtml(o.source)})` : ''}`;
+      const summary = `${appLabel(a)}: <code>${escapeHtml(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${sourceLink(o.source, sourceUrl)})` : ''}`;
       const note = o.note ? `_${escapeHtml(o.note)}_\n\n` : '';
       blocks.push(details(summary, note + codeBlock('diff', o.diff)) + '\n');
     }
   }
   return { open: `${HEADING}\n\n`, reopen: `${HEADING} (continued)\n\n`, close: '', blocks };
+}
+
+/** `file:line` (escaped), linked to that line at the head commit when `sourceUrl` gives an address. */
+function sourceLink(source: string, sourceUrl: SourceUrl | undefined): string {
+  const m = /^(.+):(\d+)(?::\d+)?$/.exec(source);
+  const url = m && sourceUrl?.({ side: 'head', file: m[1]!, line: Number(m[2]) });
+  return url ? `<a href="${escapeHtml(url).replace(/"/g, '&quot;')}">${escapeHtml(source)}</a>` : escapeHtml(source);
 }

@@ -142,6 +142,11 @@ describe('composeReport', () => {
     expect(c).toContain('_changed by &lt;someone&gt; by hand_');
     expect(c).toContain('> **error** shop: <code>Secret shop/auth</code> (kubemin.yaml:13): Forbidden: secrets "auth" is &lt;forbidden&gt;');
     expectBalanced(c!);
+    // With addresses, the live diff's sources link to their lines at the head commit too.
+    const sourceUrl = (at: { side: 'head' | 'base'; file: string; line: number }) => `https://github.test/${at.side}/${at.file}#L${at.line}`;
+    const [linked] = composeReport(input(shop(), shop(), { live: { apps: [drift] } }), { sourceUrl }).comments;
+    expect(linked).toContain('shop: <code>Deployment shop/web</code> update (<a href="https://github.test/head/kubemin.yaml#L9">kubemin.yaml:9</a>)');
+    expect(linked).toContain('<code>Secret shop/auth</code> (<a href="https://github.test/head/kubemin.yaml#L13">kubemin.yaml:13</a>): Forbidden');
   });
 
   it('secret values appear nowhere, end to end: changes show as before/after marks', () => {
