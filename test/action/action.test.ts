@@ -213,6 +213,15 @@ describe('the GitHub Action, as GitHub runs it', { timeout: 120_000 }, () => {
     }
   });
 
+  it('action.yml runs the bundle on the Node its build targets (node24), whose entry calls run()', () => {
+    const yml = readFileSync(join(REPO, 'action.yml'), 'utf8');
+    const using = /^ {2}using: (node\d+)$/m.exec(yml)?.[1];
+    expect(using).toBe('node24');
+    expect(ACTION_BUILD.target).toBe(using);
+    expect(/^ {2}main: (\S+)$/m.exec(yml)?.[1]).toBe('dist/index.mjs');
+    expect(readFileSync(join(REPO, 'src/action/index.ts'), 'utf8')).toMatch(/^void run\(\);$/m);
+  });
+
   it('comments the rendered diff once, then updates the same comment; secret values masked', async () => {
     const repo = repository(appYaml('shop', 'ghcr.io/acme/web:1.0'), appYaml('shop', 'ghcr.io/acme/web:1.1'));
     const first = await runAction(repo, {});
