@@ -10,6 +10,7 @@ import { type ObjectRef } from '../../../src/k8s/object-ref.js';
  *   const held = a.hangNext('replace'); // the next replace waits, unsent...
  *   await held.reached;               // ...until it is called,
  *   held.release();                   // then goes to the server (a stale write: a real 409)
+ *   a.loseNextAnswer('replace');      // the next replace is done, but its caller never hears
  *   a.hangAll();                      // every call hangs until heal(), which fails them (timed out)
  *
  * Every other call goes to the API server as is. `log` says what became of each call (`get ok`, `get missing`,
@@ -21,6 +22,8 @@ export interface FaultyClient extends ClusterClient {
   failNext(method: Method, status: number, times?: number): FaultyClient;
   /** The next call of `method` waits, unsent, until released (then it is sent) or heal() (then it fails). */
   hangNext(method: Method): HeldCall;
+  /** The next call of `method` is sent, but its answer never comes back: it hangs until heal() (then fails). */
+  loseNextAnswer(method: Method): FaultyClient;
   /** Every call from now on fails with this HTTP status, unsent, until heal(). */
   failAll(status: number): FaultyClient;
   /** Every call from now on hangs, unsent, until heal(). */
@@ -70,6 +73,7 @@ export function faultyClient(real: ClusterClient): FaultyClient {
   const log: string[] = [];
   const failures: Array<{ method: Method; status: number }> = [];
   const holds: Hold[] = [];
+  const lost: Method[] = [];
   const hanging = new Set<Hold>();
   const inflight = new Set<Promise<unknown>>();
   let all: { kind: 'fail'; status: number } | { kind: 'hang' } | undefined;
@@ -113,6 +117,20 @@ export function faultyClient(real: ClusterClient): FaultyClient {
       if (h.released) h.go(true);
     });
 
+  const loseAnswer = (method: Method, ref: ObjectRef | undefined, args: unknown[]): Promise<unknown> =>
+    new Promise((_resolve, reject) => {
+      void send(method, args)
+        .catch(() => undefined)
+        .then(() => log.push(`${method} answer lost`));
+      const h: Hold = { method, reached: () => undefined, released: false };
+      hanging.add(h);
+      h.go = () => {
+        hanging.delete(h);
+        log.push(`${method} Timeout`);
+        reject(new ClusterError(ref, 'Timeout', `${method}: no answer from the API server (lost by the test)`, 504));
+      };
+    });
+
   const wrap =
     (method: Method) =>
     (...args: unknown[]): Promise<unknown> => {
@@ -121,6 +139,8 @@ export function faultyClient(real: ClusterClient): FaultyClient {
       if (all?.kind === 'hang') return hold({ method, reached: () => undefined, released: false }, method, ref, args);
       const f = failures.findIndex((x) => x.method === method);
       if (f >= 0) return Promise.reject(injected(method, ref, failures.splice(f, 1)[0]!.status));
+      const l = lost.indexOf(method);
+      if (l >= 0) return (lost.splice(l, 1), loseAnswer(method, ref, args));
       const h = holds.findIndex((x) => x.method === method);
       if (h >= 0) return hold(holds.splice(h, 1)[0]!, method, ref, args);
       return send(method, args);
@@ -147,6 +167,11 @@ export function faultyClient(real: ClusterClient): FaultyClient {
                 h.go?.(true);
               },
             };
+          };
+        case 'loseNextAnswer':
+          return (method: Method) => {
+            lost.push(method);
+            return faulty;
           };
         case 'failAll':
           return (status: number) => {

@@ -117,6 +117,24 @@ describe('LeaderElector on real Leases, with faults and a fake clock', () => {
     expect(s.events).toHaveLength(3);
   });
 
+  it('a leader whose renewal was written but whose answer was lost stops by the renewal it knows of; the other counts from the one it saw', async () => {
+    const s = await setup('leader-lost-answer');
+    const a = await s.replica('a');
+    await s.clock.advanceTo(T0);
+    const b = await s.replica('b');
+    await s.clock.advanceTo(T0 + 1000);
+    a.client.loseNextAnswer('replace');
+    await s.clock.advanceTo(T0 + 1600);
+    // The renewal of 1500 is in the Lease; a never heard of it.
+    expect(a.client.log.slice(-2)).toEqual(['replace ok', 'replace answer lost']);
+    expect(await s.lease()).toMatchObject({ holderIdentity: 'a', renewTime: microTime(T0 + 1500) });
+    await s.clock.advanceTo(T0 + 5000);
+    // a: last renewal it knows of sent at 1000, so it stops at 1000 + 2000 - 500. b saw the record
+    // change at 1500, so the lease is a's until 1500 + 2000.
+    expect(s.events).toEqual(['0 a started', '2500 a stopped', '3500 b started']);
+    expect([a.elector.isLeader(), b.elector.isLeader()]).toEqual([false, true]);
+  });
+
   it('a leader whose renewals fail retries every quarter interval, and carries on when one succeeds before its deadline', async () => {
     const s = await setup('leader-fail');
     const a = await s.replica('a');
