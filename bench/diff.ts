@@ -110,7 +110,6 @@ async function measure(ctx: SectionContext, cluster: TestCluster, namespaces: st
   const kubectlRun = kubectlRunner(cluster, join(root, 'kubectl-cache'));
 
   // ---- setup: compile in-process, namespaces, then one server-side apply of every object as kubemin
-  const setupStart = performance.now();
   const deployed = compile(indices.map((i) => ({ path: `apps/${nameOf(i)}/kubemin.yaml`, text: appSpec(i, nameOf(i)) })));
   if (hasErrors(deployed.diagnostics) || deployed.apps.length !== maxApps) {
     throw new BenchError(`the generated specs do not compile:\n${formatText(deployed.diagnostics.slice(0, 20), deployed.sources)}`);

@@ -182,6 +182,7 @@ async function bench(root: string): Promise<void> {
     await rm(floorDir, { recursive: true, force: true });
     floors.set(n, floor);
     if (n === BIG) bigBundles = last;
+    // eslint-disable-next-line no-useless-assignment -- lets the garbage collector have them before the next size
     last = [];
 
     const m = medianRun(runs);
@@ -314,6 +315,7 @@ async function bench(root: string): Promise<void> {
   const rendered = join(root, 'rendered', `${BIG}-apps.yaml`);
   await mkdir(dirname(rendered), { recursive: true });
   const docs = bigBundles.flatMap((b) => b.files.map((f) => f.text));
+  // eslint-disable-next-line no-useless-assignment -- lets the garbage collector have them before kubectl runs
   bigBundles = [];
   await writeFile(rendered, docs.map((d) => `---\n${d}`).join(''));
   const label = await timeRepeated(kubectl, ['label', '--local', '-f', rendered, 'x=1', '-o', 'yaml'], {

@@ -22,11 +22,13 @@ let yaml: typeof Yaml | undefined;
 let ajv: typeof Ajv | undefined;
 
 export function yamlPackage(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require() for bundles (see above)
   yaml ??= (typeof require === 'function' ? require('yaml') : nodeRequire('yaml')) as typeof Yaml;
   return yaml;
 }
 
 export function ajvPackage(): typeof Ajv {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require() for bundles (see above)
   ajv ??= (typeof require === 'function' ? require('ajv/dist/2020.js') : nodeRequire('ajv/dist/2020.js')) as typeof Ajv;
   return ajv;
 }

@@ -767,7 +767,11 @@ export function applicationArbitrary(namespace: string): fc.Arbitrary<Json> {
 
 function collectSlots(v: unknown, out: Slot[]): void {
   if (v instanceof Slot) out.push(v);
-  else if (v instanceof Dict) for (const [k, x] of v.entries) (collectSlots(k, out), collectSlots(x, out));
+  else if (v instanceof Dict)
+    for (const [k, x] of v.entries) {
+      collectSlots(k, out);
+      collectSlots(x, out);
+    }
   else if (Array.isArray(v)) for (const x of v) collectSlots(x, out);
   else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) collectSlots(x, out);
 }

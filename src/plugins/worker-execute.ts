@@ -68,7 +68,7 @@ export function serveExecute(setup: ExecuteSetup): void {
     try {
       syncPort.postMessage({ id, method, args } satisfies SyncRequest);
     } catch (err) {
-      throw new Error(`${method} was given something that is not data: ${describeThrown(err)}`);
+      throw new Error(`${method} was given something that is not data: ${describeThrown(err)}`, { cause: err });
     }
     for (;;) {
       const seen = Atomics.load(signals, SIGNAL.toWorker);

@@ -19,7 +19,7 @@ const run = promisify(execFile);
 
 describe('an API server restart during apply', { timeout: 240_000 }, () => {
   it('is waited out: the apply goes on and finishes', async () => {
-    testCluster().kubeconfig; // fails the test, with the reason, when the test cluster cannot run at all
+    expect(testCluster().kubeconfig).toBeTruthy(); // fails the test, with the reason, when the test cluster cannot run at all
     const cluster = await startPrivateCluster(REPO, join(tempDir('kubemin-restart-'), 'cluster'));
     onTestFinished(() => cluster.down());
     const kubeconfig = cluster.kubeconfig;

@@ -26,7 +26,9 @@ export async function startPrivateCluster(repoRoot: string, stateDir: string): P
     up = await call('up', '--no-build');
   } catch (err) {
     await call('down').catch(() => undefined);
-    throw new Error(`a test cluster of this test's own could not start: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
+    throw new Error(`a test cluster of this test's own could not start: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, {
+      cause: err,
+    });
   }
   const kubeconfig = /KUBECONFIG=(.+)$/.exec(up.stdout.trim())?.[1];
   if (!kubeconfig) throw new Error(`scripts/test-cluster.sh up printed no KUBECONFIG: ${up.stdout}${up.stderr}`);

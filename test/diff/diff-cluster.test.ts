@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emitStream } from '../../src/bundle/emit-bundle.js';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { compile } from '../../src/compile.js';
-import { type ClusterClient } from '../../src/cluster/types.js';
 import { refOf } from '../../src/k8s/object-ref.js';
 import { diffApps } from '../../src/cluster/diff-apps.js';
 import { connect } from '../../src/cluster/http-client.js';

@@ -38,7 +38,7 @@ function app(name: string, components: Array<Record<string, unknown>>, policies:
 
 describe('a tainted GPU node', { timeout: 240_000 }, () => {
   it('runs a GPU job (tolerated by default) and no pod without GPUs; without the toleration, or pinned to the node, pods stay Pending', async () => {
-    testCluster().kubeconfig; // fails the test, with the reason, when the test cluster cannot run at all
+    expect(testCluster().kubeconfig).toBeTruthy(); // fails the test, with the reason, when the test cluster cannot run at all
     const cluster = await startPrivateCluster(REPO, join(tempDir('kubemin-gpu-taint-'), 'cluster'));
     onTestFinished(() => cluster.down());
     const kubeconfig = cluster.kubeconfig;

@@ -101,7 +101,11 @@ describe('rules on documents with schema errors', () => {
   /** Every node of a JSON value, as [parent, key] pairs. */
   function slots(v: unknown, out: Array<[Record<string, unknown> | unknown[], string | number]> = []): typeof out {
     if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), slots(x, out)));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push([v as Record<string, unknown>, k]), slots(x, out));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        out.push([v as Record<string, unknown>, k]);
+        slots(x, out);
+      }
     return out;
   }
 

@@ -23,7 +23,7 @@ describe('kubemin watch, a soak with faults', () => {
     "converges: live objects equal every app's last bundle, every apply has one status commit, memory stays flat, no secret in any log",
     { timeout: 900_000 },
     async () => {
-      testCluster().kubeconfig; // fails the test, with the reason, when the test cluster cannot run at all
+      expect(testCluster().kubeconfig).toBeTruthy(); // fails the test, with the reason, when the test cluster cannot run at all
       const seed = Number(process.env.KUBEMIN_SOAK_SEED ?? 20261203);
       const progress: string[] = [];
       const root = tempDir('kubemin-soak-');

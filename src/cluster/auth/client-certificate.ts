@@ -42,7 +42,7 @@ export class ClientCertificate {
       try {
         return await readFile(file!);
       } catch (err) {
-        throw new Error(`cannot read the client ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new Error(`cannot read the client ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
       }
     };
     return { cert: await part(this.user.certFile, this.user.certData, 'certificate'), key: await part(this.user.keyFile, this.user.keyData, 'key') };

@@ -18,7 +18,7 @@ export function tokenFileSource(path: string, opts: { now?: () => number } = {})
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      throw new Error(`cannot read the token file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new Error(`cannot read the token file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
     const token = text.trim();
     if (!token) throw new Error(`the token file ${path} is empty`);

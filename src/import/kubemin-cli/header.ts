@@ -1,5 +1,3 @@
-import { SCHEMA_ID } from '../../spec/build-schema.js';
-
 /** What KubeMin-Cli knows about an application that has no meaning for deploying it. */
 export interface AppAbout {
   readonly id?: string | undefined;
@@ -10,12 +8,11 @@ export interface AppAbout {
 }
 
 /**
- * The comment lines the imported spec starts with. The schema is named by its `$id`: where the
- * spec will live, and so a relative path to `schemas/kubemin.schema.json`, is not known here
- * (`kubemin schema > kubemin.schema.json` gives a local copy to point at instead).
+ * The comment lines the imported spec starts with; `schemaRef` is the editor schema's path relative
+ * to the spec (src/init/editor-schema-file.ts).
  */
-export function importHeader(file: string, about: AppAbout): string {
-  const lines = [`yaml-language-server: $schema=${SCHEMA_ID}`, `Imported from the KubeMin-Cli application ${oneLine(file)} by \`kubemin import kubemin-cli\`.`];
+export function importHeader(file: string, about: AppAbout, schemaRef: string): string {
+  const lines = [`yaml-language-server: $schema=${schemaRef}`, `Imported from the KubeMin-Cli application ${oneLine(file)} by \`kubemin import kubemin-cli\`.`];
   const facts = (['alias', 'version', 'project', 'id'] as const)
     .filter((k) => about[k] !== undefined && about[k] !== '')
     .map((k) => `${k} ${oneLine(about[k] ?? '')}`);
@@ -32,5 +29,6 @@ export function importHeader(file: string, about: AppAbout): string {
 
 /** Text that stays on one comment line: control characters become spaces. */
 function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }

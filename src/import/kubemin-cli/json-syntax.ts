@@ -20,7 +20,7 @@ class Stop extends Error {
 
 export function jsonSyntaxError(source: string): JsonSyntaxError {
   const text = source.replace(/^\uFEFF/, '');
-  let at = 0;
+  let at: number;
   try {
     at = scan(text);
   } catch (err) {

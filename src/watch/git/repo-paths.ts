@@ -40,6 +40,7 @@ export function checkBranchName(name: string): string {
     name.includes('..') ||
     name.includes('//') ||
     name.includes('@{') ||
+    // eslint-disable-next-line no-control-regex -- git refuses control characters in ref names (git check-ref-format)
     /[\x00-\x20~^:?*[\\\x7f]/.test(name) ||
     name.split('/').some((p) => p.startsWith('.'));
   if (bad) throw new GitError(`not a branch name: ${JSON.stringify(name)}`);
