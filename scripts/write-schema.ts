@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { builtinRegistry } from '../src/registry.js';
+import { builtinRegistry } from '../src/plugins/builtin.js';
 import { buildSchema } from '../src/spec/build-schema.js';
 import { buildEditorSchema } from '../src/spec/editor-schema.js';
 import { PRECOMPILED_VALIDATOR_PATH, schemaValidatorModule } from './schema-validator-code.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinRegistry } from '../src/registry.js';
+import { builtinRegistry } from '../src/plugins/builtin.js';
 import { KIND_ORDER } from '../src/plan/kind-order.js';
 import { cli, tempDir } from './helpers/cli.js';
 import { REPO } from './helpers/tree.js';

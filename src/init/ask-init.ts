@@ -2,7 +2,7 @@
  * The questions of `kubemin init`, over an Ask: pure apart from the Ask, so that tests script it.
  * Answers given as flags are not asked again.
  */
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { DEFAULT_PORT, DEFAULT_SCHEDULE, DEFAULT_TYPE, needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
 import { initTypeNames } from './init-types.js';
 import type { Ask } from './ask.js';

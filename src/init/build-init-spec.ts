@@ -1,6 +1,7 @@
 import { emitYaml } from '../bundle/yaml-emit.js';
 import type { ComponentTypeDef } from '../expand/types.js';
-import { builtinRegistry, type Registry } from '../registry.js';
+import { type Registry } from '../plugins/registry.js';
+import { builtinRegistry } from '../plugins/builtin.js';
 import { SCHEMA_ID } from '../spec/build-schema.js';
 import { API_VERSION, APP_KIND } from '../spec/types.js';
 import type { ComponentAnswer, InitAnswers } from './answers.js';

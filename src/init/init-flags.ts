@@ -4,7 +4,7 @@
  */
 import { checkDnsLabel } from '../formats/names.js';
 import { quote } from '../formats/quote.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { DEFAULT_PORT, DEFAULT_SCHEDULE, needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
 import { initTypeNames } from './init-types.js';
 import {

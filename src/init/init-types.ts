@@ -1,5 +1,5 @@
 import { compile } from '../compile.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { DEFAULT_PORT, DEFAULT_SCHEDULE, needsOf } from './answers.js';
 import { buildInitSpec } from './build-init-spec.js';
 

@@ -5,7 +5,7 @@
 import { checkCronSchedule } from '../formats/cron.js';
 import { checkDnsLabel } from '../formats/names.js';
 import { orList, quote } from '../formats/quote.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
 import { checkImageReference } from './image-reference.js';
 import { initTypeNames } from './init-types.js';

@@ -1,19 +1,19 @@
-import { builtinExecutors } from '../apply/executors/index.js';
 import { builtinComponentTypes } from '../expand/component-types/index.js';
 import { builtinTraits } from '../expand/traits/index.js';
 import { builtinStepTypes } from '../plan/step-types/index.js';
+import { pluginTables } from './plugin-tables.js';
+import type { Registry } from './registry.js';
 import type { LoadedPlugin } from './types.js';
 
-/** kubemin's own component types, traits and step types, as a plugin of the same API as any other. */
+/**
+ * kubemin's own component types, traits and step types, as a plugin of the same API as any other.
+ * How `apply` runs its step types is the apply edge's (src/apply/executors), added by the plugin
+ * set (plugin-set.ts): the compiler's tables need no cluster code.
+ */
 export const builtinPlugin: LoadedPlugin = {
   source: 'built-in',
-  plugin: {
-    name: 'kubemin',
-    componentTypes: builtinComponentTypes,
-    traits: builtinTraits,
-    stepTypes: builtinStepTypes.map((s) => {
-      const executor = builtinExecutors.find((e) => e.stepType === s.name);
-      return executor ? { ...s, execute: executor.run.bind(executor) } : s;
-    }),
-  },
+  plugin: { name: 'kubemin', componentTypes: builtinComponentTypes, traits: builtinTraits, stepTypes: builtinStepTypes },
 };
+
+/** The tables of the built-in plugin alone, built as every plugin's are (plugin-tables.ts). */
+export const builtinRegistry: Registry = pluginTables([builtinPlugin], new Set([builtinPlugin])).registry;

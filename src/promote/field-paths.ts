@@ -1,4 +1,4 @@
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { PromoteError, unknownName } from './promote-error.js';
 
 /** A field of a component to promote, as segments: `image`, `traits.autoscale.minReplicas`. */

@@ -1,5 +1,5 @@
 import { joinPointer } from '../load/json-pointer.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { isUnder, sensitivePointers } from '../spec/sensitive.js';
 import { baseComponents, environmentsOf, environmentView, overrideOf, type EnvironmentEntry } from './component-views.js';
 import { formatFieldPath, type FieldPath } from './field-paths.js';

@@ -7,7 +7,7 @@ import { parseSpecFile } from '../load/parse-spec-file.js';
 import { readReferencedFiles } from '../files/read-referenced-files.js';
 import { referencedFiles } from '../load/referenced-files.js';
 import { loadAndCompile, type LoadOptions } from '../operations/load-and-compile.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { registerSecrets } from '../secrets/register-secrets.js';
 import { specSecrets } from '../secrets/spec-secrets.js';
 import { editYamlDocument } from './edit-yaml-document.js';

@@ -1,6 +1,6 @@
 import { getAtPointer } from '../load/json-pointer.js';
 import type { ParsedFile } from '../load/parse-spec-file.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { isUnder, sensitivePointers } from '../spec/sensitive.js';
 import { publicStrings } from './public-strings.js';
 

@@ -1,5 +1,5 @@
 import type { ComponentTypeDef } from '../expand/types.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { getAtPointer, joinPointer } from '../load/json-pointer.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Capability } from '../expand/types.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 
 const NEEDS: Record<Capability, string> = {
   podTemplate: 'a pod',

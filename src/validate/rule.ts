@@ -1,6 +1,6 @@
 import type { PendingDiagnostic } from '../expand/types.js';
 import type { ComponentPlan } from '../plan/plan-components.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import type { AppSpec } from '../spec/types.js';
 
 export interface RuleContext {

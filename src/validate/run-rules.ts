@@ -2,7 +2,7 @@ import type { PendingDiagnostic } from '../expand/types.js';
 import { extensionFailed } from '../expand/expand-app.js';
 import { planComponents, type ComponentPlan } from '../plan/plan-components.js';
 import { ExtensionError } from '../plugins/extension-error.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugins/registry.js';
 import type { AppSpec } from '../spec/types.js';
 import { isUnderInvalid, readsAreValid } from './read-paths.js';
 import { PLAN_READS, type RuleContext } from './rule.js';

@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { isSpecFileName, readSpecFiles } from '../files/find-spec-files.js';
 import { readReferencedFiles } from '../files/read-referenced-files.js';
 import { referencedFiles, type ReadFiles } from '../load/referenced-files.js';
-import { builtinRegistry } from '../registry.js';
+import { builtinRegistry } from '../plugins/builtin.js';
 import type { SourceFile } from '../load/source.js';
 import type { WatchSource } from './source.js';
 

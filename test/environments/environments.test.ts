@@ -3,7 +3,7 @@ import type { CompileResult, CompiledApp } from '../../src/compile.js';
 import { appKey } from '../../src/environments/app-key.js';
 import { environmentVariant } from '../../src/environments/merge-environment.js';
 import { selectEnvironment } from '../../src/environments/select-environment.js';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 import type { AppSpec } from '../../src/spec/types.js';
 import { UserError } from '../../src/user-error.js';
 import { codes, compileApp } from '../helpers/spec.js';

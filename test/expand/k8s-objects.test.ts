@@ -8,7 +8,7 @@ import { loadAndCompile } from '../../src/operations/load-and-compile.js';
 import { GitRepo } from '../../src/watch/git/repo.js';
 import { GitSource } from '../../src/watch/git-source.js';
 import { referencedFiles } from '../../src/load/referenced-files.js';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 import { tempDir } from '../helpers/cli.js';
 import { codes, compileApp, find, objectsOf } from '../helpers/spec.js';
 import { RemoteFixture } from '../watch/git/remote-fixture.js';

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { emitApp } from '../../src/bundle/emit-bundle.js';
 import { compile, type CompiledApp, type CompileResult } from '../../src/compile.js';
 import { PluginResolver } from '../../src/plugins/load-plugins.js';
-import type { Registry } from '../../src/registry.js';
+import type { Registry } from '../../src/plugins/registry.js';
 import { isSpecFileName } from '../../src/files/find-spec-files.js';
 import type { SourceFile } from '../../src/load/source.js';
 import { readReferencedFiles } from '../../src/files/read-referenced-files.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { askInit } from '../../src/init/ask-init.js';
 import { acceptAnswer, formatQuestion, InitCancelled, resolveChoice } from '../../src/init/ask.js';
-import { builtinRegistry as registry } from '../../src/registry.js';
+import { builtinRegistry as registry } from '../../src/plugins/builtin.js';
 import { scriptedAsk } from './scripted-ask.js';
 
 describe('askInit', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.js';
 import type { InitAnswers } from '../../src/init/answers.js';
 import { buildInitSpec, initSteps } from '../../src/init/build-init-spec.js';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 import { SCHEMA_ID } from '../../src/spec/build-schema.js';
 import { initTypeNames } from '../../src/init/init-types.js';
 

@@ -6,7 +6,7 @@ import { completeWithDefaults, parseComponentFlag, readInitFlags } from '../../s
 import { defaultNameFor } from '../../src/init/plan-init.js';
 import { kubeminPackageRoot, schemaRefFor } from '../../src/init/schema-ref.js';
 import { checkComponentName, checkParallelLast, checkPort, validateAnswers } from '../../src/init/validate-answers.js';
-import { builtinRegistry as registry } from '../../src/registry.js';
+import { builtinRegistry as registry } from '../../src/plugins/builtin.js';
 import { SCHEMA_ID } from '../../src/spec/build-schema.js';
 import { REPO } from '../helpers/tree.js';
 

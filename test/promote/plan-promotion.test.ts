@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { planPromotion, type PromoteRequest } from '../../src/promote/plan-promotion.js';
 import { PromoteError } from '../../src/promote/promote-error.js';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 
 const DOC = parse(`
 apiVersion: kubemin.dev/v1alpha1

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scrubbingIo, type Io } from '../../src/cli/output.js';
 import { parseSpecFile } from '../../src/load/parse-spec-file.js';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 import { MASK, Redactor } from '../../src/secrets/redactor.js';
 import { decodeBase64Text, secretForms } from '../../src/secrets/secret-forms.js';
 import { registerSecrets } from '../../src/secrets/register-secrets.js';

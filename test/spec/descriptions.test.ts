@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 import { buildEditorSchema } from '../../src/spec/editor-schema.js';
 import { FIELD_DESCRIPTIONS, forEachField } from '../../src/spec/field-descriptions.js';
 import type { JsonSchema } from '../../src/spec/json-schema.js';

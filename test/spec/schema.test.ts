@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 import { buildSchema } from '../../src/spec/build-schema.js';
 import { buildEditorSchema } from '../../src/spec/editor-schema.js';
 import { REPO } from '../helpers/tree.js';

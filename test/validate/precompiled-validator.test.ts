@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import jsYaml from 'js-yaml';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { builtinRegistry } from '../../src/registry.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
 import { buildSchema } from '../../src/spec/build-schema.js';
 import { AJV_OPTIONS, configureAjv, schemaDigest } from '../../src/validate/ajv-setup.js';
 import * as precompiled from '../../src/validate/precompiled/builtin-schema-validator.js';

@@ -54,7 +54,7 @@ export function initCommand(io: Io, setExit: (code: number) => void, deps: InitD
       const { defaultNameFor, planInit } = await import('../../init/plan-init.js');
       const { schemaRefForDir } = await import('../../init/schema-ref.js');
       const { SpecFileExistsError, writeSpecFile } = await import('../../init/write-spec-file.js');
-      const { builtinRegistry } = await import('../../registry.js');
+      const { builtinRegistry } = await import('../../plugins/registry.js');
       const file = join(flags.dir, SPEC_FILE);
       const fail = (message: string, code: number = EXIT.error): void => {
         io.stderr(`${message}\n`);

@@ -1,12 +1,8 @@
-import { builtinComponentTypes } from './expand/component-types/index.js';
-import { builtinTraits } from './expand/traits/index.js';
-import type { ComponentTypeDef, TraitDef } from './expand/types.js';
-import { builtinStepTypes } from './plan/step-types/index.js';
-import type { StepTypeDef } from './plan/types.js';
-import { builtinRules } from './validate/rules/index.js';
-import type { ValidationRule } from './validate/rule.js';
+import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
+import type { StepTypeDef } from '../plan/types.js';
+import type { ValidationRule } from '../validate/rule.js';
 
-/** Every extension point's table, as the compiler uses them. */
+/** Every extension point's table, as the compiler uses them. Built from plugins (plugin-tables.ts), the built-in one first. */
 export interface Registry {
   readonly componentTypes: ReadonlyMap<string, ComponentTypeDef>;
   /** In application order. */
@@ -46,9 +42,3 @@ function byName<T extends { name: string }>(what: string, items: readonly T[]): 
   return map;
 }
 
-export const builtinRegistry: Registry = createRegistry({
-  componentTypes: builtinComponentTypes,
-  traits: builtinTraits,
-  stepTypes: builtinStepTypes,
-  rules: builtinRules,
-});
