@@ -49,7 +49,7 @@ export function applyProgress(io: Io): { onEvent: (e: ApplyEvent) => void; stop:
         break;
       case 'phase-end':
         clear();
-        io.stdout(formatPhaseLine(e.result, width, { color: io.color }));
+        io.stdout(formatPhaseLine(e.result, width, { color: io.stdoutColor ?? false }));
         break;
       case 'prune':
         break;

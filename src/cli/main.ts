@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { applyCommand } from './commands/apply.js';
+import { completionCommand } from './commands/completion.js';
 import { diffCommand } from './commands/diff.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
@@ -10,24 +10,16 @@ import { promoteCommand } from './commands/promote.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
+import { versionCommand } from './commands/version.js';
 import { watchCommand } from './commands/watch.js';
+import { packageVersion } from './package-version.js';
 import { Redactor } from '../secrets/redactor.js';
 import { describeSystemError, isSystemError } from '../errors/system-error.js';
 import { EXIT, processIo, scrubbingIo, type Io } from './output.js';
 import { reportFailure } from './report-failure.js';
 
-/** The package version, from the nearest package.json above this file (in src/ or build/src/). */
-function packageVersion(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'kubemin' && pkg.version) return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return 'unknown';
-}
+/** The hidden command the completion scripts run: `kubemin __complete <words...>`. */
+const COMPLETE = '__complete';
 
 /** Runs the CLI and returns the exit code; only the bin entry calls process.exit. */
 export async function runCli(argv: readonly string[], given: Io = processIo()): Promise<number> {
@@ -58,10 +50,20 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     initCommand,
     importCommand,
     promoteCommand,
+    versionCommand,
+    completionCommand,
   ]) {
     program.addCommand(make(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }));
   }
   try {
+    // The shells' completion scripts ask here (completion/scripts.ts): no command runs.
+    if (argv[0] === COMPLETE) {
+      const { complete } = await import('./completion/complete.js');
+      const { specNames } = await import('../operations/spec-names.js');
+      const lines = await complete(program, argv.slice(1), { names: () => specNames({ paths: ['.'] }) });
+      io.stdout(lines.map((l) => `${l}\n`).join(''));
+      return EXIT.ok;
+    }
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     const failure = reportFailure(err, { debug: Boolean(process.env.KUBEMIN_DEBUG) });

@@ -6,6 +6,7 @@ import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
 import type { SourceSet } from '../load/source-set.js';
 import type { Redactor, SecretSink } from '../secrets/redactor.js';
+import { colorFor } from './color.js';
 import { reportSkipped } from './env-option.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
@@ -16,9 +17,14 @@ export { EXIT };
 export interface Io {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
+  /** Colour on stderr (diagnostics, messages): see color.ts. */
   readonly color: boolean;
+  /** Colour on stdout (diffs, results), decided apart from stderr's: `kubemin diff > file` writes none. Default: none. */
+  readonly stdoutColor?: boolean;
   /** stdout is a terminal: progress may redraw its line. */
   readonly interactive?: boolean;
+  /** stderr is a terminal: progress may be shown there (kubemin diff). */
+  readonly stderrInteractive?: boolean;
   /**
    * Writes the command's product to stdout as it is: a manifest stream or a converted spec, which
    * hold secret values by design. Everything else goes through stdout and stderr. Default: stdout.
@@ -68,8 +74,10 @@ export const processIo = (): Io => {
   return {
     stdout: writer(process.stdout),
     stderr: writer(process.stderr),
-    color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+    color: colorFor(process.stderr, process.env),
+    stdoutColor: colorFor(process.stdout, process.env),
     interactive: Boolean(process.stdout.isTTY),
+    stderrInteractive: Boolean(process.stderr.isTTY),
     outputFailure: () => failure,
   };
 };

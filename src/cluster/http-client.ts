@@ -5,7 +5,19 @@ import type { K8sObject } from '../k8s/types.js';
 import { credentialSource, type Credential, type CredentialSource } from './auth/index.js';
 import { formatRef } from '../k8s/object-ref.js';
 import { KubeconfigError, loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
-import { ClusterError, type ApplyCallOptions, type ClusterClient, type ClusterErrorReason, type DeleteOptions, type ListOptions, type ResourceInfo, type VersionedList, type WatchEvent, type WatchOptions } from './types.js';
+import {
+  ClusterError,
+  type ApplyCallOptions,
+  type ClusterClient,
+  type ClusterErrorReason,
+  type DeleteOptions,
+  type ListOptions,
+  type ResourceInfo,
+  type ServerVersion,
+  type VersionedList,
+  type WatchEvent,
+  type WatchOptions,
+} from './types.js';
 import { refOf, type ObjectRef } from '../k8s/object-ref.js';
 import { H2Watches, streamWatch } from './watch-stream.js';
 
@@ -86,6 +98,12 @@ class HttpClusterClient implements ClusterClient {
     this.timeoutMs = opts.timeoutMs;
     this.agent = this.newAgent(undefined);
     this.h2 = opts.server.protocol === 'https:' ? new H2Watches(opts.server, opts.tls) : undefined;
+  }
+
+  async serverVersion(): Promise<ServerVersion> {
+    const res = await this.send('GET', '/version', undefined);
+    if (res.status >= 300) throw toError(undefined, res);
+    return res.body as ServerVersion;
   }
 
   resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {

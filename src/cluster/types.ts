@@ -92,6 +92,15 @@ export interface DeleteOptions {
   readonly uid?: string;
 }
 
+/** What GET /version answers (k8s.io/apimachinery's version.Info). */
+export interface ServerVersion {
+  readonly major: string;
+  readonly minor: string;
+  readonly gitVersion: string;
+  readonly platform?: string;
+  readonly [field: string]: string | undefined;
+}
+
 /**
  * The narrow interface the rest of kubemin uses to talk to a cluster. One method, one request
  * (discovery is cached per group-version), so request counts are predictable.
@@ -131,6 +140,8 @@ export interface ClusterClient {
    * (a precondition: an object recreated since under the same name is left alone).
    */
   delete(ref: ObjectRef, opts?: DeleteOptions): Promise<boolean>;
+  /** The API server's build (GET /version), as `kubectl version` shows it; only the HTTP client has it. */
+  serverVersion?(): Promise<ServerVersion>;
   /** Forgets what discovery learnt (after CustomResourceDefinitions were created or changed). */
   forgetDiscovery(): void;
   /** Requests sent so far (for benchmarks and tests of request counts). */

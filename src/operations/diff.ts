@@ -6,7 +6,13 @@ import type { AppDiff } from '../diff/types.js';
 import { clusterTargets, connectTargets } from './cluster-targets.js';
 import { loadAndCompile, type LoadOptions, type LoadResult } from './load-and-compile.js';
 
-export interface DiffRunOptions extends LoadOptions, ConnectOptions {}
+/** Where a diff is, for a progress line: compiling, then comparing with the cluster(s). */
+export type DiffProgress =
+  { readonly stage: 'compiling' } | { readonly stage: 'comparing'; readonly apps: number; readonly objects: number; readonly requests: () => number };
+
+export interface DiffRunOptions extends LoadOptions, ConnectOptions {
+  readonly onProgress?: (p: DiffProgress) => void;
+}
 
 export interface DiffRunResult {
   readonly compiled: LoadResult;
@@ -21,11 +27,18 @@ export interface DiffRunResult {
  * its environment's, else the current context: cluster-targets.ts).
  */
 export async function diff(opts: DiffRunOptions): Promise<DiffRunResult> {
+  opts.onProgress?.({ stage: 'compiling' });
   const compiled = await loadAndCompile(opts);
   if (hasErrors(compiled.diagnostics) || compiled.fileCount === 0) return { compiled, requests: 0 };
   const targets = clusterTargets(compiled.apps, { ...(opts.context !== undefined ? { context: opts.context } : {}), verb: 'diff' });
   const { clients, close } = await connectTargets(targets, opts);
   try {
+    opts.onProgress?.({
+      stage: 'comparing',
+      apps: compiled.apps.length,
+      objects: compiled.apps.reduce((n, app) => n + app.phases.reduce((m, phase) => m + phase.objects.length, 0), 0),
+      requests: () => clients.reduce((n, c) => n + c.requests, 0),
+    });
     const diffs = new Map<CompiledApp, AppDiff>();
     let requests = 0;
     for (const [i, target] of targets.entries()) {

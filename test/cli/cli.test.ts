@@ -177,7 +177,7 @@ describe('kubemin plan and schema', () => {
   });
 
   it('plan --format json and --app', async () => {
-    const r = await cli(['plan', join(REPO, 'examples'), '--app', 'reports', '--format', 'json']);
+    const r = await cli(['plan', join(REPO, 'examples'), '--app', 'reports', '-o', 'json']);
     expect(r.code).toBe(0);
     const plans = JSON.parse(r.stdout) as Array<{ app: string; phases: unknown[] }>;
     expect(plans.map((p) => p.app)).toEqual(['reports']);

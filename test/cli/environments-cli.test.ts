@@ -139,7 +139,7 @@ describe('--env on render and plan', () => {
       'status (namespace status, 1 phases, 3 objects)',
     ]);
     expect(tree.stdout).toContain('\n└─ 01-settings-web  parallel, timeout 5m\n');
-    const json = await cli(['plan', dir, '--env', 'staging', '--format', 'json']);
+    const json = await cli(['plan', dir, '--env', 'staging', '-o', 'json']);
     const plans = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
     expect(plans.map((p) => [p.app, p.environment, p.cluster, p.namespace])).toEqual([
       ['books', 'staging', 'staging-eu', 'books-staging'],

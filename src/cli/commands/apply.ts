@@ -1,9 +1,10 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { parseDuration } from '../../formats/duration.js';
 import { envOption } from '../env-option.js';
 import { EXIT, reportLoaded, type Io } from '../output.js';
+import { formatStructured, OUTPUT_FORMATS, outputOption } from '../output-format.js';
 
-type ApplyOutput = 'text' | 'json';
+type ApplyOutput = 'text' | 'json' | 'yaml';
 
 interface ApplyFlags {
   kubeconfig?: string;
@@ -49,7 +50,7 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--force-conflicts', 'take over fields owned by other field managers instead of failing')
     .option('--skip-preflight', 'do not check GPUs before phases that ask for them')
     .option('--poll-interval <duration>', 'how often to look again after an API error, and at objects not ready when RBAC forbids watching them', '1s')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption(OUTPUT_FORMATS))
     .action(async (paths: string[], opts: ApplyFlags) => {
       const timeoutMs = opts.timeout === undefined ? undefined : parseDuration(opts.timeout);
       if (opts.timeout !== undefined && timeoutMs === undefined) {
@@ -92,8 +93,8 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
         release();
       }
       if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'applied', paths, env: opts.env, skipped: result.skipped })) return;
-      if (opts.output === 'json') io.stdout(JSON.stringify({ apps: result.apps }, null, 2) + '\n');
-      else if (!showProgress) io.stdout(formatApplyText(result.apps, { color: io.color }));
+      if (opts.output !== 'text') io.stdout(formatStructured(opts.output, { apps: result.apps }));
+      else if (!showProgress) io.stdout(formatApplyText(result.apps, { color: io.stdoutColor ?? false }));
       const ok = result.apps.every((a) => a.outcome === 'applied' || a.outcome === 'planned');
       setExit(ok ? EXIT.ok : EXIT.problems);
     });

@@ -1,8 +1,9 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { envOption } from '../env-option.js';
 import { EXIT, reportLoaded, type Io } from '../output.js';
+import { formatStructured, outputOption } from '../output-format.js';
 
-type DiffOutput = 'text' | 'markdown' | 'json';
+type DiffOutput = 'text' | 'markdown' | 'json' | 'yaml';
 
 interface DiffFlags {
   kubeconfig?: string;
@@ -20,24 +21,42 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--context <name>', "kubeconfig context (default: the environment's cluster, else the current context)")
     .option('--app <name>', 'only this application')
     .addOption(envOption('compared in its cluster'))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(outputOption(['text', 'markdown', 'json', 'yaml'] as const))
     .action(async (paths: string[], opts: DiffFlags) => {
       const { diff } = await import('../../operations/diff.js');
       const { formatDiffJson } = await import('../../diff/format-json.js');
       const { formatDiffMarkdown } = await import('../../diff/format-markdown.js');
       const { formatDiffProblems, formatDiffText } = await import('../../diff/format-text.js');
       const { hasChanges, summarize } = await import('../../diff/types.js');
-      const result = await diff({ paths, app: opts.app, env: opts.env, kubeconfig: opts.kubeconfig, context: opts.context, secrets: io.secrets });
+      const { diffProgress } = await import('../diff-progress.js');
+      const progress = diffProgress(io);
+      let result;
+      try {
+        result = await diff({
+          paths,
+          app: opts.app,
+          env: opts.env,
+          kubeconfig: opts.kubeconfig,
+          context: opts.context,
+          secrets: io.secrets,
+          onProgress: progress.onProgress,
+        });
+      } finally {
+        progress.stop();
+      }
       if (!reportLoaded(io, setExit, result, { app: opts.app, verb: 'compared', paths, env: opts.env, skipped: result.compiled.skipped })) return;
       switch (opts.output) {
         case 'text':
-          io.stdout(formatDiffText(result.apps, { color: io.color }));
+          io.stdout(formatDiffText(result.apps, { color: io.stdoutColor ?? false }));
           break;
         case 'markdown':
           io.stdout(formatDiffMarkdown(result.apps));
           break;
         case 'json':
           io.stdout(formatDiffJson(result.apps));
+          break;
+        case 'yaml':
+          io.stdout(formatStructured('yaml', JSON.parse(formatDiffJson(result.apps))));
           break;
         default: {
           const never: never = opts.output;

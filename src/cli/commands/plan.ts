@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { envOption, reportSkipped } from '../env-option.js';
 import { EXIT, formatDiagnostics, noSpecsFound, type Io } from '../output.js';
+import { formatStructured, outputOption, type OutputFormat } from '../output-format.js';
 
 export function planCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('plan')
@@ -8,8 +9,14 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .option('--app <name>', 'only this application')
     .addOption(envOption('planned as render --env writes it'))
-    .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
-    .action(async (paths: string[], opts: { app?: string; env?: string; format: 'tree' | 'json' }) => {
+    .addOption(outputOption(['text', 'json', 'yaml'] as const))
+    .addOption(new Option('--format <format>', 'deprecated: use -o (tree is -o text)').choices(['tree', 'json']).hideHelp())
+    .action(async (paths: string[], opts: { app?: string; env?: string; output: OutputFormat; format?: 'tree' | 'json' }) => {
+      let output = opts.output;
+      if (opts.format !== undefined) {
+        io.stderr(`kubemin plan: --format is deprecated: use -o ${opts.format === 'tree' ? 'text' : opts.format}\n`);
+        output = opts.format === 'tree' ? 'text' : opts.format;
+      }
       const { loadAndCompile } = await import('../../operations/load-and-compile.js');
       const { hasErrors } = await import('../../diagnostics/diagnostic.js');
       const { layoutFor } = await import('../../bundle/bundle-layout.js');
@@ -30,7 +37,7 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
       }
       const layout = layoutFor(opts.env);
       const plans = result.apps.map((a) => emitApp(a, { layout }).planDocument);
-      io.stdout(opts.format === 'json' ? JSON.stringify(plans, null, 2) + '\n' : formatPlanTree(plans));
+      io.stdout(output === 'text' ? formatPlanTree(plans) : formatStructured(output, plans));
       setExit(EXIT.ok);
     });
 }

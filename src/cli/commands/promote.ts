@@ -62,13 +62,13 @@ export function promoteCommand(io: Io, setExit: (code: number) => void): Command
           return;
         case 'would-not-compile':
           io.stderr(formatPromotion(outcome.plan));
-          io.stdout(io.color ? colorDiff(outcome.diff) : outcome.diff);
+          io.stdout(io.stdoutColor ? colorDiff(outcome.diff) : outcome.diff);
           io.stderr(`${outcome.file} would not compile once promoted (above): nothing was written\n`);
           setExit(EXIT.problems);
           return;
         case 'promoted': {
           io.stderr(formatPromotion(outcome.plan));
-          io.stdout(io.color ? colorDiff(outcome.diff) : outcome.diff);
+          io.stdout(io.stdoutColor ? colorDiff(outcome.diff) : outcome.diff);
           const n = outcome.plan.changes.length;
           io.stderr(
             outcome.written
