@@ -1,5 +1,5 @@
 import type { Capability } from '../expand/types.js';
-import type { Registry } from '../plugins/registry.js';
+import type { RuleTables } from './rule.js';
 
 const NEEDS: Record<Capability, string> = {
   podTemplate: 'a pod',
@@ -11,7 +11,7 @@ const NEEDS: Record<Capability, string> = {
 
 /** Why a known trait cannot be written where it was, or undefined for an unknown name. */
 export function explainTrait(
-  registry: Pick<Registry, 'traits' | 'componentTypes'>,
+  registry: RuleTables,
   name: string,
   component: Record<string, unknown> | undefined,
   nested: boolean,

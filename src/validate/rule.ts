@@ -1,10 +1,16 @@
-import type { PendingDiagnostic } from '../expand/types.js';
+import type { ComponentTypeDef, PendingDiagnostic, TraitDef } from '../expand/types.js';
 import type { ComponentPlan } from '../plan/plan-components.js';
-import type { Registry } from '../plugins/registry.js';
 import type { AppSpec } from '../spec/types.js';
 
+/** The tables a rule may read: what each component type can do, and what each trait adds. */
+export interface RuleTables {
+  readonly componentTypes: ReadonlyMap<string, ComponentTypeDef>;
+  /** In application order. */
+  readonly traits: readonly TraitDef[];
+}
+
 export interface RuleContext {
-  readonly registry: Registry;
+  readonly tables: RuleTables;
   /**
    * The workflow planned into phases (computed once, shared by the rules that need it). A rule
    * that uses it declares PLAN_READS among its `reads`.

@@ -16,7 +16,7 @@ import { PLAN_READS, type RuleContext } from './rule.js';
 export function runRules(spec: AppSpec, registry: Registry, invalid: readonly string[]): RulesResult {
   let plan: ComponentPlan | undefined;
   const ctx: RuleContext = {
-    registry,
+    tables: { componentTypes: registry.componentTypes, traits: registry.traits },
     get plan(): ComponentPlan {
       if (!readsAreValid(PLAN_READS, invalid)) throw new Error('a validation rule used the plan without PLAN_READS among its reads');
       return (plan ??= planComponents(spec, registry.stepTypes));

@@ -12,8 +12,8 @@ export const containers: ValidationRule = {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {
       const pointer = `/spec/components/${i}`;
-      const views = containersOf(c, pointer, ctx.registry.traits);
-      if (views.length === 1 && !ctx.registry.componentTypes.get(c.type)?.capabilities.podTemplate) return;
+      const views = containersOf(c, pointer, ctx.tables.traits);
+      if (views.length === 1 && !ctx.tables.componentTypes.get(c.type)?.capabilities.podTemplate) return;
       const names = new Map<string, string>();
       for (const v of views) {
         const prev = names.get(v.name);

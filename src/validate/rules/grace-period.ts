@@ -20,7 +20,7 @@ export const gracePeriod: ValidationRule = {
       const pointer = `/spec/components/${i}`;
       const set = (c.traits?.pod as PodTraitSpec | undefined)?.terminationGracePeriodSeconds;
       const grace = set ?? DEFAULT_GRACE_PERIOD_SECONDS;
-      for (const container of containersOf(c, pointer, ctx.registry.traits)) {
+      for (const container of containersOf(c, pointer, ctx.tables.traits)) {
         const sleep = (container.traits?.lifecycle as LifecycleSpec | undefined)?.preStop?.sleepSeconds;
         if (sleep === undefined || sleep < grace) continue;
         out.push({

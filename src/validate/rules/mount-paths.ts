@@ -15,7 +15,7 @@ export const mountPaths: ValidationRule = {
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {
-      for (const container of containersOf(c, `/spec/components/${i}`, ctx.registry.traits)) {
+      for (const container of containersOf(c, `/spec/components/${i}`, ctx.tables.traits)) {
         const storage = (container.traits?.storage as StorageLike[] | undefined) ?? [];
         const seen = new Map<string, { name: string; pointer: string }>();
         storage.forEach((s, j) => {

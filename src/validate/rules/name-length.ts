@@ -8,7 +8,7 @@ export const nameLength: ValidationRule = {
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {
-      const max = ctx.registry.componentTypes.get(c.type)?.maxNameLength ?? 63;
+      const max = ctx.tables.componentTypes.get(c.type)?.maxNameLength ?? 63;
       if (c.name.length > max) {
         out.push({
           severity: 'error',

@@ -48,7 +48,7 @@ export const networkPeers: ValidationRule = {
               hint: guess ? `did you mean "${guess}"?` : `components: ${[...byName.keys()].join(', ')}`,
               pointer,
             });
-          } else if (!ctx.registry.componentTypes.get(other.type)?.capabilities.podTemplate) {
+          } else if (!ctx.tables.componentTypes.get(other.type)?.capabilities.podTemplate) {
             out.push({
               severity: 'error',
               code: 'network-peer',

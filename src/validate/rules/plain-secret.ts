@@ -6,7 +6,7 @@ export const plainSecret: ValidationRule = {
   reads: ['/spec/components/*/name', '/spec/components/*/type'],
   check(app, ctx) {
     return app.spec.components.flatMap((c, i) =>
-      ctx.registry.componentTypes.get(c.type)?.secretFields?.length
+      ctx.tables.componentTypes.get(c.type)?.secretFields?.length
         ? [
             {
               severity: 'warning' as const,

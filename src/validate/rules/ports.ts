@@ -39,7 +39,7 @@ export const ports: ValidationRule = {
         }
       });
       // In the Service, an unnamed port is named p<port>: that name must not be taken either.
-      if (!ctx.registry.componentTypes.get(c.type)?.capabilities.service) return;
+      if (!ctx.tables.componentTypes.get(c.type)?.capabilities.service) return;
       portsOf.forEach((p, j) => {
         if (p.name) return;
         const given = defaultPortName(p.port, p.protocol);

@@ -15,7 +15,7 @@ export const probePorts: ValidationRule = {
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {
-      for (const container of containersOf(c, `/spec/components/${i}`, ctx.registry.traits)) {
+      for (const container of containersOf(c, `/spec/components/${i}`, ctx.tables.traits)) {
         const named = new Set(container.role === 'main' ? (c.ports ?? []).flatMap((p) => (p.name ? [p.name] : [])) : []);
         const probes = (container.traits?.probes as ProbeLike[] | undefined) ?? [];
         probes.forEach((p, j) => {

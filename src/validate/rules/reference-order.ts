@@ -15,7 +15,7 @@ export const referenceOrder: ValidationRule = {
     const byName = new Map(app.spec.components.map((c, i) => [c.name, { c, i }]));
     app.spec.components.forEach((consumer, i) => {
       const pointer = `/spec/components/${i}`;
-      for (const ref of referencesOf(consumer, pointer, ctx.registry.traits)) {
+      for (const ref of referencesOf(consumer, pointer, ctx.tables.traits)) {
         const provider = byName.get(ref.name);
         if (!provider) continue; // an existing object of the cluster, not part of this app
         const want = PROVIDER_TYPE[ref.kind];

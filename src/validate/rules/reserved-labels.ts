@@ -15,7 +15,7 @@ export const reservedLabels: ValidationRule = {
   reads: ['/metadata/labels', '/spec/components/*/labels', '/spec/components/*/traits/pod/labels', '/spec/components/*/type'],
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
-    const runsJobs = (type: string): boolean => ctx.registry.componentTypes.get(type)?.capabilities.runToCompletion ?? false;
+    const runsJobs = (type: string): boolean => ctx.tables.componentTypes.get(type)?.capabilities.runToCompletion ?? false;
     const scan = (labels: Record<string, string> | undefined, pointer: string, jobs: boolean): void => {
       for (const key of Object.keys(labels ?? {})) {
         if ((RESERVED_LABELS as readonly string[]).includes(key)) {

@@ -24,7 +24,7 @@ export const resourceAmounts: ValidationRule = {
   check(app, ctx) {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {
-      for (const container of containersOf(c, `/spec/components/${i}`, ctx.registry.traits)) {
+      for (const container of containersOf(c, `/spec/components/${i}`, ctx.tables.traits)) {
         const r = container.traits?.resources as ResourcesLike | undefined;
         if (r && (r.requests || r.limits)) out.push(...checkAmounts(r, joinPointer(container.pointer, 'traits', 'resources')));
       }
