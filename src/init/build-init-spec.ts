@@ -2,15 +2,17 @@ import { emitYaml } from '../bundle/yaml-emit.js';
 import type { ComponentTypeDef } from '../expand/types.js';
 import { type Registry } from '../plugins/registry.js';
 import { builtinRegistry } from '../plugins/builtin.js';
-import { SCHEMA_ID } from '../spec/build-schema.js';
 import { API_VERSION, APP_KIND } from '../spec/types.js';
 import type { ComponentAnswer, InitAnswers } from './answers.js';
 
 export interface BuildInitSpecOptions {
-  /** What the yaml-language-server comment points at (see schema-ref.ts); default the schema's URL. */
+  /** What the yaml-language-server comment points at (see editor-schema-file.ts); default .kubemin/schema.json. */
   readonly schemaRef?: string;
   readonly registry?: Registry;
 }
+
+/** The editor schema written beside a spec without plugins (editor-schema-file.ts). */
+const DEFAULT_SCHEMA_REF = '.kubemin/schema.json';
 
 /** A workflow step as init writes it. */
 export interface InitStep {
@@ -30,7 +32,7 @@ const ASKED_FIELDS = new Set(['image', 'schedule']);
 export function buildInitSpec(answers: InitAnswers, options: BuildInitSpecOptions = {}): string {
   const registry = options.registry ?? builtinRegistry;
   const lines = [
-    `# yaml-language-server: $schema=${options.schemaRef ?? SCHEMA_ID}`,
+    `# yaml-language-server: $schema=${options.schemaRef ?? DEFAULT_SCHEMA_REF}`,
     '# Written by `kubemin init`. The format: "The spec format" in the kubemin README; check it with `kubemin validate`.',
     `apiVersion: ${API_VERSION}`,
     `kind: ${APP_KIND}`,

@@ -3,19 +3,28 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.js';
 import { importKubeminCli } from '../../src/import/kubemin-cli/import-kubemin-cli.js';
-import { formatProblem } from '../../src/import/kubemin-cli/problems.js';
+import { formatText } from '../../src/diagnostics/format-text.js';
+import { placeProblems } from '../../src/import/kubemin-cli/diagnostics.js';
+import { kubeminCliSecretPointers } from '../../src/import/kubemin-cli/secrets.js';
 import { caseDirs, REPO, UPDATE_GOLDEN } from '../helpers/tree.js';
 
 /**
  * Each case in fixtures/import/kubemin-cli/<case>/ is a KubeMin-Cli application (app.json) with
  * the reviewed kubemin.yaml it converts to (expected.kubemin.yaml) and the warnings the command
- * prints (expected.warnings.txt). After a deliberate change: UPDATE_GOLDEN=1, then review the diff.
+ * prints (expected.warnings.txt: each at file:line:col of app.json, with its code frame). After a deliberate change: UPDATE_GOLDEN=1, then review the diff.
  */
 const ROOT = join(REPO, 'fixtures/import/kubemin-cli');
 const cases = caseDirs(ROOT);
 
 function convert(dir: string) {
   return importKubeminCli(JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')), { file: 'app.json' });
+}
+
+/** The warnings as `kubemin import` prints them. */
+function warningsText(dir: string, result: ReturnType<typeof convert>): string {
+  const text = readFileSync(join(dir, 'app.json'), 'utf8');
+  const placed = placeProblems({ path: 'app.json', text }, result, kubeminCliSecretPointers(JSON.parse(text)));
+  return placed.diagnostics.length ? formatText(placed.diagnostics, placed.sources) : '';
 }
 
 describe('kubemin import kubemin-cli: golden cases', () => {
@@ -39,7 +48,7 @@ describe('kubemin import kubemin-cli: golden cases', () => {
     it(`${name}: converts to expected.kubemin.yaml with the expected warnings`, () => {
       const result = convert(dir);
       expect(result.errors).toEqual([]);
-      const warnings = result.warnings.map((w) => formatProblem('app.json', 'warning', w)).join('');
+      const warnings = warningsText(dir, result);
       if (UPDATE_GOLDEN) {
         writeFileSync(join(dir, 'expected.kubemin.yaml'), result.spec);
         writeFileSync(join(dir, 'expected.warnings.txt'), warnings);

@@ -252,7 +252,7 @@ describe('kubemin import kubemin-cli: warnings not in the fixtures', () => {
     const r = run(app([web()], { alias: 'Demo\u0007App', version: '2.0.0', description: 'First line\n\nThird: \u001b[31mred' }));
     expect(r.spec.split('apiVersion:')[0]).toBe(
       [
-        '# yaml-language-server: $schema=https://kubemin.dev/schemas/v1alpha1/kubemin.schema.json',
+        '# yaml-language-server: $schema=.kubemin/schema.json',
         '# Imported from the KubeMin-Cli application app.json by `kubemin import kubemin-cli`.',
         '# KubeMin-Cli alias Demo App, version 2.0.0',
         '# description: First line',

@@ -1,12 +1,15 @@
 import { Command, CommanderError } from 'commander';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initCommand, type InitDeps } from '../../src/cli/commands/init.js';
 import { compile } from '../../src/compile.js';
 import { InitCancelled } from '../../src/init/ask.js';
-import { SCHEMA_ID } from '../../src/spec/build-schema.js';
+import { builtinRegistry } from '../../src/plugins/builtin.js';
+import { buildEditorSchema } from '../../src/spec/editor-schema.js';
 import { tempDir } from '../helpers/cli.js';
+import { REPO } from '../helpers/tree.js';
 import { scriptedAsk } from './scripted-ask.js';
 
 interface Run {
@@ -52,7 +55,7 @@ const SHOP = [
 ];
 
 describe('kubemin init --yes', () => {
-  it('writes kubemin.yaml from the flags, in a new directory, pointing at the schema URL', async () => {
+  it('writes kubemin.yaml from the flags, in a new directory, and the editor schema it points at', async () => {
     const dir = join(tempDir(), 'apps', 'shop');
     const r = await init([...SHOP, '--dir', dir]);
     expect(r.stderr).toBe('');
@@ -63,11 +66,12 @@ describe('kubemin init --yes', () => {
         `next: kubemin plan ${dir} shows the phases; kubemin render ${dir} --out rendered writes the manifests\n`,
     );
     const text = readFileSync(file, 'utf8');
-    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_ID}`);
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=.kubemin/schema.json');
+    expect(readFileSync(join(dir, '.kubemin', 'schema.json'), 'utf8')).toBe(JSON.stringify(buildEditorSchema(builtinRegistry), null, 2) + '\n');
     expect(text).toContain('  namespace: shop\nspec:\n  createNamespace: true\n');
     expect(text).toContain('    - name: web\n      type: webservice\n      image: ghcr.io/acme/shop:1.4.0\n      ports: [{port: 8080}]\n');
     expect(compiles(file)).toEqual(['namespace', 'redis', 'web']);
-    expect(readdirSync(dir)).toEqual(['kubemin.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['.kubemin', 'kubemin.yaml']);
   });
 
   it('never overwrites an existing kubemin.yaml without --force, and replaces it with --force', async () => {
@@ -76,13 +80,15 @@ describe('kubemin init --yes', () => {
     writeFileSync(file, 'mine\n');
     const refused = await init([...SHOP, '--dir', dir]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`${file} exists already: nothing was written (--force replaces it)\n`);
+    expect(refused.stderr).toBe(
+      `<input> error spec-exists ${file} exists already: nothing was written\n  hint: --force replaces it\n\n1 error, 0 warnings in 1 file\n`,
+    );
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
 
     const forced = await init([...SHOP, '--dir', dir, '--force', '--parallel', '2']);
     expect(forced.code).toBe(0);
     expect(compiles(file)).toEqual(['namespace', 'parallel']);
-    expect(readdirSync(dir)).toEqual(['kubemin.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['.kubemin', 'kubemin.yaml']);
   });
 
   it('the directory name is the default application name; the namespace defaults to it', async () => {
@@ -106,7 +112,7 @@ describe('kubemin init --yes', () => {
     writeFileSync(join(dir, 'file'), '');
     const r = await init(['--yes', '--dir', join(dir, 'file', 'sub'), '--name', 'a', '--component', 'c:config']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^cannot write .*file\/sub\/kubemin\.yaml: ENOTDIR/);
+    expect(r.stderr).toMatch(/^\/.*file\/sub\/kubemin\.yaml:1:1 error cannot-write cannot write the spec: ENOTDIR/);
   });
 
   it('bad flags: every problem, exit 2, nothing written', async () => {
@@ -114,14 +120,28 @@ describe('kubemin init --yes', () => {
     const r = await init(['--yes', '--dir', dir, '--name', 'Shop', '--component', 'web:webservice', '--component', 'db:store:redis:99999']);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')).toEqual([
-      expect.stringMatching(/^--name: "Shop" must be a lowercase RFC 1123 label/),
-      '--component "web:webservice": a webservice needs an image: web:webservice:IMAGE[:PORT]',
-      '--component "db:store:redis:99999": "99999" must be a port number from 1 to 65535',
+      expect.stringMatching(/^<input> error invalid-flag --name: "Shop" must be a lowercase RFC 1123 label/),
+      '',
+      '<input> error invalid-flag --component "web:webservice": a webservice needs an image: web:webservice:IMAGE[:PORT]',
+      '',
+      '<input> error invalid-flag --component "db:store:redis:99999": "99999" must be a port number from 1 to 65535',
+      '',
+      '3 errors, 0 warnings in 1 file',
       '',
     ]);
     expect(readdirSync(dir)).toEqual([]);
     const none = await init(['--yes', '--dir', dir, '--name', 'shop']);
-    expect(none).toMatchObject({ code: 2, stderr: 'give at least one --component name:type[:image[:port]]\n' });
+    expect(none).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^<input> error missing-answer give at least one --component name:type\[:image\[:port\]\]\n/),
+    });
+
+    const json = await init(['--yes', '--dir', dir, '--name', 'Shop', '--component', 'web:webservice', '--format', 'json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject({ errors: 2, warnings: 0, diagnostics: [{ code: 'invalid-flag' }, { code: 'invalid-flag' }] });
+    const github = await init(['--yes', '--dir', dir, '--name', 'shop', '--format', 'github']);
+    expect(github).toMatchObject({ code: 2, stdout: '::error title=kubemin missing-answer::give at least one --component name:type[:image[:port]]\n' });
   });
 
   it('without --yes and without a terminal: exit 2, telling to use --yes with flags', async () => {
@@ -129,10 +149,38 @@ describe('kubemin init --yes', () => {
     const r = await init(['--dir', dir, '--name', 'shop']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'stdin is not a terminal, so init cannot ask: give the answers as flags with --yes, e.g.\n' +
-        '  kubemin init --yes --name shop --component web:webservice:nginx:1.27:8080\n',
+      '<input> error cannot-ask stdin is not a terminal, so init cannot ask\n' +
+        '  hint: give the answers as flags with --yes, e.g. kubemin init --yes --name shop --component web:webservice:nginx:1.27:8080\n\n' +
+        '1 error, 0 warnings in 1 file\n',
     );
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('kubemin init: the editor schema', () => {
+  it('a directory with plugins: the schema beside its kubemin.config has their fields, and every spec under it points there', async () => {
+    const repo = tempDir();
+    // The nearest kubemin.config up to the repository's root applies, as for every command.
+    execFileSync('git', ['init', '-q', repo]);
+    for (const f of ['kubemin.config.mjs', 'ai-eval.plugin.mjs']) copyFileSync(join(REPO, 'examples/plugins/ai-eval', f), join(repo, f));
+    const dir = join(repo, 'apps', 'eval');
+    const r = await init(['--yes', '--dir', dir, '--name', 'eval', '--component', 'web:webservice:nginx:1.27']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'kubemin.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../.kubemin/schema.json');
+    expect(existsSync(join(dir, '.kubemin'))).toBe(false);
+    const schema = JSON.parse(readFileSync(join(repo, '.kubemin', 'schema.json'), 'utf8')) as { $defs: Record<string, unknown> };
+    expect(Object.keys(schema.$defs)).toContain('trait.serviceMonitor');
+    expect(Object.keys(schema.$defs)).not.toEqual(Object.keys(buildEditorSchema(builtinRegistry).$defs ?? {}));
+  });
+
+  it('a schema that cannot be written is a warning: the spec is written', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.kubemin', 'schema.json'), { recursive: true });
+    const r = await init(['--yes', '--dir', dir, '--name', 'a', '--component', 'c:config']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^<input> warning cannot-write-schema cannot write the editor schema .*\.kubemin\/schema\.json/);
+    expect(existsSync(join(dir, 'kubemin.yaml'))).toBe(true);
   });
 });
 

@@ -6,7 +6,6 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.js';
-import { SCHEMA_ID } from '../../src/spec/build-schema.js';
 import { tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/tree.js';
 
@@ -120,7 +119,8 @@ describe('kubemin init on a terminal', () => {
     expect(end).toContain('[exit 0]');
 
     const text = readFileSync(join(dir, 'kubemin.yaml'), 'utf8');
-    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_ID}`);
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=.kubemin/schema.json');
+    expect(existsSync(join(dir, '.kubemin', 'schema.json'))).toBe(true);
     const result = compile([{ path: 'kubemin.yaml', text }]);
     expect(result.diagnostics).toEqual([]);
     const [app] = result.apps;

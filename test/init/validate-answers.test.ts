@@ -1,14 +1,11 @@
-import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkImageReference } from '../../src/init/image-reference.js';
 import { completeWithDefaults, parseComponentFlag, readInitFlags } from '../../src/init/init-flags.js';
 import { defaultNameFor } from '../../src/init/plan-init.js';
-import { kubeminPackageRoot, schemaRefFor } from '../../src/init/schema-ref.js';
+import { editorSchemaPlace } from '../../src/init/editor-schema-file.js';
 import { checkComponentName, checkParallelLast, checkPort, validateAnswers } from '../../src/init/validate-answers.js';
 import { builtinRegistry as registry } from '../../src/plugins/builtin.js';
-import { SCHEMA_ID } from '../../src/spec/build-schema.js';
-import { REPO } from '../helpers/tree.js';
 
 describe('checkImageReference', () => {
   it.each([
@@ -167,14 +164,18 @@ describe('defaults and the schema comment', () => {
     expect(defaultNameFor('/tmp/___')).toBeUndefined();
   });
 
-  it('inside the kubemin checkout: the relative path to schemas/; elsewhere: the schema URL', () => {
-    expect(schemaRefFor(join(REPO, 'examples/new'), REPO)).toBe('../../schemas/kubemin.schema.json');
-    expect(schemaRefFor(REPO, REPO)).toBe('schemas/kubemin.schema.json');
-    expect(schemaRefFor('/srv/apps/shop', REPO)).toBe(SCHEMA_ID);
-    expect(schemaRefFor(`${REPO}-other/app`, REPO)).toBe(SCHEMA_ID);
-    expect(schemaRefFor('/srv/apps/shop', undefined)).toBe(SCHEMA_ID);
-    expect(SCHEMA_ID).toBe('https://kubemin.dev/schemas/v1alpha1/kubemin.schema.json');
-    // This checkout is found from the running code.
-    expect(kubeminPackageRoot()).toBe(realpathSync(REPO));
+  it('the editor schema: .kubemin/schema.json beside the kubemin.config that applies, else beside the spec; named relatively', () => {
+    expect(editorSchemaPlace('/srv/apps/shop', () => undefined)).toEqual({ file: '/srv/apps/shop/.kubemin/schema.json', ref: '.kubemin/schema.json' });
+    const config = (file: string) => (dir: string) => (dir.startsWith('/srv/apps') ? file : undefined);
+    expect(editorSchemaPlace('/srv/apps/shop', config('/srv/apps/kubemin.config.mjs'))).toEqual({
+      file: '/srv/apps/.kubemin/schema.json',
+      ref: '../.kubemin/schema.json',
+    });
+    // A config in .kubemin/ has the schema beside it.
+    expect(editorSchemaPlace('/srv/apps/a/b', config('/srv/apps/.kubemin/config.yaml'))).toEqual({
+      file: '/srv/apps/.kubemin/schema.json',
+      ref: '../../.kubemin/schema.json',
+    });
+    expect(editorSchemaPlace(join('/srv', 'x', '..', 'shop'), () => undefined).ref).toBe('.kubemin/schema.json');
   });
 });

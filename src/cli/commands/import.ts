@@ -1,8 +1,12 @@
-import { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { EXIT, type Io } from '../output.js';
+import { Command, Option } from 'commander';
+import { DIAGNOSTIC_FORMATS, EXIT, formatDiagnostics, type DiagnosticFormat, type Io } from '../output.js';
+
+interface ImportFlags {
+  readonly out?: string;
+  /** The output file before --out: kept as a deprecated alias. */
+  readonly output?: string;
+  readonly format: DiagnosticFormat;
+}
 
 /**
  * `kubemin import <tool> <file>`: converts an application written for another tool into a
@@ -12,10 +16,12 @@ export function importCommand(io: Io, setExit: (code: number) => void): Command 
   const kubeminCli = new Command('kubemin-cli')
     .description('convert a KubeMin-Cli application (the JSON body of its REST API) into a kubemin.yaml')
     .argument('<file>', 'the KubeMin-Cli application, as JSON')
-    .option('-o, --output <file>', 'write the kubemin.yaml to this file (replaced atomically) instead of stdout')
+    .option('--out <file>', 'write the kubemin.yaml to this file (replaced atomically), and .kubemin/schema.json for editors, instead of printing it')
+    .addOption(new Option('--format <format>', 'format of the problems').choices(DIAGNOSTIC_FORMATS).default('text'))
+    .addOption(new Option('-o, --output <file>').hideHelp())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action(async (file: string, opts: { output?: string }) => setExit(await importKubeminCliFile(io, file, opts.output)));
+    .action(async (file: string, flags: ImportFlags) => setExit(await importKubeminCli(io, file, flags)));
   return new Command('import')
     .description('convert an application written for another tool into a kubemin.yaml')
     .exitOverride()
@@ -23,73 +29,32 @@ export function importCommand(io: Io, setExit: (code: number) => void): Command 
     .addCommand(kubeminCli);
 }
 
-/** Reads, converts, reports, writes; returns the exit code. */
-async function importKubeminCliFile(io: Io, file: string, output: string | undefined): Promise<number> {
-  const { importKubeminCli } = await import('../../import/kubemin-cli/import-kubemin-cli.js');
-  const { formatProblem } = await import('../../import/kubemin-cli/problems.js');
-  const { kubeminCliSecrets } = await import('../../import/kubemin-cli/secrets.js');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    io.stderr(`kubemin: cannot read ${file}: ${reason(err)}\n`);
-    return EXIT.error;
+/**
+ * Converts, reports, writes or prints; returns the exit code. Problems go to stderr as text; as
+ * json or github they go to stdout, unless the spec goes there (no --out).
+ */
+async function importKubeminCli(io: Io, file: string, flags: ImportFlags): Promise<number> {
+  const { importKubeminCliFile } = await import('../../operations/import.js');
+  if (flags.output !== undefined) io.stderr(`kubemin import: -o ${flags.output} as the output file is deprecated: use --out ${flags.output}\n`);
+  const out = flags.out ?? flags.output;
+  const { outcome, diagnostics, sources } = await importKubeminCliFile({ file, out, secrets: io.secrets });
+  const text = flags.format === 'text';
+  const problems = text || outcome.kind === 'stream' ? io.stderr : io.stdout;
+  if (diagnostics.length || !text) problems(formatDiagnostics(flags.format, diagnostics, sources, io.color));
+  switch (outcome.kind) {
+    case 'unreadable':
+      return EXIT.error;
+    case 'invalid':
+      if (text) io.stderr(`${file}: not converted: nothing was written\n`);
+      return EXIT.problems;
+    case 'not-written':
+      return EXIT.error;
+    case 'stream':
+      (io.product ?? io.stdout)(outcome.spec);
+      if (text) io.stderr(`${file}: converted; the spec's schema comment names ${outcome.schemaRef}, which --out writes beside the spec\n`);
+      return EXIT.ok;
+    case 'written':
+      if (text) io.stderr(`${file}: imported into ${outcome.out}, with ${outcome.schemaFile} for editors\n`);
+      return EXIT.ok;
   }
-  const parsed = await parseJson(text);
-  if ('error' in parsed) {
-    io.stderr(`${file}: error: ${parsed.error}\n`);
-    return EXIT.problems;
-  }
-  for (const v of kubeminCliSecrets(parsed.value)) io.secrets?.add(v);
-  const result = importKubeminCli(parsed.value, { file: basename(file) });
-  io.stderr(result.warnings.map((w) => formatProblem(file, 'warning', w)).join(''));
-  if (result.errors.length) {
-    io.stderr(result.errors.map((e) => formatProblem(file, 'error', e)).join(''));
-    io.stderr(`${file}: not converted (${count(result.errors.length, 'error')}): nothing was written\n`);
-    return EXIT.problems;
-  }
-  if (output === undefined) {
-    (io.product ?? io.stdout)(result.spec);
-    return EXIT.ok;
-  }
-  try {
-    writeAtomically(output, result.spec);
-  } catch (err) {
-    io.stderr(`kubemin: cannot write ${output}: ${reason(err)}\n`);
-    return EXIT.error;
-  }
-  io.stderr(`${file}: imported into ${output}${result.warnings.length ? ` (${count(result.warnings.length, 'warning')})` : ''}\n`);
-  return EXIT.ok;
-}
-
-/** JSON.parse, with a message of kubemin's own that says where and never quotes the input. */
-async function parseJson(text: string): Promise<{ value: unknown } | { error: string }> {
-  try {
-    return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
-  } catch {
-    const { jsonSyntaxError } = await import('../../import/kubemin-cli/json-syntax.js');
-    const e = jsonSyntaxError(text);
-    return { error: `invalid JSON at line ${e.line}, column ${e.col}: ${e.message}` };
-  }
-}
-
-/** Writes `path` whole or not at all: a temporary file beside it, then a rename over it. */
-function writeAtomically(path: string, text: string): void {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory');
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
-
-function count(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
-}
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -22,17 +22,24 @@ export interface ImportResult {
   readonly errors: ImportError[];
 }
 
+export interface ImportOptions {
+  /** Names the input in the header comment. */
+  readonly file: string;
+  /** What the yaml-language-server comment points at, relative to the spec (default .kubemin/schema.json). */
+  readonly schemaRef?: string;
+}
+
 /** KubeMin-Cli's deploy jobs time out after 20 minutes; kubemin's phases after 5 by default. */
 const KUBEMIN_CLI_TIMEOUT = '20m';
 
 /**
  * Converts a KubeMin-Cli application (its REST body, parsed JSON) into a kubemin.yaml that renders
  * to the equivalent objects, under kubemin's deterministic names. Pure: `file` only names the input
- * in the header comment. What has no equivalent, or is a KubeMin-Cli bug, is converted to what was
+ * in the header comment, `schemaRef` the editor schema. What has no equivalent, or is a KubeMin-Cli bug, is converted to what was
  * meant, with a warning naming the input field (a JSON pointer); the result is checked by kubemin's
  * own validation, and is "" when anything could not be converted.
  */
-export function importKubeminCli(json: unknown, opts: { file: string }): ImportResult {
+export function importKubeminCli(json: unknown, opts: ImportOptions): ImportResult {
   const problems = new Problems();
   const root = JsonObject.read<KcApplication>(json, '', problems, 'a KubeMin-Cli application');
   if (!root) {
@@ -91,7 +98,7 @@ export function importKubeminCli(json: unknown, opts: { file: string }): ImportR
     metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
     spec: { policies: { timeout: KUBEMIN_CLI_TIMEOUT }, components, workflow: { steps: workflow.steps } },
   };
-  const text = importHeader(opts.file, about) + emitYaml(doc as unknown as JsonValue);
+  const text = importHeader(opts.file, about, opts.schemaRef ?? '.kubemin/schema.json') + emitYaml(doc as unknown as JsonValue);
   checkConverted(text, json, workflow.origins, problems);
   return done(problems.errors.length ? '' : text, problems, json);
 }

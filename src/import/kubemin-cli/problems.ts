@@ -29,8 +29,3 @@ export class Problems {
     this.errors.push({ pointer, code, message });
   }
 }
-
-/** `app.json: /component/0/type: warning: ...`; the whole document has no pointer part. */
-export function formatProblem(file: string, severity: 'warning' | 'error', p: ImportWarning | ImportError): string {
-  return `${file}: ${p.pointer === '' ? '' : `${p.pointer}: `}${severity}: ${p.message}\n`;
-}

@@ -20,3 +20,9 @@ export function kubeminCliSecrets(json: unknown): string[] {
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** Where the secret values are in the input (JSON pointers), for masking them in code frames. */
+export function kubeminCliSecretPointers(json: unknown): string[] {
+  const components = isRecord(json) && Array.isArray(json.component) ? json.component : [];
+  return components.flatMap((c, i) => (isRecord(c) && isRecord(c.properties) && 'secret' in c.properties ? [`/component/${i}/properties/secret`] : []));
+}
