@@ -99,7 +99,14 @@ export function expandApp(spec: AppSpec, tables: ExpandTables, options: ExpandOp
       const built = type.capabilities.podTemplate ? buildPod(ctx, tables.traits) : undefined;
       const own = type.expand(ctx, built?.pod);
       // A plugin's component type may ask for GPUs after kubemin built the pod: tolerated here too.
-      const made = [...own, ...(built?.objects ?? [])].map((e) => (ctx.policies.gpuToleration ? { ...e, object: objectWithGpuToleration(e.object) } : e));
+      const made = [...own, ...(built?.objects ?? [])];
+      if (ctx.policies.gpuToleration) {
+        for (let j = 0; j < made.length; j++) {
+          const e = made[j]!;
+          const object = objectWithGpuToleration(e.object);
+          if (object !== e.object) made[j] = { ...e, object };
+        }
+      }
       const patched = patchObjects(ctx, tables.traits, made);
       for (const e of patched.objects) {
         objects.push({ object: e.object, component: component.name, pointer: e.pointer ?? ctx.pointer });

@@ -43,13 +43,16 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
+/** The API versions of the kinds above that kubemin knows (a kind of another group is not theirs). */
+const POD_API_VERSIONS: ReadonlySet<string> = new Set(['v1', 'apps/v1', 'batch/v1']);
+
 /**
  * The object with the GPU toleration in its pod spec, for objects that a component type (a
  * plugin's, say) made after kubemin built the pod: the same object when nothing changes.
  */
 export function objectWithGpuToleration(object: K8sObject): K8sObject {
   const path = POD_SPEC_PATHS[object.kind];
-  if (!path || !object.apiVersion.match(/^(v1|apps\/v1|batch\/v1)$/)) return object;
+  if (!path || !POD_API_VERSIONS.has(object.apiVersion)) return object;
   const at = (o: unknown, keys: readonly string[]): unknown =>
     keys.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o);
   const spec = at(object, path);

@@ -36,8 +36,17 @@ export function containerSecurityDefaults(level: PodSecurityLevel, container: Co
 /** A fixed key order, whoever set which field; keys kubemin does not know come last, sorted. */
 function ordered(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  for (const k of Object.keys(o).sort()) if (!(k in out) && o[k] !== undefined) out[k] = o[k];
+  let placed = 0;
+  for (const k of keys) {
+    if (o[k] !== undefined) {
+      out[k] = o[k];
+      placed++;
+    }
+  }
+  const own = Object.keys(o);
+  // Usually every key is a known one: nothing left to sort.
+  if (own.length === placed) return out;
+  for (const k of own.sort()) if (!(k in out) && o[k] !== undefined) out[k] = o[k];
   return out;
 }
 

@@ -36,7 +36,11 @@ export function planPhases(spec: AppSpec, expanded: ExpandResult, plan: Componen
   const appLevel: ExpandedObject[] = [];
   for (const o of expanded.objects) {
     if (o.component === undefined) appLevel.push(o);
-    else byComponent.set(o.component, [...(byComponent.get(o.component) ?? []), o]);
+    else {
+      const list = byComponent.get(o.component);
+      if (list) list.push(o);
+      else byComponent.set(o.component, [o]);
+    }
   }
   const policiesOf = new Map(spec.spec.components.map((c) => [c.name, resolvePolicies(expanded.app.policies, c.policies)]));
   const phases: Phase[] = [];
@@ -72,11 +76,13 @@ export function planPhases(spec: AppSpec, expanded: ExpandResult, plan: Componen
 }
 
 function sortObjects(objects: ExpandedObject[]): ExpandedObject[] {
-  return [...objects].sort((a, b) => compareObjects(a.object, b.object));
+  return objects.sort((a, b) => compareObjects(a.object, b.object));
 }
 
 /** The longest of a phase's component timeouts: each component gets at least its own. */
 function longest(durations: string[]): string | undefined {
+  // One component (the usual phase): its own, without parsing it.
+  if (durations.length === 1) return durations[0];
   let best: string | undefined;
   let bestMs = -1;
   for (const d of durations) {

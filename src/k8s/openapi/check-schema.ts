@@ -46,7 +46,18 @@ export function isKnownKind(object: Pick<K8sObject, 'apiVersion' | 'kind'>, sche
 interface Resolved {
   /** The node itself; undefined: a reference that leads nowhere (nothing is checked). */
   readonly node: Exclude<SchemaNode, { r: string }> | undefined;
-  readonly fields?: ReadonlyMap<string, SchemaNode>;
+  /** An object's fields, each resolved on its first use (a schema's references may loop). */
+  readonly fields?: Map<string, Resolved | SchemaNode>;
+  /** The node's items or additional properties, resolved on first use. */
+  next?: Resolved;
+}
+
+class ResolvedNode implements Resolved {
+  next?: Resolved;
+  constructor(
+    readonly node: Resolved['node'],
+    readonly fields?: Map<string, Resolved | SchemaNode>,
+  ) {}
 }
 
 interface ResolvedNodes {
@@ -65,9 +76,9 @@ function resolvedNodes(schema: CompactSchema): ResolvedNodes {
     if (r) return r;
     let n = node;
     for (let hops = 0; 'r' in n && hops < 8; hops++) n = schema.definitions[n.r] ?? ANY;
-    if ('r' in n) r = { node: undefined };
-    else if (n.t === 'object' && n.p) r = { node: n, fields: new Map(Object.entries(n.p)) };
-    else r = { node: n };
+    if ('r' in n) r = new ResolvedNode(undefined);
+    else if (n.t === 'object' && n.p) r = new ResolvedNode(n, new Map(Object.entries(n.p)));
+    else r = new ResolvedNode(n);
     cache.set(node, r);
     return r;
   };
@@ -105,7 +116,7 @@ function walk(nodes: ResolvedNodes, value: unknown, resolved: Resolved, path: Ar
       return;
     case 'array': {
       if (!Array.isArray(value)) return wrong(value, path, 'a list', out);
-      const item = nodes.resolve(n.i);
+      const item = (resolved.next ??= nodes.resolve(n.i));
       for (let i = 0; i < value.length; i++) {
         path.push(i);
         walk(nodes, value[i], item, path, out);
@@ -118,12 +129,13 @@ function walk(nodes: ResolvedNodes, value: unknown, resolved: Resolved, path: Ar
       const fields = resolved.fields;
       const object = value as Record<string, unknown>;
       for (const key of Object.keys(object)) {
-        const field = fields?.get(key);
+        let field = fields?.get(key);
         if (field === undefined && n.p?.[key] !== undefined) continue; // a name of Object.prototype's ('constructor'): as the schema object answers it, not checked
-        const next = field ?? n.a;
+        if (field !== undefined && !(field instanceof ResolvedNode)) fields!.set(key, (field = nodes.resolve(field as SchemaNode)));
+        const next = field ?? (n.a ? (resolved.next ??= nodes.resolve(n.a)) : undefined);
         if (next) {
           path.push(key);
-          walk(nodes, object[key], nodes.resolve(next), path, out);
+          walk(nodes, object[key], next, path, out);
           path.pop();
         } else {
           const known = Object.keys(n.p ?? {});
