@@ -1,13 +1,12 @@
-import { compile, type CompileOptions, type CompileResult } from '../compile.js';
+import type { CompileOptions, CompileResult } from '../compile.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { selectEnvironment } from '../environments/select-environment.js';
 import { findSpecFiles } from '../files/find-spec-files.js';
 import { readReferencedFiles } from '../files/read-referenced-files.js';
-import { referencedFiles } from '../load/referenced-files.js';
 import type { PluginSet } from '../plugins/plugin-set.js';
 import { pluginsForFiles, withLoadFailures } from '../plugins/plugins-for-files.js';
-import { registerSecrets } from '../secrets/register-secrets.js';
 import type { SecretSink } from '../secrets/redactor.js';
+import { compileSpecs } from './compile-specs.js';
 
 export interface LoadOptions extends Omit<CompileOptions, 'registry'> {
   readonly paths: readonly string[];
@@ -41,12 +40,15 @@ export async function loadAndCompile(opts: LoadOptions): Promise<LoadResult> {
   const { sets, failures } = await pluginsForFiles(files, opts.paths, cwd);
   const pluginsFor = (file: string): PluginSet => sets.get(file)!;
   const specs = files.filter((f) => sets.has(f.path));
-  // The files specs name (raw manifests) are read here, at the edge: the compiler stays pure.
-  const named = referencedFiles(specs, (file) => pluginsFor(file).registry.componentTypes);
-  const read = await readReferencedFiles(named, { cwd, paths: opts.paths });
-  const compiled = compile(specs, { ...opts, registry: (file) => pluginsFor(file).registry, files: read });
+  const { paths, cwd: _cwd, app: _app, env: _env, secrets, ...options } = opts;
+  const compiled = await compileSpecs(specs, {
+    ...options,
+    registryFor: (file) => pluginsFor(file).registry,
+    // The files specs name (raw manifests) are read here, at the edge: the compiler stays pure.
+    readReferenced: (refs) => readReferencedFiles(refs, { cwd, paths }),
+    secrets,
+  });
   const result = withLoadFailures(compiled, failures);
-  registerSecrets(opts.secrets, result.secrets, result.apps);
   // An unknown environment is only worth saying about specs that compile.
   const selected = result.apps.length ? selectEnvironment(result.apps, opts.env) : { apps: result.apps, skipped: [] };
   const apps = opts.app ? selected.apps.filter((a) => a.name === opts.app) : selected.apps;

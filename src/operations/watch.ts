@@ -113,7 +113,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
     let source: WatchSource;
     let dirSource: DirSource | undefined;
     if (opts.dir !== undefined) {
-      dirSource = new DirSource(opts.dir);
+      dirSource = new DirSource(opts.dir, plugins.set.registry);
       source = noticeRepoPluginConfigs(dirSource, async (_revision, path) => existsSync(resolve(path)), ignoredConfigs);
     } else {
       if (!opts.repo) throw new Error('kubemin watch needs --repo URL (or --dir PATH for local mode)');

@@ -5,13 +5,12 @@ import { emitApp } from '../bundle/emit-bundle.js';
 import { mapBounded } from '../cluster/bounded.js';
 import { LiveObjects, RefusedLists } from '../cluster/live-objects.js';
 import type { ClusterClient } from '../cluster/types.js';
-import { compile, type CompiledApp } from '../compile.js';
+import type { CompiledApp } from '../compile.js';
 import { diffApps } from '../cluster/diff-apps.js';
-import { type Registry } from '../plugins/registry.js';
+import type { Registry } from '../plugins/registry.js';
 import { builtinRegistry } from '../plugins/builtin.js';
-import { referencedFiles } from '../load/referenced-files.js';
+import { compileSpecs } from '../operations/compile-specs.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { registerSecrets } from '../secrets/register-secrets.js';
 import type { Logger } from './logger.js';
 import type { WatchMetrics } from './metrics.js';
 import type { WatchSource } from './source.js';
@@ -177,12 +176,12 @@ export class Watcher {
     const { source, log, metrics } = this.opts;
     const files = await source.files(revision);
     const registry = this.opts.registry ?? builtinRegistry;
-    const named = await source.referencedFiles(
-      revision,
-      referencedFiles(files, () => registry.componentTypes),
-    );
-    const compiled = compile(files, { registry, files: named });
-    registerSecrets(this.opts.redactor, compiled.secrets, compiled.apps);
+    // The same path as every command's (operations/compile-specs.ts), with the files read from the revision.
+    const compiled = await compileSpecs(files, {
+      registryFor: () => registry,
+      readReferenced: (refs) => source.referencedFiles(revision, refs),
+      secrets: this.opts.redactor,
+    });
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       this.revision = revision;

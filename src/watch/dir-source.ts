@@ -5,6 +5,7 @@ import { isSpecFileName, readSpecFiles } from '../files/find-spec-files.js';
 import { readReferencedFiles } from '../files/read-referenced-files.js';
 import { referencedFiles, type ReadFiles } from '../load/referenced-files.js';
 import { builtinRegistry } from '../plugins/builtin.js';
+import type { Registry } from '../plugins/registry.js';
 import type { SourceFile } from '../load/source.js';
 import type { WatchSource } from './source.js';
 
@@ -19,14 +20,18 @@ export class DirSource implements WatchSource {
   /** Absolute paths of the files the specs name (k8s-objects): a save of one is a change too. */
   private named = new Set<string>();
 
-  constructor(private readonly dir: string) {
+  /** `registry`: the daemon's tables, whose component types say which files a spec names. */
+  constructor(
+    private readonly dir: string,
+    private readonly registry: Registry = builtinRegistry,
+  ) {
     this.description = `directory ${dir}`;
   }
 
   async poll(): Promise<string> {
     const files = await readSpecFiles([this.dir]);
     // The files the specs name are part of the revision: a changed manifest is a new one.
-    const refs = referencedFiles(files, () => builtinRegistry.componentTypes);
+    const refs = referencedFiles(files, () => this.registry.componentTypes);
     const named = await readReferencedFiles(refs, { cwd: process.cwd(), paths: [this.dir] });
     const hash = createHash('sha256');
     for (const f of files) hash.update(f.path).update('\0').update(f.text).update('\0');
