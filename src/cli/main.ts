@@ -13,6 +13,7 @@ import { validateCommand } from './commands/validate.js';
 import { versionCommand } from './commands/version.js';
 import { watchCommand } from './commands/watch.js';
 import { packageVersion } from './package-version.js';
+import type { SpecNames } from '../operations/spec-names.js';
 import { Redactor } from '../secrets/redactor.js';
 import { describeSystemError, isSystemError } from '../errors/system-error.js';
 import { EXIT, processIo, scrubbingIo, type Io } from './output.js';
@@ -59,8 +60,9 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     // The shells' completion scripts ask here (completion/scripts.ts): no command runs.
     if (argv[0] === COMPLETE) {
       const { complete } = await import('./completion/complete.js');
-      const { specNames } = await import('../operations/spec-names.js');
-      const lines = await complete(program, argv.slice(1), { names: () => specNames({ paths: ['.'] }) });
+      // The specs are read only for an app or environment name.
+      const names = async (): Promise<SpecNames> => (await import('../operations/spec-names.js')).specNames({ paths: ['.'] });
+      const lines = await complete(program, argv.slice(1), { names });
       io.stdout(lines.map((l) => `${l}\n`).join(''));
       return EXIT.ok;
     }

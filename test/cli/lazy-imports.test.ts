@@ -114,6 +114,15 @@ describe('commands load only what they use', () => {
     },
   );
 
+  it('shell completion (kubemin __complete, as the scripts run it at each TAB): commander, and js-yaml for the names of the specs; nothing heavy', async () => {
+    const commands = await runListingPackages(['__complete', 're']);
+    expect(commands.code).toBe(0);
+    expect(commands.packages).toEqual(['commander']);
+    const names = await runListingPackages(['__complete', 'diff', '--app', '']);
+    expect(names.code).toBe(0);
+    expect(names.packages).toEqual(['commander', 'js-yaml']);
+  });
+
   it('kubemin diff does load the cluster client (the hook sees ES modules imported on demand)', async () => {
     const r = await runListingPackages(['diff', SHOP]);
     expect(r.code).toBe(2);
