@@ -33,7 +33,7 @@ describe('import: no secret value in its messages', () => {
   it("JSON that does not parse: where, in kubemin's words, without a piece of the input", async () => {
     const r = await run(`{"name": "shop", "component": [{"name": "a", "type": "secret", "properties": {"secret": {"PW": ${SECRETS[0]}}}}]}`);
     expect(r.code).toBe(1);
-    expect(r.text).toMatch(/: error: invalid JSON at line 1, column 96: unexpected character: expected a value/);
+    expect(r.text).toMatch(/app\.json:1:96 error json-syntax invalid JSON: unexpected character: expected a value/);
     expect(r.text).not.toContain('s3cr3t');
   });
 
