@@ -28,7 +28,7 @@ export function promoteCommand(io: Io, setExit: (code: number) => void): Command
     )
     .option('--dry-run', 'print the diff, write nothing', false)
     .action(async (app: string, paths: string[], flags: PromoteFlags) => {
-      const { promote } = await import('../../promote/promote.js');
+      const { promote } = await import('../../operations/promote.js');
       const { formatPromotion } = await import('../../promote/format-promotion.js');
       const { colorDiff } = await import('../../promote/spec-file-diff.js');
       const components = flags.component

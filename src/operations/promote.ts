@@ -6,16 +6,16 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { parseSpecFile } from '../load/parse-spec-file.js';
 import { readReferencedFiles } from '../files/read-referenced-files.js';
 import { referencedFiles } from '../load/referenced-files.js';
-import { loadAndCompile, type LoadOptions } from '../operations/load-and-compile.js';
+import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
 import type { Registry } from '../plugins/registry.js';
 import { registerSecrets } from '../secrets/register-secrets.js';
 import { specSecrets } from '../secrets/spec-secrets.js';
-import { editYamlDocument } from './edit-yaml-document.js';
-import { parseFieldPaths } from './field-paths.js';
-import { isPlainObject, type PlainObject } from './merge-patch.js';
-import { planPromotion, type PromoteRequest, type PromotionPlan } from './plan-promotion.js';
-import { PromoteError, unknownName } from './promote-error.js';
-import { specFileDiff } from './spec-file-diff.js';
+import { editYamlDocument } from '../promote/edit-yaml-document.js';
+import { parseFieldPaths } from '../promote/field-paths.js';
+import { isPlainObject, type PlainObject } from '../promote/merge-patch.js';
+import { planPromotion, type PromoteRequest, type PromotionPlan } from '../promote/plan-promotion.js';
+import { PromoteError, unknownName } from '../promote/promote-error.js';
+import { specFileDiff } from '../promote/spec-file-diff.js';
 import { replaceFileAtomically } from '../files/write-file-atomically.js';
 
 export interface PromoteOptions extends Omit<PromoteRequest, 'fields'>, Pick<LoadOptions, 'paths' | 'cwd' | 'secrets'> {
