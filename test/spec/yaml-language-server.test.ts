@@ -34,7 +34,7 @@ function documentAt(file: string, text: string): TextDocument {
 
 async function problems(file: string, text: string): Promise<Array<{ line: number; message: string }>> {
   const found: Diagnostic[] = await service.doValidation(documentAt(file, text), false);
-  return found.map((d) => ({ line: d.range.start.line + 1, message: d.message }));
+  return found.map((d) => ({ line: d.range.start.line + 1, message: typeof d.message === 'string' ? d.message : d.message.value }));
 }
 
 /** The shop example with `line` (1-based) replaced through `edit`. */
