@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { compile, type CompileResult } from '../compile.js';
+import type { CompileResult } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { parseSpecFile } from '../load/parse-spec-file.js';
 import { readReferencedFiles } from '../files/read-referenced-files.js';
-import { referencedFiles } from '../load/referenced-files.js';
+import { compileSpecs } from './compile-specs.js';
 import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
 import type { Registry } from '../plugins/registry.js';
-import { registerSecrets } from '../secrets/register-secrets.js';
 import { specSecrets } from '../secrets/spec-secrets.js';
 import { editYamlDocument } from '../promote/edit-yaml-document.js';
 import { parseFieldPaths } from '../promote/field-paths.js';
@@ -63,8 +62,7 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
   if (!plan.changes.length) return { compiled: loaded, outcome: { kind: 'nothing', plan, file } };
 
   const edited = editYamlDocument(text, { docIndex, path: ['spec', 'environments', plan.to.index], value: plan.environment });
-  const compiled = await compileEdited({ path: file, text: edited }, registry, { cwd, paths: opts.paths });
-  registerSecrets(opts.secrets, compiled.secrets, compiled.apps);
+  const compiled = await compileEdited({ path: file, text: edited }, registry, { cwd, paths: opts.paths }, opts.secrets);
   const diff = specFileDiff(file, text, edited, { before: secretRanges(file, text, registry), after: secretRanges(file, edited, registry) });
   if (hasErrors(compiled.diagnostics)) return { compiled, outcome: { kind: 'would-not-compile', plan, file, diff } };
   if (!opts.dryRun) {
@@ -87,10 +85,13 @@ function findDocument(text: string, app: string, file: string): { docIndex: numb
 }
 
 /** The edited file compiled on its own, with its directory's plugins and the files it names, as it would be found. */
-async function compileEdited(file: { path: string; text: string }, registry: Registry, at: { cwd: string; paths: readonly string[] }): Promise<CompileResult> {
-  const named = referencedFiles([file], () => registry.componentTypes);
-  const files = await readReferencedFiles(named, at);
-  return compile([file], { registry, files });
+async function compileEdited(
+  file: { path: string; text: string },
+  registry: Registry,
+  at: { cwd: string; paths: readonly string[] },
+  secrets: LoadOptions['secrets'],
+): Promise<CompileResult> {
+  return compileSpecs([file], { registryFor: () => registry, readReferenced: (refs) => readReferencedFiles(refs, at), secrets });
 }
 
 /** Where the secret values of a spec file's text are, to mask them in its diff. */
