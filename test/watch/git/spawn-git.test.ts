@@ -36,7 +36,11 @@ describe('spawnGit', () => {
     try {
       const runner = new GitRunner({ gitDir: dir, remoteEnv: {}, secrets: [] });
       await expect(runner.run({ args: ['--version'], what: 'asking git its version' })).rejects.toThrow(GitError);
-      await expect(runner.run({ args: ['--version'], what: 'asking git its version' })).rejects.toThrow(/^asking git its version: .*ENOENT/);
+      await expect(runner.run({ args: ['--version'], what: 'asking git its version' })).rejects.toThrow(
+        /^asking git its version: git is not installed, or not on PATH \(install git\)$/,
+      );
+      // The spawn error is kept as the cause.
+      await expect(runner.run({ args: ['--version'], what: 'asking git its version' })).rejects.toMatchObject({ cause: { code: 'ENOENT' } });
     } finally {
       process.env.PATH = saved;
     }
