@@ -70,13 +70,12 @@ export const absolutePath: JsonSchema = { type: 'string', format: 'absolute-path
 
 export const portNumber: JsonSchema = { type: 'integer', minimum: 1, maximum: 65535 };
 
-/** A container port: a number, or the name of a port. */
+/** A container port: a number, or the name of a port (an IANA service name, as `ports[].name`). */
 export const portRef: JsonSchema = {
   type: ['integer', 'string'],
   minimum: 1,
   maximum: 65535,
-  minLength: 1,
-  maxLength: 15,
+  format: 'port-name',
 };
 
 export const envMap: JsonSchema = {
