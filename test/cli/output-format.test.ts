@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll, load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -105,5 +105,17 @@ describe('plugins -o', () => {
     expect(load(yaml.stdout)).toEqual({ configs });
     const text = await cli(['plugins', 'examples'], REPO);
     expect(text.stdout).toContain('examples/plugins/ai-eval/kubemin.config.mjs:\n  plugin "kubemin" (built-in)\n');
+  });
+});
+
+describe('schema -o', () => {
+  it('json (the default: schemas/kubemin.schema.json for the built-ins) or yaml, the same schema', async () => {
+    const json = await cli(['schema'], REPO);
+    expect(json.code).toBe(0);
+    expect(json.stdout).toBe(readFileSync(join(REPO, 'schemas/kubemin.schema.json'), 'utf8'));
+    const yaml = await cli(['schema', '-o', 'yaml'], REPO);
+    expect(yaml.code).toBe(0);
+    expect(yaml.stdout).not.toBe(json.stdout);
+    expect(load(yaml.stdout)).toEqual(JSON.parse(json.stdout));
   });
 });
