@@ -3,6 +3,7 @@ import { refKey, type ObjectRef } from '../k8s/object-ref.js';
 import { feedKey, transient, WatchFeed, type FeedQuery } from '../cluster/watch-feed.js';
 import { widen } from '../cluster/watch-selector.js';
 import type { K8sObject } from '../k8s/types.js';
+import { ExtensionError } from '../plugins/extension-error.js';
 import type { ReadinessRule, Readiness } from '../readiness/types.js';
 import type { Clock } from './clock.js';
 
@@ -68,7 +69,7 @@ export async function waitForReady(client: ClusterClient, refs: readonly ObjectR
     const key = refKey(ref);
     const rule = opts.ruleFor(ref);
     const known = opts.known?.get(key);
-    const first = known ? rule.check(known, []) : undefined;
+    const first = known ? judged(() => rule.check(known, [])) : undefined;
     if (first) record(key, first);
     if (first?.state !== 'ready') pending.push({ ref, key, rule, objectFeed: feedKey(objectQuery(ref)), related: [] });
   }
@@ -164,7 +165,7 @@ export async function waitForReady(client: ClusterClient, refs: readonly ObjectR
       if (opts.signal?.aborted) return { outcome: 'interrupted', states };
       for (const a of pending) {
         if (!firstLook && !dirty.has(a.objectFeed) && !a.related.some((k) => dirty.has(k))) continue;
-        const r = look(a);
+        const r = judged(() => look(a));
         if (r) record(a.key, r);
       }
       dirty.clear();
@@ -186,6 +187,20 @@ export async function waitForReady(client: ClusterClient, refs: readonly ObjectR
     }
   } finally {
     for (const f of feeds.values()) f.stop();
+  }
+}
+
+/**
+ * A look with a rule. A plugin's rule that throws, or answers something that is not a readiness
+ * (an ExtensionError naming the plugin: plugins/guard.ts), fails the object: waiting would not
+ * change what the plugin says. The built-in rules' errors are bugs, and stay errors.
+ */
+function judged<T extends Readiness | undefined>(look: () => T): T | Readiness {
+  try {
+    return look();
+  } catch (err) {
+    if (err instanceof ExtensionError) return { state: 'failed', reason: 'ReadinessRuleFailed', message: err.message };
+    throw err;
   }
 }
 

@@ -8,8 +8,8 @@ import type { CompiledApp, CompileResult } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { diffApps } from '../cluster/diff-apps.js';
 import { selectEnvironment } from '../environments/select-environment.js';
-import type { StepExecutor } from '../apply/executors/types.js';
 import { PluginResolver } from '../plugins/load-plugins.js';
+import type { PluginSet } from '../plugins/plugin-set.js';
 import { registerSecrets } from '../secrets/register-secrets.js';
 import { clusterTargets, connectTargets } from './cluster-targets.js';
 import { loadAndCompile, type LoadOptions } from './load-and-compile.js';
@@ -35,7 +35,8 @@ interface Loaded {
   readonly compiled?: CompileResult;
   readonly apps?: CompiledApp[];
   readonly skipped: readonly string[];
-  readonly executorsFor: (app: CompiledApp) => readonly StepExecutor[];
+  /** The plugins an app applies with: its step types' executors, its kinds' readiness rules. */
+  readonly pluginsFor: (app: CompiledApp) => PluginSet;
 }
 
 /** Specs compiled in memory, or a rendered bundle directory read back (`kubemin render --out`), with `--env` and `--app` applied. */
@@ -45,16 +46,16 @@ async function loadApps(opts: ApplyRunOptions): Promise<Loaded> {
     const read = await readBundleDir(only);
     registerSecrets(opts.secrets, [], read);
     // A rendered bundle's step types run with the plugins declared where kubemin runs.
-    const { executors } = await new PluginResolver().forDir(opts.cwd ?? process.cwd());
+    const plugins = await new PluginResolver().forDir(opts.cwd ?? process.cwd());
     const selected = selectEnvironment(read, opts.env);
     const apps = opts.app ? selected.apps.filter((a) => a.name === opts.app) : selected.apps;
     const skipped = opts.app ? selected.skipped.filter((a) => a === opts.app) : selected.skipped;
-    return { apps, skipped, executorsFor: () => executors };
+    return { apps, skipped, pluginsFor: () => plugins };
   }
   const compiled = await loadAndCompile(opts);
-  const executorsFor = (app: CompiledApp): readonly StepExecutor[] => compiled.pluginsFor(app.source.file).executors;
+  const pluginsFor = (app: CompiledApp): PluginSet => compiled.pluginsFor(app.source.file);
   const valid = !hasErrors(compiled.diagnostics) && compiled.fileCount > 0;
-  return { compiled, ...(valid ? { apps: compiled.apps } : {}), skipped: compiled.skipped, executorsFor };
+  return { compiled, ...(valid ? { apps: compiled.apps } : {}), skipped: compiled.skipped, pluginsFor };
 }
 
 /**
@@ -63,7 +64,7 @@ async function loadApps(opts: ApplyRunOptions): Promise<Loaded> {
  * would change.
  */
 export async function apply(opts: ApplyRunOptions): Promise<ApplyRunResult> {
-  const { compiled, apps, skipped, executorsFor } = await loadApps(opts);
+  const { compiled, apps, skipped, pluginsFor } = await loadApps(opts);
   if (!apps) return { ...(compiled ? { compiled } : {}), skipped, requests: 0 };
   const targets = clusterTargets(apps, { ...(opts.context !== undefined ? { context: opts.context } : {}), verb: 'apply' });
   const { clients, close } = await connectTargets(targets, opts);
@@ -82,7 +83,7 @@ export async function apply(opts: ApplyRunOptions): Promise<ApplyRunResult> {
       results.push(
         ...(await applyApps(apps, {
           clientOf: (app) => clientOf.get(app)!,
-          optionsOf: (app) => ({ ...rest, executors: executorsFor(app) }),
+          optionsOf: (app) => ({ ...rest, executors: pluginsFor(app).executors, readinessRules: pluginsFor(app).readiness }),
           ...(opts.appConcurrency !== undefined ? { appConcurrency: opts.appConcurrency } : {}),
           ...(onEvent ? { onEvent } : {}),
         })),

@@ -147,6 +147,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       isLeader: () => !elector || elector.isLeader(),
       apply: {
         executors: plugins.set.executors,
+        readinessRules: plugins.set.readiness,
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       },

@@ -143,3 +143,29 @@ export function phaseRunProblem(out: unknown): string | undefined {
   if (!Array.isArray(out.reasons) || out.reasons.some((r) => typeof r !== 'string')) return 'reasons must be a list of strings';
   return undefined;
 }
+
+const READINESS_STATES: ReadonlySet<string> = new Set(['ready', 'progressing', 'failed', 'unschedulable']);
+
+/** What is wrong with what a readiness rule's `check` returned, or undefined when it is a Readiness. */
+export function readinessProblem(out: unknown): string | undefined {
+  if (!isRecord(out)) return 'must return {state, message}';
+  if (typeof out.state !== 'string' || !READINESS_STATES.has(out.state)) return `state must be one of ${[...READINESS_STATES].join(', ')}`;
+  if (typeof out.message !== 'string') return 'message must be a string';
+  for (const key of ['reason', 'pod', 'detail'] as const) {
+    if (out[key] !== undefined && typeof out[key] !== 'string') return `${key} must be a string`;
+  }
+  return undefined;
+}
+
+/** What is wrong with what a readiness rule's `related` returned, or undefined when it is a list of queries. */
+export function relatedQueriesProblem(out: unknown): string | undefined {
+  if (!Array.isArray(out)) return 'must return a list of {apiVersion, kind, namespace?, labelSelector?, fieldSelector?}';
+  for (const q of out) {
+    if (!isRecord(q) || typeof q.apiVersion !== 'string' || !q.apiVersion || typeof q.kind !== 'string' || !KIND.test(q.kind))
+      return 'each query needs an apiVersion and a kind';
+    for (const key of ['namespace', 'labelSelector', 'fieldSelector'] as const) {
+      if (q[key] !== undefined && typeof q[key] !== 'string') return `${key} must be a string`;
+    }
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
 import type { StepTypeDef } from '../plan/types.js';
-import { emittedProblem, stepPlanProblem, traitOutputProblem } from './check-output.js';
+import type { ReadinessRule } from '../readiness/types.js';
+import { emittedProblem, readinessProblem, relatedQueriesProblem, stepPlanProblem, traitOutputProblem } from './check-output.js';
 import { ExtensionError, PluginCallError } from './extension-error.js';
 
 /**
@@ -42,4 +43,20 @@ export function guardTrait(def: TraitDef, origin: string): TraitDef {
 export function guardStepType(def: StepTypeDef, origin: string): StepTypeDef {
   const what = `step type "${def.name}"`;
   return { ...def, plan: (step, ctx) => call(origin, what, () => def.plan(step, ctx), stepPlanProblem) };
+}
+
+/**
+ * A plugin's readiness rule whose `check` and `related` cannot crash kubemin: a throw or an
+ * invalid result is an ExtensionError naming the plugin, which the waiter (apply/wait-for-ready.ts)
+ * turns into a failure of the object awaited.
+ */
+export function guardReadiness(def: ReadinessRule, origin: string): ReadinessRule {
+  const what = `readiness rule "${def.name}"`;
+  const related = def.related;
+  return {
+    ...def,
+    kinds: [...def.kinds],
+    check: (object, lists) => call(origin, what, () => def.check(object, lists), readinessProblem),
+    ...(related ? { related: (object: Parameters<typeof related>[0]) => call(origin, what, () => related.call(def, object), relatedQueriesProblem) } : {}),
+  };
 }

@@ -2,6 +2,7 @@ import { builtinExecutors } from '../apply/executors/index.js';
 import type { StepExecutor } from '../apply/executors/types.js';
 import { builtinPlugin } from './builtin.js';
 import { pluginTables } from './plugin-tables.js';
+import type { ReadinessRule } from '../readiness/types.js';
 import type { Registry } from './registry.js';
 import type { LoadedPlugin } from './types.js';
 
@@ -10,6 +11,8 @@ export interface PluginSet {
   readonly registry: Registry;
   /** How `apply` runs each step type that has an executor. */
   readonly executors: readonly StepExecutor[];
+  /** How `apply` tells that objects of each kind are ready: the built-in rules, then the plugins'. */
+  readonly readiness: readonly ReadinessRule[];
   /** The built-in plugin first, then the others in the order they were declared. */
   readonly plugins: readonly LoadedPlugin[];
 }
@@ -20,8 +23,8 @@ export interface PluginSet {
  */
 export function createPluginSet(external: readonly LoadedPlugin[] = []): PluginSet {
   const plugins = [builtinPlugin, ...external];
-  const { registry, executors } = pluginTables(plugins, new Set([builtinPlugin]));
-  return { registry, executors: [...builtinExecutors, ...executors], plugins };
+  const { registry, executors, readiness } = pluginTables(plugins, new Set([builtinPlugin]));
+  return { registry, executors: [...builtinExecutors, ...executors], readiness, plugins };
 }
 
 /** The built-ins alone (no plugins declared). */

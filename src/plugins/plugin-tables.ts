@@ -1,10 +1,12 @@
 import type { StepExecutor } from '../apply/executors/types.js';
 import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
 import type { StepTypeDef } from '../plan/types.js';
+import { GROUP_KIND } from '../readiness/index.js';
+import type { ReadinessRule } from '../readiness/types.js';
 import { builtinRules } from '../validate/rules/index.js';
 import { isRecord } from './check-output.js';
 import { PluginLoadError } from './extension-error.js';
-import { guardComponentType, guardStepType, guardTrait } from './guard.js';
+import { guardComponentType, guardReadiness, guardStepType, guardTrait } from './guard.js';
 import { createRegistry, type Registry } from './registry.js';
 import type { LoadedPlugin, PluginStepType } from './types.js';
 
@@ -32,6 +34,24 @@ function shapeProblem(p: unknown): string | undefined {
       if (typeof def.description !== 'string') return `${table} "${def.name}" needs a description`;
     }
   }
+  return readinessShapeProblem(p.readiness);
+}
+
+/** A readiness rule: a name, a description, the `group/Kind`s it is for, check() and maybe related(). */
+function readinessShapeProblem(list: unknown): string | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) return 'readiness must be a list';
+  for (const def of list) {
+    if (!isRecord(def) || typeof def.name !== 'string' || !def.name) return 'every entry of readiness needs a name';
+    const at = `readiness "${def.name}"`;
+    if (typeof def.check !== 'function') return `${at} needs a function check()`;
+    if (def.related !== undefined && def.related !== null && typeof def.related !== 'function') return `${at}: related must be a function`;
+    if (typeof def.description !== 'string') return `${at} needs a description`;
+    if (!Array.isArray(def.kinds) || !def.kinds.length) return `${at} needs kinds: a list of group/Kind (e.g. "monitoring.coreos.com/ServiceMonitor")`;
+    const bad = def.kinds.find((k) => typeof k !== 'string' || !GROUP_KIND.test(k));
+    if (bad !== undefined)
+      return `${at}: kind ${JSON.stringify(bad)} is not group/Kind (e.g. "monitoring.coreos.com/ServiceMonitor", "/ConfigMap" for the core group)`;
+  }
   return undefined;
 }
 
@@ -39,6 +59,8 @@ function shapeProblem(p: unknown): string | undefined {
 export interface PluginTables {
   readonly registry: Registry;
   readonly executors: readonly StepExecutor[];
+  /** How `apply` tells that objects of each kind are ready (readiness/index.ts readinessTable). */
+  readonly readiness: readonly ReadinessRule[];
 }
 
 /**
@@ -52,11 +74,12 @@ export function pluginTables(plugins: readonly LoadedPlugin[], trusted: Readonly
   const traits: TraitDef[] = [];
   const stepTypes: StepTypeDef[] = [];
   const executors: StepExecutor[] = [];
+  const readiness: ReadinessRule[] = [];
   const owner = new Map<string, LoadedPlugin>();
-  const claim = (what: string, name: string, by: LoadedPlugin): void => {
+  const claim = (what: string, name: string, by: LoadedPlugin, fix = 'rename one of them'): void => {
     const key = `${what}\0${name}`;
     const first = owner.get(key);
-    if (first) throw new PluginLoadError(`${what} "${name}" of ${describePlugin(by)} clashes with the one of ${describePlugin(first)}: rename one of them`);
+    if (first) throw new PluginLoadError(`${what} "${name}" of ${describePlugin(by)} clashes with the one of ${describePlugin(first)}: ${fix}`);
     owner.set(key, by);
   };
   const names = new Map<string, LoadedPlugin>();
@@ -82,6 +105,11 @@ export function pluginTables(plugins: readonly LoadedPlugin[], trusted: Readonly
       stepTypes.push(trust ? planning : guardStepType(planning, origin));
       if (execute) executors.push({ stepType: def.name, run: execute });
     }
+    for (const def of loaded.plugin.readiness ?? []) {
+      claim('readiness rule', def.name, loaded);
+      for (const kind of def.kinds) claim('readiness rule for kind', kind, loaded, 'one rule says when objects of a kind are ready: keep one');
+      readiness.push(trust ? def : guardReadiness(def, origin));
+    }
   }
-  return { registry: createRegistry({ componentTypes, traits, stepTypes, rules: builtinRules }), executors };
+  return { registry: createRegistry({ componentTypes, traits, stepTypes, rules: builtinRules }), executors, readiness };
 }

@@ -41,6 +41,8 @@ function standIn(host: PluginHost, handle: FnHandle, name: string, origin: strin
     case 'references':
     case 'containers':
     case 'plan':
+    case 'check':
+    case 'related':
       return (...args: unknown[]) => host.call(handle, args);
     case 'execute':
       return (phase: BundlePhase, ctx: PhaseContext) =>

@@ -1,6 +1,7 @@
 import type { StepExecutor } from '../apply/executors/types.js';
 import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
 import type { StepTypeDef } from '../plan/types.js';
+import type { ReadinessRule } from '../readiness/types.js';
 import type { JsonSchema } from '../spec/json-schema.js';
 
 /** A step type as a plugin gives it: how its phase is planned, and optionally how `apply` runs it. */
@@ -11,13 +12,17 @@ export interface PluginStepType extends StepTypeDef {
 /**
  * What a plugin adds, in the shapes the built-ins use (the built-ins are the plugin `kubemin`,
  * plugins/builtin.ts): component types, traits and step types, each a name, a JSON Schema of its
- * fields, and pure functions from data to data.
+ * fields, and pure functions from data to data; and readiness rules, which say when `kubemin
+ * apply` may consider objects of some kinds (a CRD's, say) ready: a name, the `group/Kind`s, and
+ * a pure `check(object, related)` (with `related(object)` to ask for other objects, as the
+ * built-ins' in src/readiness/rules/ do).
  */
 export interface KubeminPlugin {
   readonly name: string;
   readonly componentTypes?: readonly ComponentTypeDef[];
   readonly traits?: readonly TraitDef[];
   readonly stepTypes?: readonly PluginStepType[];
+  readonly readiness?: readonly ReadinessRule[];
 }
 
 /** What kubemin hands a plugin module whose default export is a function: data, never I/O. */

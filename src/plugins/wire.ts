@@ -10,7 +10,7 @@ export type PluginSource =
   /** Modules named by a YAML config or by the watch daemon's --plugin flags. */
   | { readonly kind: 'modules'; readonly from: string; readonly specifiers: readonly string[] };
 
-export const TABLES = ['componentTypes', 'traits', 'stepTypes'] as const;
+export const TABLES = ['componentTypes', 'traits', 'stepTypes', 'readiness'] as const;
 export type Table = (typeof TABLES)[number];
 
 /** The functions kubemin calls, per table. */
@@ -18,6 +18,7 @@ export const FUNCTIONS = {
   componentTypes: ['expand'],
   traits: ['apply', 'references', 'containers'],
   stepTypes: ['plan', 'execute'],
+  readiness: ['check', 'related'],
 } as const satisfies Record<Table, readonly string[]>;
 export type FunctionName = (typeof FUNCTIONS)[Table][number];
 

@@ -59,6 +59,8 @@ export function decodeArgs(fn: Exclude<FunctionName, 'execute'>, args: readonly 
     case 'references':
     case 'containers':
     case 'plan':
+    case 'check':
+    case 'related':
       return [...args];
   }
 }

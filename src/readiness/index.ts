@@ -30,7 +30,13 @@ export function groupKind(o: Pick<K8sObject, 'apiVersion' | 'kind'>): string {
   return `${slash < 0 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}`;
 }
 
-/** Looks rules up by group and kind; two rules claiming one kind are an error. */
+/** `group/Kind`: a group (empty for the core group, else a DNS name), a slash, a kind. */
+export const GROUP_KIND = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?\/[A-Z][A-Za-z0-9]*$/;
+
+/**
+ * Looks rules up by group and kind; a kind no rule claims gets `generic`. Two rules claiming one
+ * kind are an error (the plugin set refuses them earlier, naming both plugins).
+ */
 export function readinessTable(rules: readonly ReadinessRule[] = builtinReadinessRules): (o: Pick<K8sObject, 'apiVersion' | 'kind'>) => ReadinessRule {
   const byKind = new Map<string, ReadinessRule>();
   for (const rule of rules) {

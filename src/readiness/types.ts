@@ -42,11 +42,17 @@ export interface RelatedQuery {
 
 /**
  * How to tell that objects of some kinds are ready: one rule per file, in the table of
- * readiness/index.ts (as kapp's resourcesmisc). `check` is pure; what it needs beyond the object
- * itself it asks for with `related`, which the waiter lists only while the object is not ready.
+ * readiness/index.ts (as kapp's resourcesmisc), the built-in plugin's entries of the plugin API's
+ * `readiness` table, which a plugin extends for the kinds of its CRDs. `check` is pure; what it
+ * needs beyond the object itself it asks for with `related`, which the waiter lists only while
+ * the object is not ready.
  */
 export interface ReadinessRule {
-  /** `group/Kind`, the core group as the empty string: `apps/Deployment`, `/Service`. */
+  /** Unique in the table: `deployment`. */
+  readonly name: string;
+  /** For people (`kubemin plugins`): when objects of its kinds are ready. */
+  readonly description: string;
+  /** `group/Kind`, the core group as the empty string: `apps/Deployment`, `/Service`. Each kind has one rule. */
   readonly kinds: readonly string[];
   related?(object: K8sObject): RelatedQuery[];
   /** `related` holds the results of `related(object)`, in the same order. */

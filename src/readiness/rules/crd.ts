@@ -3,6 +3,8 @@ import { failed, progressing, ready, type ReadinessRule } from '../types.js';
 
 /** Ready when Established (its API is served); names refused by the server are a failure. */
 export const customResourceDefinition: ReadinessRule = {
+  name: 'customresourcedefinition',
+  description: 'Ready when Established (its API is served)',
   kinds: ['apiextensions.k8s.io/CustomResourceDefinition'],
   check(o) {
     const names = condition(o, 'NamesAccepted');

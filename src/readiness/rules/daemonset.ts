@@ -5,6 +5,8 @@ import { progressing, ready, type ReadinessRule } from '../types.js';
 
 /** Ready when every node that should run a pod runs an updated, available one. */
 export const daemonSet: ReadinessRule = {
+  name: 'daemonset',
+  description: 'Ready when every node that should run a pod runs an updated, available one',
   kinds: ['apps/DaemonSet'],
   related: (o) => [{ apiVersion: 'v1', kind: 'Pod', labelSelector: labelSelector(specOf(o).selector?.matchLabels) }, failedCreateEvents(o)],
   check(o, [pods = [], events = []]) {

@@ -12,6 +12,9 @@ const REVISION = 'deployment.kubernetes.io/revision';
  * of the new ReplicaSet tell why it cannot get there.
  */
 export const deployment: ReadinessRule = {
+  name: 'deployment',
+  description:
+    'Ready when the controller saw the latest spec, every replica runs the new template and is available, and no old replica is left (as `kubectl rollout status`)',
   kinds: ['apps/Deployment'],
   related(o) {
     const selector = labelSelector(specOf(o).selector?.matchLabels);

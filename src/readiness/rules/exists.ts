@@ -2,6 +2,8 @@ import { ready, type ReadinessRule } from '../types.js';
 
 /** Kinds that are ready as soon as they exist: nothing runs for them until later, or at all. */
 export const exists: ReadinessRule = {
+  name: 'exists',
+  description: 'Kinds that are ready as soon as they exist: nothing runs for them until later, or at all',
   kinds: [
     '/ConfigMap',
     '/Secret',

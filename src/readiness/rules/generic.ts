@@ -7,6 +7,9 @@ import { progressing, ready, type ReadinessRule } from '../types.js';
  * is ready when it exists.
  */
 export const generic: ReadinessRule = {
+  name: 'generic',
+  description:
+    'Any other kind: the latest spec seen (when observedGeneration is reported), then a Ready or else Available condition True; else ready when it exists',
   kinds: [],
   check(o) {
     if (generationPending(o, { whenReported: true })) return progressing('waiting for its controller to see the new spec');

@@ -9,6 +9,8 @@ import { failed, progressing, ready, type ReadinessRule } from '../types.js';
  * that cannot pull its image or be scheduled fails the wait at once.
  */
 export const job: ReadinessRule = {
+  name: 'job',
+  description: 'Ready when Complete',
   kinds: ['batch/Job'],
   related: (o) => [
     { apiVersion: 'v1', kind: 'Pod', labelSelector: labelSelector(specOf(o).selector?.matchLabels) ?? `batch.kubernetes.io/job-name=${o.metadata.name}` },

@@ -3,6 +3,8 @@ import { progressing, ready, type ReadinessRule } from '../types.js';
 
 /** Ready when Active; a namespace being deleted cannot take new objects. */
 export const namespace: ReadinessRule = {
+  name: 'namespace',
+  description: 'Ready when Active',
   kinds: ['/Namespace'],
   check(o) {
     const phase = statusOf(o).phase as string | undefined;

@@ -6,6 +6,8 @@ import { failed, progressing, ready, type ReadinessRule } from '../types.js';
  * does not block: it binds when the pod that uses it is scheduled, in the same phase or later.
  */
 export const persistentVolumeClaim: ReadinessRule = {
+  name: 'persistentvolumeclaim',
+  description: 'Ready when Bound',
   kinds: ['/PersistentVolumeClaim'],
   related(o) {
     const cls = specOf(o).storageClassName as string | undefined;

@@ -12,6 +12,8 @@ const hasAddress = (o: Parameters<ReadinessRule['check']>[0]): boolean => ((stat
  * private cluster. With the annotation `kubemin.dev/wait-for-address: "true"`, kubemin waits for it.
  */
 export const serviceAndIngress: ReadinessRule = {
+  name: 'service-and-ingress',
+  description: 'Ready when it exists; with the annotation kubemin.dev/wait-for-address: "true", when its load balancer has an address',
   kinds: ['/Service', 'networking.k8s.io/Ingress'],
   check(o) {
     const asked = o.metadata.annotations?.[WAIT_FOR_ADDRESS] === 'true';

@@ -8,6 +8,9 @@ import { progressing, ready, type ReadinessRule } from '../types.js';
  * has finished (current revision = update revision), as `kubectl rollout status`.
  */
 export const statefulSet: ReadinessRule = {
+  name: 'statefulset',
+  description:
+    'Ready when the controller saw the latest spec, enough replicas are ready, and a rolling update has finished (current revision = update revision), as `kubectl rollout status`',
   kinds: ['apps/StatefulSet'],
   related: (o) => [{ apiVersion: 'v1', kind: 'Pod', labelSelector: labelSelector(specOf(o).selector?.matchLabels) }, failedCreateEvents(o)],
   check(o, [pods = [], events = []]) {
