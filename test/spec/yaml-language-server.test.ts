@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,6 +26,15 @@ const EXAMPLES = ['examples/shop', 'examples/ai-eval', 'examples/nightly-report'
 const SHOP = join(REPO, 'examples/shop/kubemin.yaml');
 const shop = readFileSync(SHOP, 'utf8');
 
+/** The valid specs of the rendering goldens. */
+function renderFixtures(): string[] {
+  const root = join(REPO, 'fixtures/render');
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /(^|\/)([^/]+\.)?kubemin\.yaml$/.test(f) && !f.includes('expected'))
+    .map((f) => `fixtures/render/${f}`)
+    .sort();
+}
+
 let version = 0;
 /** A new version each time: the service caches what it parsed by document and version. */
 function documentAt(file: string, text: string): TextDocument {
@@ -52,6 +61,19 @@ describe('yaml-language-server with the editor schema', () => {
     const text = readFileSync(file, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\S+\.json$/);
     expect(await problems(file, text)).toEqual([]);
+  });
+
+  it.each(renderFixtures())('%s: no problems (the golden specs use every trait and field)', async (file) => {
+    const path = join(REPO, file);
+    // The schema comment of each document (yaml-language-server reads it per document).
+    const modeline = `# yaml-language-server: $schema=${pathToFileURL(join(REPO, 'schemas/kubemin.schema.json')).href}`;
+    const text = readFileSync(path, 'utf8')
+      .replace(/^# yaml-language-server:.*\n/, '')
+      .replace(/^---\n/gm, `---\n${modeline}\n`);
+    expect(await problems(path, `${modeline}\n${text}`)).toEqual([]);
+    // Not vacuous: the schema is found and applied, in the last document too.
+    const broken = await problems(path, `${modeline}\n${text.trimEnd()}\nbogus: 1\n`);
+    expect(broken.map((p) => p.message)).toEqual(['Property bogus is not allowed.']);
   });
 
   it('the plugin example points at its own schema, with its plugins, up to date (npm run schema:write)', async () => {
