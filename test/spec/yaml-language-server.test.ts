@@ -111,6 +111,14 @@ describe('yaml-language-server with the editor schema', () => {
     expect(await problems(SHOP, quantity)).toEqual([{ line: 20, message: expect.stringContaining('must be a Kubernetes quantity') }]);
   });
 
+  it('shows a field description on hover (a probe handler, whose trait table has none of its own)', async () => {
+    const line = shop.split('\n').findIndex((l) => l.includes('httpGet: {path: /healthz'));
+    const hover = await service.doHover(documentAt(SHOP, shop), { line, character: shop.split('\n')[line]!.indexOf('httpGet') + 2 });
+    const contents = hover?.contents;
+    const text = typeof contents === 'string' ? contents : contents && 'value' in contents ? contents.value : JSON.stringify(contents);
+    expect(text).toContain('An HTTP GET: a status from 200 to 399 is success.');
+  });
+
   it('completes a component type with its description', async () => {
     const line = shop.split('\n').findIndex((l) => l.includes('type: worker'));
     const text = shop.replace('type: worker', 'type: ');
