@@ -13,7 +13,7 @@ import type { K8sObject } from '../k8s/types.js';
 import { formatSourceRef } from '../load/source.js';
 import { maskSecretPair } from '../diff/mask-secrets.js';
 import { appRedactor } from '../secrets/register-secrets.js';
-import { normalizeObject } from '../diff/normalize.js';
+import { normalizeObject, withoutUidLabels } from '../diff/normalize.js';
 import { unifiedDiff } from '../diff/object-diff.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 import type { AppDiff, ObjectDiff, ObjectProblem } from '../diff/types.js';
@@ -98,13 +98,18 @@ async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObject
     problem({ ref: inventoryRef(app, app.namespace), component: null, source: null }, err);
   }
 
+  // What each object created or deleted is, as the server has or would have it: a created object
+  // and a deleted one may turn out to be one object under a new name (pairReplacements).
+  const forms = new Map<ObjectDiff, K8sObject>();
   const diffs = await mapBounded(placed, concurrency, async (p): Promise<ObjectDiff | undefined> => {
     const ref = refOf(p.object);
     const base = { ref, component: p.component, source: p.source, phase: p.phase };
     try {
-      const created = (note: string): ObjectDiff => {
-        const [, shown] = maskSecretPair(undefined, p.object);
-        return { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };
+      const created = (note: string | null, object: K8sObject = p.object, form: K8sObject = object): ObjectDiff => {
+        const [, shown] = maskSecretPair(undefined, object);
+        const d: ObjectDiff = { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };
+        forms.set(d, form);
+        return d;
       };
       const info = await client.resourceFor(ref.apiVersion, ref.kind);
       if (!info) {
@@ -131,8 +136,7 @@ async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObject
       const note = r.conflict === undefined ? null : `conflict: ${redactor.scrubForeign(r.conflict)}; apply needs --force-conflicts to take these fields over`;
       if (!r.live) {
         // An autoscaled workload is created at its autoscaler's minReplicas (replicas-handover.ts).
-        const [, shown] = maskSecretPair(undefined, minReplicas !== undefined ? withReplicas(p.object, minReplicas) : p.object);
-        return { ...base, action: 'create', diff: unifiedDiff(undefined, shown), note };
+        return created(note, minReplicas !== undefined ? withReplicas(p.object, minReplicas) : p.object, r.result);
       }
       const [before, after] = maskSecretPair(normalizeObject(r.live), normalizeObject(r.result));
       const diff = unifiedDiff(before, after);
@@ -152,7 +156,7 @@ async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObject
       const current = await live.get(ref);
       if (!current) return undefined;
       const [shown] = maskSecretPair(normalizeObject(current), undefined);
-      return {
+      const d: ObjectDiff = {
         ref,
         component: current.metadata.labels?.['app.kubernetes.io/name'] ?? null,
         source: null,
@@ -161,6 +165,8 @@ async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObject
         diff: unifiedDiff(shown, undefined),
         note: null,
       };
+      forms.set(d, current);
+      return d;
     } catch (err) {
       problem({ ref, component: null, source: null }, err);
       return undefined;
@@ -171,9 +177,44 @@ async function diffApp(app: CompiledApp, client: ClusterClient, live: LiveObject
     app: app.name,
     ...(app.environment ? { environment: app.environment } : {}),
     namespace: app.namespace,
-    objects: [...diffs, ...deletes].filter((d): d is ObjectDiff => d !== undefined),
+    objects: pairReplacements(
+      [...diffs, ...deletes].filter((d): d is ObjectDiff => d !== undefined),
+      forms,
+    ),
     problems,
   };
+}
+
+/**
+ * A created object that takes the place of a deleted one: the same component's only object of a
+ * group, kind and namespace created, and its only one deleted (a Job whose template changed is
+ * named by its hash). The create then `replaces` the delete, with the diff from the one to the
+ * other as the server has them; anything less certain stays a create and a delete.
+ */
+function pairReplacements(objects: readonly ObjectDiff[], forms: ReadonlyMap<ObjectDiff, K8sObject>): ObjectDiff[] {
+  const slot = (o: ObjectDiff): string | undefined =>
+    o.component === null ? undefined : JSON.stringify([o.component, o.ref.apiVersion.split('/').slice(0, -1).join('/'), o.ref.kind, o.ref.namespace ?? '']);
+  const bySlot = (action: 'create' | 'delete'): Map<string, ObjectDiff[]> => {
+    const out = new Map<string, ObjectDiff[]>();
+    for (const o of objects) {
+      const key = o.action === action ? slot(o) : undefined;
+      if (key !== undefined) out.set(key, [...(out.get(key) ?? []), o]);
+    }
+    return out;
+  };
+  const deleted = bySlot('delete');
+  const replaced = new Map<ObjectDiff, ObjectDiff>();
+  const replacing = new Map<ObjectDiff, ObjectDiff>();
+  for (const [key, made] of bySlot('create')) {
+    const gone = deleted.get(key);
+    if (made.length !== 1 || gone?.length !== 1) continue;
+    const [before, after] = [forms.get(gone[0]!), forms.get(made[0]!)];
+    if (!before || !after) continue;
+    const [b, a] = maskSecretPair(withoutUidLabels(normalizeObject(before)), withoutUidLabels(normalizeObject(after)));
+    replacing.set(made[0]!, { ...made[0]!, replaces: gone[0]!.ref, diff: unifiedDiff(b, a) });
+    replaced.set(gone[0]!, { ...gone[0]!, replacedBy: made[0]!.ref });
+  }
+  return objects.map((o) => replacing.get(o) ?? replaced.get(o) ?? o);
 }
 
 /** `group/version/Kind` of every kind a CustomResourceDefinition of the bundle defines. */

@@ -1,6 +1,6 @@
 import { formatRef } from '../k8s/object-ref.js';
 import { appKey } from '../environments/app-key.js';
-import { formatSummary, summarize, type AppDiff } from './types.js';
+import { actionLabel, formatSummary, shownObjects, summarize, type AppDiff } from './types.js';
 
 /** GitHub comments hold 65,536 characters; leave room for what surrounds the diff. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -21,12 +21,11 @@ export function formatDiffMarkdown(apps: readonly AppDiff[], limit = MARKDOWN_LI
   const sections: string[] = [];
   for (const a of apps) {
     for (const p of a.problems) sections.push(`> **error** \`${formatRef(p.ref)}\`${p.source ? ` (${p.source})` : ''}: ${p.reason}: ${escape(p.message)}\n`);
-    for (const o of a.objects) {
-      if (o.action === 'unchanged') continue;
+    for (const o of shownObjects(a)) {
       const fence = o.diff.includes('```') ? '~~~~' : '```';
       sections.push(
         [
-          `<details><summary>${name(a)}: <code>${escape(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${escape(o.source)})` : ''}</summary>`,
+          `<details><summary>${name(a)}: <code>${escape(formatRef(o.ref))}</code> ${escape(actionLabel(o))}${o.source ? ` (${escape(o.source)})` : ''}</summary>`,
           '',
           ...(o.note ? [`_${escape(o.note)}_`, ''] : []),
           `${fence}diff`,

@@ -1,5 +1,5 @@
 import { formatObjectProblem, formatRef } from '../k8s/object-ref.js';
-import { formatSummary, summarize, type AppDiff } from './types.js';
+import { actionLabel, formatSummary, shownObjects, summarize, type AppDiff } from './types.js';
 
 export interface DiffTextOptions {
   readonly color?: boolean;
@@ -17,9 +17,8 @@ export function formatDiffText(apps: readonly AppDiff[], opts: DiffTextOptions =
   const bold = c(1);
   const out: string[] = [];
   for (const app of apps) {
-    for (const o of app.objects) {
-      if (o.action === 'unchanged') continue;
-      const where = [o.action, o.source].filter(Boolean).join(', ');
+    for (const o of shownObjects(app)) {
+      const where = [actionLabel(o), o.source].filter(Boolean).join(', ');
       out.push(bold(`${formatRef(o.ref)} (${where})`));
       if (o.note) out.push(`# ${o.note}`);
       for (const line of o.diff.replace(/\n$/, '').split('\n')) {

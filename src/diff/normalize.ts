@@ -21,3 +21,23 @@ export function normalizeObject(o: K8sObject): K8sObject {
   else delete meta.annotations;
   return { ...rest, metadata: meta as unknown as K8sObject['metadata'] } as K8sObject;
 }
+
+/** Labels the server derives from an object's uid (the Job controller's, on its selector and pod template). */
+const UID_LABELS = new Set(['controller-uid', 'batch.kubernetes.io/controller-uid']);
+
+/**
+ * For comparing one object with another (a Job replaced by one under a new name): without the
+ * labels derived from each one's uid, which differ between any two objects and say nothing about
+ * what changed.
+ */
+export function withoutUidLabels(o: K8sObject): K8sObject {
+  const walk = (v: unknown, key?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v === null || typeof v !== 'object') return v;
+    const labels = key === 'labels' || key === 'matchLabels';
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (!(labels && UID_LABELS.has(k))) out[k] = walk(x, k);
+    return out;
+  };
+  return walk(o) as K8sObject;
+}

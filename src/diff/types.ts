@@ -1,5 +1,5 @@
 import type { ClusterErrorReason } from '../cluster/types.js';
-import type { ObjectRef } from '../k8s/object-ref.js';
+import { formatRef, type ObjectRef } from '../k8s/object-ref.js';
 
 /** What applying the bundle would do to one object. */
 export type DiffAction = 'create' | 'update' | 'unchanged' | 'delete';
@@ -15,6 +15,14 @@ export interface ObjectDiff {
   readonly diff: string;
   /** Something the reader must know, e.g. a conflict with another field manager. */
   readonly note: string | null;
+  /**
+   * On a create: the object it takes the place of, deleted by the same apply (the component's only
+   * object of its kind created and its only one deleted, e.g. a Job named by the hash of its
+   * template). `diff` is then from that object to this one.
+   */
+  readonly replaces?: ObjectRef;
+  /** On the delete a create `replaces`: the object that takes its place (shown with it). */
+  readonly replacedBy?: ObjectRef;
 }
 
 /** An object the diff could not be computed for: the reason and the place it came from. */
@@ -41,6 +49,16 @@ export interface DiffSummary {
   readonly delete: number;
   readonly unchanged: number;
   readonly errors: number;
+}
+
+/** The objects a diff shows, each once: not the unchanged, nor a delete shown with the create that replaces it. */
+export function shownObjects(app: AppDiff): ObjectDiff[] {
+  return app.objects.filter((o) => o.action !== 'unchanged' && !o.replacedBy);
+}
+
+/** `create`, `update`, `delete`, or `replaces Job shop/migrate-a08bb707`. */
+export function actionLabel(o: ObjectDiff): string {
+  return o.replaces ? `replaces ${formatRef(o.replaces)}` : o.action;
 }
 
 export function summarize(apps: readonly AppDiff[]): DiffSummary {

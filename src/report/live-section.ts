@@ -1,5 +1,5 @@
 import { formatRef } from '../k8s/object-ref.js';
-import { formatSummary, hasChanges, summarize, type AppDiff } from '../diff/types.js';
+import { actionLabel, formatSummary, hasChanges, shownObjects, summarize, type AppDiff } from '../diff/types.js';
 import { appLabel, type SourceUrl } from './app-section.js';
 import { codeBlock, details, escapeCell, escapeHtml, plural } from './markdown.js';
 import type { Section } from './paginate.js';
@@ -55,9 +55,8 @@ export function liveSection(live: LiveDiff, sourceUrl?: SourceUrl): Section {
         `> **error** ${appLabel(a)}: <code>${escapeHtml(formatRef(p.ref))}</code>${from}: ${escapeHtml(p.reason)}: ${escapeHtml(p.message).replace(/\n/g, ' ')}\n\n`,
       );
     }
-    for (const o of a.objects) {
-      if (o.action === 'unchanged') continue;
-      const summary = `${appLabel(a)}: <code>${escapeHtml(formatRef(o.ref))}</code> ${o.action}${o.source ? ` (${sourceLink(o.source, sourceUrl)})` : ''}`;
+    for (const o of shownObjects(a)) {
+      const summary = `${appLabel(a)}: <code>${escapeHtml(formatRef(o.ref))}</code> ${escapeHtml(actionLabel(o))}${o.source ? ` (${sourceLink(o.source, sourceUrl)})` : ''}`;
       const note = o.note ? `_${escapeHtml(o.note)}_\n\n` : '';
       blocks.push(details(summary, note + codeBlock('diff', o.diff)) + '\n');
     }

@@ -133,6 +133,33 @@ describe('kubemin diff against the cluster', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 to create, 0 to update, 1 to delete, 9 unchanged');
   });
 
+  it('a Job whose template changed is one entry that replaces the old Job, with the diff between them; -o json links the two', async () => {
+    const ns = await cluster.newNamespace('diff-job');
+    const withJob = (image: string): string =>
+      shop(ns).replace('  components:\n', `  components:\n    - name: migrate\n      type: job\n      image: ${image}\n      command: [./migrate]\n`);
+    await applyAsKubemin(withJob('ghcr.io/acme/migrate:1'));
+    const r = await diff(withJob('ghcr.io/acme/migrate:2'));
+    expect(r.code).toBe(1);
+    const headers = r.stdout.split('\n').filter((l) => l.startsWith('Job '));
+    expect(headers).toHaveLength(1);
+    expect(headers[0]).toMatch(new RegExp(`^Job ${ns}/migrate-[0-9a-f]{8} \\(replaces Job ${ns}/migrate-[0-9a-f]{8}, [^ ]*shop/kubemin.yaml:\\d+\\)$`));
+    const changed = r.stdout.split('\n').filter((l) => /^[-+] /.test(l) || /^[-+]\s/.test(l));
+    // Only what differs: the name, the image, the version label and what is derived from the template.
+    expect(changed.some((l) => l.startsWith('-') && l.includes('image: ghcr.io/acme/migrate:1'))).toBe(true);
+    expect(changed.some((l) => l.startsWith('+') && l.includes('image: ghcr.io/acme/migrate:2'))).toBe(true);
+    expect(changed.filter((l) => l.includes('command'))).toEqual([]);
+    // Nor the labels derived from each Job's uid, which differ between any two Jobs.
+    expect(changed.filter((l) => l.includes('controller-uid'))).toEqual([]);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 to create, 0 to update, 1 to delete, 10 unchanged');
+
+    const json = await diff(withJob('ghcr.io/acme/migrate:2'), '-o', 'json');
+    const objects = (JSON.parse(json.stdout) as { apps: Array<{ objects: Array<Record<string, any>> }> }).apps[0]!.objects;
+    const created = objects.find((o) => o.action === 'create')!;
+    const deleted = objects.find((o) => o.action === 'delete')!;
+    expect(created.replaces).toEqual(deleted.ref);
+    expect(deleted.replacedBy).toEqual(created.ref);
+  });
+
   it('a secret value change is a masked diff: no value in stdout, stderr or json', async () => {
     const ns = await cluster.newNamespace('diff-secret');
     await applyAsKubemin(shop(ns));
