@@ -61,7 +61,8 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     if (argv[0] === COMPLETE) {
       const { complete } = await import('./completion/complete.js');
       // The specs are read only for an app or environment name.
-      const names = async (): Promise<SpecNames> => (await import('../operations/spec-names.js')).specNames({ paths: ['.'] });
+      const names = async (paths: readonly string[]): Promise<SpecNames> =>
+        (await import('../operations/spec-names.js')).specNames({ paths: paths.length ? paths : ['.'] });
       const lines = await complete(program, argv.slice(1), { names });
       io.stdout(lines.map((l) => `${l}\n`).join(''));
       return EXIT.ok;

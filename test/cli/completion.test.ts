@@ -69,6 +69,12 @@ describe('kubemin __complete', () => {
     expect(await complete(dir, 'diff', '--app=s')).toEqual(['--app=shop', '--app=status-page']);
     // bash splits `--app=s` at the `=`.
     expect(await complete(dir, 'diff', '--app', '=', 's')).toEqual(['shop', 'status-page']);
+    // The paths typed for the command, as the command will read them; paths after an option's value too.
+    expect(await complete(dir, 'diff', 'shop', '--app', '')).toEqual(['shop']);
+    expect(await complete(dir, 'render', '--app', 'x', 'kubemin.yaml', '--env', '')).toEqual(['dev', 'production', 'staging']);
+    expect(await complete(dir, 'render', 'shop', '--env', '')).toEqual([]);
+    expect(await complete(dir, 'promote', 'books', 'shop', '--from', 'dev', '--to', '')).toEqual([]);
+    expect(await complete(dir, 'diff', 'no-such-dir', '--app', '')).toEqual([]);
     // Elsewhere: no specs, no names.
     expect(await complete(tempDir(), 'diff', '--app', '')).toEqual([]);
   });

@@ -15,8 +15,8 @@ const ENV_OPTIONS = new Set(['--env', '--from', '--to']);
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 export interface CompleteContext {
-  /** The app and environment names of the specs in the working directory; read only when asked for. */
-  readonly names: () => Promise<SpecNames>;
+  /** The app and environment names of the specs under these paths (the command's, as typed; none: the working directory); read only when asked for. */
+  readonly names: (paths: readonly string[]) => Promise<SpecNames>;
 }
 
 /** A candidate and the first clause of its description (up to a `;`), on one line. */
@@ -50,11 +50,28 @@ function optionLines(cmd: Command, prefix: string): string[] {
   return out;
 }
 
-async function valuesOf(o: Option, ctx: CompleteContext): Promise<string[] | typeof FILES> {
+async function valuesOf(o: Option, names: () => Promise<SpecNames>): Promise<string[] | typeof FILES> {
   if (o.argChoices) return [...o.argChoices];
-  if (o.long && APP_OPTIONS.has(o.long)) return [...(await ctx.names()).apps];
-  if (o.long && ENV_OPTIONS.has(o.long)) return [...(await ctx.names()).environments];
+  if (o.long && APP_OPTIONS.has(o.long)) return [...(await names()).apps];
+  if (o.long && ENV_OPTIONS.has(o.long)) return [...(await names()).environments];
   return FILES;
+}
+
+/** The words after the command that are its arguments (not options, nor their values). */
+function positionals(cmd: Command, words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '=') continue;
+    if (w.startsWith('-')) {
+      const o = findOption(cmd, w);
+      // Its value: the next word, or the one after a `=` that bash split off.
+      if (o && takesValue(o) && !w.includes('=')) i += words[i + 1] === '=' ? 2 : 1;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
 }
 
 /** Candidates for the last of `words`, given the program's commands and options. */
@@ -74,6 +91,10 @@ export async function complete(program: Command, words: readonly string[], ctx: 
   }
   if (cmd === program && i < before.length) return [];
   const rest = before.slice(i);
+  // The names of the specs under the paths typed for the command (`diff apps/ --app <TAB>`), else here.
+  const typed = positionals(cmd, rest);
+  const paths = typed.filter((_, n) => cmd.registeredArguments[Math.min(n, cmd.registeredArguments.length - 1)]?.name() === 'paths');
+  const names = (): Promise<SpecNames> => ctx.names(paths);
   // bash splits `--env=st` into `--env`, `=`, `st`: the value of the option before the `=`.
   const prev = before[before.length - 1] === '=' && before.length >= 2 ? before[before.length - 2] : before[before.length - 1];
   const keep = (lines: readonly string[]): string[] => keepPrefix(lines, cur);
@@ -83,34 +104,25 @@ export async function complete(program: Command, words: readonly string[], ctx: 
   if (eq) {
     const o = findOption(cmd, eq[1]!);
     if (!o || !takesValue(o)) return [];
-    const values = await valuesOf(o, ctx);
+    const values = await valuesOf(o, names);
     return values === FILES ? [FILES] : keep(values.map((v) => `${eq[1]}=${v}`));
   }
   // The value of the option just before.
   const prevOption = prev?.startsWith('-') ? findOption(cmd, prev) : undefined;
   if (prevOption && takesValue(prevOption)) {
-    const values = await valuesOf(prevOption, ctx);
+    const values = await valuesOf(prevOption, names);
     return values === FILES ? [FILES] : keep(values);
   }
   if (cur.startsWith('-')) return keep(optionLines(cmd, cur));
   // A command or subcommand.
   if (visibleCommands(cmd).length && !rest.length) return keep([...commandLines(cmd), ...(cmd === program ? [line('help', 'display help for command')] : [])]);
-  // A positional argument: which one is it (words before it that are neither options nor their values)?
-  let index = 0;
-  for (let i = 0; i < rest.length; i++) {
-    const w = rest[i]!;
-    if (w.startsWith('-')) {
-      const o = findOption(cmd, w);
-      if (o && takesValue(o) && !w.includes('=')) i++;
-      continue;
-    }
-    index++;
-  }
+  // A positional argument: which one is it?
+  const index = typed.length;
   const args = cmd.registeredArguments;
   const last = args[args.length - 1];
   const arg = index < args.length ? args[index] : last?.variadic ? last : undefined;
   if (!arg) return [];
   if (arg.argChoices) return keep(arg.argChoices);
-  if (arg.name() === 'app') return keep((await ctx.names()).apps);
+  if (arg.name() === 'app') return keep((await names()).apps);
   return [FILES];
 }
