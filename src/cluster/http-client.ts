@@ -47,13 +47,14 @@ export async function connectTo(kube: LoadedKubeconfig, opts: Omit<ConnectOption
   } catch (err) {
     throw new KubeconfigError(
       `cluster "${cluster.name}" in the kubeconfig: cannot read its certificate authority ${cluster.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
     );
   }
   let credentials: CredentialSource;
   try {
     credentials = await credentialSource(kube);
   } catch (err) {
-    throw new KubeconfigError(`user "${kube.user.name}" in the kubeconfig: ${(err as Error).message}`);
+    throw new KubeconfigError(`user "${kube.user.name}" in the kubeconfig: ${(err as Error).message}`, { cause: err });
   }
   const tls: AgentOptions = {
     ...(ca ? { ca } : {}),

@@ -69,7 +69,7 @@ export function loadKubeconfig(opts: KubeconfigOptions = {}): LoadedKubeconfig {
     if (opts.context) kc.setCurrentContext(opts.context);
   } catch (err) {
     if (err instanceof KubeconfigError) throw err;
-    throw new KubeconfigError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}`);
+    throw new KubeconfigError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}`, { cause: err });
   }
   if (opts.context && !kc.getContextObject(opts.context)) throw new KubeconfigError(`no context "${opts.context}" in the kubeconfig`);
   const context = kc.getCurrentContext();

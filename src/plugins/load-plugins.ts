@@ -96,7 +96,7 @@ async function sourceOf(file: string): Promise<PluginSource> {
   try {
     config = load(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new PluginLoadError(`${file}: not YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new PluginLoadError(`${file}: not YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   const plugins = (config as { plugins?: unknown } | undefined)?.plugins ?? [];
   if (!Array.isArray(plugins)) throw new PluginLoadError(`${file}: plugins must be a list`);

@@ -141,7 +141,7 @@ export class PluginHost {
     try {
       plugins = this.start();
     } catch (err) {
-      throw new PluginCallError(`not called: its plugins did not load again: ${(err as Error).message}`);
+      throw new PluginCallError(`not called: its plugins did not load again: ${(err as Error).message}`, { cause: err });
     }
     if (layoutOf(plugins) !== this.layout) {
       this.close();

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BundleDirError } from '../../src/bundle/bundle-errors.js';
 import { reportFailure } from '../../src/cli/report-failure.js';
 import { ClusterError } from '../../src/cluster/types.js';
-import { KubeconfigError } from '../../src/cluster/kubeconfig.js';
+import { KubeconfigError, loadKubeconfig } from '../../src/cluster/kubeconfig.js';
 import { EXIT, KubeminError } from '../../src/errors/kubemin-error.js';
 import { InventoryError } from '../../src/inventory/inventory.js';
 import { SpecPathError } from '../../src/files/find-spec-files.js';
@@ -50,6 +50,15 @@ describe('one error base', () => {
     expect(new GitError('outer', { cause }).cause).toBe(cause);
     expect(new ClusterError(undefined, 'Other', 'outer', 500, { cause }).cause).toBe(cause);
     expect(new KubeminError('outer').cause).toBeUndefined();
+    // A kubeconfig that cannot be read: the file system's error is the cause.
+    let thrown: unknown;
+    try {
+      loadKubeconfig({ kubeconfig: join(tempDir(), 'none') });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(KubeconfigError);
+    expect(((thrown as KubeconfigError).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
     expect('cause' in new KubeminError('outer')).toBe(false);
   });
 });

@@ -122,7 +122,7 @@ async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
     try {
       plan = JSON.parse(await readFile(path, 'utf8')) as PlanDocument;
     } catch (err) {
-      throw new BundleDirError(`${path}: not a kubemin plan: ${(err as Error).message}`);
+      throw new BundleDirError(`${path}: not a kubemin plan: ${(err as Error).message}`, { cause: err });
     }
     const problem = planProblem(plan, key, env);
     if (problem) throw new BundleDirError(`${path}: not a kubemin plan (${problem}); move it out of ${dir} if kubemin did not write it`);
@@ -135,7 +135,7 @@ async function readPlannedApps(dir: string): Promise<CompiledApp[]> {
         try {
           object = load(await readFile(objectPath, 'utf8')) as K8sObject;
         } catch (err) {
-          throw new BundleDirError(`${objectPath} (listed in ${file}): ${(err as Error).message}`);
+          throw new BundleDirError(`${objectPath} (listed in ${file}): ${(err as Error).message}`, { cause: err });
         }
         if (object?.kind !== o.kind || object.metadata?.name !== o.name)
           throw new BundleDirError(`${objectPath}: expected ${o.kind} ${o.name}, as ${file} says`);
