@@ -37,7 +37,7 @@ export async function benchImport(ctx: SectionContext): Promise<void> {
   for (const n of SIZES) {
     const input = join(ctx.root, `import-${n}.json`);
     await writeFile(input, application(n));
-    const run = await runCommand(process.execPath, [kubeminBin, 'import', 'kubemin-cli', input, '-o', join(ctx.root, `import-${n}.yaml`)]);
+    const run = await runCommand(process.execPath, [kubeminBin, 'import', 'kubemin-cli', input, '--out', join(ctx.root, `import-${n}.yaml`)]);
     const tooLarge = run.code === 1 && /over the limit of 1048576/.test(run.stderr);
     if (run.code !== 0 && !tooLarge) {
       ctx.fail(`kubemin import of ${n} components exited ${run.code ?? run.signal}: ${run.stderr.split('\n').slice(-3).join(' ')}`);
