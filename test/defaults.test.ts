@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_CONCURRENCY, DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_RENEW_MS, DEFAULT_OBJECT_CONCURRENCY } from '../src/defaults.js';
-import { formatDuration, parseDuration } from '../src/formats/duration.js';
+import { formatDuration, parseDuration } from '../src/k8s/formats/duration.js';
 import { cli } from './helpers/cli.js';
 import { REPO } from './helpers/tree.js';
 

@@ -3,7 +3,7 @@ import { LiveObjects } from '../cluster/live-objects.js';
 import { ClusterError, type ClusterClient } from '../cluster/types.js';
 import { refKey, refOf } from '../k8s/object-ref.js';
 import { appRedactor } from '../secrets/register-secrets.js';
-import { parseDuration } from '../formats/duration.js';
+import { parseDuration } from '../k8s/formats/duration.js';
 import { deleteAdopted, inventoryRefs, readInventory, writeInventory } from '../cluster/inventory-store.js';
 import { encodeInventory, inventoryName, type InventoryEntry } from '../inventory/inventory.js';
 import type { K8sObject } from '../k8s/types.js';

@@ -1,4 +1,4 @@
-import { checkLabelValue } from '../formats/names.js';
+import { checkLabelValue } from '../k8s/formats/names.js';
 import type { Labels } from '../k8s/types.js';
 
 /** The recommended label for the version of what a workload runs. */

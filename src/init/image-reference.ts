@@ -4,7 +4,7 @@
  * Kubernetes only refuses an empty image, so a typo would first show up as an InvalidImageName
  * pod; `kubemin init` checks the answer instead, with the reason.
  */
-import { quote } from '../formats/quote.js';
+import { quote } from '../k8s/formats/quote.js';
 
 const RULE = 'an image reference such as redis:7.2 or ghcr.io/acme/shop:1.4.0 ([registry/]repository[:tag][@sha256:digest])';
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;

@@ -2,8 +2,8 @@
  * The answers given as flags (`--name`, `--component web:webservice:nginx:1.27:8080`, ...): read
  * and checked with the same rules as typed answers. With `--yes` the rest take their defaults.
  */
-import { checkDnsLabel } from '../formats/names.js';
-import { quote } from '../formats/quote.js';
+import { checkDnsLabel } from '../k8s/formats/names.js';
+import { quote } from '../k8s/formats/quote.js';
 import type { Registry } from '../plugins/registry.js';
 import { DEFAULT_PORT, DEFAULT_SCHEDULE, needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
 import { initTypeNames } from './init-types.js';

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { compile, type CompileResult } from '../compile.js';
-import { checkDnsLabel } from '../formats/names.js';
+import { checkDnsLabel } from '../k8s/formats/names.js';
 import type { Registry } from '../plugins/registry.js';
 import type { InitAnswers } from './answers.js';
 import { buildInitSpec } from './build-init-spec.js';

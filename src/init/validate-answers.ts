@@ -2,9 +2,9 @@
  * Checks of single answers, as they are typed (and of flag values): each returns undefined when
  * the value is acceptable, else the reason. `validateAnswers` checks a whole answer set.
  */
-import { checkCronSchedule } from '../formats/cron.js';
-import { checkDnsLabel } from '../formats/names.js';
-import { orList, quote } from '../formats/quote.js';
+import { checkCronSchedule } from '../k8s/formats/cron.js';
+import { checkDnsLabel } from '../k8s/formats/names.js';
+import { orList, quote } from '../k8s/formats/quote.js';
 import type { Registry } from '../plugins/registry.js';
 import { needsOf, type ComponentAnswer, type InitAnswers } from './answers.js';
 import { checkImageReference } from './image-reference.js';

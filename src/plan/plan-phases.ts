@@ -1,6 +1,6 @@
 import type { ExpandedObject, ExpandResult } from '../expand/expand-app.js';
 import { resolvePolicies } from '../expand/expand-app.js';
-import { parseDuration } from '../formats/duration.js';
+import { parseDuration } from '../k8s/formats/duration.js';
 import type { AppSpec, StepMode } from '../spec/types.js';
 import { compareObjects } from './kind-order.js';
 import type { ComponentPlan, PlannedPhase } from './plan-components.js';

@@ -1,4 +1,4 @@
-import { parseDuration } from '../formats/duration.js';
+import { parseDuration } from '../k8s/formats/duration.js';
 import { PluginLoadError } from './extension-error.js';
 
 /** How far a plugin's code may go: per call (and per module import), and the heap of its worker. */

@@ -1,4 +1,4 @@
-import { FORMAT_PATTERNS } from '../formats/patterns.js';
+import { FORMAT_PATTERNS } from '../k8s/formats/patterns.js';
 import { buildSchema, type SchemaTables } from './build-schema.js';
 import type { JsonSchema } from './json-schema.js';
 
@@ -6,7 +6,7 @@ import type { JsonSchema } from './json-schema.js';
  * The schema editors get (`kubemin schema`, schemas/kubemin.schema.json, the `.kubemin/schema.json`
  * that init and import write): the schema the CLI validates with, plus what only an editor reads.
  *
- * - A `pattern` beside each of kubemin's formats (src/formats/patterns.ts): editors ignore formats
+ * - A `pattern` beside each of kubemin's formats (src/k8s/formats/patterns.ts): editors ignore formats
  *   they do not know, so without it a name, quantity or duration is unchecked until the CLI runs.
  *   The CLI keeps checking the formats alone, whose reasons say more than "does not match".
  * - The description of each component type and step type beside its name in `type`, which

@@ -1,10 +1,10 @@
-import { checkCapability } from '../formats/capabilities.js';
-import { checkCronSchedule, checkTimeZone } from '../formats/cron.js';
-import { checkEnvFieldPath } from '../formats/downward-api.js';
-import { checkDuration } from '../formats/duration.js';
-import { checkIngressHost } from '../formats/hosts.js';
-import { checkImage } from '../formats/image.js';
-import { checkConfigKey, checkHttpHeaderName } from '../formats/keys.js';
+import { checkCapability } from '../k8s/formats/capabilities.js';
+import { checkCronSchedule, checkTimeZone } from '../k8s/formats/cron.js';
+import { checkEnvFieldPath } from '../k8s/formats/downward-api.js';
+import { checkDuration } from '../k8s/formats/duration.js';
+import { checkIngressHost } from '../k8s/formats/hosts.js';
+import { checkImage } from '../k8s/formats/image.js';
+import { checkConfigKey, checkHttpHeaderName } from '../k8s/formats/keys.js';
 import {
   checkAbsolutePath,
   checkAnnotationKey,
@@ -15,11 +15,11 @@ import {
   checkIanaSvcName,
   checkLabelKey,
   checkLabelValue,
-} from '../formats/names.js';
-import { checkIngressPath, checkRelativePath } from '../formats/paths.js';
-import { checkQuantity } from '../formats/quantity.js';
-import { checkResourceQuantity, checkSize } from '../formats/quantity-value.js';
-import { checkContainerResourceName } from '../formats/resource-names.js';
+} from '../k8s/formats/names.js';
+import { checkIngressPath, checkRelativePath } from '../k8s/formats/paths.js';
+import { checkQuantity } from '../k8s/formats/quantity.js';
+import { checkResourceQuantity, checkSize } from '../k8s/formats/quantity-value.js';
+import { checkContainerResourceName } from '../k8s/formats/resource-names.js';
 
 /**
  * The string formats the schema uses. Each returns why a value is wrong, so that a failed

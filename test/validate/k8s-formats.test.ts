@@ -6,15 +6,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkEnvFieldPath } from '../../src/formats/downward-api.js';
-import { checkIngressHost } from '../../src/formats/hosts.js';
-import { checkImage } from '../../src/formats/image.js';
-import { checkConfigKey, checkHttpHeaderName } from '../../src/formats/keys.js';
-import { checkAnnotationKey, checkDns1035Label } from '../../src/formats/names.js';
-import { checkIngressPath, checkRelativePath } from '../../src/formats/paths.js';
-import { checkResourceQuantity, checkSize, compareQuantities, isWholeQuantity, wholeValue } from '../../src/formats/quantity-value.js';
-import { checkContainerResourceName } from '../../src/formats/resource-names.js';
-import { expectReasonStyle } from '../formats/reason-style.js';
+import { checkEnvFieldPath } from '../../src/k8s/formats/downward-api.js';
+import { checkIngressHost } from '../../src/k8s/formats/hosts.js';
+import { checkImage } from '../../src/k8s/formats/image.js';
+import { checkConfigKey, checkHttpHeaderName } from '../../src/k8s/formats/keys.js';
+import { checkAnnotationKey, checkDns1035Label } from '../../src/k8s/formats/names.js';
+import { checkIngressPath, checkRelativePath } from '../../src/k8s/formats/paths.js';
+import { checkResourceQuantity, checkSize, compareQuantities, isWholeQuantity, wholeValue } from '../../src/k8s/formats/quantity-value.js';
+import { checkContainerResourceName } from '../../src/k8s/formats/resource-names.js';
+import { expectReasonStyle } from '../k8s/formats/reason-style.js';
 
 const edgy = (chars: string, maxLength: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...chars.split('')), maxLength });
 

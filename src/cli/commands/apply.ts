@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseDuration } from '../../formats/duration.js';
+import { parseDuration } from '../../k8s/formats/duration.js';
 import { envOption } from '../env-option.js';
 import { EXIT, reportLoaded, type Io } from '../output.js';
 import { formatStructured, OUTPUT_FORMATS, outputOption } from '../output-format.js';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { closeSync, openSync } from 'node:fs';
 import { DEFAULT_APP_CONCURRENCY, DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_RENEW_MS } from '../../defaults.js';
-import { formatDuration, parseDuration } from '../../formats/duration.js';
+import { formatDuration, parseDuration } from '../../k8s/formats/duration.js';
 import type { DriftMode } from '../../watch/daemon.js';
 import type { LogFormat } from '../../watch/logger.js';
 import { EXIT, type Io } from '../output.js';

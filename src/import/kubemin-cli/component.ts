@@ -1,6 +1,6 @@
 import { closest } from '../../diagnostics/did-you-mean.js';
 import { RESERVED_LABELS } from '../../expand/labels.js';
-import { orList, quote, someOf } from '../../formats/quote.js';
+import { orList, quote, someOf } from '../../k8s/formats/quote.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import type { ComponentSpec, PortSpec } from '../../spec/types.js';
 import { COMPONENT_KINDS, type AppInfo, type ComponentInfo, type ConvertContext, type KcComponentKind } from './context.js';

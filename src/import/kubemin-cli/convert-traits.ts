@@ -1,4 +1,4 @@
-import { quote } from '../../formats/quote.js';
+import { quote } from '../../k8s/formats/quote.js';
 import type { ContainerRole, ConvertContext } from './context.js';
 import { JsonObject } from './json-object.js';
 import { traitConverters } from './traits/index.js';

@@ -1,5 +1,5 @@
 import { emitYaml, type JsonValue } from '../../bundle/yaml-emit.js';
-import { quote } from '../../formats/quote.js';
+import { quote } from '../../k8s/formats/quote.js';
 import { API_VERSION, APP_KIND, type AppSpec, type ComponentSpec } from '../../spec/types.js';
 import { checkConverted } from './check-converted.js';
 import { inDocumentOrder } from './document-order.js';

@@ -1,5 +1,5 @@
 import { closest } from '../../diagnostics/did-you-mean.js';
-import { quote } from '../../formats/quote.js';
+import { quote } from '../../k8s/formats/quote.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import type { Problems } from './problems.js';
 

@@ -1,5 +1,5 @@
-import { checkDnsLabel } from '../../formats/names.js';
-import { quote } from '../../formats/quote.js';
+import { checkDnsLabel } from '../../k8s/formats/names.js';
+import { quote } from '../../k8s/formats/quote.js';
 import type { Problems } from './problems.js';
 
 /**

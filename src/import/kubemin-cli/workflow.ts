@@ -1,4 +1,4 @@
-import { orList, quote, someOf } from '../../formats/quote.js';
+import { orList, quote, someOf } from '../../k8s/formats/quote.js';
 import type { StepMode, StepSpec } from '../../spec/types.js';
 import type { ComponentInfo } from './context.js';
 import { JsonObject } from './json-object.js';

@@ -1,4 +1,4 @@
-import { checkConfigKey } from '../../formats/keys.js';
+import { checkConfigKey } from '../../k8s/formats/keys.js';
 import { getAtPointer, joinPointer } from '../../load/json-pointer.js';
 import type { K8sObject } from '../../k8s/types.js';
 import type { ObjectProblem, ObjectRule, ObjectRuleContext } from '../object-rule.js';

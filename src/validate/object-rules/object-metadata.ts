@@ -1,4 +1,4 @@
-import { checkLabelKey, checkLabelValue } from '../../formats/names.js';
+import { checkLabelKey, checkLabelValue } from '../../k8s/formats/names.js';
 import { getAtPointer, joinPointer } from '../../load/json-pointer.js';
 import type { ObjectProblem, ObjectRule } from '../object-rule.js';
 

@@ -1,5 +1,5 @@
-import { checkDns1035Label, checkDnsLabel, checkDnsSubdomain } from '../../formats/names.js';
-import { quote } from '../../formats/quote.js';
+import { checkDns1035Label, checkDnsLabel, checkDnsSubdomain } from '../../k8s/formats/names.js';
+import { quote } from '../../k8s/formats/quote.js';
 import { inventoryName } from '../../inventory/inventory.js';
 import type { K8sObject } from '../../k8s/types.js';
 import type { ObjectProblem, ObjectRule, ObjectRuleContext } from '../object-rule.js';

@@ -1,6 +1,6 @@
 import type { PendingDiagnostic } from '../../expand/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
-import { warnEnvVarName } from '../../formats/names.js';
+import { warnEnvVarName } from '../../k8s/formats/names.js';
 import { containersOf } from '../../spec/walk.js';
 import type { ValidationRule } from '../rule.js';
 

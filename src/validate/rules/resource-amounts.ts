@@ -1,6 +1,6 @@
 import type { PendingDiagnostic } from '../../expand/types.js';
-import { compareQuantities, isWholeQuantity, wholeValue, exactQuantity } from '../../formats/quantity-value.js';
-import { resourceClass, HUGE_PAGES_PREFIX } from '../../formats/resource-names.js';
+import { compareQuantities, isWholeQuantity, wholeValue, exactQuantity } from '../../k8s/formats/quantity-value.js';
+import { resourceClass, HUGE_PAGES_PREFIX } from '../../k8s/formats/resource-names.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import { containersOf } from '../../spec/walk.js';
 import type { ValidationRule } from '../rule.js';

@@ -1,5 +1,5 @@
 import type { ContainerSpec } from '../../../expand/types.js';
-import { quote } from '../../../formats/quote.js';
+import { quote } from '../../../k8s/formats/quote.js';
 import type { ConvertContext } from '../context.js';
 import type { JsonObject } from '../json-object.js';
 import { kubeName } from '../names.js';

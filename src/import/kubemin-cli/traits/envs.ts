@@ -1,5 +1,5 @@
 import type { EnvSpec } from '../../../expand/traits/envs.js';
-import { quote } from '../../../formats/quote.js';
+import { quote } from '../../../k8s/formats/quote.js';
 import type { ConvertContext } from '../context.js';
 import { JsonObject } from '../json-object.js';
 import { kubeName } from '../names.js';

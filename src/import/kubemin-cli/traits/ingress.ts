@@ -1,5 +1,5 @@
 import { REWRITE_ANNOTATION, type IngressSpec, type RouteSpec } from '../../../expand/traits/ingress.js';
-import { quote } from '../../../formats/quote.js';
+import { quote } from '../../../k8s/formats/quote.js';
 import type { ComponentInfo, ConvertContext } from '../context.js';
 import { JsonObject } from '../json-object.js';
 import { kubeName } from '../names.js';

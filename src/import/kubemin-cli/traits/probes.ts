@@ -1,5 +1,5 @@
 import type { ProbeSpec, ProbeType } from '../../../expand/traits/probes.js';
-import { quote } from '../../../formats/quote.js';
+import { quote } from '../../../k8s/formats/quote.js';
 import type { ConvertContext } from '../context.js';
 import { JsonObject } from '../json-object.js';
 import type { KcProbe } from '../types.js';

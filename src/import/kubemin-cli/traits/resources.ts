@@ -1,5 +1,5 @@
 import type { ResourcesSpec } from '../../../expand/traits/resources.js';
-import { quote } from '../../../formats/quote.js';
+import { quote } from '../../../k8s/formats/quote.js';
 import type { ConvertContext } from '../context.js';
 import { JsonObject } from '../json-object.js';
 import type { KcResources } from '../types.js';

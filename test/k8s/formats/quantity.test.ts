@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkQuantity, checkQuantityValue, parseQuantity } from '../../src/formats/quantity.js';
+import { checkQuantity, checkQuantityValue, parseQuantity } from '../../../src/k8s/formats/quantity.js';
 import { expectReasonStyle } from './reason-style.js';
 
 describe('checkQuantity / parseQuantity', () => {

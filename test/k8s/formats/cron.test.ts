@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCronSchedule, checkTimeZone } from '../../src/formats/cron.js';
+import { checkCronSchedule, checkTimeZone } from '../../../src/k8s/formats/cron.js';
 import { expectReasonStyle } from './reason-style.js';
 
 describe('checkCronSchedule', () => {

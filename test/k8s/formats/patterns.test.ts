@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FORMAT_PATTERNS } from '../../src/formats/patterns.js';
-import { FORMATS } from '../../src/validate/formats.js';
+import { FORMAT_PATTERNS } from '../../../src/k8s/formats/patterns.js';
+import { FORMATS } from '../../../src/validate/formats.js';
 
 /**
  * The editor schema's `pattern`s stand in for kubemin's formats in yaml-language-server. Each must

@@ -15,7 +15,7 @@ import {
   explainIanaSvcName,
   explainLabelKey,
   explainNamePart,
-} from '../../src/formats/names.js';
+} from '../../../src/k8s/formats/names.js';
 
 /**
  * Each name check accepts a valid value with one regular expression before it looks for what is

@@ -1,4 +1,4 @@
-import { closest } from '../diagnostics/did-you-mean.js';
+import { closest } from '../../diagnostics/did-you-mean.js';
 import { quote } from './quote.js';
 
 /** The Linux capabilities (capabilities(7)), as a container's securityContext names them: without `CAP_`. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDuration, checkGoDuration, formatDuration, parseDuration, parseGoDuration } from '../../src/formats/duration.js';
+import { checkDuration, checkGoDuration, formatDuration, parseDuration, parseGoDuration } from '../../../src/k8s/formats/duration.js';
 import { expectReasonStyle } from './reason-style.js';
 
 const MAX_MS = 9_223_372_036_854; // Go's largest duration, 2^63-1 ns, in whole milliseconds

@@ -21,7 +21,7 @@ const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 // Valid values, matched at once: almost every value checked is valid, and finding what is wrong
 // with one (below) takes far longer. Each matches exactly the values its check accepts (the
-// lengths are checked beside it); test/formats/names-fast-path.test.ts compares them.
+// lengths are checked beside it); test/k8s/formats/names-fast-path.test.ts compares them.
 const VALID_DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const VALID_DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VALID_IANA_SVC_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;

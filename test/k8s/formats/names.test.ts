@@ -9,7 +9,7 @@ import {
   checkLabelKey,
   checkLabelValue,
   warnEnvVarName,
-} from '../../src/formats/names.js';
+} from '../../../src/k8s/formats/names.js';
 import { expectReasonStyle } from './reason-style.js';
 
 type Check = (s: string) => string | undefined;

@@ -7,7 +7,7 @@
  * editors try both). Every value its format accepts matches it: an editor never shows an error the
  * CLI would not. `exact` patterns also refuse everything the format refuses; the others leave out
  * what a regular expression cannot say (a duration's whole milliseconds, a cron range's bounds).
- * test/formats/patterns.test.ts holds each to this against its format.
+ * test/k8s/formats/patterns.test.ts holds each to this against its format.
  */
 import { LINUX_CAPABILITIES } from './capabilities.js';
 import { TZDATA_NAMES } from './time-zone-names.js';
