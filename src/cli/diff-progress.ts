@@ -32,7 +32,9 @@ export function diffProgress(io: Io): { readonly onProgress: (p: DiffProgress) =
   let ticker: NodeJS.Timeout | undefined;
   const draw = (): void => {
     drawn = true;
-    io.stderr(`\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${describe(current)}`);
+    // One terminal line at most: a line that wraps would not be redrawn in place.
+    const text = `${SPINNER[frame++ % SPINNER.length]} ${describe(current)}`;
+    io.stderr(`\r\x1b[K${text.slice(0, Math.max(10, (process.stderr.columns || 80) - 1))}`);
   };
   const delay = setTimeout(() => {
     draw();
