@@ -17,7 +17,6 @@ const CORE = [
   'src/bundle/**',
   'src/validate/**',
   'src/diagnostics/**',
-  'src/formats/**',
   'src/k8s/**',
   'src/environments/**',
   'src/diff/**',
