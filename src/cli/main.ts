@@ -60,10 +60,12 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     // The shells' completion scripts ask here (completion/scripts.ts): no command runs.
     if (argv[0] === COMPLETE) {
       const { complete } = await import('./completion/complete.js');
-      // The specs are read only for an app or environment name.
+      // The specs are read only for an app or environment name, the kubeconfig only for a context.
       const names = async (paths: readonly string[]): Promise<SpecNames> =>
         (await import('../operations/spec-names.js')).specNames({ paths: paths.length ? paths : ['.'] });
-      const lines = await complete(program, argv.slice(1), { names });
+      const contexts = async (kubeconfig: string | undefined): Promise<readonly string[]> =>
+        (await import('../operations/kube-contexts.js')).kubeContexts({ kubeconfig });
+      const lines = await complete(program, argv.slice(1), { names, contexts });
       io.stdout(lines.map((l) => `${l}\n`).join(''));
       return EXIT.ok;
     }

@@ -79,6 +79,25 @@ describe('kubemin __complete', () => {
     expect(await complete(tempDir(), 'diff', '--app', '')).toEqual([]);
   });
 
+  it('kubeconfig contexts for --context: of the --kubeconfig typed, else of KUBECONFIG', async () => {
+    const kubeconfig = join(tempDir(), 'config');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\ncontexts:\n- {name: prod, context: {cluster: c, user: u}}\n- {name: staging-eu, context: {cluster: c, user: u}}\n- {name: dev, context: {cluster: c, user: u}}\n',
+    );
+    expect(await complete(dir, 'diff', '--kubeconfig', kubeconfig, '--context', '')).toEqual(['dev', 'prod', 'staging-eu']);
+    expect(await complete(dir, 'apply', '--kubeconfig', kubeconfig, '--context', 's')).toEqual(['staging-eu']);
+    expect(await complete(dir, 'version', '--kubeconfig', join(tempDir(), 'none'), '--context', '')).toEqual([]);
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = kubeconfig;
+    try {
+      expect(await complete(dir, 'diff', '--context', 'p')).toEqual(['prod']);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+
   it('choices of options and arguments; file names (:files) for paths and file options', async () => {
     expect(await complete(dir, 'render', '-o', '')).toEqual(['text', 'json', 'yaml']);
     expect(await complete(dir, 'diff', '--output', 'm')).toEqual(['markdown']);

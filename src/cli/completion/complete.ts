@@ -17,6 +17,8 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export interface CompleteContext {
   /** The app and environment names of the specs under these paths (the command's, as typed; none: the working directory); read only when asked for. */
   readonly names: (paths: readonly string[]) => Promise<SpecNames>;
+  /** The context names of the kubeconfig given (--kubeconfig as typed), else of the one kubectl would read. */
+  readonly contexts: (kubeconfig: string | undefined) => Promise<readonly string[]>;
 }
 
 /** A candidate and the first clause of its description (up to a `;`), on one line. */
@@ -50,8 +52,9 @@ function optionLines(cmd: Command, prefix: string): string[] {
   return out;
 }
 
-async function valuesOf(o: Option, names: () => Promise<SpecNames>): Promise<string[] | typeof FILES> {
+async function valuesOf(o: Option, names: () => Promise<SpecNames>, contexts: () => Promise<readonly string[]>): Promise<string[] | typeof FILES> {
   if (o.argChoices) return [...o.argChoices];
+  if (o.long === '--context') return [...(await contexts())];
   if (o.long && APP_OPTIONS.has(o.long)) return [...(await names()).apps];
   if (o.long && ENV_OPTIONS.has(o.long)) return [...(await names()).environments];
   return FILES;
@@ -95,6 +98,8 @@ export async function complete(program: Command, words: readonly string[], ctx: 
   const typed = positionals(cmd, rest);
   const paths = typed.filter((_, n) => cmd.registeredArguments[Math.min(n, cmd.registeredArguments.length - 1)]?.name() === 'paths');
   const names = (): Promise<SpecNames> => ctx.names(paths);
+  const kubeconfigAt = rest.lastIndexOf('--kubeconfig');
+  const contexts = (): Promise<readonly string[]> => ctx.contexts(kubeconfigAt >= 0 ? rest[kubeconfigAt + 1] : undefined);
   // bash splits `--env=st` into `--env`, `=`, `st`: the value of the option before the `=`.
   const prev = before[before.length - 1] === '=' && before.length >= 2 ? before[before.length - 2] : before[before.length - 1];
   const keep = (lines: readonly string[]): string[] => keepPrefix(lines, cur);
@@ -104,13 +109,13 @@ export async function complete(program: Command, words: readonly string[], ctx: 
   if (eq) {
     const o = findOption(cmd, eq[1]!);
     if (!o || !takesValue(o)) return [];
-    const values = await valuesOf(o, names);
+    const values = await valuesOf(o, names, contexts);
     return values === FILES ? [FILES] : keep(values.map((v) => `${eq[1]}=${v}`));
   }
   // The value of the option just before.
   const prevOption = prev?.startsWith('-') ? findOption(cmd, prev) : undefined;
   if (prevOption && takesValue(prevOption)) {
-    const values = await valuesOf(prevOption, names);
+    const values = await valuesOf(prevOption, names, contexts);
     return values === FILES ? [FILES] : keep(values);
   }
   if (cur.startsWith('-')) return keep(optionLines(cmd, cur));
