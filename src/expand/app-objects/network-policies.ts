@@ -29,7 +29,8 @@ export const networkPolicies: AppObjectsDef = {
   description: 'NetworkPolicies of isolated components and of those with the networkPolicy trait: what they declare and what the app needs.',
   derive({ components, objects }) {
     const out: ExpandedObject[] = [];
-    const routed = ingressTargets(objects);
+    // Only when some component gets a policy (most apps have none): every Ingress's backends looked up.
+    let routed: Map<string, PolicyPort[]> | undefined;
     for (const c of components) {
       const { ctx } = c;
       if (!ctx.type.capabilities.podTemplate) continue;
@@ -37,7 +38,7 @@ export const networkPolicies: AppObjectsDef = {
       if (!declared && !ctx.policies.networkIsolation) continue;
       const rules = [
         ...(declared?.from ?? []).map((peer) => declaredRule(c, peer)),
-        ...ingressRules(routed.get(ctx.component.name), ctx.policies.ingressController),
+        ...ingressRules((routed ??= ingressTargets(objects)).get(ctx.component.name), ctx.policies.ingressController),
         ...dependentRules(c, components),
         ...peerRules(c, objects),
       ];
