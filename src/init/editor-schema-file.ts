@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findPluginConfig, PluginResolver } from '../plugins/load-plugins.js';
 import { configRoot } from '../plugins/worker-load.js';
 import { buildEditorSchema } from '../spec/editor-schema.js';
-import { writeSpecFile } from './write-spec-file.js';
+import { writeFileAtomically } from '../files/write-file-atomically.js';
 
 export const EDITOR_SCHEMA_FILE = join('.kubemin', 'schema.json');
 
@@ -33,7 +33,7 @@ export async function writeEditorSchema(specDir: string, place: EditorSchemaPlac
   const resolver = new PluginResolver();
   try {
     const { registry } = await resolver.forDir(specDir);
-    await writeSpecFile(place.file, JSON.stringify(buildEditorSchema(registry), null, 2) + '\n', { force: true });
+    await writeFileAtomically(place.file, JSON.stringify(buildEditorSchema(registry), null, 2) + '\n', { existing: 'replace' });
   } finally {
     await resolver.close();
   }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { editorSchemaPlace, writeEditorSchema } from '../init/editor-schema-file.js';
-import { writeSpecFile } from '../init/write-spec-file.js';
+import { writeFileAtomically } from '../files/write-file-atomically.js';
 import { placeProblems, syntaxProblem } from '../import/kubemin-cli/diagnostics.js';
 import { importKubeminCli } from '../import/kubemin-cli/import-kubemin-cli.js';
 import { jsonSyntaxError } from '../import/kubemin-cli/json-syntax.js';
@@ -71,7 +71,7 @@ export async function importKubeminCliFile(opts: ImportOptions): Promise<ImportR
   if (opts.out === undefined) return { outcome: { kind: 'stream', spec: result.spec, schemaRef: schema.ref }, diagnostics, sources };
 
   try {
-    await writeSpecFile(opts.out, result.spec, { force: true });
+    await writeFileAtomically(opts.out, result.spec, { existing: 'replace' });
   } catch (err) {
     const diagnostic: Diagnostic = { severity: 'error', code: 'cannot-write', message: `cannot write the spec: ${reason(err)}`, file: opts.out };
     return { outcome: { kind: 'not-written' }, diagnostics: [...diagnostics, diagnostic], sources };

@@ -7,7 +7,7 @@ import { InitCancelled, type Ask } from '../init/ask.js';
 import { editorSchemaPlace, writeEditorSchema } from '../init/editor-schema-file.js';
 import { completeWithDefaults, readInitFlags, type InitFlags } from '../init/init-flags.js';
 import { defaultNameFor, planInit } from '../init/plan-init.js';
-import { SpecFileExistsError, writeSpecFile } from '../init/write-spec-file.js';
+import { FileExistsError, writeFileAtomically } from '../files/write-file-atomically.js';
 import { SourceSet } from '../load/source-set.js';
 import { builtinRegistry } from '../plugins/builtin.js';
 
@@ -108,9 +108,9 @@ export async function init(opts: InitOptions): Promise<InitResult> {
     return { outcome: { kind: 'refused', reason: 'not-compiled' }, diagnostics: [...compiled.diagnostics, bug], sources: compiled.sources };
   }
   try {
-    await writeSpecFile(file, plan.text, { force: opts.force });
+    await writeFileAtomically(file, plan.text, { existing: opts.force ? 'replace' : 'keep' });
   } catch (err) {
-    if (err instanceof SpecFileExistsError) return refuse('input', [exists(file)]);
+    if (err instanceof FileExistsError) return refuse('input', [exists(file)]);
     const code = (err as NodeJS.ErrnoException).code;
     if (code) return refuse('input', [{ severity: 'error', code: 'cannot-write', message: `cannot write the spec: ${(err as Error).message}`, file }]);
     throw err;

@@ -15,7 +15,7 @@ import { isPlainObject, type PlainObject } from '../promote/merge-patch.js';
 import { planPromotion, type PromoteRequest, type PromotionPlan } from '../promote/plan-promotion.js';
 import { PromoteError, unknownName } from '../promote/promote-error.js';
 import { specFileDiff } from '../promote/spec-file-diff.js';
-import { replaceFileAtomically } from '../files/write-file-atomically.js';
+import { writeFileAtomically } from '../files/write-file-atomically.js';
 
 export interface PromoteOptions extends Omit<PromoteRequest, 'fields'>, Pick<LoadOptions, 'paths' | 'cwd' | 'secrets'> {
   readonly app: string;
@@ -68,7 +68,7 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
   if (!opts.dryRun) {
     if ((await readFile(path, 'utf8')) !== text)
       throw new PromoteError(`${file} changed while kubemin promote was editing it: nothing was written; run it again`);
-    await replaceFileAtomically(path, edited);
+    await writeFileAtomically(path, edited, { existing: 'replace' });
   }
   return { compiled, outcome: { kind: 'promoted', plan, file, diff, written: !opts.dryRun } };
 }
