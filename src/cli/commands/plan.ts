@@ -17,12 +17,10 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
         io.stderr(`kubemin plan: --format is deprecated: use -o ${opts.format === 'tree' ? 'text' : opts.format}\n`);
         output = opts.format === 'tree' ? 'text' : opts.format;
       }
-      const { loadAndCompile } = await import('../../operations/load-and-compile.js');
+      const { plan } = await import('../../operations/plan.js');
       const { hasErrors } = await import('../../diagnostics/diagnostic.js');
-      const { layoutFor } = await import('../../bundle/bundle-layout.js');
-      const { emitApp } = await import('../../bundle/emit-bundle.js');
       const { formatPlanTree } = await import('../../plan/format-plan.js');
-      const result = await loadAndCompile({ paths, app: opts.app, env: opts.env, secrets: io.secrets });
+      const { compiled: result, plans } = await plan({ paths, app: opts.app, env: opts.env, secrets: io.secrets });
       if (result.diagnostics.length) io.stderr(formatDiagnostics('text', result.diagnostics, result.sources, io.color));
       reportSkipped(io, result.skipped, opts.env, 'planned');
       if (result.fileCount === 0) io.stderr(`${noSpecsFound(paths)}\n`);
@@ -35,8 +33,6 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
         setExit(EXIT.error);
         return;
       }
-      const layout = layoutFor(opts.env);
-      const plans = result.apps.map((a) => emitApp(a, { layout }).planDocument);
       io.stdout(output === 'text' ? formatPlanTree(plans) : formatStructured(output, plans));
       setExit(EXIT.ok);
     });
