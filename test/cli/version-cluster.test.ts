@@ -8,7 +8,7 @@ import { cli, tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/tree.js';
 import { builtBinary } from '../plugins/built-binary.js';
 
-/** `kubemin version` (and diff's -o yaml), against the real test cluster. */
+/** `kubemin version` (and diff's and apply's -o yaml), against the real test cluster. */
 const cluster = testCluster();
 const CLIENT = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -65,6 +65,22 @@ describe('kubemin version', () => {
     expect(down.code).toBe(2);
     expect(down.stdout).toBe(`Client Version: ${CLIENT}\n`);
     expect(down.stderr).toMatch(/^kubemin: the server's version: cannot reach the API server at https:\/\/127\.0\.0\.1:1: .*\n$/);
+  });
+});
+
+describe('kubemin apply --dry-run -o yaml', () => {
+  it('is the same data as -o json', async () => {
+    const shop = join(REPO, 'examples/shop');
+    const args = ['apply', shop, '--dry-run', '--kubeconfig', cluster.kubeconfig];
+    const json = await cli([...args, '-o', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const yaml = await cli([...args, '-o', 'yaml']);
+    expect(yaml.code).toBe(0);
+    // Two runs: durations may differ.
+    const timeless = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'durationMs' ? undefined : v)));
+    const data = JSON.parse(json.stdout) as { apps: Array<{ outcome: string }> };
+    expect(data.apps.map((a) => a.outcome)).toEqual(['planned']);
+    expect(timeless(load(yaml.stdout))).toEqual(timeless(data));
   });
 });
 
