@@ -252,6 +252,34 @@ export interface TraitDef<P = unknown> {
   patchObjects?(props: P, objects: readonly EmittedObject[], ctx: PatchContext): PatchResult;
   /** Secret values among the trait's props (pointers under `pointer`). Called on unvalidated documents too. */
   secretPointers?(props: unknown, pointer: string): string[];
+  /*
+   * Hooks through which the semantic rules (src/validate/rules/) ask every trait, the plugins'
+   * included, what it adds to its container, without naming any trait. Each is given the trait's
+   * schema-valid value and answers with where each thing was written: a JSON pointer relative to
+   * that value (`/0/name`).
+   */
+  /** Environment variables the trait sets in its container (rules: set once, readable names). */
+  envNames?(props: P): TraitWritten<{ readonly name: string }>[];
+  /** Ports the trait's probes of its container name or number (rule: a named port is one of the container's). */
+  probePorts?(props: P): TraitWritten<{ readonly port: number | string }>[];
+  /** Paths at which the trait mounts volumes in its container (rule: two volumes are not mounted at one path). */
+  mountPaths?(props: P): TraitWritten<MountedPath>[];
+}
+
+/** Something a trait adds, with the JSON pointer (relative to the trait's value) where it was written. */
+export type TraitWritten<T> = T & { readonly pointer: string };
+
+/** A volume a trait mounts in its container. */
+export interface MountedPath {
+  /** The volume's name: mounts of one volume are the trait's own to check. */
+  readonly volume: string;
+  readonly path: string;
+  /** How messages call it: `storage "data"`. */
+  readonly label: string;
+  /** The entry that mounts it (relative to the trait's value); `pointer` is where its path was written, or what it derives from. */
+  readonly entry: string;
+  /** What to do when another volume is mounted at the same path. */
+  readonly hint?: string;
 }
 
 export interface PatchContext {

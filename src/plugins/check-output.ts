@@ -50,6 +50,11 @@ export function traitOutputProblem(out: unknown): string | undefined {
     const problem = emittedProblem(o.objects as EmittedObject[]);
     if (problem) return `objects: ${problem}`;
   }
+  if (o.volumes !== undefined) {
+    const volumes: unknown = o.volumes;
+    if (!Array.isArray(volumes) || volumes.some((v) => !isRecord(v) || !isRecord(v.value) || typeof v.value.name !== 'string' || !NAME.test(v.value.name)))
+      return 'volumes: each must be {value: a volume with a valid name, pointer}';
+  }
   for (const list of ['initContainers', 'sidecars'] as const) {
     const items = o[list];
     if (items === undefined) continue;
@@ -168,4 +173,35 @@ export function relatedQueriesProblem(out: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+const isPointer = (v: unknown): boolean => typeof v === 'string' && (v === '' || v.startsWith('/'));
+
+/**
+ * A check of what a trait's hook (envNames, probePorts, mountPaths) returned: a list of items,
+ * each with a JSON pointer relative to the trait's value and the fields of the hook.
+ */
+export function writtenProblem(fields: Readonly<Record<string, 'string' | 'port' | 'pointer' | 'string?'>>): (out: unknown) => string | undefined {
+  const example = Object.keys(fields).join(', ');
+  return (out) => {
+    if (!Array.isArray(out)) return `must return a list of {${example}, pointer}`;
+    for (const item of out) {
+      if (!isRecord(item)) return `must return a list of {${example}, pointer}`;
+      if (!isPointer(item.pointer)) return `pointer ${JSON.stringify(item.pointer)} is not a JSON pointer (relative to the trait's value: "/0/name")`;
+      for (const [key, shape] of Object.entries(fields)) {
+        const v = item[key];
+        const ok =
+          shape === 'string'
+            ? typeof v === 'string' && v !== ''
+            : shape === 'string?'
+              ? v === undefined || typeof v === 'string'
+              : shape === 'pointer'
+                ? isPointer(v)
+                : (typeof v === 'string' && v !== '') || (Number.isInteger(v) && (v as number) > 0);
+        if (!ok)
+          return `${key} ${JSON.stringify(v)} is not ${shape === 'port' ? 'a port (a name or a number)' : shape === 'pointer' ? 'a JSON pointer' : 'a string'}`;
+      }
+    }
+    return undefined;
+  };
 }

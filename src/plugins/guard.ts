@@ -1,7 +1,7 @@
 import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
 import type { StepTypeDef } from '../plan/types.js';
 import type { ReadinessRule } from '../readiness/types.js';
-import { emittedProblem, readinessProblem, relatedQueriesProblem, stepPlanProblem, traitOutputProblem } from './check-output.js';
+import { emittedProblem, readinessProblem, relatedQueriesProblem, stepPlanProblem, traitOutputProblem, writtenProblem } from './check-output.js';
 import { ExtensionError, PluginCallError } from './extension-error.js';
 
 /**
@@ -37,8 +37,15 @@ export function guardTrait(def: TraitDef, origin: string): TraitDef {
     apply: (props, ctx) => call(origin, what, () => def.apply(props, ctx), traitOutputProblem),
     ...(def.references ? { references: (props: unknown, pointer: string) => call(origin, what, () => def.references!(props, pointer), anything) } : {}),
     ...(def.containers ? { containers: (props: unknown, pointer: string) => call(origin, what, () => def.containers!(props, pointer), anything) } : {}),
+    ...(def.envNames ? { envNames: (props: unknown) => call(origin, what, () => def.envNames!(props), envNamesProblem) } : {}),
+    ...(def.probePorts ? { probePorts: (props: unknown) => call(origin, what, () => def.probePorts!(props), probePortsProblem) } : {}),
+    ...(def.mountPaths ? { mountPaths: (props: unknown) => call(origin, what, () => def.mountPaths!(props), mountPathsProblem) } : {}),
   };
 }
+
+const envNamesProblem = writtenProblem({ name: 'string' });
+const probePortsProblem = writtenProblem({ port: 'port' });
+const mountPathsProblem = writtenProblem({ volume: 'string', path: 'string', label: 'string', entry: 'pointer', hint: 'string?' });
 
 export function guardStepType(def: StepTypeDef, origin: string): StepTypeDef {
   const what = `step type "${def.name}"`;

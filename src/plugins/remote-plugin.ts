@@ -43,6 +43,9 @@ function standIn(host: PluginHost, handle: FnHandle, name: string, origin: strin
     case 'plan':
     case 'check':
     case 'related':
+    case 'envNames':
+    case 'probePorts':
+    case 'mountPaths':
       return (...args: unknown[]) => host.call(handle, args);
     case 'execute':
       return (phase: BundlePhase, ctx: PhaseContext) =>

@@ -61,6 +61,9 @@ export function decodeArgs(fn: Exclude<FunctionName, 'execute'>, args: readonly 
     case 'plan':
     case 'check':
     case 'related':
+    case 'envNames':
+    case 'probePorts':
+    case 'mountPaths':
       return [...args];
   }
 }

@@ -1,4 +1,5 @@
-import type { ComponentTypeDef, PendingDiagnostic, TraitDef } from '../expand/types.js';
+import type { ComponentTypeDef, ContainerView, PendingDiagnostic, TraitDef } from '../expand/types.js';
+import { joinPointer } from '../load/json-pointer.js';
 import type { ComponentPlan } from '../plan/plan-components.js';
 import type { AppSpec } from '../spec/types.js';
 
@@ -34,4 +35,29 @@ export interface ValidationRule {
   readonly reads?: readonly string[];
   /** `app` is schema-valid in every part the rule declares it reads (and maybe nowhere else). */
   check(app: AppSpec, ctx: RuleContext): PendingDiagnostic[];
+}
+
+/** The hooks through which a rule asks every trait what it adds to a container (TraitDef). */
+export type TraitHook = 'envNames' | 'probePorts' | 'mountPaths';
+type HookItem<H extends TraitHook> = ReturnType<NonNullable<TraitDef[H]>>[number];
+
+/**
+ * What the traits of a container add, through one hook, in trait order: each item with its
+ * pointer made absolute, and `at`, the pointer of the trait's value (`.../traits/probes`). A rule
+ * names no trait: a plugin's trait with the hook takes part like a built-in one.
+ */
+export function fromTraits<H extends TraitHook>(
+  container: Pick<ContainerView, 'traits' | 'pointer'>,
+  traits: readonly TraitDef[],
+  hook: H,
+): Array<HookItem<H> & { readonly at: string }> {
+  const out: Array<HookItem<H> & { readonly at: string }> = [];
+  for (const trait of traits) {
+    const props = container.traits?.[trait.name];
+    const ask = trait[hook] as ((props: unknown) => Array<HookItem<H>>) | undefined;
+    if (props === undefined || !ask) continue;
+    const at = joinPointer(container.pointer, 'traits', trait.name);
+    for (const item of ask.call(trait, props)) out.push(Object.assign({}, item, { pointer: at + item.pointer, at }));
+  }
+  return out;
 }

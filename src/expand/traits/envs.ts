@@ -73,6 +73,7 @@ export const envs: TraitDef<EnvSpec[]> = {
     });
     return refs;
   },
+  envNames: (items) => items.map((e, i) => ({ name: e.name, pointer: joinPointer('', i, 'name') })),
 };
 
 function keyRefOut(r: KeyRef): Record<string, unknown> {

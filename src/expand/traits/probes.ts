@@ -19,6 +19,8 @@ export interface ProbeSpec {
 }
 
 const HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
+/** The handlers that name a port (by number, or by name for the first two). */
+const PORT_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
 const TIMINGS = ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const;
 const FIELD: Record<ProbeType, keyof ContainerPatch> = {
   liveness: 'livenessProbe',
@@ -131,4 +133,11 @@ export const probes: TraitDef<ProbeSpec[]> = {
     });
     return { container: patch, diagnostics };
   },
+  probePorts: (items) =>
+    items.flatMap((p, i) =>
+      PORT_HANDLERS.flatMap((h) => {
+        const port = p[h]?.port;
+        return port === undefined ? [] : [{ port, pointer: joinPointer('', i, h, 'port') }];
+      }),
+    ),
 };

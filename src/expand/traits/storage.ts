@@ -184,6 +184,16 @@ export const storage: TraitDef<StorageSpec[]> = {
     });
     return refs;
   },
+  mountPaths: (items) =>
+    items.map((s, i) => ({
+      volume: s.name,
+      path: s.mountPath ?? `/mnt/${s.name}`,
+      label: `storage "${s.name}"`,
+      entry: joinPointer('', i),
+      pointer: joinPointer('', i, s.mountPath === undefined ? 'name' : 'mountPath'),
+      hint:
+        s.mountPath === undefined ? 'without mountPath, storage is mounted at /mnt/<name>: set another mountPath' : 'give each storage entry its own mountPath',
+    })),
 };
 
 /** Fields that mean nothing for the storage type are reported, not silently dropped. */

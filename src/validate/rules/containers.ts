@@ -2,7 +2,7 @@ import type { PendingDiagnostic } from '../../expand/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import { warnEnvVarName } from '../../k8s/formats/names.js';
 import { containersOf } from '../../spec/walk.js';
-import type { ValidationRule } from '../rule.js';
+import { fromTraits, type ValidationRule } from '../rule.js';
 
 export const containers: ValidationRule = {
   name: 'containers',
@@ -27,21 +27,27 @@ export const containers: ValidationRule = {
             related: [{ message: 'the other container', pointer: prev }],
           });
         } else names.set(v.name, v.role === 'main' ? joinPointer(pointer, 'name') : joinPointer(v.pointer, 'name'));
-        out.push(...envChecks(v.env, (v.traits?.envs as Array<{ name: string }> | undefined) ?? [], v.pointer));
+        // The container's env, then every trait's variables (the built-in envs trait's, a plugin's): TraitDef.envNames.
+        out.push(...envChecks(v.env, fromTraits(v, ctx.tables.traits, 'envNames'), v.pointer));
       }
     });
     return out;
   },
 };
 
-function envChecks(env: Record<string, string> | undefined, envs: Array<{ name: string }>, pointer: string): PendingDiagnostic[] {
+/** The container's `env` (a map: its keys are the names), then what its traits set, in trait order. */
+function envChecks(
+  env: Record<string, string> | undefined,
+  traitNames: ReadonlyArray<{ name: string; pointer: string }>,
+  pointer: string,
+): PendingDiagnostic[] {
   const out: PendingDiagnostic[] = [];
   const seen = new Map<string, string>();
-  const names: Array<[string, string]> = [
-    ...Object.keys(env ?? {}).map((n): [string, string] => [n, joinPointer(pointer, 'env', n)]),
-    ...envs.map((e, j): [string, string] => [e.name, joinPointer(pointer, 'traits', 'envs', j, 'name')]),
+  const names: Array<{ name: string; at: string; atKey: boolean }> = [
+    ...Object.keys(env ?? {}).map((name) => ({ name, at: joinPointer(pointer, 'env', name), atKey: true })),
+    ...traitNames.map((e) => ({ name: e.name, at: e.pointer, atKey: false })),
   ];
-  for (const [name, at] of names) {
+  for (const { name, at, atKey } of names) {
     const prev = seen.get(name);
     if (prev !== undefined) {
       out.push({
@@ -54,7 +60,7 @@ function envChecks(env: Record<string, string> | undefined, envs: Array<{ name: 
       });
     } else seen.set(name, at);
     const warn = warnEnvVarName(name);
-    if (warn) out.push({ severity: 'warning', code: 'env-name', message: warn, pointer: at, atKey: at.includes('/env/') });
+    if (warn) out.push({ severity: 'warning', code: 'env-name', message: warn, pointer: at, atKey });
   }
   return out;
 }

@@ -1,12 +1,6 @@
 import type { PendingDiagnostic } from '../../expand/types.js';
-import { joinPointer } from '../../load/json-pointer.js';
 import { containersOf } from '../../spec/walk.js';
-import type { ValidationRule } from '../rule.js';
-
-interface StorageLike {
-  name: string;
-  mountPath?: string;
-}
+import { fromTraits, type ValidationRule } from '../rule.js';
 
 export const mountPaths: ValidationRule = {
   name: 'mount-paths',
@@ -16,27 +10,23 @@ export const mountPaths: ValidationRule = {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {
       for (const container of containersOf(c, `/spec/components/${i}`, ctx.tables.traits)) {
-        const storage = (container.traits?.storage as StorageLike[] | undefined) ?? [];
-        const seen = new Map<string, { name: string; pointer: string }>();
-        storage.forEach((s, j) => {
-          const entry = joinPointer(container.pointer, 'traits', 'storage', j);
-          const path = s.mountPath ?? `/mnt/${s.name}`;
-          const prev = seen.get(path);
-          // Entries of the same name are one volume: the storage trait reports those.
-          if (prev && prev.name !== s.name) {
+        const seen = new Map<string, { volume: string; label: string; pointer: string }>();
+        // Every trait's mounts (the built-in storage trait's, a plugin's): TraitDef.mountPaths.
+        for (const m of fromTraits(container, ctx.tables.traits, 'mountPaths')) {
+          const entry = m.at + m.entry;
+          const prev = seen.get(m.path);
+          // Mounts of one volume are one volume: the trait that mounts it reports those.
+          if (prev && prev.volume !== m.volume) {
             out.push({
               severity: 'error',
               code: 'duplicate-mount-path',
-              message: `storage "${s.name}" is mounted at ${path}, where storage "${prev.name}" is already mounted in container "${container.name}"`,
-              hint:
-                s.mountPath === undefined
-                  ? `without mountPath, storage is mounted at /mnt/<name>: set another mountPath`
-                  : 'give each storage entry its own mountPath',
-              pointer: s.mountPath === undefined ? joinPointer(entry, 'name') : joinPointer(entry, 'mountPath'),
-              related: [{ message: `storage "${prev.name}"`, pointer: prev.pointer }],
+              message: `${m.label} is mounted at ${m.path}, where ${prev.label} is already mounted in container "${container.name}"`,
+              hint: m.hint ?? 'give each volume its own mount path',
+              pointer: m.pointer,
+              related: [{ message: prev.label, pointer: prev.pointer }],
             });
-          } else if (!prev) seen.set(path, { name: s.name, pointer: entry });
-        });
+          } else if (!prev) seen.set(m.path, { volume: m.volume, label: m.label, pointer: entry });
+        }
       }
     });
     return out;

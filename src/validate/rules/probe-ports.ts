@@ -1,12 +1,6 @@
 import type { PendingDiagnostic } from '../../expand/types.js';
-import { joinPointer } from '../../load/json-pointer.js';
 import { containersOf } from '../../spec/walk.js';
-import type { ValidationRule } from '../rule.js';
-
-interface ProbeLike {
-  httpGet?: { port?: number | string };
-  tcpSocket?: { port?: number | string };
-}
+import { fromTraits, type ValidationRule } from '../rule.js';
 
 export const probePorts: ValidationRule = {
   name: 'probe-ports',
@@ -17,25 +11,22 @@ export const probePorts: ValidationRule = {
     app.spec.components.forEach((c, i) => {
       for (const container of containersOf(c, `/spec/components/${i}`, ctx.tables.traits)) {
         const named = new Set(container.role === 'main' ? (c.ports ?? []).flatMap((p) => (p.name ? [p.name] : [])) : []);
-        const probes = (container.traits?.probes as ProbeLike[] | undefined) ?? [];
-        probes.forEach((p, j) => {
-          for (const handler of ['httpGet', 'tcpSocket'] as const) {
-            const port = p[handler]?.port;
-            if (typeof port !== 'string' || named.has(port)) continue;
-            out.push({
-              severity: 'error',
-              code: 'probe-port',
-              message: `probe port "${port}" is not a named port of container "${container.name}"`,
-              hint:
-                container.role !== 'main'
-                  ? 'init and sidecar containers declare no ports: use the port number'
-                  : named.size
-                    ? `named ports: ${[...named].join(', ')}`
-                    : 'use the port number, or name the port under ports',
-              pointer: joinPointer(container.pointer, 'traits', 'probes', j, handler, 'port'),
-            });
-          }
-        });
+        // Every trait's probes (the built-in probes trait's, a plugin's): TraitDef.probePorts.
+        for (const { port, pointer } of fromTraits(container, ctx.tables.traits, 'probePorts')) {
+          if (typeof port !== 'string' || named.has(port)) continue;
+          out.push({
+            severity: 'error',
+            code: 'probe-port',
+            message: `probe port "${port}" is not a named port of container "${container.name}"`,
+            hint:
+              container.role !== 'main'
+                ? 'init and sidecar containers declare no ports: use the port number'
+                : named.size
+                  ? `named ports: ${[...named].join(', ')}`
+                  : 'use the port number, or name the port under ports',
+            pointer,
+          });
+        }
       }
     });
     return out;
