@@ -190,7 +190,7 @@ const ALSO_BROKEN: ReadonlyArray<[string, (readme: string) => string]> = [
   ['the commands table has every command, with flags each command has', (r) => replaceOnce(r, /^\| `kubemin plugins .*\n/m, '')],
   [
     'the commands table has every command, with flags each command has',
-    (r) => replaceOnce(r, '| `kubemin plugins [paths...]`', '| `kubemin plugin [paths...]`'),
+    (r) => replaceOnce(r, '| `kubemin plugins [paths...]', '| `kubemin plugin [paths...]'),
   ],
   ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--app-concurrency` (4)', '`--app-concurrency` (8)')],
   ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--lease-name` (`kubemin-watch`)', '`--lease-name` (`kubemin`)')],
@@ -221,7 +221,14 @@ beforeAll(async () => {
   const help = await cli(['--help'], REPO);
   const names = [...(help.stdout.split('\nCommands:\n')[1] ?? '').matchAll(/^ {2}([a-z-]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
   const commands = new Map<string, string>();
-  for (const name of names) commands.set(name, (await cli([name, '--help'], REPO)).stdout);
+  // A command with subcommands (`import kubemin-cli`) has the flags of its subcommands too.
+  const subcommands = (text: string): string[] =>
+    [...(text.split('\nCommands:\n')[1] ?? '').matchAll(/^ {2}([a-z-]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+  for (const name of names) {
+    let text = (await cli([name, '--help'], REPO)).stdout;
+    for (const sub of subcommands(text)) text += (await cli([name, sub, '--help'], REPO)).stdout;
+    commands.set(name, text);
+  }
   const rendered = join(tempDir('kubemin-readme-'), 'rendered');
   const run = await cli(['render', 'examples', '--out', rendered], REPO);
   if (run.code !== 0) throw new Error(`npx kubemin render examples --out rendered failed (${run.code}): ${run.stderr}`);
