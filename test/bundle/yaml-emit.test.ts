@@ -677,7 +677,8 @@ describe('emitYaml: re-entrant (no state outside a writer)', () => {
           const keys = Object.keys(outerPlain);
           const key = keys[keys.length - 1]!;
           const outer: Record<string, unknown> = {};
-          for (const k of keys.slice(0, -1)) outer[k] = outerPlain[k];
+          // defineProperty: a generated key may be "__proto__", an own data property like the others
+          for (const k of keys.slice(0, -1)) Object.defineProperty(outer, k, { value: outerPlain[k], enumerable: true, writable: true, configurable: true });
           const { seen } = withEmittingGetter(outer, key, outerPlain[key], inner, (v) => emitYaml(v as JsonValue));
           expect(emitYaml(outer as JsonValue)).toBe(emitYaml(outerPlain as JsonValue));
           expect(seen).toEqual([emitYaml(inner as JsonValue)]);
