@@ -1,6 +1,6 @@
 import type { CompiledApp } from '../compile.js';
 import { selectEnvironment } from '../environments/select-environment.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 import { InputError } from './inputs.js';
 
 /**
@@ -19,7 +19,7 @@ export function limitToEnvironments(
     try {
       selectEnvironment(head, env);
     } catch (err) {
-      if (err instanceof UserError) throw new InputError(`input environments: ${err.message.replace(/^--env /, '')}`);
+      if (err instanceof KubeminError) throw new InputError(`input environments: ${err.message.replace(/^--env /, '')}`);
       throw err;
     }
   }

@@ -1,4 +1,4 @@
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 /** The Action's inputs (action.yml), checked. */
 export type ActionMode = 'diff' | 'render' | 'validate';
 
@@ -17,7 +17,7 @@ export interface ActionInputs {
   readonly maxCommentSize: number;
 }
 
-export class InputError extends UserError {
+export class InputError extends KubeminError {
   override readonly name = 'InputError';
 }
 

@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { MANIFEST_FILE } from '../bundle/bundle-manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../load/source.js';
-import { UserError } from '../user-error.js';
+import { KubeminError } from '../errors/kubemin-error.js';
 
 // `.kubemin-staging`: where `kubemin render` stages a bundle (src/files/bundle-dir/bundle-transaction.ts).
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.kubemin-staging']);
@@ -13,7 +13,7 @@ export function isSpecFileName(name: string): boolean {
   return name === 'kubemin.yaml' || name.endsWith('.kubemin.yaml');
 }
 
-export class SpecPathError extends UserError {
+export class SpecPathError extends KubeminError {
   override readonly name = 'SpecPathError';
 }
 

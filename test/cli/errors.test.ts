@@ -12,7 +12,6 @@ import { InventoryError } from '../../src/inventory/inventory.js';
 import { SpecPathError } from '../../src/files/find-spec-files.js';
 import { PluginLoadError, PluginLoadFault } from '../../src/plugins/extension-error.js';
 import { PromoteError } from '../../src/promote/promote-error.js';
-import { UserError } from '../../src/user-error.js';
 import { GitError, GitPushError } from '../../src/watch/git/git-error.js';
 import { GitRunner } from '../../src/watch/git/git-runner.js';
 import { bundleEntry } from '../bundle/bundled-entry.js';
@@ -36,7 +35,7 @@ describe('one error base', () => {
       new PluginLoadError('l'),
       new PluginLoadFault('kubemin.config', 'f'),
       new SpecPathError('s'),
-      new UserError('u'),
+      new KubeminError('u'),
     ];
     for (const e of errors) {
       expect(e, e.name).toBeInstanceOf(KubeminError);

@@ -5,7 +5,7 @@ import { environmentVariant } from '../../src/environments/merge-environment.js'
 import { selectEnvironment } from '../../src/environments/select-environment.js';
 import { builtinRegistry } from '../../src/plugins/builtin.js';
 import type { AppSpec } from '../../src/spec/types.js';
-import { UserError } from '../../src/user-error.js';
+import { KubeminError } from '../../src/errors/kubemin-error.js';
 import { codes, compileApp } from '../helpers/spec.js';
 
 const components = [
@@ -238,7 +238,7 @@ describe('selectEnvironment (--env)', () => {
   });
 
   it('an environment no app has is an error with a did-you-mean', () => {
-    expect(() => selectEnvironment(apps, 'prodution')).toThrow(UserError);
+    expect(() => selectEnvironment(apps, 'prodution')).toThrow(KubeminError);
     expect(() => selectEnvironment(apps, 'prodution')).toThrow(
       '--env prodution: no application has an environment "prodution"; did you mean "production"? (environments: production, staging)',
     );
