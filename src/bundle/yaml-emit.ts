@@ -77,7 +77,7 @@ export class YamlWriter {
   }
 
   private keyText(k: string): string {
-    let t = this.keys.get(k);
+    let t = COMMON_KEYS.get(k) ?? this.keys.get(k);
     if (t === undefined) {
       t = flowString(k);
       if (this.keys.size >= KEY_CACHE_MAX) this.keys.clear();
@@ -449,3 +449,95 @@ function scalarText(v: unknown): string {
       throw unsupported(v);
   }
 }
+
+/**
+ * The keys of Kubernetes manifests that come in almost every object, their text worked out once
+ * at load (a constant: never written after), so that a lone `emitYaml` call, with a writer of its
+ * own, does not work them out again for each object.
+ */
+const COMMON_KEYS: ReadonlyMap<string, string> = new Map(
+  [
+    'apiVersion',
+    'kind',
+    'metadata',
+    'name',
+    'namespace',
+    'labels',
+    'annotations',
+    'spec',
+    'data',
+    'stringData',
+    'status',
+    'app.kubernetes.io/name',
+    'app.kubernetes.io/instance',
+    'app.kubernetes.io/component',
+    'app.kubernetes.io/part-of',
+    'app.kubernetes.io/managed-by',
+    'app.kubernetes.io/version',
+    'selector',
+    'matchLabels',
+    'template',
+    'replicas',
+    'containers',
+    'initContainers',
+    'image',
+    'imagePullPolicy',
+    'command',
+    'args',
+    'env',
+    'envFrom',
+    'value',
+    'valueFrom',
+    'secretKeyRef',
+    'configMapKeyRef',
+    'configMapRef',
+    'secretRef',
+    'key',
+    'ports',
+    'port',
+    'targetPort',
+    'containerPort',
+    'protocol',
+    'type',
+    'resources',
+    'requests',
+    'limits',
+    'cpu',
+    'memory',
+    'securityContext',
+    'runAsNonRoot',
+    'seccompProfile',
+    'allowPrivilegeEscalation',
+    'capabilities',
+    'drop',
+    'add',
+    'volumeMounts',
+    'mountPath',
+    'volumes',
+    'readinessProbe',
+    'livenessProbe',
+    'startupProbe',
+    'httpGet',
+    'tcpSocket',
+    'path',
+    'periodSeconds',
+    'initialDelaySeconds',
+    'clusterIP',
+    'serviceName',
+    'volumeClaimTemplates',
+    'accessModes',
+    'storage',
+    'restartPolicy',
+    'backoffLimit',
+    'activeDeadlineSeconds',
+    'maxUnavailable',
+    'rules',
+    'host',
+    'http',
+    'paths',
+    'pathType',
+    'backend',
+    'service',
+    'number',
+  ].map((k) => [k, flowString(k)]),
+);
