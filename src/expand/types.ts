@@ -264,7 +264,17 @@ export interface TraitDef<P = unknown> {
   probePorts?(props: P): TraitWritten<{ readonly port: number | string }>[];
   /** Paths at which the trait mounts volumes in its container (rule: two volumes are not mounted at one path). */
   mountPaths?(props: P): TraitWritten<MountedPath>[];
+  /**
+   * Where, under the trait's value, it wrote a field of its container's (`securityContext`,
+   * `livenessProbe`...), a field of the pod's, or a volume: a relative JSON pointer, as deep as the
+   * spec wrote it; undefined when the field is not this trait's (rule pod-security places a
+   * violation there).
+   */
+  written?(props: P, field: WrittenField): string | undefined;
 }
+
+/** A part of a rendered pod, for TraitDef.written. */
+export type WrittenField = { readonly on: 'container' | 'pod'; readonly path: readonly string[] } | { readonly on: 'volume'; readonly volume: string };
 
 /** Something a trait adds, with the JSON pointer (relative to the trait's value) where it was written. */
 export type TraitWritten<T> = T & { readonly pointer: string };

@@ -1,4 +1,4 @@
-import type { ComponentTypeDef, TraitDef } from '../expand/types.js';
+import type { ComponentTypeDef, TraitDef, WrittenField } from '../expand/types.js';
 import type { StepTypeDef } from '../plan/types.js';
 import type { ReadinessRule } from '../readiness/types.js';
 import { emittedProblem, readinessProblem, relatedQueriesProblem, stepPlanProblem, traitOutputProblem, writtenProblem } from './check-output.js';
@@ -40,11 +40,16 @@ export function guardTrait(def: TraitDef, origin: string): TraitDef {
     ...(def.envNames ? { envNames: (props: unknown) => call(origin, what, () => def.envNames!(props), envNamesProblem) } : {}),
     ...(def.probePorts ? { probePorts: (props: unknown) => call(origin, what, () => def.probePorts!(props), probePortsProblem) } : {}),
     ...(def.mountPaths ? { mountPaths: (props: unknown) => call(origin, what, () => def.mountPaths!(props), mountPathsProblem) } : {}),
+    ...(def.written ? { written: (props: unknown, field: WrittenField) => call(origin, what, () => def.written!(props, field), writtenPointerProblem) } : {}),
   };
 }
 
 const envNamesProblem = writtenProblem({ name: 'string' });
 const probePortsProblem = writtenProblem({ port: 'port' });
+const writtenPointerProblem = (out: unknown): string | undefined =>
+  out === undefined || (typeof out === 'string' && (out === '' || out.startsWith('/')))
+    ? undefined
+    : 'must return a JSON pointer relative to the trait\'s value ("/0/type"), or undefined';
 const mountPathsProblem = writtenProblem({ volume: 'string', path: 'string', label: 'string', entry: 'pointer', hint: 'string?' });
 
 export function guardStepType(def: StepTypeDef, origin: string): StepTypeDef {

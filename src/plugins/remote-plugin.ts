@@ -46,6 +46,7 @@ function standIn(host: PluginHost, handle: FnHandle, name: string, origin: strin
     case 'envNames':
     case 'probePorts':
     case 'mountPaths':
+    case 'written':
       return (...args: unknown[]) => host.call(handle, args);
     case 'execute':
       return (phase: BundlePhase, ctx: PhaseContext) =>

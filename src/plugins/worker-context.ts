@@ -64,6 +64,7 @@ export function decodeArgs(fn: Exclude<FunctionName, 'execute'>, args: readonly 
     case 'envNames':
     case 'probePorts':
     case 'mountPaths':
+    case 'written':
       return [...args];
   }
 }

@@ -31,6 +31,7 @@ export function checkObjects(spec: AppSpec, objects: readonly ExpandedObject[], 
       pointer: o.pointer,
       component: o.component !== undefined && component !== undefined ? { name: o.component, pointer: component.pointer } : undefined,
       containers: o.component === undefined ? [] : containersFor(o.component),
+      traits: options.traits ?? [],
     };
     for (const rule of rules) {
       for (const p of rule.check(o.object, ctx)) {

@@ -1,4 +1,4 @@
-import type { ContainerView } from '../expand/types.js';
+import type { ContainerView, TraitDef } from '../expand/types.js';
 import type { K8sObject } from '../k8s/types.js';
 import type { AppSpec } from '../spec/types.js';
 
@@ -21,6 +21,8 @@ export interface ObjectRuleContext {
   readonly component: { readonly name: string; readonly pointer: string } | undefined;
   /** The containers the component declares, as written (main, init, sidecar...): to point at the one a problem is about. */
   readonly containers: readonly ContainerView[];
+  /** The traits of the spec's registry, in order: to ask where they wrote a field (TraitDef.written). */
+  readonly traits: readonly TraitDef[];
 }
 
 /** A problem of the object; placed at the object's source unless `pointer` says better. */

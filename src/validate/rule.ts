@@ -1,4 +1,4 @@
-import type { ComponentTypeDef, ContainerView, PendingDiagnostic, TraitDef } from '../expand/types.js';
+import type { ComponentTypeDef, ContainerView, PendingDiagnostic, TraitDef, WrittenField } from '../expand/types.js';
 import { joinPointer } from '../load/json-pointer.js';
 import type { ComponentPlan } from '../plan/plan-components.js';
 import type { AppSpec } from '../spec/types.js';
@@ -60,4 +60,15 @@ export function fromTraits<H extends TraitHook>(
     for (const item of ask.call(trait, props)) out.push(Object.assign({}, item, { pointer: at + item.pointer, at }));
   }
   return out;
+}
+
+/** Where the first trait of a container (in trait order) that wrote a part of the pod wrote it (TraitDef.written), as an absolute pointer. */
+export function writtenBy(container: Pick<ContainerView, 'traits' | 'pointer'>, traits: readonly TraitDef[], field: WrittenField): string | undefined {
+  for (const trait of traits) {
+    const props = container.traits?.[trait.name];
+    if (props === undefined || !trait.written) continue;
+    const at = trait.written(props, field);
+    if (at !== undefined) return joinPointer(container.pointer, 'traits', trait.name) + at;
+  }
+  return undefined;
 }

@@ -7,9 +7,10 @@ import { cli, tempDir } from '../helpers/cli.js';
 
 /**
  * The rules that look at what traits add to a container (probe-ports, containers' env names,
- * mount-paths) ask every trait through its hooks (TraitDef.probePorts, envNames, mountPaths),
- * never by name: a plugin's trait with the hooks is checked by the same rules, with the same
- * diagnostics, placed at its own fields; its hooks run in the plugin's worker, guarded.
+ * mount-paths; pod-security, to place a violation) ask every trait through its hooks
+ * (TraitDef.probePorts, envNames, mountPaths, written), never by name: a plugin's trait with the
+ * hooks is checked by the same rules, with the same diagnostics, placed at its own fields; its
+ * hooks run in the plugin's worker, guarded.
  */
 
 const TRAITS = (hooks: { probePorts: string; envNames: string; mountPaths: string }): string => `export default {
@@ -124,6 +125,41 @@ describe('traits take part in the rules through their hooks', () => {
     expect(summary(wrong.stderr)[0]).toMatch(
       /error plugin-failed trait "healthz" of plugin "health" \(health\.mjs\): it returned something invalid: pointer "envName" is not a JSON pointer/,
     );
+  });
+
+  it('a plugin trait that says where it wrote a field (written) gets the pod-security violation there, else the container does', async () => {
+    const debug = (written: string): string => `export default {
+  name: 'health',
+  traits: [{
+    name: 'debugger',
+    description: 'Lets a debugger attach.',
+    scope: 'container',
+    schema: { type: 'object', additionalProperties: false, properties: { privileged: { type: 'boolean' } } },
+    apply: (p) => ({ container: { securityContext: { privileged: p.privileged } } }),
+    ${written}
+  }],
+};
+`;
+    const spec = `apiVersion: kubemin.dev/v1alpha1
+kind: Application
+metadata: {name: web, namespace: web}
+spec:
+  components:
+    - name: web
+      type: webservice
+      image: ghcr.io/acme/web:1
+      traits:
+        debugger: {privileged: true}
+`;
+    const at = await cli(
+      ['validate', '.'],
+      repo(debug("written: (p, f) => (f.on === 'container' && f.path[0] === 'securityContext' ? '/privileged' : undefined),"), spec),
+    );
+    expect(at.code).toBe(1);
+    expect(summary(at.stderr)[0]).toMatch(/^kubemin\.yaml:10:32 error pod-security container "web": privileged/);
+    const without = await cli(['validate', '.'], repo(debug(''), spec));
+    expect(without.code).toBe(1);
+    expect(summary(without.stderr)[0]).toMatch(/^kubemin\.yaml:6:7 error pod-security container "web": privileged/);
   });
 
   it('a plugin trait’s volumes of the wrong shape are a plugin-failed diagnostic, not an internal error', async () => {

@@ -1,5 +1,6 @@
 import { stringList } from '../../spec/fragments.js';
 import type { PendingDiagnostic, TraitDef } from '../types.js';
+import { deepestWritten } from './written.js';
 
 export interface LifecycleSpec {
   preStop: PreStopSpec;
@@ -63,4 +64,5 @@ export const lifecycle: TraitDef<LifecycleSpec> = {
       p.command !== undefined ? { exec: { command: [...p.command] } } : p.sleepSeconds !== undefined ? { sleep: { seconds: p.sleepSeconds } } : undefined;
     return { diagnostics, ...(preStop ? { container: { lifecycle: { preStop } } } : {}) };
   },
+  written: (l, field) => (field.on === 'container' && field.path[0] === 'lifecycle' ? deepestWritten(l, field.path.slice(1)) : undefined),
 };

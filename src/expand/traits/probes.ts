@@ -2,6 +2,7 @@ import type { Probe } from '../../k8s/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import { portRef, stringList } from '../../spec/fragments.js';
 import type { ContainerPatch, PendingDiagnostic, TraitDef } from '../types.js';
+import { deepestWritten } from './written.js';
 
 export type ProbeType = 'liveness' | 'readiness' | 'startup';
 
@@ -27,6 +28,9 @@ const FIELD: Record<ProbeType, keyof ContainerPatch> = {
   readiness: 'readinessProbe',
   startup: 'startupProbe',
 };
+
+/** The probe type of a container field (`livenessProbe`: liveness). */
+const PROBE_OF: Readonly<Record<string, ProbeType>> = Object.fromEntries(Object.entries(FIELD).map(([type, field]) => [field, type as ProbeType]));
 
 const seconds = { type: 'integer', minimum: 0 } as const;
 const atLeastOne = { type: 'integer', minimum: 1 } as const;
@@ -140,4 +144,9 @@ export const probes: TraitDef<ProbeSpec[]> = {
         return port === undefined ? [] : [{ port, pointer: joinPointer('', i, h, 'port') }];
       }),
     ),
+  written(items, field) {
+    const type = field.on === 'container' ? PROBE_OF[field.path[0] ?? ''] : undefined;
+    const i = type ? items.findIndex((p) => p.type === type) : -1;
+    return i < 0 || field.on !== 'container' ? undefined : deepestWritten(items, [i, ...field.path.slice(1)], 1);
+  },
 };

@@ -1,6 +1,7 @@
 import { joinPointer } from '../../load/json-pointer.js';
 import type { JsonSchema } from '../../spec/json-schema.js';
 import type { PendingDiagnostic, TraitDef, TraitOutput } from '../types.js';
+import { deepestWritten } from './written.js';
 
 export interface SecurityContextSpec {
   runAsUser?: number;
@@ -137,6 +138,8 @@ export const securityContext: TraitDef<SecurityContextSpec> = {
     }
     return out;
   },
+  // The container's securityContext, and the pod's fields kubemin takes from the main container's (fsGroup).
+  written: (props, field) => (field.on !== 'volume' && field.path[0] === 'securityContext' ? deepestWritten(props, field.path.slice(1)) : undefined),
 };
 
 function contradiction(pointer: string, field: string, other: string, why: string): PendingDiagnostic {

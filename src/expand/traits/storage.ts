@@ -2,6 +2,7 @@ import type { Volume, VolumeMount } from '../../k8s/types.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import { absolutePath, dnsLabel, dnsSubdomain, size } from '../../spec/fragments.js';
 import type { PendingDiagnostic, Reference, TraitDef, TraitOutput } from '../types.js';
+import { deepestWritten } from './written.js';
 
 export type StorageType = 'persistent' | 'ephemeral' | 'host-mounted' | 'config' | 'secret';
 
@@ -194,6 +195,10 @@ export const storage: TraitDef<StorageSpec[]> = {
       hint:
         s.mountPath === undefined ? 'without mountPath, storage is mounted at /mnt/<name>: set another mountPath' : 'give each storage entry its own mountPath',
     })),
+  written(items, field) {
+    const i = field.on === 'volume' ? items.findIndex((s) => s.name === field.volume) : -1;
+    return i < 0 ? undefined : deepestWritten(items, [i, 'type'], 1);
+  },
 };
 
 /** Fields that mean nothing for the storage type are reported, not silently dropped. */

@@ -3,6 +3,7 @@ import { podTemplateOf, type PodTemplateAt } from '../../k8s/pod-templates.js';
 import { getAtPointer, joinPointer } from '../../load/json-pointer.js';
 import type { PodSecurityLevel } from '../../spec/types.js';
 import type { ObjectProblem, ObjectRule, ObjectRuleContext } from '../object-rule.js';
+import { writtenBy } from '../rule.js';
 import { evaluatePod } from '../pod-security/evaluate.js';
 import type { Violation, ViolationSite } from '../pod-security/types.js';
 
@@ -44,9 +45,9 @@ function problem(v: Violation, level: PodSecurityLevel, ctx: ObjectRuleContext, 
 }
 
 /**
- * The spec field a violation comes from, when the spec wrote it: a field of kubemin's traits (a
- * container's securityContext, probe or storage entry), else the field itself in an object
- * written inline (a k8s-objects component); else the object's source.
+ * The spec field a violation comes from, when the spec wrote it: where a trait wrote it (a
+ * container's securityContext, probe or storage entry: each trait says, TraitDef.written), else
+ * the field itself in an object written inline (a k8s-objects component); else the object's source.
  */
 function placeOf(site: ViolationSite, ctx: ObjectRuleContext, pod: PodTemplateAt): { pointer?: string } {
   const found = (pointer: string | undefined): { pointer?: string } => (pointer ? { pointer } : {});
@@ -62,17 +63,15 @@ function placeOf(site: ViolationSite, ctx: ObjectRuleContext, pod: PodTemplateAt
       return {};
     }
     case 'pod': {
-      // kubemin writes pod-level fields from the main container's securityContext (fsGroup).
+      // kubemin writes pod-level fields from the main container's traits (securityContext's fsGroup).
       const main = ctx.containers.find((c) => c.role === 'main');
-      const trait =
-        main && site.field[0] === 'securityContext' ? deepest(ctx, main.pointer, ['traits', 'securityContext', ...site.field.slice(1)], 2) : undefined;
+      const trait = main ? writtenBy(main, ctx.traits, { on: 'pod', path: site.field }) : undefined;
       return found(trait ?? inline(site.field));
     }
     case 'volume': {
       for (const view of ctx.containers) {
-        const storage = view.traits?.storage;
-        const i = Array.isArray(storage) ? storage.findIndex((s) => (s as { name?: unknown }).name === site.volume) : -1;
-        if (i >= 0) return { pointer: deepest(ctx, view.pointer, ['traits', 'storage', String(i), 'type'], 3) ?? view.pointer };
+        const trait = writtenBy(view, ctx.traits, { on: 'volume', volume: site.volume });
+        if (trait) return { pointer: trait };
       }
       const i = Array.isArray(pod.spec.volumes) ? (pod.spec.volumes as Array<{ name?: unknown }>).findIndex((v) => v.name === site.volume) : -1;
       return i >= 0 ? found(inline(['volumes', String(i)])) : {};
@@ -86,20 +85,9 @@ function placeOf(site: ViolationSite, ctx: ObjectRuleContext, pod: PodTemplateAt
   }
 }
 
-const PROBES: Readonly<Record<string, string>> = { livenessProbe: 'liveness', readinessProbe: 'readiness', startupProbe: 'startup' };
-
-/** Where a container's field was written: its securityContext trait, its probe, its lifecycle; else the container. */
+/** Where a container's field was written: its ports, else the trait that wrote it (its securityContext, a probe, its lifecycle); else the container. */
 function containerField(view: ContainerView, field: readonly string[], ctx: ObjectRuleContext): string {
-  const [head = '', ...rest] = field;
-  let found: string | undefined;
-  if (head === 'securityContext') found = deepest(ctx, view.pointer, ['traits', 'securityContext', ...rest], 2);
-  else if (head === 'lifecycle') found = deepest(ctx, view.pointer, ['traits', 'lifecycle', ...rest], 2);
-  else if (head === 'ports') found = deepest(ctx, view.pointer, ['ports'], 1);
-  else if (PROBES[head]) {
-    const probes = view.traits?.probes;
-    const i = Array.isArray(probes) ? probes.findIndex((p) => (p as { type?: unknown }).type === PROBES[head]) : -1;
-    if (i >= 0) found = deepest(ctx, view.pointer, ['traits', 'probes', String(i), ...rest], 3);
-  }
+  const found = field[0] === 'ports' ? deepest(ctx, view.pointer, ['ports'], 1) : writtenBy(view, ctx.traits, { on: 'container', path: field });
   return found ?? view.pointer;
 }
 
