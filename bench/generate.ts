@@ -102,7 +102,7 @@ export async function writeKubeminTree(root: string, n: number): Promise<void> {
 }
 
 /** The objects of a compiled app, in apply order. */
-export function objectsOf(app: CompiledApp): Array<Record<string, unknown>> {
+function objectsOf(app: CompiledApp): Array<Record<string, unknown>> {
   return app.phases.flatMap((p) => p.objects.map((o) => o.object as unknown as Record<string, unknown>));
 }
 

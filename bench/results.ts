@@ -69,7 +69,7 @@ export function goal(text: string, kind: Goal['kind'], bound: number, ratio: num
   return { text, kind, bound, ratio, met: kind === 'at-least' ? ratio >= bound : ratio <= bound };
 }
 
-export function resultsPath(): string {
+function resultsPath(): string {
   return process.env.KUBEMIN_BENCH_RESULTS ?? join(repoRoot, 'bench', 'results.json');
 }
 

@@ -1,6 +1,6 @@
 import { KubeminError } from '../errors/kubemin-error.js';
 /** The Action's inputs (action.yml), checked. */
-export type ActionMode = 'diff' | 'render' | 'validate';
+type ActionMode = 'diff' | 'render' | 'validate';
 
 export interface ActionInputs {
   /** Spec paths relative to the workspace. */

@@ -18,7 +18,7 @@ const OUTCOME_COLOR: Record<PhaseOutcome, number> = {
   skipped: 2,
 };
 
-export function seconds(ms: number): string {
+function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 

@@ -16,7 +16,7 @@ import type { ReadinessState } from '../readiness/types.js';
 export type PhaseOutcome = 'ready' | 'failed' | 'unschedulable' | 'refused' | 'timeout' | 'interrupted' | 'skipped' | 'planned';
 
 /** How an app's apply ended. */
-export type AppOutcome = 'applied' | 'failed' | 'interrupted' | 'planned';
+type AppOutcome = 'applied' | 'failed' | 'interrupted' | 'planned';
 
 /** One object of a phase: what applying did, and where its readiness stood last. */
 export interface ObjectResult {
@@ -53,7 +53,7 @@ export interface PhaseResult {
  * `deleted`; `gone` (already); `kept`: never kubemin's to delete (not applied by it, or a
  * Namespace), forgotten from the inventory; `failed`: the delete failed, tried again next time.
  */
-export type PruneAction = 'deleted' | 'gone' | 'kept' | 'failed';
+type PruneAction = 'deleted' | 'gone' | 'kept' | 'failed';
 
 export interface PruneResult {
   readonly ref: ObjectRef;

@@ -7,13 +7,13 @@ import { bundleKey, type BundleLayout } from './bundle-layout.js';
 import { YamlWriter, type JsonValue } from './yaml-emit.js';
 
 /** A file of the bundle: a path relative to the bundle directory, and its text. */
-export interface BundleFile {
+interface BundleFile {
   readonly path: string;
   readonly text: string;
 }
 
 /** One object's entry in the plan. */
-export interface PlanObject {
+interface PlanObject {
   readonly file: string;
   readonly apiVersion: string;
   readonly kind: string;
@@ -23,7 +23,7 @@ export interface PlanObject {
   readonly source: string;
 }
 
-export interface PlanPhase {
+interface PlanPhase {
   readonly index: number;
   readonly name: string;
   readonly dir: string;

@@ -11,7 +11,7 @@ const scopeKey = (r: ObjectRef): string => `${kindKey(r)}/${r.namespace ?? ''}`;
 const nameKey = (r: ObjectRef): string => `${r.namespace ?? ''}/${r.name}`;
 
 /** The label whose values select the objects of apps in a LIST across namespaces (every object kubemin renders has it). */
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 /** Most characters of the values in one LIST's label selector (the URL stays short; more apps take more LISTs). */
 const MAX_SELECTOR_CHARS = 4000;
 

@@ -1,7 +1,7 @@
 export type Severity = 'error' | 'warning';
 
 /** Another place that explains a diagnostic (e.g. the other side of a conflict). */
-export interface RelatedLocation {
+interface RelatedLocation {
   readonly message: string;
   readonly file: string;
   readonly line: number;

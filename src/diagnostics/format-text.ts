@@ -28,7 +28,7 @@ export function formatText(diagnostics: readonly Diagnostic[], sources: SourceSe
   return out.join('\n') + '\n';
 }
 
-export function summary(diagnostics: readonly Diagnostic[]): string {
+function summary(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const files = new Set(diagnostics.map((d) => d.file)).size;

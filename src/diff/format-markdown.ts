@@ -3,7 +3,7 @@ import { appKey } from '../environments/app-key.js';
 import { actionLabel, formatSummary, shownObjects, summarize, type AppDiff } from './types.js';
 
 /** GitHub comments hold 65,536 characters; leave room for what surrounds the diff. */
-export const MARKDOWN_LIMIT = 60_000;
+const MARKDOWN_LIMIT = 60_000;
 
 /**
  * A summary table, then one collapsible section per app and changed object with a ```diff

@@ -21,7 +21,7 @@ export interface EnvironmentVariant {
 }
 
 /** The component's override without `disabled`, which is the environment's word, not a field of the component. */
-export function componentPatch(env: EnvironmentSpec, name: string): Record<string, unknown> | undefined {
+function componentPatch(env: EnvironmentSpec, name: string): Record<string, unknown> | undefined {
   const given = env.components?.[name];
   if (!given) return undefined;
   const { disabled: _disabled, ...patch } = given;

@@ -98,7 +98,7 @@ async function askComponents(ask: Ask, appName: string, registry: Registry): Pro
 }
 
 /** The first sentence of a type's description; when long, up to its first ': ' (else ' ('). */
-export function shortDescription(description: string, max = 72): string {
+function shortDescription(description: string, max = 72): string {
   const sentence = /^.*?\.(?=\s+[A-Z]|\s*$)/s.exec(description)?.[0] ?? description;
   if (sentence.length <= max) return sentence;
   const colon = sentence.indexOf(': ');

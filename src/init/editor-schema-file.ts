@@ -5,13 +5,13 @@
  * `# yaml-language-server: $schema=...` comment names it by a relative path, which resolves
  * wherever the repository is checked out.
  */
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { findPluginConfig, PluginResolver } from '../plugins/load-plugins.js';
 import { configRoot } from '../plugins/worker-load.js';
 import { buildEditorSchema } from '../spec/editor-schema.js';
 import { writeFileAtomically } from '../files/write-file-atomically.js';
 
-export const EDITOR_SCHEMA_FILE = join('.kubemin', 'schema.json');
+const EDITOR_SCHEMA_FILE = join('.kubemin', 'schema.json');
 
 export interface EditorSchemaPlace {
   /** Where the schema is written. */
@@ -37,9 +37,4 @@ export async function writeEditorSchema(specDir: string, place: EditorSchemaPlac
   } finally {
     await resolver.close();
   }
-}
-
-/** The directory of a spec file. */
-export function specDirOf(file: string): string {
-  return dirname(resolve(file));
 }

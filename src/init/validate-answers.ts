@@ -32,7 +32,7 @@ export function checkComponentName(s: string, ctx: ComponentNameContext): string
 }
 
 /** A store's or a job's name is shorter than 63: Kubernetes derives longer names from it. */
-export function checkNameFitsType(name: string, type: string, registry: Registry): string | undefined {
+function checkNameFitsType(name: string, type: string, registry: Registry): string | undefined {
   const max = registry.componentTypes.get(type)?.maxNameLength ?? 63;
   return name.length > max ? `a ${type} name may have at most ${max} characters; ${quote(name)} has ${name.length}` : undefined;
 }

@@ -42,9 +42,9 @@ function entryJson(r: InventoryEntry): string {
   });
 }
 
-export const INVENTORY_KEY = 'objects';
+const INVENTORY_KEY = 'objects';
 /** The data key naming the inventory this one adopts (Inventory.adopts). */
-export const ADOPTS_KEY = 'adopts';
+const ADOPTS_KEY = 'adopts';
 
 /** `kubemin-inventory-<app>`, or `kubemin-inventory-<app>.<env>` for an environment's variant; a string is an app without environments. */
 export function inventoryName(app: AppIdentity | string): string {

@@ -49,7 +49,7 @@ export interface ResourceRequirements {
 
 export type Probe = Record<string, unknown>;
 
-export interface ContainerPort {
+interface ContainerPort {
   name?: string;
   containerPort: number;
   protocol?: string;

@@ -21,7 +21,7 @@ export interface ImportOptions {
   readonly cwd?: string;
 }
 
-export type ImportOutcome =
+type ImportOutcome =
   /** The input could not be read (diagnostics say why: exit 2). */
   | { readonly kind: 'unreadable' }
   /** The input is not JSON, or cannot be converted: nothing written (exit 1). */

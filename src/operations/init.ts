@@ -11,10 +11,10 @@ import { FileExistsError, writeFileAtomically } from '../files/write-file-atomic
 import { SourceSet } from '../load/source-set.js';
 import { builtinRegistry } from '../plugins/builtin.js';
 
-export const SPEC_FILE = 'kubemin.yaml';
-export const INIT_EXAMPLE = 'kubemin init --yes --name shop --component web:webservice:nginx:1.27:8080';
+const SPEC_FILE = 'kubemin.yaml';
+const INIT_EXAMPLE = 'kubemin init --yes --name shop --component web:webservice:nginx:1.27:8080';
 
-export type Prompt = Ask & { close(): void };
+type Prompt = Ask & { close(): void };
 
 export interface InitOptions {
   /** Directory of the new kubemin.yaml (created if missing). */
@@ -29,9 +29,9 @@ export interface InitOptions {
 }
 
 /** Why nothing was written: the user's input (exit 2), a spec init wrote that does not compile (a bug: exit 1), or a cancelled question. */
-export type InitRefusal = 'input' | 'not-compiled' | 'interrupted' | 'input-ended';
+type InitRefusal = 'input' | 'not-compiled' | 'interrupted' | 'input-ended';
 
-export type InitOutcome =
+type InitOutcome =
   | {
       readonly kind: 'written';
       readonly file: string;

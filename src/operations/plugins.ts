@@ -3,7 +3,7 @@ import { readSpecFiles } from '../files/find-spec-files.js';
 import { commandLineBoundary, findPluginConfig, PluginResolver } from '../plugins/load-plugins.js';
 import { builtinPluginSet, type PluginSet } from '../plugins/plugin-set.js';
 
-export interface PluginSummary {
+interface PluginSummary {
   readonly name: string;
   /** `built-in`, a path or an npm package. */
   readonly source: string;

@@ -25,7 +25,7 @@ export interface PromoteOptions extends Omit<PromoteRequest, 'fields'>, Pick<Loa
   readonly dryRun: boolean;
 }
 
-export type PromoteOutcome =
+type PromoteOutcome =
   | { readonly kind: 'no-specs' }
   | { readonly kind: 'invalid' }
   | { readonly kind: 'nothing'; readonly plan: PromotionPlan; readonly file: string }

@@ -16,7 +16,7 @@ export interface RenderOptions extends LoadOptions {
   readonly fs?: BundleFs;
 }
 
-export type RenderOutcome =
+type RenderOutcome =
   | { readonly kind: 'no-specs' }
   | { readonly kind: 'invalid' }
   | { readonly kind: 'no-app'; readonly app: string }

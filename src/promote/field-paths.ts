@@ -4,8 +4,6 @@ import { PromoteError, unknownName } from './promote-error.js';
 /** A field of a component to promote, as segments: `image`, `traits.autoscale.minReplicas`. */
 export type FieldPath = readonly string[];
 
-export const DEFAULT_FIELDS: readonly FieldPath[] = [['image']];
-
 /** The fields that say which component it is or whether it runs: never copied between environments. */
 const NOT_PROMOTED: Readonly<Record<string, string>> = {
   name: 'the name says which component it is',

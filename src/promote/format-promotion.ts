@@ -37,7 +37,7 @@ function skipReason(reason: SkipReason, plan: PromotionPlan): string {
 }
 
 /** A value on one line: a string as it is (quoted when blank or odd), anything else as YAML flow; long ones cut. */
-export function formatValue(value: Plain | undefined): string {
+function formatValue(value: Plain | undefined): string {
   if (value === undefined) return '(not set)';
   const text = typeof value === 'string' && /^[^\s"'{}[\],#]+$/.test(value) ? value : renderFlowValue(value);
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 3)}...` : text;

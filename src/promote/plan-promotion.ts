@@ -16,7 +16,7 @@ export interface PromoteRequest {
 }
 
 /** A field of a component whose value in the target environment changes to the source's. */
-export interface FieldChange {
+interface FieldChange {
   readonly component: string;
   readonly field: FieldPath;
   /** As the target saw it (undefined: not set). */
@@ -27,7 +27,7 @@ export interface FieldChange {
 }
 
 /** A field that the target already has as the source has it. */
-export interface FieldAlready {
+interface FieldAlready {
   readonly component: string;
   readonly field: FieldPath;
   readonly value: Plain;

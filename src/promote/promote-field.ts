@@ -67,7 +67,7 @@ export function promoteField(
  * `value` with the source's value at `path`; where the source has none, the mappings above it
  * that this leaves empty and that the source does not have either go too.
  */
-export function withValueOf(value: PlainObject, path: FieldPath, source: PlainObject): PlainObject {
+function withValueOf(value: PlainObject, path: FieldPath, source: PlainObject): PlainObject {
   let out = setAt(value, path, valueAt(source, path)) as PlainObject;
   for (let depth = path.length - 1; depth >= 1; depth--) {
     const parent = path.slice(0, depth);

@@ -82,7 +82,7 @@ function phaseLine(p: PhaseChange): string {
  * `<details>` titled `<code>Kind ns/name</code> update (kubemin.yaml:12)` with the diff inside; the
  * source a link to its line when `sourceUrl` gives one; a replace names the object it replaces.
  */
-export function objectBlock(o: ObjectChange, sourceUrl?: SourceUrl): string {
+function objectBlock(o: ObjectChange, sourceUrl?: SourceUrl): string {
   const url = sourceUrl?.(o.at);
   const source = url ? `<a href="${escapeAttribute(url)}">${escapeHtml(o.source)}</a>` : escapeHtml(o.source);
   const replaces = o.replaces ? ` <code>${escapeHtml(formatRef(o.replaces))}</code>` : '';

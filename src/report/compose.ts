@@ -10,12 +10,12 @@ import type { AppRenderedDiff } from './rendered-diff.js';
 
 /** The first line of every report comment: how the Action finds its own comments again. */
 export const REPORT_MARKER = '<!-- kubemin:report -->';
-export const REPORT_TITLE = '### kubemin: what this pull request changes';
+const REPORT_TITLE = '### kubemin: what this pull request changes';
 /** GitHub comments hold 65,536 characters. */
-export const DEFAULT_MAX_COMMENT_SIZE = 60_000;
-export const DEFAULT_MAX_COMMENTS = 5;
+const DEFAULT_MAX_COMMENT_SIZE = 60_000;
+const DEFAULT_MAX_COMMENTS = 5;
 /** GITHUB_STEP_SUMMARY holds 1 MiB. */
-export const DEFAULT_MAX_SUMMARY_SIZE = 1_000_000;
+const DEFAULT_MAX_SUMMARY_SIZE = 1_000_000;
 const MIN_SIZE = 1_000;
 
 export interface ReportInput {

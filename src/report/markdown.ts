@@ -11,7 +11,7 @@ export function escapeCell(s: string): string {
 }
 
 /** A backtick fence longer than any run of backticks in `text`, so that nothing inside can close it. */
-export function fenceFor(text: string): string {
+function fenceFor(text: string): string {
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   return '`'.repeat(Math.max(3, longest + 1));
@@ -27,17 +27,6 @@ export function codeBlock(lang: string, text: string): string {
 /** `<details>` with a one-line summary (HTML, already escaped) and a markdown body. */
 export function details(summary: string, body: string): string {
   return `<details><summary>${summary}</summary>\n\n${body.replace(/\n*$/, '\n')}\n</details>\n`;
-}
-
-/** Each line of `text` quoted (`> `). */
-export function quote(text: string): string {
-  return (
-    text
-      .replace(/\n$/, '')
-      .split('\n')
-      .map((l) => (l ? `> ${l}` : '>'))
-      .join('\n') + '\n'
-  );
 }
 
 /** `1 object`, `2 objects`. */

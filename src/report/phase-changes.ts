@@ -9,7 +9,7 @@ export interface ObjectCounts {
   readonly unchanged: number;
 }
 
-export type PhaseStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+type PhaseStatus = 'added' | 'removed' | 'changed' | 'unchanged';
 
 /** One phase of the head bundle (or one the head no longer has), compared with the base. */
 export interface PhaseChange {

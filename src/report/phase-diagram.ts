@@ -3,7 +3,7 @@ import { phaseLabel } from '../plan/plan-phases.js';
 import { plural } from './markdown.js';
 
 /** A phase the head no longer has, drawn apart from the chain. */
-export interface RemovedPhase {
+interface RemovedPhase {
   readonly label: string;
   readonly objects: number;
 }
@@ -12,8 +12,8 @@ export interface PhaseDiagramOptions {
   readonly removed?: readonly RemovedPhase[];
 }
 
-export const CHANGED_STYLE = 'fill:#fff3b0,stroke:#d4a017';
-export const REMOVED_STYLE = 'fill:#f6d5d5,stroke:#c0392b,stroke-dasharray:4 3';
+const CHANGED_STYLE = 'fill:#fff3b0,stroke:#d4a017';
+const REMOVED_STYLE = 'fill:#f6d5d5,stroke:#c0392b,stroke-dasharray:4 3';
 
 /**
  * The app's phases as a Mermaid flowchart: one node per phase (`01 namespace`, its object count

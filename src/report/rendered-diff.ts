@@ -13,7 +13,7 @@ import { hasObjectChanges, matchPhases, NO_OBJECTS, phasePlanChanges, type Objec
  * `replace`: a component's object under a new name (a Job is named by a hash of its template),
  * shown as one change from the old object to the new, counted as an update.
  */
-export type RenderedAction = 'create' | 'update' | 'delete' | 'replace';
+type RenderedAction = 'create' | 'update' | 'delete' | 'replace';
 
 export interface ObjectChange {
   readonly action: RenderedAction;
@@ -31,9 +31,9 @@ export interface ObjectChange {
   readonly diff: string;
 }
 
-export type AppStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+type AppStatus = 'added' | 'removed' | 'changed' | 'unchanged';
 
-export interface RenderedSummary extends ObjectCounts {
+interface RenderedSummary extends ObjectCounts {
   /** Phases in `phases` (the head's and the removed ones) and how many of them changed. */
   readonly phases: number;
   readonly changedPhases: number;

@@ -3,7 +3,7 @@ import { secretForms } from './secret-forms.js';
 export const MASK = '***';
 
 /** Values shorter than this are not scrubbed from kubemin's own text: they would hide ordinary words. */
-export const MIN_SCRUBBED_LENGTH = 4;
+const MIN_SCRUBBED_LENGTH = 4;
 
 /**
  * A run of this many characters of a long secret form is masked too: a server that quotes a

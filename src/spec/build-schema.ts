@@ -5,7 +5,7 @@ import { annotationMap, dnsLabel, duration, labelMap, policies } from './fragmen
 import type { JsonSchema } from './json-schema.js';
 import { API_VERSION, APP_KIND } from './types.js';
 
-export const SCHEMA_ID = 'https://kubemin.dev/schemas/v1alpha1/kubemin.schema.json';
+const SCHEMA_ID = 'https://kubemin.dev/schemas/v1alpha1/kubemin.schema.json';
 
 export interface SchemaTables {
   readonly componentTypes: ReadonlyMap<string, ComponentTypeDef>;
@@ -171,7 +171,7 @@ export function buildSchema(tables: SchemaTables): JsonSchema {
 }
 
 /** The largest value of an int32, the type of most integer fields of Kubernetes objects. */
-export const INT32_MAX = 2_147_483_647;
+const INT32_MAX = 2_147_483_647;
 
 /**
  * Every integer without a maximum gets INT32_MAX: Kubernetes stores replicas, probe timings,

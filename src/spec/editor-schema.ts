@@ -31,7 +31,7 @@ function describeEnum(def: JsonSchema | undefined, table: ReadonlyMap<string, { 
 }
 
 /** Adds the pattern of its format to every string schema with one of kubemin's formats. */
-export function withPatterns<T>(node: T): T {
+function withPatterns<T>(node: T): T {
   if (Array.isArray(node)) return node.map(withPatterns) as T;
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};

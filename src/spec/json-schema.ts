@@ -45,4 +45,4 @@ export interface JsonSchema {
   patternErrorMessage?: string;
 }
 
-export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';

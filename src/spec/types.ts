@@ -36,16 +36,16 @@ export interface EnvironmentSpec {
   components?: Record<string, ComponentOverride>;
 }
 
-export type ComponentOverride = { disabled?: boolean } & Record<string, unknown>;
+type ComponentOverride = { disabled?: boolean } & Record<string, unknown>;
 
-export interface AppMetadata {
+interface AppMetadata {
   name: string;
   namespace?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
 
-export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /** A level of the Kubernetes Pod Security Standards, from the most to the least restrictive. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';

@@ -6,7 +6,7 @@ import { appKey } from '../environments/app-key.js';
 import { phaseLabel } from '../plan/plan-phases.js';
 
 /** Where an app's status report lives in the repository. */
-export const STATUS_DIR = '.kubemin/status';
+const STATUS_DIR = '.kubemin/status';
 
 /**
  * `.kubemin/status/<key>.yaml`, `key` being a report's statusKey: `<env>/<app>` for an

@@ -32,7 +32,7 @@ export interface TestCluster {
   newNamespace(prefix: string): Promise<string>;
 }
 
-export interface KubectlOptions {
+interface KubectlOptions {
   /** Written to kubectl's standard input (for `apply -f -`). */
   input?: string;
   /** Kill kubectl after this long (default 120 s); prefer kubectl's own --timeout for waits. */

@@ -7,12 +7,11 @@ import type { SpecNames } from '../../operations/spec-names.js';
  * after `kubemin`, the last one the word being completed (maybe empty). A first line `:files` asks
  * the shell for file names instead; nothing is printed when there is nothing to offer.
  */
-export const FILES = ':files';
+const FILES = ':files';
 
 /** Options whose values are names of the specs here. */
 const APP_OPTIONS = new Set(['--app']);
 const ENV_OPTIONS = new Set(['--env', '--from', '--to']);
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 export interface CompleteContext {
   /** The app and environment names of the specs under these paths (the command's, as typed; none: the working directory); read only when asked for. */

@@ -7,7 +7,7 @@ import { basicAuthSource, staticTokenSource } from './static-sources.js';
 import { tokenFileSource } from './token-file-source.js';
 import type { Credential, CredentialSource, TokenPart, TokenSource } from './types.js';
 
-export type { Credential, CredentialKind, CredentialSource } from './types.js';
+export type { Credential, CredentialSource } from './types.js';
 
 /**
  * Where a user's token comes from, first match wins: an exec plugin, an auth-provider (the

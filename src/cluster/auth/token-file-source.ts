@@ -4,7 +4,7 @@ import { sameToken } from './exec-source.js';
 import type { TokenPart, TokenSource } from './types.js';
 
 /** How long a token read from a file is used before the file is read again (client-go's period). */
-export const TOKEN_FILE_PERIOD_MS = 60_000;
+const TOKEN_FILE_PERIOD_MS = 60_000;
 
 /**
  * A bearer token in a file that something else rotates: a pod's projected service account token

@@ -14,7 +14,7 @@ export interface Credential {
 }
 
 /** Where the credentials of a kubeconfig user come from (one file each in this folder). */
-export type CredentialKind = 'exec' | 'token-file' | 'auth-provider' | 'token' | 'basic' | 'client-certificate' | 'none';
+type CredentialKind = 'exec' | 'token-file' | 'auth-provider' | 'token' | 'basic' | 'client-certificate' | 'none';
 
 /**
  * The credentials of one kubeconfig user, looked up before every request: cached while they

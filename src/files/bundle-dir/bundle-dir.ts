@@ -26,7 +26,7 @@ export interface BundleDirOptions {
   readonly lock?: LockOptions;
 }
 
-export type FileChange = 'added' | 'changed' | 'removed';
+type FileChange = 'added' | 'changed' | 'removed';
 
 export interface BundleDirDiff {
   /** Relative paths under DIR, sorted. */

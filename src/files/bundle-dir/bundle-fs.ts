@@ -15,9 +15,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-export type EntryKind = 'file' | 'dir' | 'other';
+type EntryKind = 'file' | 'dir' | 'other';
 
-export interface DirEntry {
+interface DirEntry {
   readonly name: string;
   /** Not followed: a symbolic link is `other`. */
   readonly kind: EntryKind;

@@ -19,7 +19,7 @@ const ATTEMPTS = 8;
 /** The locks this process holds now (by absolute path), so that its own pid in a lock is not taken for a previous life. */
 const heldHere = new Set<string>();
 
-export interface LockHolder {
+interface LockHolder {
   readonly pid: number;
   readonly host: string;
 }

@@ -12,8 +12,6 @@ import { Problems, type ImportError, type ImportWarning } from './problems.js';
 import type { KcApplication, KcComponent } from './types.js';
 import { convertWorkflow } from './workflow.js';
 
-export type { ImportError, ImportWarning } from './problems.js';
-
 export interface ImportResult {
   /** The kubemin.yaml text; "" when there are errors. */
   readonly spec: string;

@@ -209,7 +209,7 @@ export class JsonObject<T extends object = Record<string, unknown>> {
 }
 
 /** "the string \"2\"", "the number 3", "an object"... for type errors; "a string" with `hideValue`. */
-export function describe(v: unknown, hideValue = false): string {
+function describe(v: unknown, hideValue = false): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   switch (typeof v) {

@@ -25,7 +25,7 @@ export interface KcApplication {
   workflow?: KcWorkflowStep[];
 }
 
-export type KcComponentType = 'webservice' | 'store' | 'config' | 'secret';
+type KcComponentType = 'webservice' | 'store' | 'config' | 'secret';
 
 export interface KcComponent {
   name?: string;
@@ -195,8 +195,6 @@ export interface KcIngressRoute {
   /** Only the replacement is used: it becomes nginx's rewrite-target annotation. */
   rewrite?: { type?: string; match?: string; replacement?: string };
 }
-
-export type KcWorkflowMode = 'StepByStep' | 'DAG';
 
 export interface KcWorkflowStep {
   name?: string;

@@ -7,7 +7,7 @@ import { checkLabelKey } from './names.js';
 import { checkSize } from './quantity-value.js';
 import { quote } from './quote.js';
 
-export const STANDARD_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
+const STANDARD_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
 export const HUGE_PAGES_PREFIX = 'hugepages-';
 
 export type ResourceClass = 'standard' | 'huge-pages' | 'extended';

@@ -13,7 +13,7 @@ export interface TrackedTip {
 }
 
 /** The tips the clone last saw of the remote's branches (one `for-each-ref`), by branch name. */
-export async function trackedTips(git: GitRunner): Promise<Map<string, TrackedTip>> {
+async function trackedTips(git: GitRunner): Promise<Map<string, TrackedTip>> {
   const prefix = 'refs/remotes/origin/';
   const out = await git.text({ args: ['for-each-ref', '--format=%(objectname) %(tree) %(refname)', prefix], what: 'reading the branches fetched' });
   const tips = new Map<string, TrackedTip>();

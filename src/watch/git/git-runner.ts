@@ -94,7 +94,7 @@ function inheritedEnv(): Record<string, string> {
  * git's stderr as one line: its `fatal:` and `error:` lines without the prefix, without the
  * advice every failed fetch prints ("Please make sure you have the correct access rights...").
  */
-export function gitReason(stderr: string): string {
+function gitReason(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 /** How git reaches a remote: decides which credentials apply. */
-export type RemoteTransport = 'http' | 'ssh' | 'local' | 'other';
+type RemoteTransport = 'http' | 'ssh' | 'local' | 'other';
 
 /** A remote URL split into what may be stored and shown, and the credential it carried. */
 export interface RemoteUrl {

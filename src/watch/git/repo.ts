@@ -14,7 +14,6 @@ import { retry, type AttemptResult } from './retry.js';
 import { SerialQueue } from './serial-queue.js';
 
 export type { GitAuth } from './credentials.js';
-export type { GitIdentity } from './build-commit.js';
 export { GitError, GitPushError } from './git-error.js';
 
 export interface GitRepoOptions {

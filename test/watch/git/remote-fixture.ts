@@ -9,7 +9,7 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 /** `git`, its stdout as is. */
-export function gitRaw(cwd: string, ...args: string[]): string {
+function gitRaw(cwd: string, ...args: string[]): string {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^GIT_/i.test(k)) env[k] = v;
   Object.assign(env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' });

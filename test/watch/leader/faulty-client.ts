@@ -38,7 +38,7 @@ export interface FaultyClient extends ClusterClient {
   idle(): Promise<void>;
 }
 
-export type Method = 'get' | 'create' | 'replace' | 'apply' | 'list' | 'listVersioned' | 'watch' | 'delete' | 'resourceFor';
+type Method = 'get' | 'create' | 'replace' | 'apply' | 'list' | 'listVersioned' | 'watch' | 'delete' | 'resourceFor';
 
 export interface HeldCall {
   /** Resolves when the call is made (and held). */
