@@ -8,6 +8,7 @@ import type { CompiledApp } from '../../src/compile.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { testCluster } from '../cluster/cluster.js';
 import { recordedClient } from '../cluster/recorded-client.js';
+import { onePhaseApp } from '../helpers/one-phase-app.js';
 
 /** Several apps at once, and created / configured / unchanged told without a GET per object, against the real API server. */
 
@@ -26,27 +27,7 @@ const service = (ns: string, name: string): K8sObject => ({
   spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] },
 });
 
-function app(name: string, ns: string, objects: K8sObject[]): CompiledApp {
-  const source = { file: 'kubemin.yaml', line: 1, col: 1, pointer: '' };
-  return {
-    name,
-    namespace: ns,
-    source,
-    phases: [
-      {
-        index: 1,
-        name: 'all',
-        step: 'all',
-        stepType: 'deploy',
-        mode: 'parallel',
-        timeout: '1m',
-        retries: 0,
-        components: ['c'],
-        objects: objects.map((object) => ({ object, component: 'c', source })),
-      },
-    ],
-  };
-}
+const app = (name: string, ns: string, objects: K8sObject[]): CompiledApp => onePhaseApp(name, ns, objects);
 
 async function admin(): Promise<ClusterClient> {
   const c = await connect({ kubeconfig: cluster.kubeconfig });

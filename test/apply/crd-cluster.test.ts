@@ -6,6 +6,7 @@ import type { CompiledApp } from '../../src/compile.js';
 import { diffApps } from '../../src/cluster/diff-apps.js';
 import type { K8sObject } from '../../src/k8s/types.js';
 import { testCluster } from '../cluster/cluster.js';
+import { onePhaseApp } from '../helpers/one-phase-app.js';
 
 /**
  * Kinds the cluster does not serve yet, against the real API server: a CustomResourceDefinition
@@ -38,27 +39,7 @@ function widgets(): { group: string; crd: K8sObject; widget: (ns: string) => K8s
   return { group, crd, widget };
 }
 
-function app(ns: string, objects: K8sObject[]): CompiledApp {
-  const source = { file: 'kubemin.yaml', line: 1, col: 1, pointer: '' };
-  return {
-    name: 'widgets',
-    namespace: ns,
-    source,
-    phases: [
-      {
-        index: 1,
-        name: 'all',
-        step: 'all',
-        stepType: 'deploy',
-        mode: 'parallel',
-        timeout: '1m',
-        retries: 0,
-        components: ['w'],
-        objects: objects.map((object) => ({ object, component: 'w', source })),
-      },
-    ],
-  };
-}
+const app = (ns: string, objects: K8sObject[]): CompiledApp => onePhaseApp('widgets', ns, objects, 'w');
 
 async function client() {
   const c = await connect({ kubeconfig: cluster.kubeconfig });

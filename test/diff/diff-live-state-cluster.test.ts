@@ -16,6 +16,7 @@ import { writeKubeconfig } from '../cluster/tokens.js';
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { recordedClient } from '../cluster/recorded-client.js';
+import { onePhaseApp } from '../helpers/one-phase-app.js';
 
 /** A token for a service account of `ns` that may get, list and patch ConfigMaps and Services in `namespaces` only (Roles, no ClusterRole). */
 async function namespacedKubeconfig(ns: string, namespaces: readonly string[]): Promise<string> {
@@ -67,27 +68,7 @@ const service = (ns: string, name: string): K8sObject => ({
   spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] },
 });
 
-function app(ns: string, objects: K8sObject[]): CompiledApp {
-  const source = { file: 'kubemin.yaml', line: 1, col: 1, pointer: '' };
-  return {
-    name: 'lst',
-    namespace: ns,
-    source,
-    phases: [
-      {
-        index: 1,
-        name: 'all',
-        step: 'all',
-        stepType: 'deploy',
-        mode: 'parallel',
-        timeout: '1m',
-        retries: 0,
-        components: ['c'],
-        objects: objects.map((object) => ({ object, component: 'c', source })),
-      },
-    ],
-  };
-}
+const app = (ns: string, objects: K8sObject[]): CompiledApp => onePhaseApp('lst', ns, objects);
 
 /** As `kubemin apply` leaves them: applied server-side as `kubemin`, with the inventory. */
 async function applyAsKubemin(a: CompiledApp): Promise<void> {
