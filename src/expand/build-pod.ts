@@ -93,7 +93,7 @@ export function buildPod(ctx: ComponentContext, traits: readonly TraitDef[]): Po
 }
 
 /** A container from its spec, with its traits applied in table order. */
-export function buildContainer(ctx: ComponentContext, traits: readonly TraitDef[], spec: ContainerSpec, role: ContainerRole, pointer: string): BuiltContainer {
+function buildContainer(ctx: ComponentContext, traits: readonly TraitDef[], spec: ContainerSpec, role: ContainerRole, pointer: string): BuiltContainer {
   const container: Container = {
     name: spec.name,
     ...(spec.image ? { image: spec.image, imagePullPolicy: ctx.policies.imagePullPolicy } : {}),

@@ -40,8 +40,8 @@ export interface ExpandResult {
   readonly diagnostics: PendingDiagnostic[];
 }
 
-export const DEFAULT_NAMESPACE = 'default';
-export const DEFAULT_POLICIES: ResolvedPolicies = {
+const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_POLICIES: ResolvedPolicies = {
   imagePullPolicy: 'IfNotPresent',
   timeout: '5m',
   retries: 0,
@@ -57,7 +57,7 @@ export function resolvePolicies(base: ResolvedPolicies, override: Policies | und
   return override ? { ...base, ...stripUndefined(override) } : base;
 }
 
-export function appContext(spec: AppSpec): AppContext {
+function appContext(spec: AppSpec): AppContext {
   return {
     name: spec.metadata.name,
     namespace: spec.metadata.namespace ?? DEFAULT_NAMESPACE,
@@ -158,13 +158,7 @@ function patchObjects(
   return { objects: out, diagnostics };
 }
 
-export function componentContext(
-  app: AppContext,
-  component: ComponentSpec,
-  type: ComponentTypeDef,
-  pointer: string,
-  files: SpecFiles = NO_FILES,
-): ComponentContext {
+function componentContext(app: AppContext, component: ComponentSpec, type: ComponentTypeDef, pointer: string, files: SpecFiles = NO_FILES): ComponentContext {
   const labels = componentLabels(app, component);
   return {
     app,

@@ -8,7 +8,7 @@ import { GPU_RESOURCE } from './traits/resources.js';
  * default on GKE) adds it: key = the resource, operator Exists (any value: GKE's is "present"),
  * effect NoSchedule. `policies.gpuToleration: false` turns it off (per app or component).
  */
-export const GPU_TOLERATION: Readonly<Record<string, string>> = { key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' };
+const GPU_TOLERATION: Readonly<Record<string, string>> = { key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' };
 
 /** Whether a container asks for a GPU (limits count: the API server copies them to requests). */
 function asksForGpu(c: Container): boolean {

@@ -2,7 +2,7 @@ import type { JsonSchema } from '../spec/json-schema.js';
 import type { BuiltPod, ComponentContext } from './types.js';
 
 /** The `job:` settings shared by job and cronjob components. */
-export interface JobSettings {
+interface JobSettings {
   backoffLimit?: number;
   activeDeadlineSeconds?: number;
   completions?: number;

@@ -5,8 +5,8 @@ import { POD_SECURITY_VERSION } from '../validate/pod-security/types.js';
 import type { ExpandedObject } from './expand-app.js';
 import type { AppContext } from './types.js';
 
-export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
-export const ENFORCE_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
+const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+const ENFORCE_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
 
 /**
  * The level a Namespace the application creates enforces: the most permissive level of the
@@ -14,7 +14,7 @@ export const ENFORCE_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version
  * when none does. Pinned to the version of the standards kubemin checks (POD_SECURITY_VERSION),
  * so that a cluster upgrade that tightens them cannot refuse pods `validate` accepted.
  */
-export function namespaceLevel(spec: AppSpec, app: AppContext, objects: readonly ExpandedObject[]): PodSecurityLevel {
+function namespaceLevel(spec: AppSpec, app: AppContext, objects: readonly ExpandedObject[]): PodSecurityLevel {
   const levels = new Map<string, PodSecurityLevel>(spec.spec.components.map((c) => [c.name, c.policies?.podSecurity ?? app.policies.podSecurity]));
   let level: PodSecurityLevel | undefined;
   for (const o of objects) {

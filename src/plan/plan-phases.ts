@@ -28,7 +28,7 @@ export function phaseLabel(p: { readonly index: number; readonly name: string })
 }
 
 /** The phase of app-level objects (the Namespace), applied before any component. */
-export const NAMESPACE_PHASE = 'namespace';
+const NAMESPACE_PHASE = 'namespace';
 
 /** Places every expanded object in the phase of its component and orders each phase. */
 export function planPhases(spec: AppSpec, expanded: ExpandResult, plan: ComponentPlan): Phase[] {

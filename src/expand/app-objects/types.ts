@@ -7,7 +7,7 @@ export interface ExpandedComponent {
   readonly pod: BuiltPod | undefined;
 }
 
-export interface AppObjectsInput {
+interface AppObjectsInput {
   readonly app: AppContext;
   /** In spec order; only those that expanded without a fault. */
   readonly components: readonly ExpandedComponent[];

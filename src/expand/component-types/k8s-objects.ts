@@ -13,7 +13,7 @@ import type { ComponentContext, ComponentTypeDef, EmittedObject, PendingDiagnost
  */
 
 /** Built-in kinds that live outside namespaces (the API server's discovery says `namespaced: false`). */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'APIService',
   'CSIDriver',
   'CSINode',

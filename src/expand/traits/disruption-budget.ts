@@ -25,7 +25,7 @@ export const DEFAULT_BUDGET: DisruptionBudgetSpec = { maxUnavailable: 1 };
  * AlwaysAllow: pods that are not Ready may be evicted even when the budget is spent, so an app
  * that crash-loops never blocks a drain (Kubernetes' recommendation since 1.31).
  */
-export const DEFAULT_UNHEALTHY_POD_EVICTION_POLICY = 'AlwaysAllow';
+const DEFAULT_UNHEALTHY_POD_EVICTION_POLICY = 'AlwaysAllow';
 
 const intOrPercent = (what: string): JsonSchema => ({
   type: ['integer', 'string'],

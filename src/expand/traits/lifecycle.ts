@@ -6,7 +6,7 @@ export interface LifecycleSpec {
   preStop: PreStopSpec;
 }
 
-export interface PreStopSpec {
+interface PreStopSpec {
   command?: string[];
   sleepSeconds?: number;
 }

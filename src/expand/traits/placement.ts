@@ -11,7 +11,7 @@ export interface NodeExpression {
   values?: string[];
 }
 
-export type NodeOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+type NodeOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
 export interface Toleration {
   key?: string;
@@ -21,10 +21,10 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
-export type SpreadPreset = 'zone' | 'host' | 'zone-and-host';
-export type WhenUnsatisfiable = 'ScheduleAnyway' | 'DoNotSchedule';
+type SpreadPreset = 'zone' | 'host' | 'zone-and-host';
+type WhenUnsatisfiable = 'ScheduleAnyway' | 'DoNotSchedule';
 
-export interface SpreadSpec {
+interface SpreadSpec {
   across: SpreadPreset;
   maxSkew?: number;
   whenUnsatisfiable?: WhenUnsatisfiable;
@@ -42,7 +42,7 @@ export interface PlacementSpec {
 }
 
 /** The well-known node labels the presets spread over. */
-export const TOPOLOGY_KEYS: Readonly<Record<'zone' | 'host', string>> = {
+const TOPOLOGY_KEYS: Readonly<Record<'zone' | 'host', string>> = {
   zone: 'topology.kubernetes.io/zone',
   host: 'kubernetes.io/hostname',
 };
@@ -52,7 +52,7 @@ export const TOPOLOGY_KEYS: Readonly<Record<'zone' | 'host', string>> = {
  * Kubernetes' own cluster-wide defaults (ScheduleAnyway) do: pods go to other zones and hosts while
  * there are any, and are never left Pending because one zone is full or a node is tainted.
  */
-export const SPREAD_DEFAULTS = { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' } as const;
+const SPREAD_DEFAULTS = { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' } as const;
 
 const presets: readonly SpreadPreset[] = ['zone', 'host', 'zone-and-host'];
 
@@ -179,7 +179,7 @@ function toleration(t: Toleration): Record<string, unknown> {
 }
 
 /** The constraints of a spread preset, on the component's selector labels. */
-export function spreadConstraints(spread: SpreadPreset | SpreadSpec, selector: Labels): Array<Record<string, unknown>> {
+function spreadConstraints(spread: SpreadPreset | SpreadSpec, selector: Labels): Array<Record<string, unknown>> {
   const s: SpreadSpec = typeof spread === 'string' ? { across: spread } : spread;
   const keys = s.across === 'zone-and-host' ? [TOPOLOGY_KEYS.zone, TOPOLOGY_KEYS.host] : [TOPOLOGY_KEYS[s.across]];
   return keys.map((topologyKey) => ({

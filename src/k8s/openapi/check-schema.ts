@@ -33,11 +33,6 @@ export function schemaProblems(object: K8sObject, schema: CompactSchema = k8sSch
   return out;
 }
 
-/** Whether the schema knows the object's kind (a built-in kind at a version the API server serves). */
-export function isKnownKind(object: Pick<K8sObject, 'apiVersion' | 'kind'>, schema: CompactSchema = k8sSchema()): boolean {
-  return schema.kinds[`${object.apiVersion}/${object.kind}`] !== undefined;
-}
-
 /**
  * A schema node with its references followed and an object's fields in a Map: made once per node
  * (on first use), as every field of every object is checked here and looking fields up by name

@@ -3,7 +3,7 @@ import type { StepMode, StepSpec } from '../../spec/types.js';
 import type { StepTypeDef } from '../types.js';
 
 /** KubeMin-Cli spells the modes StepByStep and DAG; kubemin accepts both and normalises. */
-export function normaliseMode(mode: StepSpec['mode']): StepMode {
+function normaliseMode(mode: StepSpec['mode']): StepMode {
   switch (mode) {
     case undefined:
     case 'serial':
