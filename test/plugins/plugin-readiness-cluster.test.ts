@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AppApplyResult } from '../../src/apply/types.js';
 import { testCluster } from '../cluster/cluster.js';
 import { cli, tempDir } from '../helpers/cli.js';
@@ -124,12 +124,19 @@ describe('a plugin’s readiness rule for its CRD', { timeout: 180_000 }, () => 
       "return { state: 'done' };",
       /: readiness rule "widget" of plugin "widgets" \(widgets\.mjs\): it returned something invalid: state must be one of ready, progressing, failed, unschedulable$/,
     ],
+    [
+      'loops forever',
+      'for (;;) {}',
+      /: readiness rule "widget" of plugin "widgets" \(widgets\.mjs\): did not return within 3 s \(the time limit; KUBEMIN_PLUGIN_TIMEOUT\)$/,
+    ],
   ] as const) {
     it(`a rule that ${what} fails the phase naming the plugin; kubemin goes on to report it`, async () => {
       await installCrd();
       const ns = await cluster.newNamespace('plugin-ready-fault');
       const args = applyArgs.map((a, i) => (i === 3 ? cluster.kubeconfig : a));
-      const r = await cli(args, repo(ns, check));
+      // A short time limit for the loop (3 s: a rule that behaves answers well within it).
+      vi.stubEnv('KUBEMIN_PLUGIN_TIMEOUT', '3s');
+      const r = await cli(args, repo(ns, check)).finally(() => vi.unstubAllEnvs());
       expect(r.code, r.stderr).toBe(1);
       const app = (JSON.parse(r.stdout) as { apps: AppApplyResult[] }).apps[0]!;
       expect(app.phases.map((p) => p.outcome)).toEqual(['failed', 'skipped']);
