@@ -264,6 +264,10 @@ export interface TraitDef<P = unknown> {
   probePorts?(props: P): TraitWritten<{ readonly port: number | string }>[];
   /** Paths at which the trait mounts volumes in its container (rule: two volumes are not mounted at one path). */
   mountPaths?(props: P): TraitWritten<MountedPath>[];
+  /** Seconds a preStop hook the trait adds to its container sleeps (rule: less than the pod's grace period). */
+  preStopSeconds?(props: P): TraitWritten<{ readonly seconds: number }>[];
+  /** The pod's terminationGracePeriodSeconds, when the trait sets it. */
+  gracePeriodSeconds?(props: P): TraitWritten<{ readonly seconds: number }>[];
   /**
    * Where, under the trait's value, it wrote a field of its container's (`securityContext`,
    * `livenessProbe`...), a field of the pod's, or a volume: a relative JSON pointer, as deep as the

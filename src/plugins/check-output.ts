@@ -181,7 +181,7 @@ const isPointer = (v: unknown): boolean => typeof v === 'string' && (v === '' ||
  * A check of what a trait's hook (envNames, probePorts, mountPaths) returned: a list of items,
  * each with a JSON pointer relative to the trait's value and the fields of the hook.
  */
-export function writtenProblem(fields: Readonly<Record<string, 'string' | 'port' | 'pointer' | 'string?'>>): (out: unknown) => string | undefined {
+export function writtenProblem(fields: Readonly<Record<string, 'string' | 'port' | 'pointer' | 'string?' | 'seconds'>>): (out: unknown) => string | undefined {
   const example = Object.keys(fields).join(', ');
   return (out) => {
     if (!Array.isArray(out)) return `must return a list of {${example}, pointer}`;
@@ -197,9 +197,11 @@ export function writtenProblem(fields: Readonly<Record<string, 'string' | 'port'
               ? v === undefined || typeof v === 'string'
               : shape === 'pointer'
                 ? isPointer(v)
-                : (typeof v === 'string' && v !== '') || (Number.isInteger(v) && (v as number) > 0);
+                : shape === 'seconds'
+                  ? Number.isInteger(v) && (v as number) >= 0
+                  : (typeof v === 'string' && v !== '') || (Number.isInteger(v) && (v as number) > 0);
         if (!ok)
-          return `${key} ${JSON.stringify(v)} is not ${shape === 'port' ? 'a port (a name or a number)' : shape === 'pointer' ? 'a JSON pointer' : 'a string'}`;
+          return `${key} ${JSON.stringify(v)} is not ${shape === 'port' ? 'a port (a name or a number)' : shape === 'pointer' ? 'a JSON pointer' : shape === 'seconds' ? 'a whole number of seconds' : 'a string'}`;
       }
     }
     return undefined;

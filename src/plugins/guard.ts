@@ -40,6 +40,8 @@ export function guardTrait(def: TraitDef, origin: string): TraitDef {
     ...(def.envNames ? { envNames: (props: unknown) => call(origin, what, () => def.envNames!(props), envNamesProblem) } : {}),
     ...(def.probePorts ? { probePorts: (props: unknown) => call(origin, what, () => def.probePorts!(props), probePortsProblem) } : {}),
     ...(def.mountPaths ? { mountPaths: (props: unknown) => call(origin, what, () => def.mountPaths!(props), mountPathsProblem) } : {}),
+    ...(def.preStopSeconds ? { preStopSeconds: (props: unknown) => call(origin, what, () => def.preStopSeconds!(props), secondsProblem) } : {}),
+    ...(def.gracePeriodSeconds ? { gracePeriodSeconds: (props: unknown) => call(origin, what, () => def.gracePeriodSeconds!(props), secondsProblem) } : {}),
     ...(def.written ? { written: (props: unknown, field: WrittenField) => call(origin, what, () => def.written!(props, field), writtenPointerProblem) } : {}),
   };
 }
@@ -50,6 +52,7 @@ const writtenPointerProblem = (out: unknown): string | undefined =>
   out === undefined || (typeof out === 'string' && (out === '' || out.startsWith('/')))
     ? undefined
     : 'must return a JSON pointer relative to the trait\'s value ("/0/type"), or undefined';
+const secondsProblem = writtenProblem({ seconds: 'seconds' });
 const mountPathsProblem = writtenProblem({ volume: 'string', path: 'string', label: 'string', entry: 'pointer', hint: 'string?' });
 
 export function guardStepType(def: StepTypeDef, origin: string): StepTypeDef {

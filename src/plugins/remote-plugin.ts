@@ -46,6 +46,8 @@ function standIn(host: PluginHost, handle: FnHandle, name: string, origin: strin
     case 'envNames':
     case 'probePorts':
     case 'mountPaths':
+    case 'preStopSeconds':
+    case 'gracePeriodSeconds':
     case 'written':
       return (...args: unknown[]) => host.call(handle, args);
     case 'execute':

@@ -16,7 +16,7 @@ export type Table = (typeof TABLES)[number];
 /** The functions kubemin calls, per table. */
 export const FUNCTIONS = {
   componentTypes: ['expand'],
-  traits: ['apply', 'references', 'containers', 'envNames', 'probePorts', 'mountPaths', 'written'],
+  traits: ['apply', 'references', 'containers', 'envNames', 'probePorts', 'mountPaths', 'preStopSeconds', 'gracePeriodSeconds', 'written'],
   stepTypes: ['plan', 'execute'],
   readiness: ['check', 'related'],
 } as const satisfies Record<Table, readonly string[]>;

@@ -64,6 +64,8 @@ export function decodeArgs(fn: Exclude<FunctionName, 'execute'>, args: readonly 
     case 'envNames':
     case 'probePorts':
     case 'mountPaths':
+    case 'preStopSeconds':
+    case 'gracePeriodSeconds':
     case 'written':
       return [...args];
   }

@@ -38,7 +38,7 @@ export interface ValidationRule {
 }
 
 /** The hooks through which a rule asks every trait what it adds to a container (TraitDef). */
-export type TraitHook = 'envNames' | 'probePorts' | 'mountPaths';
+export type TraitHook = 'envNames' | 'probePorts' | 'mountPaths' | 'preStopSeconds' | 'gracePeriodSeconds';
 type HookItem<H extends TraitHook> = ReturnType<NonNullable<TraitDef[H]>>[number];
 
 /**

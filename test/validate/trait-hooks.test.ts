@@ -162,6 +162,39 @@ spec:
     expect(summary(without.stderr)[0]).toMatch(/^kubemin\.yaml:6:7 error pod-security container "web": privileged/);
   });
 
+  it('a plugin trait’s preStop sleep is checked against the pod’s grace period like the lifecycle trait’s', async () => {
+    const plugin = `export default {
+  name: 'health',
+  traits: [{
+    name: 'drain',
+    description: 'Sleeps before the stop signal, so that load balancers stop sending requests first.',
+    scope: 'container',
+    schema: { type: 'object', additionalProperties: false, required: ['seconds'], properties: { seconds: { type: 'integer', minimum: 1 } } },
+    apply: (p) => ({ container: { lifecycle: { preStop: { sleep: { seconds: p.seconds } } } } }),
+    preStopSeconds: (p) => [{ seconds: p.seconds, pointer: '/seconds' }],
+  }],
+};
+`;
+    const spec = (traits: string): string => `apiVersion: kubemin.dev/v1alpha1
+kind: Application
+metadata: {name: web, namespace: web}
+spec:
+  components:
+    - name: web
+      type: webservice
+      image: ghcr.io/acme/web:1
+      traits: {${traits}}
+`;
+    const r = await cli(['validate', '.'], repo(plugin, spec('drain: {seconds: 45}')));
+    expect(r.code).toBe(1);
+    expect(summary(r.stderr)).toEqual([
+      'kubemin.yaml:9:33 error prestop-exceeds-grace the preStop hook of container "web" sleeps 45 s, but the pod is killed 30 s after its stop begins (terminationGracePeriodSeconds, the default): the application would never get its stop signal in time',
+      '  hint: set traits.pod.terminationGracePeriodSeconds to more than 45 (the sleep plus the time the application needs to finish), or sleep less',
+    ]);
+    const longer = await cli(['validate', '.'], repo(plugin, spec('drain: {seconds: 45}, pod: {terminationGracePeriodSeconds: 60}')));
+    expect(longer.code, longer.stderr).toBe(0);
+  });
+
   it('a plugin trait’s volumes of the wrong shape are a plugin-failed diagnostic, not an internal error', async () => {
     const plugin = TRAITS(GOOD).replace(
       "volumes: [{ value: { name: 'cache', emptyDir: {} }, pointer: ctx.pointer }]",

@@ -65,4 +65,5 @@ export const lifecycle: TraitDef<LifecycleSpec> = {
     return { diagnostics, ...(preStop ? { container: { lifecycle: { preStop } } } : {}) };
   },
   written: (l, field) => (field.on === 'container' && field.path[0] === 'lifecycle' ? deepestWritten(l, field.path.slice(1)) : undefined),
+  preStopSeconds: (l) => (l.preStop.sleepSeconds === undefined ? [] : [{ seconds: l.preStop.sleepSeconds, pointer: '/preStop/sleepSeconds' }]),
 };

@@ -55,4 +55,6 @@ export const pod: TraitDef<PodTraitSpec> = {
   references(p, pointer) {
     return (p.imagePullSecrets ?? []).map((name, i) => ({ kind: 'secret' as const, name, pointer: joinPointer(pointer, 'imagePullSecrets', i) }));
   },
+  gracePeriodSeconds: (p) =>
+    p.terminationGracePeriodSeconds === undefined ? [] : [{ seconds: p.terminationGracePeriodSeconds, pointer: '/terminationGracePeriodSeconds' }],
 };

@@ -1,9 +1,7 @@
-import { DEFAULT_GRACE_PERIOD_SECONDS, type PodTraitSpec } from '../../expand/traits/pod.js';
-import type { LifecycleSpec } from '../../expand/traits/lifecycle.js';
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../expand/traits/pod.js';
 import type { PendingDiagnostic } from '../../expand/types.js';
-import { joinPointer } from '../../load/json-pointer.js';
 import { containersOf } from '../../spec/walk.js';
-import type { ValidationRule } from '../rule.js';
+import { fromTraits, type ValidationRule } from '../rule.js';
 
 /**
  * A preStop sleep ends within the pod's grace period: the period counts from the start of the
@@ -18,21 +16,21 @@ export const gracePeriod: ValidationRule = {
     const out: PendingDiagnostic[] = [];
     app.spec.components.forEach((c, i) => {
       const pointer = `/spec/components/${i}`;
-      const set = (c.traits?.pod as PodTraitSpec | undefined)?.terminationGracePeriodSeconds;
-      const grace = set ?? DEFAULT_GRACE_PERIOD_SECONDS;
+      // The grace period a trait of the pod sets (TraitDef.gracePeriodSeconds), and every trait's preStop sleeps (preStopSeconds).
+      const [set] = fromTraits({ traits: c.traits, pointer }, ctx.tables.traits, 'gracePeriodSeconds');
+      const grace = set?.seconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
       for (const container of containersOf(c, pointer, ctx.tables.traits)) {
-        const sleep = (container.traits?.lifecycle as LifecycleSpec | undefined)?.preStop?.sleepSeconds;
-        if (sleep === undefined || sleep < grace) continue;
-        out.push({
-          severity: 'error',
-          code: 'prestop-exceeds-grace',
-          message: `the preStop hook of container "${container.name}" sleeps ${sleep} s, but the pod is killed ${grace} s after its stop begins (terminationGracePeriodSeconds${set === undefined ? ', the default' : ''}): the application would never get its stop signal in time`,
-          hint: `set traits.pod.terminationGracePeriodSeconds to more than ${sleep} (the sleep plus the time the application needs to finish), or sleep less`,
-          pointer: joinPointer(container.pointer, 'traits', 'lifecycle', 'preStop', 'sleepSeconds'),
-          ...(set !== undefined
-            ? { related: [{ message: 'the grace period', pointer: joinPointer(pointer, 'traits', 'pod', 'terminationGracePeriodSeconds') }] }
-            : {}),
-        });
+        for (const { seconds: sleep, pointer: at } of fromTraits(container, ctx.tables.traits, 'preStopSeconds')) {
+          if (sleep < grace) continue;
+          out.push({
+            severity: 'error',
+            code: 'prestop-exceeds-grace',
+            message: `the preStop hook of container "${container.name}" sleeps ${sleep} s, but the pod is killed ${grace} s after its stop begins (terminationGracePeriodSeconds${set === undefined ? ', the default' : ''}): the application would never get its stop signal in time`,
+            hint: `set traits.pod.terminationGracePeriodSeconds to more than ${sleep} (the sleep plus the time the application needs to finish), or sleep less`,
+            pointer: at,
+            ...(set !== undefined ? { related: [{ message: 'the grace period', pointer: set.pointer }] } : {}),
+          });
+        }
       }
     });
     return out;
