@@ -10,6 +10,8 @@ interface PluginSummary {
   readonly componentTypes: readonly string[];
   readonly traits: readonly string[];
   readonly stepTypes: ReadonlyArray<{ readonly name: string; readonly planOnly: boolean }>;
+  /** The readiness rules it gives, and the kinds (`group/Kind`) each says is ready. */
+  readonly readiness: ReadonlyArray<{ readonly name: string; readonly kinds: readonly string[] }>;
 }
 
 export interface PluginConfigUse {
@@ -32,7 +34,9 @@ function summarize(set: PluginSet): PluginSummary[] {
     source,
     componentTypes: (p.componentTypes ?? []).map((d) => d.name),
     traits: (p.traits ?? []).map((d) => d.name),
-    stepTypes: (p.stepTypes ?? []).map((d) => ({ name: d.name, planOnly: !d.execute })),
+    // Step type names are unique across a set's plugins: whichever executor runs it is this one's.
+    stepTypes: (p.stepTypes ?? []).map((d) => ({ name: d.name, planOnly: !set.executors.some((e) => e.stepType === d.name) })),
+    readiness: (p.readiness ?? []).map((r) => ({ name: r.name, kinds: [...r.kinds] })),
   }));
 }
 

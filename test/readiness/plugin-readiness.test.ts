@@ -135,3 +135,28 @@ describe('a plugin’s readiness rule in its worker', () => {
     }
   });
 });
+
+describe("the example plugin's ServiceMonitor rule (examples/plugins/ai-eval)", () => {
+  it('is ready once it exists, and failed when a Prometheus does not accept it, quoting why', async () => {
+    const set = await loadPluginConfig('examples/plugins/ai-eval/kubemin.config.mjs');
+    try {
+      const monitor = (status?: Record<string, unknown>): K8sObject => ({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: 'web', namespace: 'shop' },
+        ...(status ? { status } : {}),
+      });
+      const rule = readinessTable(set.readiness)(monitor());
+      expect(rule.name).toBe('servicemonitor');
+      expect(rule.check(monitor(), [])).toEqual({ state: 'ready', message: 'exists' });
+      const accepted = { bindings: [{ name: 'main', conditions: [{ type: 'Accepted', status: 'True' }] }] };
+      expect(rule.check(monitor(accepted), [])).toEqual({ state: 'ready', message: 'exists' });
+      const refused = {
+        bindings: [{ name: 'main', conditions: [{ type: 'Accepted', status: 'False', reason: 'InvalidConfiguration', message: 'port "metrics" not found' }] }],
+      };
+      expect(rule.check(monitor(refused), [])).toEqual({ state: 'failed', reason: 'InvalidConfiguration', message: 'port "metrics" not found' });
+    } finally {
+      set.host.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
-// An example kubemin plugin: a component type `ai-eval` and a trait `serviceMonitor`.
+// An example kubemin plugin: a component type `ai-eval`, a trait `serviceMonitor`, and when a
+// ServiceMonitor is ready (a readiness rule).
 //
 // A plugin is data and pure functions, in the shapes kubemin's built-ins use: each component type,
 // trait and step type has a name, a JSON Schema of its fields (merged into validation, so a typo
@@ -115,5 +116,25 @@ export default function aiEvalPlugin(api) {
     },
   };
 
-  return { name: 'ai-eval', componentTypes: [aiEval], traits: [serviceMonitor] };
+  /**
+   * When `kubemin apply` may take a ServiceMonitor as ready. Without a rule it would wait for a
+   * Ready or Available condition, which the Prometheus Operator never sets on one. Since 0.80 the
+   * operator reports, per Prometheus that selects it, an `Accepted` condition under
+   * `status.bindings`; a ServiceMonitor no Prometheus selects has none, and is ready once it
+   * exists. `check` gets the object (and the `related` objects, none here) and says ready,
+   * progressing or failed, with a message; it runs in the plugin's worker, like every function here.
+   */
+  const serviceMonitorReadiness = {
+    name: 'servicemonitor',
+    description: 'Ready once it exists; failed when a Prometheus that selects it does not accept it (Accepted: False).',
+    kinds: ['monitoring.coreos.com/ServiceMonitor'],
+    check(o) {
+      const refused = (o.status?.bindings ?? []).flatMap((b) => b.conditions ?? []).find((c) => c.type === 'Accepted' && c.status === 'False');
+      return refused
+        ? { state: 'failed', reason: refused.reason ?? 'NotAccepted', message: refused.message ?? 'a Prometheus did not accept it' }
+        : { state: 'ready', message: 'exists' };
+    },
+  };
+
+  return { name: 'ai-eval', componentTypes: [aiEval], traits: [serviceMonitor], readiness: [serviceMonitorReadiness] };
 }

@@ -17,6 +17,10 @@ function formatPluginsText(uses: readonly PluginConfigUse[]): string {
         'step types',
         p.stepTypes.map((s) => `${s.name}${s.planOnly ? ' (plan only)' : ''}`),
       );
+      row(
+        'readiness',
+        p.readiness.map((r) => `${r.name} (${r.kinds.join(', ')})`),
+      );
     }
     if (use.usedBy.length) out.push(`    used by: ${use.usedBy.join(', ')}`);
   }
