@@ -7,7 +7,7 @@ import { ExtensionError } from '../plugins/extension-error.js';
 import type { ReadinessRule, Readiness } from '../readiness/types.js';
 import type { Clock } from './clock.js';
 
-export type WaitOutcome = 'ready' | 'failed' | 'unschedulable' | 'timeout' | 'interrupted';
+type WaitOutcome = 'ready' | 'failed' | 'unschedulable' | 'timeout' | 'interrupted';
 
 export interface WaitOptions {
   /** When to give up, in the clock's milliseconds. */

@@ -34,7 +34,10 @@ export interface PendingDiagnostic {
   related?: Array<{ message: string; pointer: string }>;
 }
 
-/** What a component type offers to traits. Traits declare which of these they need. */
+/**
+ * What a component type offers to traits. Traits declare which of these they need.
+ * @public (the plugin API: plugins written in JS name it in JSDoc)
+ */
 export interface ComponentCapabilities {
   /** Has a pod template: container and pod traits apply. */
   readonly podTemplate: boolean;
@@ -280,10 +283,16 @@ export interface TraitDef<P = unknown> {
 /** A part of a rendered pod, for TraitDef.written. */
 export type WrittenField = { readonly on: 'container' | 'pod'; readonly path: readonly string[] } | { readonly on: 'volume'; readonly volume: string };
 
-/** Something a trait adds, with the JSON pointer (relative to the trait's value) where it was written. */
+/**
+ * Something a trait adds, with the JSON pointer (relative to the trait's value) where it was written.
+ * @public (the plugin API: plugins written in JS name it in JSDoc)
+ */
 export type TraitWritten<T> = T & { readonly pointer: string };
 
-/** A volume a trait mounts in its container. */
+/**
+ * A volume a trait mounts in its container.
+ * @public (the plugin API: plugins written in JS name it in JSDoc)
+ */
 export interface MountedPath {
   /** The volume's name: mounts of one volume are the trait's own to check. */
   readonly volume: string;
@@ -296,12 +305,14 @@ export interface MountedPath {
   readonly hint?: string;
 }
 
+/** @public (the plugin API: plugins written in JS name it in JSDoc) */
 export interface PatchContext {
   readonly component: ComponentContext;
   /** Pointer of this trait's value. */
   readonly pointer: string;
 }
 
+/** @public (the plugin API: plugins written in JS name it in JSDoc) */
 export interface PatchResult {
   readonly objects: EmittedObject[];
   readonly diagnostics: PendingDiagnostic[];

@@ -12,6 +12,7 @@ export interface PhaseDraft {
   readonly params?: Readonly<Record<string, JsonValue>>;
 }
 
+/** @public (the plugin API: plugins written in JS name it in JSDoc) */
 export interface StepPlanContext {
   /** JSON pointer of the step, e.g. `/spec/workflow/steps/1`. */
   readonly pointer: string;

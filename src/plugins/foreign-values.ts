@@ -8,7 +8,7 @@ import { types } from 'node:util';
 const MAX_MESSAGE = 400;
 
 /** One line, at most MAX_MESSAGE characters: a plugin's message never brings a stack into kubemin's output. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   const first = text.split(/\r?\n/).find((l) => l.trim()) ?? '';
   const line = first.trim();
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}...` : line;

@@ -9,7 +9,7 @@ export interface PluginLimits {
   readonly memoryMb: number;
 }
 
-export const DEFAULT_PLUGIN_LIMITS: PluginLimits = { timeoutMs: 10_000, memoryMb: 512 };
+const DEFAULT_PLUGIN_LIMITS: PluginLimits = { timeoutMs: 10_000, memoryMb: 512 };
 
 /** The environment variables that set the limits (README, "Plugins"). */
 export const LIMIT_VARIABLES = { timeoutMs: 'KUBEMIN_PLUGIN_TIMEOUT', memoryMb: 'KUBEMIN_PLUGIN_MEMORY' } as const;

@@ -30,7 +30,7 @@ const isUnder = (path: string, dir: string): boolean => {
 export type Exists = (path: string) => boolean;
 
 /** existsSync, each path asked once: spec files side by side share their parents' answers. */
-export function memoExists(): Exists {
+function memoExists(): Exists {
   const known = new Map<string, boolean>();
   return (path) => {
     let yes = known.get(path);

@@ -10,7 +10,7 @@ import { guardComponentType, guardReadiness, guardStepType, guardTrait } from '.
 import { createRegistry, type Registry } from './registry.js';
 import type { LoadedPlugin, PluginStepType } from './types.js';
 
-export function describePlugin(p: LoadedPlugin): string {
+function describePlugin(p: LoadedPlugin): string {
   return `plugin "${p.plugin.name}" (${p.source})`;
 }
 

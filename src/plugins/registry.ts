@@ -19,7 +19,7 @@ export interface RegistryEntries {
   readonly rules: readonly ValidationRule[];
 }
 
-export class RegistryError extends Error {
+class RegistryError extends Error {
   override readonly name = 'RegistryError';
 }
 
@@ -41,4 +41,3 @@ function byName<T extends { name: string }>(what: string, items: readonly T[]): 
   }
   return map;
 }
-

@@ -14,7 +14,7 @@ import type { ComponentContextData, TraitContextData } from './worker-context.js
  */
 
 /** A component context as data: its functions left out, `meta` given by its result. */
-export function encodeComponentContext(ctx: ComponentContext): ComponentContextData {
+function encodeComponentContext(ctx: ComponentContext): ComponentContextData {
   return {
     app: ctx.app,
     component: ctx.component,

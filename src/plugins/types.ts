@@ -36,7 +36,10 @@ export interface PluginApi {
   readonly shortHash: (value: unknown) => string;
 }
 
-/** A module's default export: a plugin, or a function of the API that returns one. */
+/**
+ * A module's default export: a plugin, or a function of the API that returns one.
+ * @public (the plugin API: plugins written in JS name it in JSDoc)
+ */
 export type PluginModule = KubeminPlugin | ((api: PluginApi) => KubeminPlugin | Promise<KubeminPlugin>);
 
 /** A plugin and where it was loaded from (a file, a package, or `built-in`). */

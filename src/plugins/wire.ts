@@ -51,7 +51,7 @@ export interface PluginMirror {
  * - `stopped`: not called, the plugins' worker was stopped earlier in this compile;
  * - `not-found`, `bad-config`: the config or a module name is wrong (a usage error, not a fault).
  */
-export type FaultKind = 'threw' | 'exit' | 'promise' | 'not-data' | 'timeout' | 'memory' | 'crashed' | 'stopped' | 'not-found' | 'bad-config';
+type FaultKind = 'threw' | 'exit' | 'promise' | 'not-data' | 'timeout' | 'memory' | 'crashed' | 'stopped' | 'not-found' | 'bad-config';
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -96,29 +96,10 @@ export interface WorkerGone {
 }
 
 /** The methods of PhaseContext an `execute` in the worker reaches through kubemin, and how. */
-export const ASYNC_METHODS = [
-  'client.resourceFor',
-  'client.get',
-  'client.apply',
-  'client.create',
-  'client.replace',
-  'client.list',
-  'client.delete',
-  'clock.sleep',
-] as const;
-export type AsyncMethod = (typeof ASYNC_METHODS)[number];
-export const SYNC_METHODS = [
-  'client.forgetDiscovery',
-  'client.requests',
-  'clock.now',
-  'redact',
-  'recordApplied',
-  'progress',
-  'rule.kinds',
-  'rule.related',
-  'rule.check',
-] as const;
-export type SyncMethod = (typeof SYNC_METHODS)[number];
+export type AsyncMethod =
+  'client.resourceFor' | 'client.get' | 'client.apply' | 'client.create' | 'client.replace' | 'client.list' | 'client.delete' | 'clock.sleep';
+export type SyncMethod =
+  'client.forgetDiscovery' | 'client.requests' | 'clock.now' | 'redact' | 'recordApplied' | 'progress' | 'rule.kinds' | 'rule.related' | 'rule.check';
 
 export type ToExecuteWorker =
   | {

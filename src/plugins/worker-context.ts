@@ -30,7 +30,7 @@ export interface TraitContextData {
 
 export type CallBack = (target: number, name: 'buildContainer', args: unknown[]) => unknown;
 
-export function componentContext(data: ComponentContextData, ownType?: Record<string, unknown>): Record<string, unknown> {
+function componentContext(data: ComponentContextData, ownType?: Record<string, unknown>): Record<string, unknown> {
   const { meta, ...rest } = data;
   return {
     ...rest,
@@ -40,7 +40,7 @@ export function componentContext(data: ComponentContextData, ownType?: Record<st
   };
 }
 
-export function traitContext(data: TraitContextData, callBack: CallBack): Record<string, unknown> {
+function traitContext(data: TraitContextData, callBack: CallBack): Record<string, unknown> {
   return {
     component: componentContext(data.component),
     container: data.container,

@@ -25,7 +25,7 @@ export const builtinReadinessRules: readonly ReadinessRule[] = [
 ];
 
 /** `group/Kind` of an object: `apps/Deployment`, `/Service` (the core group is empty). */
-export function groupKind(o: Pick<K8sObject, 'apiVersion' | 'kind'>): string {
+function groupKind(o: Pick<K8sObject, 'apiVersion' | 'kind'>): string {
   const slash = o.apiVersion.indexOf('/');
   return `${slash < 0 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}`;
 }

@@ -16,7 +16,7 @@ export interface SchemaContext {
   isSensitive(root: unknown, pointer: string): boolean;
 }
 
-export interface SchemaResult {
+interface SchemaResult {
   readonly diagnostics: PendingDiagnostic[];
   /**
    * The parts of the document that are not known to be valid (JSON pointers): where a value is

@@ -15,8 +15,6 @@ import { openBundleDir } from './bundle-session.js';
 import { STAGING_DIR } from './bundle-transaction.js';
 import type { PlanDocument } from '../../bundle/emit-bundle.js';
 
-export { BundleDirError };
-
 /**
  * Whether `dir` holds a rendered bundle (`<app>.plan.json` beside `<app>/`, or the record a
  * render of environments leaves beside `<env>/`), as `kubemin render --out` writes it, or one a

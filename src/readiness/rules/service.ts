@@ -2,7 +2,7 @@ import { specOf, statusOf } from '../conditions.js';
 import { progressing, ready, type ReadinessRule } from '../types.js';
 
 /** Annotation asking kubemin to wait for a LoadBalancer Service's or an Ingress's address. */
-export const WAIT_FOR_ADDRESS = 'kubemin.dev/wait-for-address';
+const WAIT_FOR_ADDRESS = 'kubemin.dev/wait-for-address';
 
 const hasAddress = (o: Parameters<ReadinessRule['check']>[0]): boolean => ((statusOf(o).loadBalancer?.ingress as unknown[] | undefined) ?? []).length > 0;
 

@@ -4,7 +4,7 @@ import type { K8sObject } from '../../k8s/types.js';
 import type { ObjectProblem, ObjectRule, ObjectRuleContext } from '../object-rule.js';
 
 /** The API server's limit on the data of one ConfigMap or Secret (core.MaxSecretSize). */
-export const DATA_MAX_BYTES = 1024 * 1024;
+const DATA_MAX_BYTES = 1024 * 1024;
 
 /**
  * What a Secret of each built-in type must hold (ValidateSecret). Values are never shown: the

@@ -3,9 +3,9 @@ import { getAtPointer, joinPointer } from '../../load/json-pointer.js';
 import type { ObjectProblem, ObjectRule } from '../object-rule.js';
 
 /** The API server's limit on the annotations of one object: keys and values, in bytes. */
-export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
-export function annotationBytes(annotations: Readonly<Record<string, string>> | undefined): number {
+function annotationBytes(annotations: Readonly<Record<string, string>> | undefined): number {
   let total = 0;
   for (const [k, v] of Object.entries(annotations ?? {})) total += Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8');
   return total;

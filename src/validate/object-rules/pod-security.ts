@@ -26,7 +26,7 @@ export const podSecurity: ObjectRule = {
 };
 
 /** The component's level, else the application's, else restricted. */
-export function levelOf(ctx: Pick<ObjectRuleContext, 'spec' | 'component'>): PodSecurityLevel {
+function levelOf(ctx: Pick<ObjectRuleContext, 'spec' | 'component'>): PodSecurityLevel {
   const component = ctx.component
     ? (getAtPointer(ctx.spec, ctx.component.pointer) as { policies?: { podSecurity?: PodSecurityLevel } } | undefined)
     : undefined;

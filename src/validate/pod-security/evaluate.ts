@@ -3,7 +3,7 @@ import { podSecurityChecks } from './checks/index.js';
 import type { CheckedPod, PodSecurityCheck, Violation } from './types.js';
 
 /** Levels from the most to the least restrictive. */
-export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
 
 /** The more permissive of two levels. */
 export function morePermissive(a: PodSecurityLevel, b: PodSecurityLevel): PodSecurityLevel {

@@ -38,7 +38,7 @@ export interface Violation {
 }
 
 /** The levels checks run at (privileged has no checks). */
-export type CheckedLevel = Exclude<PodSecurityLevel, 'privileged'>;
+type CheckedLevel = Exclude<PodSecurityLevel, 'privileged'>;
 
 export interface PodSecurityCheck {
   /** The control's name in the standards. */

@@ -4,7 +4,7 @@ import type { PodSecurityCheck, Violation } from '../types.js';
 const CONTROL = 'Capabilities';
 
 /** What baseline allows adding: the container runtimes' default set. */
-export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
+const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',

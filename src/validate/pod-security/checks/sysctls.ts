@@ -3,7 +3,7 @@ import type { PodSecurityCheck } from '../types.js';
 
 const CONTROL = 'Sysctls';
 /** The sysctls that are namespaced and isolated from other pods (v1.32 list). */
-export const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
+const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',
   'net.ipv4.tcp_syncookies',
