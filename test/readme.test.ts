@@ -188,10 +188,7 @@ const ALSO_BROKEN: ReadonlyArray<[string, (readme: string) => string]> = [
   ['the workflow section names every step type', (r) => replaceOnce(r, 'type (gpu-preflight)', 'type (gpu)')],
   ['the validation section lists every semantic rule', (r) => replaceOnce(r, /probe ports,\s+/, 'probe ports, image tags, ')],
   ['the commands table has every command, with flags each command has', (r) => replaceOnce(r, /^\| `kubemin plugins .*\n/m, '')],
-  [
-    'the commands table has every command, with flags each command has',
-    (r) => replaceOnce(r, '| `kubemin plugins [paths...]', '| `kubemin plugin [paths...]'),
-  ],
+  ['the commands table has every command, with flags each command has', (r) => replaceOnce(r, '| `kubemin plugins [paths...]', '| `kubemin plugin [paths...]')],
   ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--app-concurrency` (4)', '`--app-concurrency` (8)')],
   ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--lease-name` (`kubemin-watch`)', '`--lease-name` (`kubemin`)')],
   ['the defaults it gives for flags are the CLI’s', (r) => replaceOnce(r, '`--lease-renew` (5s)', '`--lease-renewal` (5s)')],

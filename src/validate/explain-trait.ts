@@ -10,12 +10,7 @@ const NEEDS: Record<Capability, string> = {
 };
 
 /** Why a known trait cannot be written where it was, or undefined for an unknown name. */
-export function explainTrait(
-  registry: RuleTables,
-  name: string,
-  component: Record<string, unknown> | undefined,
-  nested: boolean,
-): string | undefined {
+export function explainTrait(registry: RuleTables, name: string, component: Record<string, unknown> | undefined, nested: boolean): string | undefined {
   const trait = registry.traits.find((t) => t.name === name);
   if (!trait) return undefined;
   if (nested && trait.scope === 'pod') {
