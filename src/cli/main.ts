@@ -11,6 +11,7 @@ import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { versionCommand } from './commands/version.js';
+import { viewCommand } from './commands/view.js';
 import { watchCommand } from './commands/watch.js';
 import { packageVersion } from './package-version.js';
 import type { SpecNames } from '../operations/spec-names.js';
@@ -43,6 +44,7 @@ export async function runCli(argv: readonly string[], given: Io = processIo()): 
     validateCommand,
     renderCommand,
     planCommand,
+    viewCommand,
     diffCommand,
     applyCommand,
     watchCommand,

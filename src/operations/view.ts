@@ -1,0 +1,66 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import jsYaml from 'js-yaml';
+import { layoutFor } from '../bundle/bundle-layout.js';
+import { emitApp } from '../bundle/emit-bundle.js';
+import type { CompiledApp } from '../compile.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { appKey } from '../environments/app-key.js';
+import { Redactor } from '../secrets/redactor.js';
+import { componentDependsOn } from '../view/depends-on.js';
+import { renderHtml } from '../view/render-html.js';
+import { viewModel } from '../view/view-model.js';
+import { loadAndCompile, type LoadOptions, type LoadResult } from './load-and-compile.js';
+
+export interface ViewOptions extends Pick<LoadOptions, 'paths' | 'env' | 'secrets' | 'cwd'> {
+  /** The HTML file to write. */
+  readonly out: string;
+}
+
+export interface ViewResult {
+  readonly compiled: LoadResult;
+  /** The file written (absolute); undefined when nothing was (no specs, or errors). */
+  readonly written: string | undefined;
+  readonly apps: number;
+}
+
+/**
+ * `kubemin view`: compile the specs, plan every app as `plan` does, and write one self-contained
+ * HTML page of their workflows (src/view/). Every text on the page passes the redactor, with the
+ * secret values of the specs registered: the page shows names and places, never Secret data.
+ */
+export async function view(opts: ViewOptions): Promise<ViewResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const compiled = await loadAndCompile({ paths: opts.paths, env: opts.env, secrets: opts.secrets, cwd });
+  if (hasErrors(compiled.diagnostics) || compiled.fileCount === 0) return { compiled, written: undefined, apps: 0 };
+  const layout = layoutFor(opts.env);
+  const plans = compiled.apps.map((a) => emitApp(a, { layout }).planDocument);
+  const redactor = new Redactor().addAll(compiled.secrets);
+  for (const app of compiled.apps) redactor.addAll(app.secrets ?? []);
+  const apps = viewModel(plans, { dependsOn: await readDependsOn(compiled.apps, cwd), scrub: (t) => redactor.scrub(t) });
+  const out = resolve(cwd, opts.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, renderHtml(apps, { env: opts.env }));
+  return { compiled, written: out, apps: apps.length };
+}
+
+/** Each app's components' dependsOn, from its spec file (read again: the plan does not keep them). */
+async function readDependsOn(apps: readonly CompiledApp[], cwd: string): Promise<Map<string, Map<string, string[]>>> {
+  const documents = new Map<string, unknown[]>();
+  const result = new Map<string, Map<string, string[]>>();
+  for (const app of apps) {
+    const file = app.source.file;
+    if (!documents.has(file)) documents.set(file, await readDocuments(resolve(cwd, file)));
+    result.set(appKey(app), componentDependsOn(documents.get(file)!, app.name));
+  }
+  return result;
+}
+
+/** The file compiled a moment ago; if it changed since and no longer parses, the page shows the workflow's order only. */
+async function readDocuments(path: string): Promise<unknown[]> {
+  try {
+    return jsYaml.loadAll(await readFile(path, 'utf8'), undefined, { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return [];
+  }
+}
