@@ -1,10 +1,11 @@
 import { applyApp, type ApplyOptions } from '../apply/apply-app.js';
 import type { Clock } from '../apply/clock.js';
-import type { AppApplyResult } from '../apply/types.js';
+import type { AppApplyResult, ApplyEvent } from '../apply/types.js';
 import { emitApp } from '../bundle/emit-bundle.js';
 import { mapBounded } from '../cluster/bounded.js';
 import { LiveObjects, RefusedLists } from '../cluster/live-objects.js';
 import type { ClusterClient } from '../cluster/types.js';
+import { refKey, refOf } from '../k8s/object-ref.js';
 import type { CompiledApp } from '../compile.js';
 import { diffApps } from '../cluster/diff-apps.js';
 import type { Registry } from '../plugins/registry.js';
@@ -12,7 +13,8 @@ import { builtinRegistry } from '../plugins/builtin.js';
 import { compileSpecs } from '../operations/compile-specs.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { Logger } from './logger.js';
-import type { WatchMetrics } from './metrics.js';
+import { JobObserver } from './job-observer.js';
+import type { AppLabels, WatchMetrics } from './metrics.js';
 import type { WatchSource } from './source.js';
 import { buildStatusReport, statusKey, type ApplyTrigger, type StatusReport } from './status-report.js';
 import { failedForTransientReasons } from './transient-failure.js';
@@ -89,9 +91,11 @@ export class Watcher {
   /** LISTs refused in drift rounds (the deployed daemon may not list what it applies: deploy/kubemin.yaml), and the rounds since they were last forgotten. */
   private readonly refusedLists = new RefusedLists();
   private driftRounds = 0;
+  private readonly jobs: JobObserver;
 
   constructor(private readonly opts: WatchOptions) {
     this.scope = opts.scope ?? new WatchScope(undefined);
+    this.jobs = new JobObserver(opts.metrics, opts.clock.now());
   }
 
   /** Start a round now (a push webhook, a saved file, leadership gained). */
@@ -258,6 +262,7 @@ export class Watcher {
       this.opts.client,
       { appConcurrency: this.opts.appConcurrency, live },
     );
+    await this.observeCronJobRuns(healthy);
     const out: Array<{ current: Current; trigger: ApplyTrigger }> = [];
     for (const [i, current] of healthy.entries()) {
       if (signal.aborted) break;
@@ -274,6 +279,26 @@ export class Watcher {
     return out;
   }
 
+  /** The runs of the healthy apps' CronJobs that finished since the last look, into the job metrics: one LIST of Jobs per namespace that has CronJobs. */
+  private async observeCronJobRuns(healthy: readonly Current[]): Promise<void> {
+    const byNamespace = new Map<string, Map<string, AppLabels & { component: string }>>();
+    for (const c of healthy)
+      for (const p of c.app.phases)
+        for (const o of p.objects) {
+          if (o.object.kind !== 'CronJob') continue;
+          const ns = o.object.metadata.namespace ?? c.app.namespace;
+          const cronJobs = byNamespace.get(ns) ?? new Map<string, AppLabels & { component: string }>();
+          byNamespace.set(ns, cronJobs.set(o.object.metadata.name, { ...this.scope.labels(c.app), component: o.component ?? '' }));
+        }
+    await mapBounded([...byNamespace], this.opts.appConcurrency, async ([ns, cronJobs]) => {
+      try {
+        await this.jobs.cronJobRuns(this.opts.client, ns, cronJobs);
+      } catch (err) {
+        this.opts.log.log('warn', 'CronJob runs not read (job metrics)', { namespace: ns, error: (err as Error).message });
+      }
+    });
+  }
+
   private async applyOne(current: Current, revision: string, trigger: ApplyTrigger, signal: AbortSignal): Promise<void> {
     const { log, metrics, source } = this.opts;
     const key = current.key;
@@ -281,20 +306,33 @@ export class Watcher {
     this.opts.onEvent?.({ type: 'apply-start', app: key, revision, trigger, at: this.opts.clock.now() });
     log.log('info', 'applying', { ...labels, revision: revision.slice(0, 12), trigger });
     let result: AppApplyResult;
+    // The app's Jobs are counted as the apply reads them finished (job metrics); its phases under way are a gauge.
+    const jobs = this.jobs.watching(this.opts.client, labels, jobComponents(current.app));
+    const inProgress = new Set<string>();
+    const onEvent = (e: ApplyEvent): void => {
+      if (e.type === 'phase-start') inProgress.add(e.phase);
+      else if (e.type === 'phase-end') inProgress.delete(e.result.name);
+      else return;
+      metrics.phasesInProgress.set(labels, inProgress.size);
+    };
     try {
       // Git is the source of truth: fields someone changed by hand (kubectl edit, set image) are taken back.
-      result = await applyApp(current.app, this.opts.client, {
+      result = await applyApp(current.app, jobs.client, {
         ...this.opts.apply,
         prune: this.opts.prune,
         forceConflicts: true,
         signal,
         clock: this.opts.clock,
+        onEvent,
       });
     } catch (err) {
       // It could not start (its inventory could not be read): nothing was applied; again next round.
       this.retries.set(key, current);
       log.log('error', 'apply could not run; trying again next round', { ...labels, revision: revision.slice(0, 12), error: (err as Error).message });
       return;
+    } finally {
+      metrics.phasesInProgress.set(labels, 0);
+      await jobs.settle();
     }
     const retry = failedForTransientReasons(result);
     if (retry) this.retries.set(key, current);
@@ -350,4 +388,11 @@ export class Watcher {
       this.opts.onEvent?.({ type: 'status-written', app: statusKey(report), report });
     }
   }
+}
+
+/** The app's Jobs (refKey → component), for the job metrics' labels. */
+function jobComponents(app: CompiledApp): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of app.phases) for (const o of p.objects) if (o.object.kind === 'Job') out.set(refKey(refOf(o.object)), o.component ?? '');
+  return out;
 }

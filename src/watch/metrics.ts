@@ -54,6 +54,32 @@ export class WatchMetrics {
     registers: [this.registry],
   });
   readonly leader = new Gauge({ name: 'kubemin_leader', help: '1 when this replica holds the lease and applies, else 0.', registers: [this.registry] });
+  readonly jobs = new Counter({
+    name: 'kubemin_jobs_total',
+    help: 'Jobs of the apps applied that finished, by outcome (succeeded, failed): each Job once, when the daemon sees it finish (an unchanged Job applied again is not counted again).',
+    labelNames: ['app', 'environment', 'component', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: 'kubemin_job_duration_seconds',
+    help: 'How long a Job ran, as the API server reports it: from its status.startTime to its status.completionTime (succeeded) or the lastTransitionTime of its FailureTarget (or Failed) condition.',
+    labelNames: ['app', 'environment', 'component'] as const,
+    buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+    registers: [this.registry],
+  });
+  readonly jobQueue = new Histogram({
+    name: 'kubemin_job_queue_seconds',
+    help: 'How long a Job waited to run: from its metadata.creationTimestamp to the earliest container start (startedAt) among its pods, read once the Job finished (not observed when its pods are gone by then).',
+    labelNames: ['app', 'environment', 'component'] as const,
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800],
+    registers: [this.registry],
+  });
+  readonly phasesInProgress = new Gauge({
+    name: 'kubemin_phases_in_progress',
+    help: 'Phases of an app being applied or waited for right now (0 or 1 per app: its phases run one after another).',
+    labelNames: ['app', 'environment'] as const,
+    registers: [this.registry],
+  });
   readonly invalidCommits = new Counter({
     name: 'kubemin_invalid_commits_total',
     help: 'Commits whose specs did not compile (nothing of them was applied).',
