@@ -33,7 +33,7 @@ export interface GraphLayout {
 }
 
 /** The text of a phase's box: what a sighted reader sees at a glance (the list below has the rest). */
-export function nodeLines(phase: PhaseNode): string[] {
+function nodeLines(phase: PhaseNode): string[] {
   const objects = phase.objects.length === 1 ? '1 object' : `${phase.objects.length} objects`;
   const type = phase.type === 'deploy' ? phase.mode : `${phase.type}, ${phase.mode}`;
   return [`${phase.index}. ${phase.name}`, `${type}, timeout ${phase.timeout}`, objects];

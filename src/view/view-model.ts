@@ -3,7 +3,7 @@ import type { PlanDocument } from '../bundle/emit-bundle.js';
 /** Why one phase comes before another: the workflow's order, or a component's `dependsOn`. */
 export type EdgeReason = 'order' | 'dependsOn';
 
-export interface ViewObject {
+interface ViewObject {
   readonly kind: string;
   readonly name: string;
   readonly component: string | null;
@@ -45,7 +45,7 @@ export interface AppView {
 }
 
 /** Component name -> the components it lists in `dependsOn`, for one app (key as in AppView). */
-export type DependsOn = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+type DependsOn = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 
 export interface ViewModelOptions {
   /** Each app's components' `dependsOn`, by app key; without it only the workflow's order links phases. */
