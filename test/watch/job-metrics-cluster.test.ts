@@ -4,6 +4,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock } from '../../src/apply/clock.js';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { connect } from '../../src/cluster/http-client.js';
+import type { ApplyCallOptions, ClusterClient } from '../../src/cluster/types.js';
+import type { K8sObject } from '../../src/k8s/types.js';
 import { Watcher, type WatchEvent } from '../../src/watch/daemon.js';
 import { DirSource } from '../../src/watch/dir-source.js';
 import { createLogger } from '../../src/watch/logger.js';
@@ -28,7 +30,36 @@ function write(dir: string, name: string, text: string): void {
   writeFileSync(join(dir, name, 'kubemin.yaml'), text);
 }
 
-async function startWatcher(dir: string): Promise<{
+/** Holds the first server-side apply of a Job until released: the apply is then in its phase. */
+interface Gate {
+  held: boolean;
+  release: () => void;
+}
+
+function holdingFirstJobApply(client: ClusterClient, gate: Gate): ClusterClient {
+  let released: Promise<void> | undefined;
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'apply') {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      }
+      return async (object: K8sObject, opts: ApplyCallOptions) => {
+        if (object.kind === 'Job' && !released) {
+          released = new Promise((resolve) => (gate.release = resolve));
+          gate.held = true;
+          await released;
+        }
+        return target.apply(object, opts);
+      };
+    },
+  });
+}
+
+async function startWatcher(
+  dir: string,
+  gate?: Gate,
+): Promise<{
   metrics: WatchMetrics;
   events: WatchEvent[];
   text: () => Promise<string>;
@@ -43,7 +74,7 @@ async function startWatcher(dir: string): Promise<{
   const stop = new AbortController();
   const watcher = new Watcher({
     source: new DirSource(dir),
-    client,
+    client: gate ? holdingFirstJobApply(client, gate) : client,
     log: createLogger({ format: 'text', write: (l) => void (logs += l) }),
     metrics,
     clock: systemClock,
@@ -85,13 +116,18 @@ const ends = (events: WatchEvent[], app: string): Array<Extract<WatchEvent, { ty
   events.filter((e): e is Extract<WatchEvent, { type: 'apply-end' }> => e.type === 'apply-end' && e.app === app);
 
 describe('watch: job metrics', { timeout: 180_000 }, () => {
-  it('counts a Job that succeeded and one that failed, once each (an unchanged Job applied again is not counted again), with duration and queue time', async () => {
+  it('counts a Job that succeeded and one that failed, once each (an unchanged Job applied again is not counted again), with duration and queue time; the phase under way in kubemin_phases_in_progress', async () => {
     const ns = await cluster.newNamespace('watch-jobs');
     const dir = tempDir();
     const web = { name: 'web', type: 'webservice', image: 'ghcr.io/acme/web:1.0', ports: [{ port: 8080 }] };
     write(dir, 'etl', spec('etl', ns, [{ name: 'migrate', type: 'job', image: 'ghcr.io/acme/migrate:1' }, web]));
     write(dir, 'broken', spec('broken', ns, [{ name: 'seed', type: 'job', image: 'ghcr.io/acme/seed:fail', job: { backoffLimit: 0 } }]));
-    const w = await startWatcher(dir);
+    const gate: Gate = { held: false, release: () => undefined };
+    const w = await startWatcher(dir, gate);
+    // A Job's apply held: its app is in a phase.
+    await w.until('a Job applied', () => gate.held);
+    expect(await w.text()).toMatch(/kubemin_phases_in_progress\{app="(etl|broken)"\} 1\n/);
+    gate.release();
     await w.until('both apps applied', () => ends(w.events, 'etl').length === 1 && ends(w.events, 'broken').length === 1);
     expect(ends(w.events, 'etl')[0]!.result.outcome).toBe('applied');
     expect(ends(w.events, 'broken')[0]!.result.outcome).toBe('failed');
