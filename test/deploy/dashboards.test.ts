@@ -96,6 +96,19 @@ describe('deploy/grafana/kubemin.json', () => {
     expect(known.get(metric!)?.has(label!)).toBe(true);
   });
 
+  it('lays its panels out on the 24-column grid without overlaps, each with a unique id', () => {
+    const all = dashboard.panels as ReadonlyArray<Panel & { id: number; gridPos: { x: number; y: number; w: number; h: number } }>;
+    expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
+    for (const p of all) expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
+    const overlaps = all.flatMap((a, i) =>
+      all
+        .slice(i + 1)
+        .filter((b) => a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w && a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h)
+        .map((b) => `${a.title} / ${b.title}`),
+    );
+    expect(overlaps).toEqual([]);
+  });
+
   it('shows apply outcomes, commit-to-applied latency, phase durations, job success and durations, drift, leader and status push failures', () => {
     const shown = families(panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)));
     for (const m of [
