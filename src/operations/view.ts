@@ -10,11 +10,15 @@ import { Redactor } from '../secrets/redactor.js';
 import { componentDependsOn } from '../view/depends-on.js';
 import { renderHtml } from '../view/render-html.js';
 import { viewModel } from '../view/view-model.js';
+import type { ConnectOptions } from '../cluster/http-client.js';
+import type { AppDiff } from '../diff/types.js';
 import { loadAndCompile, type LoadOptions, type LoadResult } from './load-and-compile.js';
 
-export interface ViewOptions extends Pick<LoadOptions, 'paths' | 'env' | 'secrets' | 'cwd'> {
+export interface ViewOptions extends Pick<LoadOptions, 'paths' | 'env' | 'secrets' | 'cwd'>, Pick<ConnectOptions, 'kubeconfig' | 'context'> {
   /** The HTML file to write. */
   readonly out: string;
+  /** Compare with the cluster (`kubemin diff`) and show the live diff in the page. */
+  readonly live?: boolean;
 }
 
 export interface ViewResult {
@@ -31,17 +35,26 @@ export interface ViewResult {
  */
 export async function view(opts: ViewOptions): Promise<ViewResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const compiled = await loadAndCompile({ paths: opts.paths, env: opts.env, secrets: opts.secrets, cwd });
+  const load = { paths: opts.paths, env: opts.env, secrets: opts.secrets, cwd };
+  const { compiled, diffs } = opts.live ? await compileAndDiff(load, opts) : { compiled: await loadAndCompile(load), diffs: undefined };
   if (hasErrors(compiled.diagnostics) || compiled.fileCount === 0) return { compiled, written: undefined, apps: 0 };
   const layout = layoutFor(opts.env);
   const plans = compiled.apps.map((a) => emitApp(a, { layout }).planDocument);
   const redactor = new Redactor().addAll(compiled.secrets);
   for (const app of compiled.apps) redactor.addAll(app.secrets ?? []);
-  const apps = viewModel(plans, { dependsOn: await readDependsOn(compiled.apps, cwd), scrub: (t) => redactor.scrub(t) });
+  const live = diffs ? new Map<string, AppDiff>(compiled.apps.map((a, i) => [appKey(a), diffs[i]!])) : undefined;
+  const apps = viewModel(plans, { dependsOn: await readDependsOn(compiled.apps, cwd), scrub: (t) => redactor.scrub(t), ...(live ? { live } : {}) });
   const out = resolve(cwd, opts.out);
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, renderHtml(apps, { env: opts.env }));
   return { compiled, written: out, apps: apps.length };
+}
+
+/** `kubemin diff`'s compile and compare; imported here only: a view without a cluster never loads the cluster client. */
+async function compileAndDiff(load: LoadOptions, opts: ViewOptions): Promise<{ compiled: LoadResult; diffs: AppDiff[] | undefined }> {
+  const { diff } = await import('./diff.js');
+  const r = await diff({ ...load, kubeconfig: opts.kubeconfig, context: opts.context });
+  return { compiled: r.compiled, diffs: r.apps };
 }
 
 /** Each app's components' dependsOn, from its spec file (read again: the plan does not keep them). */

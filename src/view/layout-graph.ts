@@ -36,7 +36,9 @@ export interface GraphLayout {
 function nodeLines(phase: PhaseNode): string[] {
   const objects = phase.objects.length === 1 ? '1 object' : `${phase.objects.length} objects`;
   const type = phase.type === 'deploy' ? phase.mode : `${phase.type}, ${phase.mode}`;
-  return [`${phase.index}. ${phase.name}`, `${type}, timeout ${phase.timeout}`, objects];
+  const lines = [`${phase.index}. ${phase.name}`, `${type}, timeout ${phase.timeout}`, objects];
+  if (phase.changes !== undefined) lines.push(phase.changes ? `live: ${phase.changes} to change` : 'live: no change');
+  return lines;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { escapeHtml as esc } from './escape-html.js';
 import { layoutGraph } from './layout-graph.js';
 import { renderSvg } from './render-svg.js';
+import type { LiveApp, LiveObject } from './live-diff.js';
 import type { AppView, PhaseEdge, PhaseNode } from './view-model.js';
 
 export interface HtmlOptions {
@@ -34,6 +35,8 @@ table { border-collapse: collapse; width: 100%; margin-top: .5rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
 a { color: #0550ae; }
+td.changed { font-weight: 600; }
+pre { font-size: .85em; overflow-x: auto; background: #f6f8fa; padding: .5rem; }
 `;
 
 /** The page of `kubemin view`: every app's workflow as a graph, and the same as lists and tables. Pure and deterministic. */
@@ -77,6 +80,7 @@ function renderApp(app: AppView): string {
     `<section id="${app.id}" aria-labelledby="${app.id}-h">`,
     `<h2 id="${app.id}-h">${esc(app.key)}</h2>`,
     `<p class="meta">Namespace <code>${esc(app.namespace)}</code>${env}, declared at <code>${esc(app.source)}</code>.</p>`,
+    app.live ? renderLive(app.live) : '',
     `<figure>`,
     renderSvg(app, layoutGraph(app)),
     `<figcaption>The workflow of ${esc(app.key)}; the list below says the same in words.</figcaption>`,
@@ -86,7 +90,9 @@ function renderApp(app: AppView): string {
     ...app.phases.map((p) => renderPhase(p, app.edges, byId)),
     `</ol>`,
     `</section>`,
-  ].join('\n');
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
 }
 
 function renderPhase(phase: PhaseNode, edges: readonly PhaseEdge[], byId: ReadonlyMap<string, PhaseNode>): string {
@@ -109,17 +115,42 @@ function renderPhase(phase: PhaseNode, edges: readonly PhaseEdge[], byId: Readon
 }
 
 function renderObjects(phase: PhaseNode): string {
+  const live = phase.changes !== undefined;
   const rows = phase.objects.map(
     (o) =>
-      `<tr><td>${esc(o.kind)}</td><td><code>${esc(o.name)}</code></td><td>${o.component === null ? '—' : esc(o.component)}</td><td><code>${esc(o.source)}</code></td></tr>`,
+      `<tr><td>${esc(o.kind)}</td><td><code>${esc(o.name)}</code></td><td>${o.component === null ? '—' : esc(o.component)}</td><td><code>${esc(o.source)}</code></td>` +
+      (live ? liveCell(o.live) : '') +
+      '</tr>',
   );
   return [
     '<table>',
     `<caption>Objects of phase ${esc(phase.name)}</caption>`,
-    '<thead><tr><th scope="col">Kind</th><th scope="col">Name</th><th scope="col">Component</th><th scope="col">Source</th></tr></thead>',
+    `<thead><tr><th scope="col">Kind</th><th scope="col">Name</th><th scope="col">Component</th><th scope="col">Source</th>${live ? '<th scope="col">Live</th>' : ''}</tr></thead>`,
     `<tbody>${rows.join('')}</tbody>`,
     '</table>',
   ].join('\n');
+}
+
+function liveCell(live: LiveObject | undefined): string {
+  if (!live) return '<td>not compared</td>';
+  return `<td${live.changed ? ' class="changed"' : ''}>${liveText(live)}</td>`;
+}
+
+/** The action in words, the note, and the diff under a disclosure. */
+function liveText(live: LiveObject): string {
+  const note = live.note ? ` (${esc(live.note)})` : '';
+  const diff = live.diff ? `<details><summary>diff of ${esc(live.ref)}</summary><pre>${esc(live.diff)}</pre></details>` : '';
+  return `${esc(live.action)}${note}${diff}`;
+}
+
+function renderLive(live: LiveApp): string {
+  const parts = [`<p class="live">Live diff with the cluster: ${esc(live.summary)}.</p>`];
+  if (live.problems.length) parts.push(`<p>Not compared:</p><ul>${live.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+  if (live.deletes.length) {
+    parts.push(`<p>Applied before and no longer in the bundle (deleted by <code>apply --prune</code>):</p>`);
+    parts.push(`<ul>${live.deletes.map((d) => `<li>${esc(d.ref)}: ${liveText(d)}</li>`).join('')}</ul>`);
+  }
+  return parts.join('\n');
 }
 
 function reasonText(reason: PhaseEdge['reasons'][number]): string {

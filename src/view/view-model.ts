@@ -1,4 +1,7 @@
 import type { PlanDocument } from '../bundle/emit-bundle.js';
+import type { AppDiff } from '../diff/types.js';
+import { refKey } from '../k8s/object-ref.js';
+import { liveApp, type LiveApp, type LiveObject } from './live-diff.js';
 
 /** Why one phase comes before another: the workflow's order, or a component's `dependsOn`. */
 export type EdgeReason = 'order' | 'dependsOn';
@@ -8,6 +11,8 @@ interface ViewObject {
   readonly name: string;
   readonly component: string | null;
   readonly source: string;
+  /** With a live diff: what applying would do to it. */
+  readonly live?: LiveObject;
 }
 
 /** A phase of an app, as the page shows it: a node of the graph and an entry of its list. */
@@ -23,6 +28,8 @@ export interface PhaseNode {
   readonly retries: number;
   readonly components: readonly string[];
   readonly objects: readonly ViewObject[];
+  /** With a live diff: how many of its objects applying would change. */
+  readonly changes?: number;
 }
 
 export interface PhaseEdge {
@@ -42,6 +49,8 @@ export interface AppView {
   readonly source: string;
   readonly phases: readonly PhaseNode[];
   readonly edges: readonly PhaseEdge[];
+  /** With `--kubeconfig`: the live diff (an app the diff did not reach has none). */
+  readonly live?: LiveApp;
 }
 
 /** Component name -> the components it lists in `dependsOn`, for one app (key as in AppView). */
@@ -52,6 +61,8 @@ export interface ViewModelOptions {
   readonly dependsOn?: DependsOn;
   /** Applied to every text shown (the redactor's scrub): no secret value reaches the page. */
   readonly scrub?: (text: string) => string;
+  /** Each app's diff with its cluster, by app key. */
+  readonly live?: ReadonlyMap<string, AppDiff>;
 }
 
 /** The apps of the plans as graphs: phases in workflow order, edges from that order and from `dependsOn`. */
@@ -61,22 +72,32 @@ export function viewModel(plans: readonly PlanDocument[], opts: ViewModelOptions
   return plans.map((plan) => {
     const key = plan.environment ? `${plan.environment}/${plan.app}` : plan.app;
     const id = uniqueId(`app-${slug(key)}`, used);
-    const phases: PhaseNode[] = plan.phases.map((p, i) => ({
-      id: `${id}--${i + 1}`,
-      index: i + 1,
-      name: scrub(p.name),
-      type: scrub(p.type),
-      mode: scrub(p.mode),
-      timeout: scrub(p.timeout),
-      retries: p.retries,
-      components: p.components.map(scrub),
-      objects: p.objects.map((o) => ({
-        kind: scrub(o.kind),
-        name: scrub(o.name),
-        component: o.component === null ? null : scrub(o.component),
-        source: scrub(o.source),
-      })),
-    }));
+    const diff = opts.live?.get(key);
+    const live = diff ? liveApp(diff, scrub) : undefined;
+    const phases: PhaseNode[] = plan.phases.map((p, i) => {
+      const objects = p.objects.map((o) => {
+        const found = live?.objects.get(refKey({ apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name }));
+        return {
+          kind: scrub(o.kind),
+          name: scrub(o.name),
+          component: o.component === null ? null : scrub(o.component),
+          source: scrub(o.source),
+          ...(found ? { live: found } : {}),
+        };
+      });
+      return {
+        id: `${id}--${i + 1}`,
+        index: i + 1,
+        name: scrub(p.name),
+        type: scrub(p.type),
+        mode: scrub(p.mode),
+        timeout: scrub(p.timeout),
+        retries: p.retries,
+        components: p.components.map(scrub),
+        objects,
+        ...(live ? { changes: objects.filter((o) => o.live?.changed).length } : {}),
+      };
+    });
     const phaseOf = new Map<string, number>();
     plan.phases.forEach((p, i) => p.components.forEach((c) => phaseOf.set(c, i)));
     return {
@@ -88,6 +109,7 @@ export function viewModel(plans: readonly PlanDocument[], opts: ViewModelOptions
       source: scrub(plan.source),
       phases,
       edges: phaseEdges(phases, phaseOf, opts.dependsOn?.get(key)),
+      ...(live ? { live } : {}),
     };
   });
 }

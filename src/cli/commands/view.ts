@@ -8,10 +8,14 @@ export function viewCommand(io: Io, setExit: (code: number) => void): Command {
     .argument('[paths...]', 'files or directories to search for specs', ['.'])
     .addOption(envOption('viewed as render --env writes it'))
     .option('--out <file>', 'the HTML file to write', 'kubemin-view.html')
-    .action(async (paths: string[], opts: { env?: string; out: string }) => {
+    .option('--kubeconfig <file>', 'also compare with the cluster and show the live diff (as kubemin diff)')
+    .option('--context <name>', "kubeconfig context for the live diff (default: the environment's cluster, else the current context)")
+    .action(async (paths: string[], opts: { env?: string; out: string; kubeconfig?: string; context?: string }) => {
       const { view } = await import('../../operations/view.js');
       const { hasErrors } = await import('../../diagnostics/diagnostic.js');
-      const { compiled: result, written, apps } = await view({ paths, env: opts.env, out: opts.out, secrets: io.secrets });
+      const live = opts.kubeconfig !== undefined || opts.context !== undefined;
+      const { kubeconfig, context } = opts;
+      const { compiled: result, written, apps } = await view({ paths, env: opts.env, out: opts.out, secrets: io.secrets, live, kubeconfig, context });
       if (result.diagnostics.length) io.stderr(formatDiagnostics('text', result.diagnostics, result.sources, io.color));
       reportSkipped(io, result.skipped, opts.env, 'viewed');
       if (result.fileCount === 0) io.stderr(`${noSpecsFound(paths)}\n`);
