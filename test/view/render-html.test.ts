@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AppDiff } from '../../src/diff/types.js';
 import { renderHtml } from '../../src/view/render-html.js';
 import { viewModel } from '../../src/view/view-model.js';
 import { cli } from '../helpers/cli.js';
@@ -63,5 +64,68 @@ describe('the page', () => {
     const r = await cli(['view', '.', '--out', 'page.html'], dir);
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, 'page.html'))).toBe(false);
+  });
+});
+
+describe('the page with a live diff', () => {
+  const diff: AppDiff = {
+    app: 'shop',
+    namespace: 'ns',
+    objects: [
+      {
+        action: 'update',
+        ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'db' },
+        component: 'db',
+        source: 'k.yaml:11',
+        phase: 'db',
+        diff: '-a: <old>\n+a: new\n',
+        note: null,
+      },
+      {
+        action: 'unchanged',
+        ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'web' },
+        component: 'web',
+        source: 'k.yaml:12',
+        phase: 'web',
+        diff: '',
+        note: null,
+      },
+      {
+        action: 'delete',
+        ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'gone' },
+        component: null,
+        source: null,
+        phase: null,
+        diff: '-a: b\n',
+        note: null,
+      },
+    ],
+    problems: [
+      {
+        ref: { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'api' },
+        component: 'api',
+        source: null,
+        reason: 'forbidden',
+        message: 'denied & <logged>',
+      },
+    ],
+  };
+  const html = renderHtml(viewModel([plan('shop', [phase(1, 'db', ['db']), phase(2, 'web', ['web'])])], { live: new Map([['shop', diff]]) }));
+
+  it('says per object what applying would do, the diff escaped, and per phase node how many change', () => {
+    expect(html).toContain('Live diff with the cluster: 0 to create, 1 to update, 1 to delete, 1 unchanged, 1 error.');
+    expect(html).toContain('<td class="changed">update<details><summary>diff of ConfigMap ns/db</summary><pre>-a: &lt;old&gt;\n+a: new\n</pre></details></td>');
+    expect(html).toContain('<td>unchanged</td>');
+    expect(html).toContain('>live: 1 to change</text>');
+    expect(html).toContain('>live: no change</text>');
+  });
+
+  it('lists what would be pruned and what could not be compared', () => {
+    expect(html).toContain('<li>ConfigMap ns/gone: delete<details>');
+    expect(html).toContain('<li>Service ns/api: denied &amp; &lt;logged&gt;</li>');
+  });
+
+  it('has no Live column without a live diff', () => {
+    expect(renderHtml(viewModel([plan('shop', [phase(1, 'db', ['db'])])]))).not.toContain('Live');
   });
 });
