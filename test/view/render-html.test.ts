@@ -105,7 +105,7 @@ describe('the page with a live diff', () => {
         ref: { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'api' },
         component: 'api',
         source: null,
-        reason: 'forbidden',
+        reason: 'Forbidden',
         message: 'denied & <logged>',
       },
     ],
