@@ -18,6 +18,22 @@ describe('the page', () => {
     expect(html).toContain('<code>x&amp;y</code>');
   });
 
+  it('says mode and step type in words, and by shape: a double border for parallel, a dashed box for a check', () => {
+    const html = renderHtml(
+      viewModel([
+        plan('shop', [phase(1, 'gpus', [], { type: 'gpu-preflight', timeout: '1m' }), phase(2, 'db', ['db']), phase(3, 'web', ['web'], { mode: 'parallel' })]),
+      ]),
+    );
+    expect(html).toContain(
+      'class="phase mode-serial type-other" href="#app-shop--1" tabindex="0" aria-label="Phase 1 of 3: gpus. gpu-preflight, serial, timeout 1m. 0 objects"',
+    );
+    expect(html).toContain(
+      'class="phase mode-serial type-deploy" href="#app-shop--2" tabindex="0" aria-label="Phase 2 of 3: db. serial, timeout 5m. 1 object"',
+    );
+    expect(html).toMatch(/class="phase mode-parallel type-deploy"[^>]*><rect [^>]*\/><rect class="inner"/);
+    expect(html).toContain('.phase.type-other rect { fill: #fff8c5; stroke: #9a6700; stroke-dasharray: 6 3; }');
+  });
+
   it('fetches nothing: no URL to another place, a policy that forbids loading', () => {
     const html = renderHtml(viewModel([plan('shop', [phase(1, 'db', ['db']), phase(2, 'web', ['web'])])]));
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
