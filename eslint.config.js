@@ -25,6 +25,7 @@ const CORE = [
   'src/secrets/**',
   'src/inventory/**',
   'src/import/**',
+  'src/view/**',
 ];
 
 /** Edge folders the core may not import (it gets what they read as values, or a narrow interface type). */

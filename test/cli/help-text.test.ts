@@ -11,7 +11,7 @@ import { REPO } from '../helpers/tree.js';
  * with that. fixtures/help/ is reviewed, never regenerated blindly.
  */
 const GOLDEN = join(REPO, 'fixtures/help');
-const COMMANDS = ['validate', 'render', 'plan', 'diff', 'apply', 'watch', 'schema', 'plugins', 'init', 'import', 'promote', 'version', 'completion'];
+const COMMANDS = ['validate', 'render', 'plan', 'diff', 'apply', 'watch', 'schema', 'plugins', 'init', 'import', 'promote', 'version', 'completion', 'view'];
 
 /** Without FORCE_COLOR or NO_COLOR from the test's own environment. */
 const plainEnv = { FORCE_COLOR: '', NO_COLOR: '' };
