@@ -46,7 +46,7 @@ describe('kubemin __complete', () => {
     expect(names).not.toContain('__complete');
     expect(lines).toContain('validate\tcheck specs against the schema and the semantic rules');
     expect(candidates(await complete(dir, 'ren'))).toEqual(['render']);
-    expect(candidates(await complete(dir, 'help', 'v'))).toEqual(['validate', 'version']);
+    expect(candidates(await complete(dir, 'help', 'v'))).toEqual(['validate', 'view', 'version']);
     expect(candidates(await complete(dir, 'import', ''))).toEqual(['kubemin-cli']);
     expect(await complete(dir, 'nosuch', '')).toEqual([]);
   });
