@@ -4,7 +4,7 @@ import type { ComponentContext, TraitContext } from '../expand/types.js';
 import type { PluginHost } from './plugin-host.js';
 import { executeInWorker } from './remote-execute.js';
 import type { KubeminPlugin, LoadedPlugin } from './types.js';
-import { TABLES, type DefMirror, type FnHandle, type FunctionName, type PluginMirror, type Table } from './wire.js';
+import { TABLES, takesPlainData, type DefMirror, type FnHandle, type FunctionName, type PluginMirror, type Table } from './wire.js';
 import type { ComponentContextData, TraitContextData } from './worker-context.js';
 
 /**
@@ -29,6 +29,7 @@ function encodeComponentContext(ctx: ComponentContext): ComponentContextData {
 
 function standIn(host: PluginHost, handle: FnHandle, name: string, origin: string): (...args: never[]) => unknown {
   const fn: FunctionName = handle.fn;
+  if (takesPlainData(fn)) return (...args: unknown[]) => host.call(handle, args);
   switch (fn) {
     case 'expand':
       return (ctx: ComponentContext, pod: unknown) => host.call(handle, [encodeComponentContext(ctx), pod]);
@@ -38,18 +39,6 @@ function standIn(host: PluginHost, handle: FnHandle, name: string, origin: strin
           const data: TraitContextData = { component: encodeComponentContext(ctx.component), container: ctx.container, pointer: ctx.pointer, target };
           return host.call(handle, [props, data]);
         });
-    case 'references':
-    case 'containers':
-    case 'plan':
-    case 'check':
-    case 'related':
-    case 'envNames':
-    case 'probePorts':
-    case 'mountPaths':
-    case 'preStopSeconds':
-    case 'gracePeriodSeconds':
-    case 'written':
-      return (...args: unknown[]) => host.call(handle, args);
     case 'execute':
       return (phase: BundlePhase, ctx: PhaseContext) =>
         executeInWorker({ source: host.source, limits: host.limits, api: host.api, handle, name, what: `step type "${name}" of ${origin}` }, phase, ctx);

@@ -22,6 +22,14 @@ export const FUNCTIONS = {
 } as const satisfies Record<Table, readonly string[]>;
 export type FunctionName = (typeof FUNCTIONS)[Table][number];
 
+/** The functions given a context to rebuild on the other side (a component, a trait's container, a phase); the others take and give plain data. */
+type ContextFunction = 'expand' | 'apply' | 'execute';
+
+/** Whether `fn`'s arguments cross to the worker as they are. */
+export function takesPlainData(fn: FunctionName): fn is Exclude<FunctionName, ContextFunction> {
+  return fn !== 'expand' && fn !== 'apply' && fn !== 'execute';
+}
+
 /** One function of one plugin in the worker. */
 export interface FnHandle {
   readonly plugin: number;

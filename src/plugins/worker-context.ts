@@ -1,5 +1,5 @@
 import type { ObjectMeta } from '../k8s/types.js';
-import type { FunctionName } from './wire.js';
+import { takesPlainData, type FunctionName } from './wire.js';
 
 /**
  * The ctx objects plugin functions receive, rebuilt in the worker from the data kubemin sent:
@@ -51,22 +51,11 @@ function traitContext(data: TraitContextData, callBack: CallBack): Record<string
 
 /** The arguments a plugin function receives, from the data kubemin sent. */
 export function decodeArgs(fn: Exclude<FunctionName, 'execute'>, args: readonly unknown[], entry: Record<string, unknown>, callBack: CallBack): unknown[] {
+  if (takesPlainData(fn)) return [...args];
   switch (fn) {
     case 'expand':
       return [componentContext(args[0] as ComponentContextData, entry), args[1]];
     case 'apply':
       return [args[0], traitContext(args[1] as TraitContextData, callBack)];
-    case 'references':
-    case 'containers':
-    case 'plan':
-    case 'check':
-    case 'related':
-    case 'envNames':
-    case 'probePorts':
-    case 'mountPaths':
-    case 'preStopSeconds':
-    case 'gracePeriodSeconds':
-    case 'written':
-      return [...args];
   }
 }
