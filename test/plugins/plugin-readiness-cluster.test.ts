@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AppApplyResult } from '../../src/apply/types.js';
 import { testCluster } from '../cluster/cluster.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { READY_WHEN_STATUS, WIDGET_CRD, widgetPlugin } from './widget-readiness-fixture.js';
 
 /**
  * A plugin's readiness rule for its CRD's kind, on the test cluster: `kubemin apply` waits for an
@@ -14,45 +15,11 @@ import { cli, tempDir } from '../helpers/cli.js';
 
 const cluster = testCluster();
 
-const CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.readiness.kubemin.test}
-spec:
-  group: readiness.kubemin.test
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      subresources: {status: {}}
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
-            status: {type: object, properties: {ready: {type: boolean}}}
-`;
-
-/** The plugin: a readiness rule for Widgets, with a check body. */
-const plugin = (check: string): string => `export default {
-  name: 'widgets',
-  readiness: [{
-    name: 'widget',
-    description: 'A Widget is ready when its controller sets status.ready.',
-    kinds: ['readiness.kubemin.test/Widget'],
-    check(o) { ${check} },
-  }],
-};
-`;
-
-const READY_WHEN_STATUS = `return o.status?.ready === true ? { state: 'ready', message: 'status.ready is true' } : { state: 'progressing', message: 'waiting for status.ready' };`;
-
 function repo(ns: string, check: string): string {
   const dir = tempDir('kubemin-widget-');
   mkdirSync(join(dir, '.git'));
   writeFileSync(join(dir, 'kubemin.config.mjs'), "export default { plugins: ['./widgets.mjs'] };\n");
-  writeFileSync(join(dir, 'widgets.mjs'), plugin(check));
+  writeFileSync(join(dir, 'widgets.mjs'), widgetPlugin(check));
   writeFileSync(
     join(dir, 'kubemin.yaml'),
     `apiVersion: kubemin.dev/v1alpha1
@@ -71,7 +38,7 @@ spec:
 }
 
 async function installCrd(): Promise<void> {
-  await cluster.kubectl(['apply', '-f', '-'], { input: CRD });
+  await cluster.kubectl(['apply', '-f', '-'], { input: WIDGET_CRD });
   await cluster.kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/widgets.readiness.kubemin.test']);
 }
 

@@ -1,12 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { watchRepo } from '../../src/operations/watch.js';
-import type { WatchEvent } from '../../src/watch/daemon.js';
+import { describe, expect, it } from 'vitest';
 import { parseStatusReport } from '../../src/watch/status-report.js';
 import { testCluster } from '../cluster/cluster.js';
 import { tempDir } from '../helpers/cli.js';
 import { RemoteFixture } from '../watch/git/remote-fixture.js';
+import { startDaemon, until } from './plugin-daemon.js';
 
 /**
  * The watch daemon runs plugins installed with it (`--plugin`), never code from the branch it
@@ -39,48 +38,6 @@ function repository(ns: string, marker: string): RemoteFixture {
   return fx;
 }
 
-function startDaemon(fx: RemoteFixture, plugins: string[]): { logs: () => string; events: WatchEvent[] } {
-  const stop = new AbortController();
-  const events: WatchEvent[] = [];
-  let logs = '';
-  const done = watchRepo({
-    repo: fx.remote,
-    workDir: fx.workDir('daemon'),
-    branch: 'main',
-    path: 'apps',
-    author: { name: 'kubemin', email: 'kubemin@localhost' },
-    auth: {},
-    intervalMs: 300,
-    logFormat: 'text',
-    drift: 'off',
-    prune: true,
-    appConcurrency: 1,
-    leaderElection: false,
-    leaseNamespace: 'unused',
-    leaseName: 'kubemin-watch',
-    kubeconfig: cluster.kubeconfig,
-    pollMs: 200,
-    signal: stop.signal,
-    write: (l) => void (logs += l),
-    onEvent: (e) => void events.push(e),
-    plugins,
-  });
-  done.catch((err: unknown) => void (logs += `daemon crashed: ${(err as Error).message}\n`));
-  onTestFinished(async () => {
-    stop.abort();
-    await done.catch(() => undefined);
-  });
-  return { logs: () => logs, events };
-}
-
-async function until(what: string, logs: () => string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; daemon log:\n${logs()}`);
-}
-
 const IGNORED =
   /warn +the repository's plugin config is not run: the daemon runs only plugins installed with it \(kubemin watch --plugin <package-or-path>\) revision=[0-9a-f]{12} configs=kubemin\.config\.mjs/;
 
@@ -91,7 +48,7 @@ describe("kubemin watch and a repository's plugins", { timeout: 180_000 }, () =>
     const fx = repository(ns, marker);
     const installed = join(tempDir('kubemin-daemon-plugins-'), 'tiny.mjs');
     writeFileSync(installed, tinyPlugin('the daemon'));
-    const d = startDaemon(fx, [installed]);
+    const d = startDaemon(fx, [installed], cluster.kubeconfig);
     await until('the status of shop', d.logs, () => {
       try {
         return parseStatusReport(fx.files('main').get('.kubemin/status/shop.yaml'))?.outcome === 'applied';
@@ -110,7 +67,7 @@ describe("kubemin watch and a repository's plugins", { timeout: 180_000 }, () =>
     const ns = await cluster.newNamespace('watch-plugins');
     const marker = join(tempDir('kubemin-marker-'), 'MARKER');
     const fx = repository(ns, marker);
-    const d = startDaemon(fx, []);
+    const d = startDaemon(fx, [], cluster.kubeconfig);
     await until('the invalid revision logged', d.logs, () =>
       /error +invalid spec: nothing of this revision is applied .*at=apps\/shop\/kubemin\.yaml:6:\d+ code=invalid-value problem=.*tiny.* not one of: webservice/.test(
         d.logs(),
