@@ -155,8 +155,9 @@ describe('kubemin apply against the cluster', { timeout: 180_000 }, () => {
     const refused = await apply(text);
     expect(refused.code).toBe(1);
     expect(refused.result.phases[0]!.outcome).toBe('refused');
+    // How many of the 2 GPUs are free depends on the GPU pods of other tests running at the same time: 4 never fit.
     expect(refused.result.phases[0]!.reasons[0]).toMatch(
-      /^GPU preflight: needs 4 nvidia.com\/gpu \(Job .*\/train-[0-9a-f]+: 1 pod × 4\), but the nodes have 2 free of 2 allocatable \(at most 2 free on one node, kwok-gpu-node-1\)/,
+      /^GPU preflight: needs 4 nvidia.com\/gpu \(Job .*\/train-[0-9a-f]+: 1 pod × 4\), but the nodes have [0-2] free of 2 allocatable \(at most [0-2] free on one node, kwok-gpu-node-1\)/,
     );
     const jobs = await cluster.kubectlJson<any>(['get', 'jobs', '-n', ns]);
     expect(jobs.items).toEqual([]); // nothing was applied
