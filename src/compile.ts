@@ -48,6 +48,8 @@ export interface CompiledApp {
   readonly phases: readonly BundlePhase[];
   /** The secret values of its spec file (a plugin's secret fields included): scrubbed from others' messages about it. */
   readonly secrets?: readonly string[];
+  /** Each component's `dependsOn` (the environment's patches applied), for pictures of the workflow; components without one are absent. */
+  readonly dependsOn?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface CompileResult {
@@ -196,6 +198,7 @@ function compileSpec(doc: SpecDocument, spec: AppSpec, ctx: CompileContext, diag
     name: expanded.app.name,
     namespace: expanded.app.namespace,
     source: ref(''),
+    dependsOn: Object.fromEntries(spec.spec.components.filter((c) => c.dependsOn?.length).map((c) => [c.name, [...c.dependsOn!]])),
     phases: phases.map((p) => ({
       ...p,
       objects: p.objects.map((o) => ({ object: o.object, component: o.component, source: ref(o.pointer) })),

@@ -1,13 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import jsYaml from 'js-yaml';
 import { layoutFor } from '../bundle/bundle-layout.js';
 import { emitApp } from '../bundle/emit-bundle.js';
-import type { CompiledApp } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { appKey } from '../environments/app-key.js';
 import { Redactor } from '../secrets/redactor.js';
-import { componentDependsOn } from '../view/depends-on.js';
 import { renderHtml } from '../view/render-html.js';
 import { viewModel } from '../view/view-model.js';
 import type { ConnectOptions } from '../cluster/http-client.js';
@@ -43,7 +40,11 @@ export async function view(opts: ViewOptions): Promise<ViewResult> {
   const redactor = new Redactor().addAll(compiled.secrets);
   for (const app of compiled.apps) redactor.addAll(app.secrets ?? []);
   const live = diffs ? new Map<string, AppDiff>(compiled.apps.map((a, i) => [appKey(a), diffs[i]!])) : undefined;
-  const apps = viewModel(plans, { dependsOn: await readDependsOn(compiled.apps, cwd), scrub: (t) => redactor.scrub(t), ...(live ? { live } : {}) });
+  const apps = viewModel(plans, {
+    dependsOn: new Map(compiled.apps.map((a) => [appKey(a), a.dependsOn ?? {}])),
+    scrub: (t) => redactor.scrub(t),
+    ...(live ? { live } : {}),
+  });
   const out = resolve(cwd, opts.out);
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, renderHtml(apps, { env: opts.env }));
@@ -55,25 +56,4 @@ async function compileAndDiff(load: LoadOptions, opts: ViewOptions): Promise<{ c
   const { diff } = await import('./diff.js');
   const r = await diff({ ...load, kubeconfig: opts.kubeconfig, context: opts.context });
   return { compiled: r.compiled, diffs: r.apps };
-}
-
-/** Each app's components' dependsOn, from its spec file (read again: the plan does not keep them). */
-async function readDependsOn(apps: readonly CompiledApp[], cwd: string): Promise<Map<string, Map<string, string[]>>> {
-  const documents = new Map<string, unknown[]>();
-  const result = new Map<string, Map<string, string[]>>();
-  for (const app of apps) {
-    const file = app.source.file;
-    if (!documents.has(file)) documents.set(file, await readDocuments(resolve(cwd, file)));
-    result.set(appKey(app), componentDependsOn(documents.get(file)!, app.name));
-  }
-  return result;
-}
-
-/** The file compiled a moment ago; if it changed since and no longer parses, the page shows the workflow's order only. */
-async function readDocuments(path: string): Promise<unknown[]> {
-  try {
-    return jsYaml.loadAll(await readFile(path, 'utf8'), undefined, { schema: jsYaml.CORE_SCHEMA });
-  } catch {
-    return [];
-  }
 }

@@ -53,8 +53,8 @@ export interface AppView {
   readonly live?: LiveApp;
 }
 
-/** Component name -> the components it lists in `dependsOn`, for one app (key as in AppView). */
-type DependsOn = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+/** By app key (as in AppView): component name -> the components it lists in `dependsOn` (CompiledApp.dependsOn). */
+type DependsOn = ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
 
 export interface ViewModelOptions {
   /** Each app's components' `dependsOn`, by app key; without it only the workflow's order links phases. */
@@ -117,7 +117,7 @@ export function viewModel(plans: readonly PlanDocument[], opts: ViewModelOptions
 function phaseEdges(
   phases: readonly PhaseNode[],
   phaseOf: ReadonlyMap<string, number>,
-  dependsOn: ReadonlyMap<string, readonly string[]> | undefined,
+  dependsOn: Readonly<Record<string, readonly string[]>> | undefined,
 ): PhaseEdge[] {
   const reasons = new Map<string, Set<EdgeReason>>();
   const add = (from: number, to: number, reason: EdgeReason): void => {
@@ -126,7 +126,7 @@ function phaseEdges(
     reasons.get(k)!.add(reason);
   };
   for (let i = 1; i < phases.length; i++) add(i - 1, i, 'order');
-  for (const [component, deps] of dependsOn ?? []) {
+  for (const [component, deps] of Object.entries(dependsOn ?? {})) {
     const to = phaseOf.get(component);
     for (const dep of deps) {
       const from = phaseOf.get(dep);

@@ -116,6 +116,26 @@ describe('an environment merged over the base', () => {
   });
 });
 
+describe("a variant's dependsOn", () => {
+  it("is recorded as the environment's patch leaves it (for the pictures of the workflow)", () => {
+    const base = [components[0]!, { ...components[1]!, dependsOn: ['settings'] }, components[2]!];
+    const result = compileApp(
+      {
+        policies: { timeout: '5m' },
+        components: base,
+        environments: [
+          { name: 'dev', namespace: 'books-dev', components: { api: { dependsOn: [] } } },
+          { name: 'prod', namespace: 'books-prod' },
+        ],
+      },
+      { name: 'books', namespace: 'books' },
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(variant(result, 'prod').dependsOn).toEqual({ api: ['settings'] });
+    expect(variant(result, 'dev').dependsOn).toEqual({});
+  });
+});
+
 describe("a disabled component is nobody's peer", () => {
   it('drops the networkPolicy peers that name it, and traces the kept ones to where they are written', () => {
     const spec = app({

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { componentDependsOn } from '../../src/view/depends-on.js';
 import { layoutGraph } from '../../src/view/layout-graph.js';
 import { viewModel } from '../../src/view/view-model.js';
 import { phase, plan } from './view-fixture.js';
@@ -20,11 +19,11 @@ describe('the graph model of a plan', () => {
     const dependsOn = new Map([
       [
         'shop',
-        new Map([
-          ['web', ['db', 'assets']],
-          ['api', ['db']],
-          ['assets', ['gone']],
-        ]),
+        {
+          web: ['db', 'assets'],
+          api: ['db'],
+          assets: ['gone'],
+        },
       ],
     ]);
     const [app] = viewModel([chain], { dependsOn });
@@ -51,20 +50,9 @@ describe('the graph model of a plan', () => {
   });
 });
 
-describe('dependsOn from the spec documents', () => {
-  it("reads the named app's components only", () => {
-    const docs = [
-      { metadata: { name: 'other' }, spec: { components: [{ name: 'x', dependsOn: ['y'] }] } },
-      { metadata: { name: 'shop' }, spec: { components: [{ name: 'web', dependsOn: ['api', 3] }, { name: 'api' }] } },
-    ];
-    expect([...componentDependsOn(docs, 'shop')]).toEqual([['web', ['api']]]);
-    expect([...componentDependsOn([null, 'text'], 'shop')]).toEqual([]);
-  });
-});
-
 describe('layout (dagre)', () => {
   it('places the phases top to bottom in workflow order, every edge with points', () => {
-    const [app] = viewModel([chain], { dependsOn: new Map([['shop', new Map([['web', ['db']]])]]) });
+    const [app] = viewModel([chain], { dependsOn: new Map([['shop', { web: ['db'] }]]) });
     const layout = layoutGraph(app!);
     const ys = layout.nodes.map((n) => n.y);
     expect(ys).toEqual([...ys].sort((a, b) => a - b));
