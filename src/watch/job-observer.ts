@@ -1,8 +1,9 @@
 import type { ClusterClient, ListOptions } from '../cluster/types.js';
-import { refKey, refOf } from '../k8s/object-ref.js';
+import { formatRef, refKey, refOf } from '../k8s/object-ref.js';
 import type { K8sObject } from '../k8s/types.js';
 import { condition, labelSelector, specOf, statusOf } from '../readiness/conditions.js';
 import type { AppLabels, WatchMetrics } from './metrics.js';
+import type { StatusJob } from './status-report.js';
 
 /** Job uids remembered as counted; beyond, the oldest are forgotten. */
 const REMEMBERED_JOBS = 10_000;
@@ -21,32 +22,57 @@ const time = (t: unknown): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 
+/** A time the API server gave (a string that parses), or undefined. */
+const timeText = (...candidates: unknown[]): string | undefined => candidates.find((t): t is string => time(t) !== undefined);
+
 /**
- * A finished Job's outcome and times, as the API server reports them: succeeded at
- * status.completionTime (or its Complete condition's time), failed at its FailureTarget (or
- * Failed) condition's time; undefined while it runs.
+ * How a Job ended, as the API server reports it: succeeded at status.completionTime (or its
+ * Complete condition's time), failed at its FailureTarget (or Failed) condition's time (FailureTarget
+ * comes first: its pods are still stopping, but as for kubemin's readiness, the Job failed then);
+ * undefined while it runs.
  */
+function jobEnd(job: K8sObject): { readonly outcome: 'succeeded' | 'failed'; readonly at: string | undefined } | undefined {
+  const at = (c: unknown): unknown => (c as { lastTransitionTime?: unknown } | undefined)?.lastTransitionTime;
+  const complete = condition(job, 'Complete');
+  if (complete?.status === 'True') return { outcome: 'succeeded', at: timeText(statusOf(job).completionTime, at(complete)) };
+  const failed = [condition(job, 'FailureTarget'), condition(job, 'Failed')].find((c) => c?.status === 'True');
+  return failed ? { outcome: 'failed', at: timeText(at(failed)) } : undefined;
+}
+
+/** A finished Job's outcome and times (ms); undefined while it runs. */
 function finishedJob(job: K8sObject): FinishedJob | undefined {
   const uid = (job.metadata as { uid?: string }).uid;
-  if (!uid) return undefined;
-  const s = statusOf(job);
-  const complete = condition(job, 'Complete');
-  // FailureTarget comes first (its pods are still stopping): as for kubemin's readiness, the Job failed then.
-  const failed = [condition(job, 'FailureTarget'), condition(job, 'Failed')].find((c) => c?.status === 'True');
-  const at = (c: unknown): number | undefined => time((c as { lastTransitionTime?: string } | undefined)?.lastTransitionTime);
-  const end =
-    complete?.status === 'True'
-      ? { outcome: 'succeeded' as const, finished: time(s.completionTime) ?? at(complete) }
-      : failed
-        ? { outcome: 'failed' as const, finished: at(failed) }
-        : undefined;
-  if (!end || end.finished === undefined) return undefined;
+  const end = jobEnd(job);
+  const finished = time(end?.at);
+  if (!uid || !end || finished === undefined) return undefined;
   return {
     uid,
     outcome: end.outcome,
-    finished: end.finished,
+    finished,
     created: time((job.metadata as { creationTimestamp?: string }).creationTimestamp),
-    started: time(s.startTime),
+    started: time(statusOf(job).startTime),
+  };
+}
+
+/**
+ * A Job as its status report says it (`component` '' = none): its state as seen now. Its
+ * attempts are the pods it started: succeeded + failed + active, and the pods that finished but
+ * are not counted yet (status.uncountedTerminatedPods: a Job read at its FailureTarget, as
+ * kubemin's readiness stops there, has its failed pod only there).
+ */
+function reportedJob(job: K8sObject, component: string): StatusJob {
+  const s = statusOf(job);
+  const count = (n: unknown): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0);
+  const uids = (l: unknown): number => (Array.isArray(l) ? l.length : 0);
+  const uncounted = (s.uncountedTerminatedPods ?? {}) as { succeeded?: unknown; failed?: unknown };
+  const end = jobEnd(job);
+  return {
+    object: formatRef(refOf(job)),
+    component: component || null,
+    startedAt: timeText(s.startTime) ?? null,
+    completedAt: end?.at ?? null,
+    attempts: count(s.succeeded) + count(s.failed) + count(s.active) + uids(uncounted.succeeded) + uids(uncounted.failed),
+    outcome: end?.outcome ?? 'running',
   };
 }
 
@@ -84,14 +110,27 @@ export class JobObserver {
   /**
    * `client`, seeing what goes through it: a Job of `components` (refKey → component) read
    * finished (by the apply's prefetch, its waits, its retries) is counted, at no extra request
-   * but one LIST of its pods for the queue time. `settle()` waits for those LISTs.
+   * but one LIST of its pods for the queue time. `settle()` waits for those LISTs. `seen()` says
+   * each of those Jobs as last read (its status report's `jobs`, sorted by object): a read of a
+   * Job still running that comes after one of it finished (an older LIST) does not take it back.
    */
-  watching(client: ClusterClient, labels: AppLabels, components: ReadonlyMap<string, string>): { client: ClusterClient; settle: () => Promise<void> } {
+  watching(
+    client: ClusterClient,
+    labels: AppLabels,
+    components: ReadonlyMap<string, string>,
+  ): { client: ClusterClient; settle: () => Promise<void>; seen: () => StatusJob[] } {
     const pending: Promise<void>[] = [];
+    const last = new Map<string, { readonly uid: string | undefined; readonly job: StatusJob }>();
     const see = (o: K8sObject | undefined): void => {
       if (!o || !isJob(o)) return;
-      const component = components.get(refKey(refOf(o)));
-      if (component !== undefined) pending.push(this.observe(client, o, { ...labels, component }));
+      const key = refKey(refOf(o));
+      const component = components.get(key);
+      if (component === undefined) return;
+      const uid = (o.metadata as { uid?: string }).uid;
+      const job = reportedJob(o, component);
+      const before = last.get(key);
+      if (!(before && before.uid === uid && before.job.outcome !== 'running' && job.outcome === 'running')) last.set(key, { uid, job });
+      pending.push(this.observe(client, o, { ...labels, component }));
     };
     const seeAll = (items: readonly K8sObject[]): void => items.forEach(see);
     const wrapped: ClusterClient = {
@@ -132,6 +171,7 @@ export class JobObserver {
       settle: async () => {
         while (pending.length) await Promise.all(pending.splice(0));
       },
+      seen: () => [...last.values()].map((l) => l.job).sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0)),
     };
   }
 

@@ -26,6 +26,21 @@ export function statusKey(r: Pick<StatusReport, 'app' | 'environment'>): string 
 export type ApplyTrigger = 'commit' | 'drift' | 'retry';
 
 /**
+ * A Job the apply waited for, as last seen: `attempts` is the pods it started
+ * (status.succeeded + failed + active, and those finished but not counted yet), `completedAt` when
+ * it succeeded or failed; times as the API server gave them.
+ */
+export interface StatusJob {
+  /** `Job ns/name` (formatRef). */
+  readonly object: string;
+  readonly component: string | null;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly attempts: number;
+  readonly outcome: 'succeeded' | 'failed' | 'running';
+}
+
+/**
  * `.kubemin/status/<app>.yaml` (`.kubemin/status/<env>/<app>.yaml` for an environment): what the
  * daemon last did for an app, committed back to the repo. Built from the apply result (whose
  * messages never hold secret values) and nothing else.
@@ -54,6 +69,8 @@ export interface StatusReport {
     readonly reasons: readonly string[];
   }>;
   readonly pruned: readonly string[];
+  /** The Jobs the apply waited for, sorted by object; absent when it had none (and in reports older than it). */
+  readonly jobs?: readonly StatusJob[];
   /** The last apply that did not succeed (kept while later ones succeed, for the record). */
   readonly lastFailure: { readonly commit: string; readonly at: string; readonly phase: string; readonly message: string } | null;
 }
@@ -67,8 +84,11 @@ export function buildStatusReport(
     readonly previous?: StatusReport | undefined;
     /** The environment the apply was for (see StatusReport.environment). */
     readonly environment?: string | undefined;
+    /** The app's Jobs as the apply last saw them (JobObserver.watching's `seen()`), in any order. */
+    readonly jobs?: readonly StatusJob[] | undefined;
   },
 ): StatusReport {
+  const jobs = [...(ctx.jobs ?? [])].sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
   const failure = result.failure
     ? { commit: ctx.commit, at: result.finishedAt, phase: result.failure.phase, message: result.failure.message }
     : (ctx.previous?.lastFailure ?? null);
@@ -93,6 +113,19 @@ export function buildStatusReport(
       reasons: p.reasons,
     })),
     pruned: result.pruned.map((p) => `${formatRef(p.ref)}: ${p.action}${p.reason ? ` (${p.reason})` : ''}`),
+    // Each field named, in one order: the emitted YAML is the same whatever object the caller built.
+    ...(jobs.length
+      ? {
+          jobs: jobs.map((j) => ({
+            object: j.object,
+            component: j.component,
+            startedAt: j.startedAt,
+            completedAt: j.completedAt,
+            attempts: j.attempts,
+            outcome: j.outcome,
+          })),
+        }
+      : {}),
     lastFailure: failure,
   };
 }
@@ -101,16 +134,26 @@ export function emitStatusReport(r: StatusReport): string {
   return `# Written by kubemin watch after each apply of this app; do not edit.\n${emitYaml(r as unknown as JsonValue)}`;
 }
 
-/** A status report read back from the repository; undefined when it is missing or not one. */
+/**
+ * A status report read back from the repository; undefined when it is missing or not one (its
+ * identity, times, phases and jobs not of their types: the history page reads every field).
+ */
 export function parseStatusReport(text: string | undefined): StatusReport | undefined {
   if (!text) return undefined;
   try {
     const r = load(text) as Partial<StatusReport> | undefined;
-    const environment = r?.environment === undefined || typeof r.environment === 'string';
-    return r?.kind === 'Status' && typeof r.app === 'string' && environment && typeof r.bundleDigest === 'string' ? (r as StatusReport) : undefined;
+    return r && isStatusReport(r) ? r : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isStatusReport(r: Partial<StatusReport>): r is StatusReport {
+  const strings = [r.app, r.commit, r.outcome, r.startedAt, r.finishedAt, r.bundleDigest].every((v) => typeof v === 'string');
+  const environment = r.environment === undefined || typeof r.environment === 'string';
+  const phases = Array.isArray(r.phases) && r.phases.every((p) => typeof p === 'object' && p !== null && Array.isArray(p.objects) && Array.isArray(p.reasons));
+  const jobs = r.jobs === undefined || (Array.isArray(r.jobs) && r.jobs.every((j) => typeof j === 'object' && j !== null && typeof j.object === 'string'));
+  return r.kind === 'Status' && strings && environment && phases && jobs && Array.isArray(r.pruned);
 }
 
 /** `kubemin: shop applied at 1a2b3c4 [skip ci]`, `kubemin: production/shop applied at ...` */
