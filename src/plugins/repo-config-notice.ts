@@ -45,7 +45,9 @@ export function noticeRepoPluginConfigs(
     },
     referencedFiles: (revision, refs) => source.referencedFiles(revision, refs),
     revisionTime: (revision) => source.revisionTime(revision),
-    readStatus: (app) => source.readStatus(app),
+    revisionInfo: (revision) => source.revisionInfo(revision),
+    readStatus: (key) => source.readStatus(key),
+    statusHistory: (key, limit) => source.statusHistory(key, limit),
     writeStatus: (report) => source.writeStatus(report),
   };
 }

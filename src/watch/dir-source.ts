@@ -7,18 +7,25 @@ import { referencedFiles, type ReadFiles } from '../load/referenced-files.js';
 import { builtinRegistry } from '../plugins/builtin.js';
 import type { Registry } from '../plugins/registry.js';
 import type { SourceFile } from '../load/source.js';
-import type { WatchSource } from './source.js';
+import type { RevisionInfo, WatchSource } from './source.js';
+import { statusKey, type StatusReport } from './status-report.js';
+
+/** Status reports kept per key; beyond, the oldest is forgotten. */
+const REMEMBERED_REPORTS = 50;
 
 /**
  * Local mode (`kubemin watch --dir .`): the specs of a working tree, for development. A revision
  * is the hash of the spec files' paths and texts, and of the files they name (k8s-objects);
- * status reports are only logged.
+ * status reports are kept in memory for this run only (the last REMEMBERED_REPORTS of each app),
+ * for the web view's history.
  */
 export class DirSource implements WatchSource {
   readonly description: string;
   private readonly seen = new Map<string, { files: SourceFile[]; named: ReadFiles }>();
   /** Absolute paths of the files the specs name (k8s-objects): a save of one is a change too. */
   private named = new Set<string>();
+  /** The reports written during this run, per key, oldest first. */
+  private readonly reports = new Map<string, StatusReport[]>();
 
   /** `registry`: the daemon's tables, whose component types say which files a spec names. */
   constructor(
@@ -67,12 +74,27 @@ export class DirSource implements WatchSource {
     return undefined;
   }
 
-  async readStatus(): Promise<undefined> {
+  /** A working tree's revision is no commit: nothing to tell. */
+  async revisionInfo(): Promise<RevisionInfo | undefined> {
     return undefined;
   }
 
-  async writeStatus(): Promise<void> {
-    // Local mode keeps no reports: the daemon's log says what happened.
+  async readStatus(key: string): Promise<StatusReport | undefined> {
+    return this.reports.get(key)?.at(-1);
+  }
+
+  async statusHistory(key: string, limit: number): Promise<StatusReport[]> {
+    const n = Math.floor(limit);
+    return n >= 1 ? (this.reports.get(key) ?? []).slice(-n).reverse() : [];
+  }
+
+  /** Kept in memory for this run (the daemon's log says the same): nothing is written to the tree. */
+  async writeStatus(report: StatusReport): Promise<void> {
+    const key = statusKey(report);
+    const kept = this.reports.get(key) ?? [];
+    kept.push(report);
+    if (kept.length > REMEMBERED_REPORTS) kept.splice(0, kept.length - REMEMBERED_REPORTS);
+    this.reports.set(key, kept);
   }
 
   /** Calls `onChange` once a burst of saves to spec files has settled for `debounceMs`. */

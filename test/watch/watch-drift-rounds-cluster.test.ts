@@ -60,8 +60,10 @@ async function startWatcher(dir: string, apps: number, opts: { kubeconfig?: stri
         files: (r) => specs.files(r),
         referencedFiles: (r) => specs.referencedFiles(r),
         revisionTime: () => specs.revisionTime(),
+        revisionInfo: () => specs.revisionInfo(),
         readStatus: opts.applied,
-        writeStatus: () => specs.writeStatus(),
+        statusHistory: async () => [],
+        writeStatus: () => Promise.resolve(),
       }
     : specs;
   const calls: string[] = [];

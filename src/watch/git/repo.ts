@@ -147,6 +147,27 @@ export class GitRepo {
     return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
   }
 
+  /**
+   * The last `limit` versions of one file in the history of `sha`, newest first: one `git log` of
+   * the commits that changed it, then one `git cat-file --batch` for its text at each (undefined
+   * where a commit deleted it). The path is taken literally (no glob, no pathspec magic).
+   */
+  async fileHistory(sha: string, path: string, limit: number): Promise<Array<{ commit: string; text: string | undefined }>> {
+    const file = checkRepoPath(path);
+    const n = Math.min(Math.floor(limit), MAX_VERSIONS);
+    if (!(n >= 1)) return [];
+    const args = ['--literal-pathspecs', 'log', '--no-show-signature', '--no-renames', '--format=%H', `--max-count=${n}`, await this.commit(sha), '--', file];
+    const commits = (await this.git.text({ args, what: `listing the commits of ${file}` })).split('\n').filter(Boolean);
+    const objects = await readObjects(
+      this.git,
+      commits.map((c) => `${c}:${file}`),
+    );
+    return commits.map((commit, i) => {
+      const object = objects[i];
+      return { commit, text: object?.type === 'blob' ? object.content.toString('utf8') : undefined };
+    });
+  }
+
   /** Files changed between two commits (git diff --name-only), sorted. */
   async changedPaths(from: string, to: string): Promise<string[]> {
     const [a, b] = [await this.commit(from), await this.commit(to)];
@@ -234,6 +255,9 @@ export class GitRepo {
     return sha;
   }
 }
+
+/** The most versions fileHistory reads at once (a limit of Infinity means this many). */
+const MAX_VERSIONS = 10_000;
 
 /** Commit ids remembered as verified; beyond, the set starts again (the daemon asks about a few at a time). */
 const MAX_KNOWN_COMMITS = 64;
