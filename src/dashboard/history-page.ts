@@ -1,17 +1,14 @@
+import type { CommitInfo } from './dashboard-state.js';
+import { commitCell } from './commit-cell.js';
 import { escapeHtml as esc } from '../view/escape-html.js';
 import type { StatusJob, StatusReport } from '../watch/status-report.js';
 import { applyDurationMs, historyStats, type HistoryStats } from './history.js';
 import { formatMs, stateBadge, timeElement, type Fragment, type Page, type Tone } from './page.js';
 
 /** The fragment's id: the element the event stream replaces. */
-export const HISTORY_FRAGMENT_ID = 'history';
+const HISTORY_FRAGMENT_ID = 'history';
 
 /** What the page says about the commit an apply applied (the source's revisionInfo). */
-export interface HistoryCommit {
-  readonly subject: string;
-  readonly authorName: string;
-  readonly time: Date;
-}
 
 /** Outcomes of applies, phases and Jobs, as a badge's tone; any other word (a report from a later version) reads as idle. */
 const TONES: Readonly<Record<string, Tone>> = {
@@ -44,13 +41,6 @@ function summary(stats: HistoryStats): string {
   return `<p class="meta">${esc(parts.join(' · '))}</p>`;
 }
 
-function commitCell(sha: string, commit: HistoryCommit | undefined): string {
-  const id = `<code title="${text(sha)}">${text(sha.slice(0, 7))}</code>`;
-  if (!commit) return id;
-  const made = Number.isNaN(commit.time.getTime()) ? '' : `, ${timeElement(commit.time.toISOString())}`;
-  return `${id} ${text(commit.subject)}<br><span class="meta">by ${text(commit.authorName)}${made}</span>`;
-}
-
 /** Why the apply did not apply: its failure, when the report's lastFailure is this apply's own. */
 function failureOf(r: StatusReport): string {
   const f = r.lastFailure;
@@ -79,7 +69,7 @@ function jobsCell(jobs: readonly StatusJob[] | undefined): string {
   return `<ul class="plain">${items.join('')}</ul>`;
 }
 
-function row(r: StatusReport, commits: ReadonlyMap<string, HistoryCommit>): string {
+function row(r: StatusReport, commits: ReadonlyMap<string, CommitInfo>): string {
   const duration = applyDurationMs(r);
   return [
     '<tr>',
@@ -111,7 +101,7 @@ const COLUMNS: ReadonlyArray<{ readonly head: string; readonly num?: boolean }> 
  * duration, each phase's duration and outcome, and the Jobs it waited for. Pure; every text is
  * escaped.
  */
-export function historyFragment(key: string, reports: readonly StatusReport[], commits: ReadonlyMap<string, HistoryCommit>): Fragment {
+export function historyFragment(key: string, reports: readonly StatusReport[], commits: ReadonlyMap<string, CommitInfo>): Fragment {
   const body = reports.length
     ? `${summary(historyStats(reports))}<table><caption>Applies of ${esc(key)}, newest first</caption><thead><tr>${COLUMNS.map(
         (c) => `<th scope="col"${c.num ? ' class="num"' : ''}>${esc(c.head)}</th>`,
@@ -121,7 +111,7 @@ export function historyFragment(key: string, reports: readonly StatusReport[], c
 }
 
 /** An app's history page: Apps › <key> › History of <key>. */
-export function historyPage(app: { readonly key: string }, reports: readonly StatusReport[], commits: ReadonlyMap<string, HistoryCommit>): Page {
+export function historyPage(app: { readonly key: string }, reports: readonly StatusReport[], commits: ReadonlyMap<string, CommitInfo>): Page {
   return {
     title: `History of ${app.key}`,
     section: 'apps',

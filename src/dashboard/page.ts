@@ -62,6 +62,8 @@ a:focus-visible, button:focus-visible, input:focus-visible, [tabindex]:focus-vis
 table { border-collapse: collapse; width: 100%; margin-top: .5rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+th[scope="row"] { font-weight: normal; }
+ul.plain, ol.plain { margin: 0; padding-left: 1.1rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 label.filter { display: block; margin: .75rem 0; }
 label.filter input { font: inherit; padding: .25rem .5rem; width: 20rem; max-width: 100%; }

@@ -15,8 +15,15 @@ import { DirSource } from '../watch/dir-source.js';
 import { GitRepo, type GitAuth } from '../watch/git/repo.js';
 import { GitSource } from '../watch/git-source.js';
 import { startWatchServer } from '../watch/http-server.js';
+import { readJobs } from '../watch/web/read-jobs.js';
+import { readWebAuth, type WebAuth } from '../watch/web/web-auth.js';
+import { WebView } from '../watch/web/web-view.js';
+import { jobRows } from '../dashboard/jobs-model.js';
+import { jobsPage } from '../dashboard/jobs-page.js';
+import { RefusedLists } from '../cluster/live-objects.js';
+import type { ClusterClient } from '../cluster/types.js';
 import { DEFAULT_LEASE_NAME, LeaderElector } from '../watch/leader/leader-election.js';
-import { createLogger, type LogFormat } from '../watch/logger.js';
+import { createLogger, type LogFormat, type Logger } from '../watch/logger.js';
 import { Redactor } from '../secrets/redactor.js';
 import { WatchMetrics } from '../watch/metrics.js';
 import type { WatchSource } from '../watch/source.js';
@@ -42,6 +49,9 @@ export interface WatchRunOptions extends ConnectOptions {
   readonly intervalMs: number;
   readonly listen?: string;
   readonly webhookSecretFile?: string;
+  /** Credentials the web view asks for (see web-auth.ts); without them it is open. */
+  readonly webTokenFile?: string;
+  readonly webBasicAuthFile?: string;
   readonly logFormat: LogFormat;
   readonly drift: DriftMode;
   readonly prune: boolean;
@@ -134,6 +144,8 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
     }
     const elect = opts.leaderElection && opts.dir === undefined;
     let elector: LeaderElector | undefined;
+    const web = opts.listen === undefined ? undefined : webView(opts, { source, client, redactor, clock, log });
+    if (web) closers.push(() => web.close());
     const watcher = new Watcher({
       source,
       client,
@@ -154,7 +166,10 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       registry: plugins.set.registry,
       redactor,
       scope: new WatchScope(opts.env, cluster),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      onEvent: (e) => {
+        web?.feed(e);
+        opts.onEvent?.(e);
+      },
     });
     if (elect) {
       const identity = opts.identity ?? `${hostname()}-${process.pid}`;
@@ -199,6 +214,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
         onHook: () => watcher.trigger(),
         log,
         ...(webhookSecret !== undefined ? { webhookSecret } : {}),
+        ...(web ? { web } : {}),
       });
       closers.push(() => server.close());
       opts.onListening?.(server.url);
@@ -234,4 +250,33 @@ function readWebhookSecret(file: string): string {
     const why = isSystemError(err) ? describeSystemError({ ...err, path: file }) : `cannot read ${file}`;
     throw new KubeminError(`--webhook-secret-file: ${why}`, { cause: err });
   }
+}
+
+/** The web view served with --listen: its pages read the daemon's events, the source's history and commits, and the cluster's Jobs. */
+function webView(opts: WatchRunOptions, parts: { source: WatchSource; client: ClusterClient; redactor: Redactor; clock: Clock; log: Logger }): WebView {
+  const { source, client, redactor, clock, log } = parts;
+  let auth: WebAuth | undefined;
+  try {
+    auth = readWebAuth({ tokenFile: opts.webTokenFile, basicAuthFile: opts.webBasicAuthFile });
+  } catch (err) {
+    const why = isSystemError(err) ? describeSystemError(err) : (err as Error).message;
+    throw new KubeminError(why, { cause: err });
+  }
+  // LISTs that RBAC refused are not sent again on every load of the Jobs page.
+  const refused = new RefusedLists();
+  return new WebView({
+    scrub: (t) => redactor.scrub(t),
+    scrubJson: (v) => redactor.scrubJson(v),
+    revisionInfo: (sha) => source.revisionInfo(sha),
+    history: (key, limit) => source.statusHistory(key, limit),
+    jobs: async (entries) => {
+      const apps = entries.map((e) => ({ key: e.key, app: e.app, namespace: e.namespace, ...(e.environment ? { environment: e.environment } : {}) }));
+      const read = await readJobs(client, apps, { refused });
+      return jobsPage(jobRows({ apps, ...read }, clock.now()), { problems: read.problems });
+    },
+    ...(auth ? { auth } : {}),
+    clock,
+    log,
+    footer: `kubemin watch: ${source.description}${opts.env ? `, environment ${opts.env}` : ''}. Read-only.`,
+  });
 }

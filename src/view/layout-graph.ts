@@ -32,12 +32,19 @@ export interface GraphLayout {
   readonly edges: readonly PlacedEdge[];
 }
 
+export interface LayoutOptions {
+  /** A last line for a phase's box (the daemon's view: where the phase stands). */
+  readonly status?: (phase: PhaseNode) => string | undefined;
+}
+
 /** The text of a phase's box: what a sighted reader sees at a glance (the list below has the rest). */
-function nodeLines(phase: PhaseNode): string[] {
+function nodeLines(phase: PhaseNode, opts: LayoutOptions): string[] {
   const objects = phase.objects.length === 1 ? '1 object' : `${phase.objects.length} objects`;
   const type = phase.type === 'deploy' ? phase.mode : `${phase.type}, ${phase.mode}`;
   const lines = [`${phase.index}. ${phase.name}`, `${type}, timeout ${phase.timeout}`, objects];
   if (phase.changes !== undefined) lines.push(phase.changes ? `live: ${phase.changes} to change` : 'live: no change');
+  const status = opts.status?.(phase);
+  if (status !== undefined) lines.push(status);
   return lines;
 }
 
@@ -46,13 +53,13 @@ function nodeLines(phase: PhaseNode): string[] {
  * and deterministic: dagre is given the nodes and edges in the same order every time, and the
  * coordinates are rounded so that the SVG text does not depend on floating-point noise.
  */
-export function layoutGraph(app: AppView): GraphLayout {
+export function layoutGraph(app: AppView, opts: LayoutOptions = {}): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: false, directed: true });
   g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 36, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   const lines = new Map<string, string[]>();
   for (const phase of app.phases) {
-    const text = nodeLines(phase);
+    const text = nodeLines(phase, opts);
     lines.set(phase.id, text);
     const width = Math.max(MIN_WIDTH, Math.ceil(Math.max(...text.map((l) => l.length)) * CHAR_WIDTH) + 2 * PADDING);
     g.setNode(phase.id, { width, height: text.length * LINE_HEIGHT + PADDING });

@@ -53,7 +53,19 @@ export type WatchEvent =
   | { readonly type: 'apply-start'; readonly app: string; readonly revision: string; readonly trigger: ApplyTrigger; readonly at: number }
   | { readonly type: 'apply-end'; readonly app: string; readonly result: AppApplyResult; readonly report: StatusReport }
   | { readonly type: 'status-written'; readonly app: string; readonly report: StatusReport }
-  | { readonly type: 'drift'; readonly app: string; readonly objects: number };
+  | { readonly type: 'drift'; readonly app: string; readonly objects: number }
+  /** A new revision compiled: the apps this daemon applies, each with its last status report (from git). */
+  | {
+      readonly type: 'revision';
+      readonly revision: string;
+      readonly apps: ReadonlyArray<{ readonly key: string; readonly app: CompiledApp; readonly last: StatusReport | undefined }>;
+    }
+  /** A new revision that is not applied: its specs do not compile, or it lacks the daemon's environment (one line per problem, at most 20). */
+  | { readonly type: 'revision-rejected'; readonly revision: string; readonly problems: readonly string[] }
+  /** The progress of an app's apply (phases starting, getting ready, ending). */
+  | { readonly type: 'apply-progress'; readonly app: string; readonly event: ApplyEvent }
+  /** A drift round compared an app's live objects with its bundle: how many differ (0 included). */
+  | { readonly type: 'drift-checked'; readonly app: string; readonly objects: number };
 
 interface Current {
   readonly app: CompiledApp;
@@ -197,6 +209,11 @@ export class Watcher {
           code: d.code,
           problem: d.message,
         });
+      this.opts.onEvent?.({
+        type: 'revision-rejected',
+        revision,
+        problems: errors.slice(0, 20).map((d) => `${d.file}:${d.line}:${d.col}: ${d.message} (${d.code})`),
+      });
       return [];
     }
     const selected = this.scope.select(compiled.apps);
@@ -204,6 +221,7 @@ export class Watcher {
       // --env names an environment this revision does not have (a typo, or it was removed): nothing is applied.
       this.revision = revision;
       log.log('error', 'nothing of this revision is applied', { revision: revision.slice(0, 12), problem: selected.error });
+      this.opts.onEvent?.({ type: 'revision-rejected', revision, problems: [selected.error] });
       return [];
     }
     for (const n of this.scope.notices(selected.apps)) log.log(n.level, n.message, n.fields);
@@ -228,6 +246,11 @@ export class Watcher {
     for (const key of this.retries.keys()) if (!next.has(key) || next.get(key)!.digest !== this.retries.get(key)!.digest) this.retries.delete(key);
     this.current = next;
     this.revision = revision;
+    this.opts.onEvent?.({
+      type: 'revision',
+      revision,
+      apps: [...next.values()].map((c) => ({ key: c.key, app: c.app, last: this.reports.get(c.key) })),
+    });
     const env = this.scope.environment;
     log.log('info', 'new revision', { revision: revision.slice(0, 12), apps: selected.apps.length, ...(env ? { environment: env } : {}) });
     if (selected.skipped.length)
@@ -268,6 +291,7 @@ export class Watcher {
       if (signal.aborted) break;
       const drifted = diffs[i]!.objects.filter((o) => o.action === 'create' || o.action === 'update');
       this.opts.metrics.drift.set(this.scope.labels(current.app), drifted.length);
+      this.opts.onEvent?.({ type: 'drift-checked', app: current.key, objects: drifted.length });
       if (!drifted.length) continue;
       this.opts.onEvent?.({ type: 'drift', app: current.key, objects: drifted.length });
       this.opts.log.log('warn', this.opts.drift === 'apply' ? 'drift: applying again' : 'drift', {
@@ -310,6 +334,7 @@ export class Watcher {
     const jobs = this.jobs.watching(this.opts.client, labels, jobComponents(current.app));
     const inProgress = new Set<string>();
     const onEvent = (e: ApplyEvent): void => {
+      this.opts.onEvent?.({ type: 'apply-progress', app: key, event: e });
       if (e.type === 'phase-start') inProgress.add(e.phase);
       else if (e.type === 'phase-end') inProgress.delete(e.result.name);
       else return;
@@ -343,6 +368,7 @@ export class Watcher {
       bundleDigest: current.digest,
       previous: this.reports.get(key),
       environment: labels.environment,
+      jobs: jobs.seen(),
     });
     this.reports.set(key, report);
     this.unwritten.push(report);

@@ -15,6 +15,8 @@ export interface WatchServerOptions {
   /** When set, `/hooks/git` needs GitHub's `X-Hub-Signature-256` (HMAC-SHA256 of the body with this secret). */
   readonly webhookSecret?: string;
   readonly log: Logger;
+  /** The web view's pages (`/`, `/apps/...`, `/events`...): true when it served the request. */
+  readonly web?: { handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
 }
 
 export interface WatchServer {
@@ -56,7 +58,7 @@ function signed(body: Buffer, secret: string, header: string | string[] | undefi
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-/** `/healthz`, `/readyz`, `/metrics` (Prometheus) and `POST /hooks/git` (fetch now). */
+/** `/healthz`, `/readyz`, `/metrics` (Prometheus), `POST /hooks/git` (fetch now) and the web view's pages. */
 export async function startWatchServer(opts: WatchServerOptions): Promise<WatchServer> {
   const send = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
     res.writeHead(status, { 'Content-Type': type }).end(body);
@@ -81,6 +83,7 @@ export async function startWatchServer(opts: WatchServerOptions): Promise<WatchS
         opts.onHook();
         return send(res, 202, 'fetching\n');
       }
+      if (opts.web && (await opts.web.handle(req, res))) return;
       return send(res, 404, 'not found\n');
     })().catch((err: unknown) => send(res, 500, `${(err as Error).message}\n`));
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { historyFragment, historyPage, type HistoryCommit } from '../../src/dashboard/history-page.js';
+import type { CommitInfo } from '../../src/dashboard/dashboard-state.js';
+import { historyFragment, historyPage } from '../../src/dashboard/history-page.js';
 import { renderPage } from '../../src/dashboard/page.js';
 import type { StatusReport } from '../../src/watch/status-report.js';
 
@@ -67,7 +68,7 @@ const recovered: StatusReport = {
   lastFailure: failed.lastFailure,
 };
 
-const commits = new Map<string, HistoryCommit>([
+const commits = new Map<string, CommitInfo>([
   [SHA1, { subject: 'Add the shop', authorName: 'Ada', time: new Date('2026-12-04T09:59:00Z') }],
   [SHA2, { subject: 'Web 1.1', authorName: 'Grace', time: new Date('2026-12-04T10:59:00Z') }],
 ]);
@@ -104,7 +105,7 @@ describe('historyFragment', () => {
   it('shows the commit (short sha, subject, author), trigger, outcome as word and shape, time, durations per phase and Jobs', () => {
     const row = html.split('<tr>').at(-1)!;
     expect(row).toContain(
-      '<code title="1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">1111111</code> Add the shop<br><span class="meta">by Ada, <time datetime="2026-12-04T09:59:00.000Z">',
+      '<code title="1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">1111111</code> Add the shop <span class="meta">(Ada, <time datetime="2026-12-04T09:59:00.000Z">',
     );
     expect(row).toContain('<td>commit</td>');
     expect(row).toContain('<span class="state state-ok">applied</span>');

@@ -131,6 +131,22 @@ describe('watch: job metrics', { timeout: 180_000 }, () => {
     await w.until('both apps applied', () => ends(w.events, 'etl').length === 1 && ends(w.events, 'broken').length === 1);
     expect(ends(w.events, 'etl')[0]!.result.outcome).toBe('applied');
     expect(ends(w.events, 'broken')[0]!.result.outcome).toBe('failed');
+    // The status reports say the Jobs as the apply last saw them (the web view's history).
+    const time = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const [migrate] = ends(w.events, 'etl')[0]!.report.jobs ?? [];
+    expect(ends(w.events, 'etl')[0]!.report.jobs).toHaveLength(1);
+    expect(migrate).toEqual({
+      object: expect.stringMatching(new RegExp(`^Job ${ns}/`)),
+      component: 'migrate',
+      startedAt: time,
+      completedAt: time,
+      attempts: 1,
+      outcome: 'succeeded',
+    });
+    expect(Date.parse(migrate!.completedAt!)).toBeGreaterThanOrEqual(Date.parse(migrate!.startedAt!));
+    expect(ends(w.events, 'broken')[0]!.report.jobs).toEqual([
+      { object: expect.stringMatching(new RegExp(`^Job ${ns}/`)), component: 'seed', startedAt: time, completedAt: time, attempts: 1, outcome: 'failed' },
+    ]);
 
     let text = await w.text();
     expect(text).toContain('kubemin_jobs_total{app="etl",component="migrate",outcome="succeeded"} 1\n');

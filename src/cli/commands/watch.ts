@@ -19,6 +19,8 @@ interface WatchFlags {
   context?: string;
   listen?: string;
   webhookSecretFile?: string;
+  webTokenFile?: string;
+  webBasicAuthFile?: string;
   gitAuthor: string;
   gitTokenEnv?: string;
   gitTokenFile?: string;
@@ -67,8 +69,13 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--status-branch <name>', 'branch the status reports are committed to (default: the followed branch)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config; in a pod, its service account)')
     .option('--context <name>', 'kubeconfig context')
-    .option('--listen <addr>', 'serve /healthz, /readyz, /metrics and POST /hooks/git on host:port or :port')
+    .option(
+      '--listen <addr>',
+      'serve the web view (/: apps, workflows, history, jobs; read-only), /healthz, /readyz, /metrics and POST /hooks/git on host:port or :port',
+    )
     .option('--webhook-secret-file <file>', "require GitHub's X-Hub-Signature-256 on /hooks/git, with the secret in this file")
+    .option('--web-token-file <file>', 'the web view asks for Authorization: Bearer <the first line of this file>')
+    .option('--web-basic-auth-file <file>', 'the web view asks for HTTP basic credentials: the first line of this file, user:password')
     .option('--git-author <author>', 'author of status commits', 'kubemin <kubemin@localhost>')
     .option('--git-token-env <name>', 'https token from this environment variable')
     .option('--git-token-file <file>', 'https token from this file')
@@ -130,9 +137,16 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
       if (opts.timeout !== undefined && !timeoutMs) return usage(`--timeout ${opts.timeout} is not a positive duration`);
       if (!Number.isInteger(appConcurrency) || appConcurrency < 1) return usage(`--app-concurrency ${opts.appConcurrency} is not a whole number >= 1`);
       if (opts.webhookSecretFile && !opts.listen) return usage('--webhook-secret-file needs --listen: the webhook is served there');
+      for (const [flag, file] of [
+        ['--web-token-file', opts.webTokenFile],
+        ['--web-basic-auth-file', opts.webBasicAuthFile],
+      ] as const)
+        if (file && !opts.listen) return usage(`${flag} needs --listen: the web view is served there`);
       // Files named on the command line are read later (some again and again): one that cannot be read now is a mistake now.
       for (const [flag, file] of [
         ['--webhook-secret-file', opts.webhookSecretFile],
+        ['--web-token-file', opts.webTokenFile],
+        ['--web-basic-auth-file', opts.webBasicAuthFile],
         ['--git-token-file', opts.gitTokenFile],
         ['--ssh-key-file', opts.sshKeyFile],
       ] as const) {
@@ -165,6 +179,8 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
           intervalMs,
           ...(opts.listen ? { listen: opts.listen } : {}),
           ...(opts.webhookSecretFile ? { webhookSecretFile: opts.webhookSecretFile } : {}),
+          ...(opts.webTokenFile ? { webTokenFile: opts.webTokenFile } : {}),
+          ...(opts.webBasicAuthFile ? { webBasicAuthFile: opts.webBasicAuthFile } : {}),
           logFormat: opts.logFormat,
           drift: opts.drift,
           prune: opts.prune,
