@@ -7,6 +7,8 @@ import { runBadge, runWords } from './run-status.js';
 export interface AppsPageOptions {
   /** The filter box's text (`?q=`): without a script, the server filters the rows. */
   readonly q?: string;
+  /** Why this replica shows nothing current: it is on standby (another holds the lease). */
+  readonly standby?: string | undefined;
 }
 
 /** The path of an app's page. */
@@ -33,13 +35,14 @@ export function appsPage(state: DashboardState, opts: AppsPageOptions = {}): Pag
     section: 'apps',
     heading: 'Apps',
     intro: 'Every app this daemon applies, with its last apply. Choose an app for its workflow, phase by phase.',
-    fragments: [revisionFragment(state), filterFragment(opts.q ?? ''), appsFragment(apps, q, state)],
+    fragments: [revisionFragment(state, opts.standby), filterFragment(opts.q ?? ''), appsFragment(apps, q, state)],
   };
 }
 
-function revisionFragment(state: DashboardState): Fragment {
+function revisionFragment(state: DashboardState, standby: string | undefined): Fragment {
   const parts: string[] = [];
-  if (!state.revision) parts.push('<p>Waiting for the first fetch of the repository.</p>');
+  if (standby) parts.push(`<p><strong>${esc(standby)}</strong></p>`);
+  if (!state.revision) parts.push(standby ? '' : '<p>Waiting for the first fetch of the repository.</p>');
   else if (state.rejected)
     parts.push(
       `<p><strong>Revision ${commitCell(state.rejected.revision, state.commit(state.rejected.revision))} is not applied:</strong></p>`,

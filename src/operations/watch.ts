@@ -144,7 +144,15 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
     }
     const elect = opts.leaderElection && opts.dir === undefined;
     let elector: LeaderElector | undefined;
-    const web = opts.listen === undefined ? undefined : webView(opts, { source, client, redactor, clock, log });
+    // On standby, a replica compiles nothing: its page says who applies.
+    const standby = (): string | undefined => {
+      if (!elector || elector.isLeader()) return undefined;
+      const holder = elector.holder();
+      return holder
+        ? `This replica is on standby: ${holder} holds the lease and applies; its page shows the apps as they are now.`
+        : 'This replica is on standby: no replica holds the lease yet.';
+    };
+    const web = opts.listen === undefined ? undefined : webView(opts, { source, client, redactor, clock, log, standby });
     if (web) closers.push(() => web.close());
     const watcher = new Watcher({
       source,
@@ -185,11 +193,13 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
           log.log('info', 'leading: this replica applies', { identity, lease: `${leaseNamespace}/${leaseName}` });
           metrics.leader.set(1);
           watcher.reset();
+          web?.refresh();
         },
         onStoppedLeading: () => {
           log.log('warn', 'lost the lease: another replica applies now', { identity });
           metrics.leader.set(0);
           watcher.interrupt();
+          web?.refresh();
         },
         log: (level, message, fields) => log.log(level, message, fields as never),
       });
@@ -253,8 +263,11 @@ function readWebhookSecret(file: string): string {
 }
 
 /** The web view served with --listen: its pages read the daemon's events, the source's history and commits, and the cluster's Jobs. */
-function webView(opts: WatchRunOptions, parts: { source: WatchSource; client: ClusterClient; redactor: Redactor; clock: Clock; log: Logger }): WebView {
-  const { source, client, redactor, clock, log } = parts;
+function webView(
+  opts: WatchRunOptions,
+  parts: { source: WatchSource; client: ClusterClient; redactor: Redactor; clock: Clock; log: Logger; standby: () => string | undefined },
+): WebView {
+  const { source, client, redactor, clock, log, standby } = parts;
   let auth: WebAuth | undefined;
   try {
     auth = readWebAuth({ tokenFile: opts.webTokenFile, basicAuthFile: opts.webBasicAuthFile });
@@ -275,6 +288,7 @@ function webView(opts: WatchRunOptions, parts: { source: WatchSource; client: Cl
       return jobsPage(jobRows({ apps, ...read }, clock.now()), { problems: read.problems });
     },
     ...(auth ? { auth } : {}),
+    standby,
     clock,
     log,
     footer: `kubemin watch: ${source.description}${opts.env ? `, environment ${opts.env}` : ''}. Read-only.`,

@@ -279,6 +279,8 @@ describe('kubemin watch, several replicas', { timeout: 180_000 }, () => {
       '1s',
       '--identity',
       identity,
+      '--listen',
+      '127.0.0.1:0',
     ]);
     let text = '';
     child.stdout.on('data', (b: Buffer) => void (text += b.toString()));
@@ -301,6 +303,8 @@ describe('kubemin watch, several replicas', { timeout: 180_000 }, () => {
       log: () => text,
       leads: () => lines().some((l) => l.msg?.startsWith('leading')),
       applied: (rev: string) => lines().filter((l) => l.msg === 'applying' && rev.startsWith(l.revision!)).length,
+      /** Its web view's apps page. */
+      page: async () => (await fetch(`${lines().find((l) => l.msg === 'listening')!.url}/`)).text(),
     };
   }
 
@@ -317,6 +321,9 @@ describe('kubemin watch, several replicas', { timeout: 180_000 }, () => {
     expect(other.leads()).toBe(false);
     expect(leader.applied(first) + other.applied(first)).toBe(1);
     expect(other.applied(first)).toBe(0);
+    // The web view: the leader's lists the app; the standby's says who applies.
+    expect(await leader.page()).toContain('<a href="/apps/shop">shop</a>');
+    expect(await other.page()).toContain(`This replica is on standby: ${leader.identity} holds the lease and applies`);
 
     leader.child.kill('SIGKILL'); // no release: the lease has to run out
     await leader.closed;
@@ -324,6 +331,9 @@ describe('kubemin watch, several replicas', { timeout: 180_000 }, () => {
     await until('the other replica leading and applying the next commit', d, () => statusOn(fx, 'shop')?.commit === second);
     expect(other.leads()).toBe(true);
     expect(other.applied(second)).toBe(1);
+    const taken = await other.page();
+    expect(taken).not.toContain('on standby');
+    expect(taken).toContain('<a href="/apps/shop">shop</a>');
     expect(statusOn(fx, 'shop')?.outcome).toBe('applied');
     const lease = await cluster.kubectlJson<any>(['get', 'lease', 'kubemin-watch', '-n', ns]);
     expect(lease.spec.holderIdentity).toBe(other.identity);

@@ -104,6 +104,11 @@ export class LeaderElector {
     return this.leading;
   }
 
+  /** Who holds the lease as last seen (this replica or another), if anyone. */
+  holder(): string | undefined {
+    return this.seen?.record.holderIdentity || undefined;
+  }
+
   /** Why the last attempt failed (the namespace is missing, RBAC refuses...); undefined after one that did not. */
   problem(): LeaseProblem | undefined {
     return this.trouble;

@@ -27,6 +27,8 @@ export interface WebViewOptions {
   readonly log: Logger;
   /** Shown at the foot of every page (the repository and branch followed, the environment). */
   readonly footer?: string;
+  /** Why this replica does not apply (on standby behind the leader), said on the apps page. */
+  readonly standby?: () => string | undefined;
   /** How often the Jobs page is read again for its open event streams. */
   readonly jobsRefreshMs?: number;
 }
@@ -156,6 +158,11 @@ export class WebView {
     return true;
   }
 
+  /** Something outside the daemon's events changed (leadership): the open pages render again. */
+  refresh(): void {
+    this.changed({ kind: 'state' });
+  }
+
   /** Ends the event streams (the daemon stops). */
   close(): void {
     clearInterval(this.heartbeat);
@@ -167,7 +174,7 @@ export class WebView {
 
   private route(path: string, query: URLSearchParams): Route | undefined {
     const state: Trigger = { kind: 'state' };
-    if (path === '/') return { render: async () => appsPage(this.state, { q: query.get('q') ?? '' }), trigger: state };
+    if (path === '/') return { render: async () => appsPage(this.state, { q: query.get('q') ?? '', standby: this.opts.standby?.() }), trigger: state };
     if (path === '/jobs') return { render: () => this.opts.jobs(this.state.apps()), trigger: { kind: 'timer' } };
     const app = /^\/apps\/(.+)$/.exec(path);
     if (app) {
