@@ -3,7 +3,7 @@ import { escapeHtml as esc } from '../view/escape-html.js';
 import { layoutGraph } from '../view/layout-graph.js';
 import { renderSvg } from '../view/render-svg.js';
 import type { PhaseNode } from '../view/view-model.js';
-import { historyPath } from './apps-page.js';
+import { historyPath } from './paths.js';
 import { commitCell } from './commit-cell.js';
 import type { AppEntry, CommitInfo, ObjectRun, PhaseRun } from './dashboard-state.js';
 import { formatMs, stateBadge, timeElement, type Fragment, type Page } from './page.js';

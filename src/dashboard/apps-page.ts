@@ -1,6 +1,7 @@
 import { escapeHtml as esc } from '../view/escape-html.js';
 import type { AppEntry, DashboardState } from './dashboard-state.js';
 import { commitCell } from './commit-cell.js';
+import { appPath } from './paths.js';
 import { timeElement, type Fragment, type Page } from './page.js';
 import { runBadge, runWords } from './run-status.js';
 
@@ -9,16 +10,6 @@ export interface AppsPageOptions {
   readonly q?: string;
   /** Why this replica shows nothing current: it is on standby (another holds the lease). */
   readonly standby?: string | undefined;
-}
-
-/** The path of an app's page. */
-export function appPath(key: string): string {
-  return `/apps/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** The path of an app's history. */
-export function historyPath(key: string): string {
-  return `/history/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** What the filter matches an app by: its key, environment, namespace and last outcome. */

@@ -43,7 +43,7 @@ export interface PhaseRun {
 }
 
 /** How an app's last apply went: in progress, or how it ended. */
-export type RunStatus = 'in-progress' | AppApplyResult['outcome'];
+type RunStatus = 'in-progress' | AppApplyResult['outcome'];
 
 export interface AppRun {
   /** The commit applied. */

@@ -1,3 +1,4 @@
+import { appPath } from './paths.js';
 import type { CommitInfo } from './dashboard-state.js';
 import { commitCell } from './commit-cell.js';
 import { escapeHtml as esc } from '../view/escape-html.js';
@@ -118,7 +119,7 @@ export function historyPage(app: { readonly key: string }, reports: readonly Sta
     breadcrumbs: [
       { href: '/', text: 'Apps' },
       // As apps-page.ts's appPath: each segment of the key encoded, its `/` kept.
-      { href: `/apps/${app.key.split('/').map(encodeURIComponent).join('/')}`, text: app.key },
+      { href: appPath(app.key), text: app.key },
     ],
     heading: `History of ${app.key}`,
     fragments: [historyFragment(app.key, reports, commits)],

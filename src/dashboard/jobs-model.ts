@@ -39,7 +39,7 @@ export interface JobsInput {
  */
 export type JobState = 'running' | 'queued' | 'succeeded' | 'failed';
 
-export const JOB_STATES: readonly JobState[] = ['running', 'queued', 'failed', 'succeeded'];
+const JOB_STATES: readonly JobState[] = ['running', 'queued', 'failed', 'succeeded'];
 
 export interface JobRow {
   /** The app's key (`<env>/<app>` or `<app>`). */

@@ -1,3 +1,4 @@
+import { appPath } from './paths.js';
 import { escapeHtml as esc } from '../view/escape-html.js';
 import type { JobRow, JobState } from './jobs-model.js';
 import { formatMs, stateBadge, timeElement, type Page, type Tone } from './page.js';
@@ -8,7 +9,7 @@ export interface JobsPageOptions {
 }
 
 /** The fragment's id: the element the event stream replaces. */
-export const JOBS_FRAGMENT_ID = 'jobs';
+const JOBS_FRAGMENT_ID = 'jobs';
 
 interface Group {
   readonly state: JobState;
@@ -96,7 +97,7 @@ function table(group: Group, rows: readonly JobRow[]): string {
     .map((r) => {
       const cells = [
         `<th scope="row">${jobCell(r)}</th>`,
-        `<td><a href="/apps/${esc(encodeURIComponent(r.key))}">${esc(r.key)}</a></td>`,
+        `<td><a href="${esc(appPath(r.key))}">${esc(r.key)}</a></td>`,
         `<td>${r.component ? esc(r.component) : '<span class="meta">—</span>'}</td>`,
         ...group.columns.map((c) => `<td${c.num ? ' class="num"' : ''}>${c.cell(r)}</td>`),
       ];

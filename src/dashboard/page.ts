@@ -11,7 +11,7 @@ export interface Fragment {
 }
 
 /** Which entry of the navigation a page belongs to. */
-export type Section = 'apps' | 'jobs';
+type Section = 'apps' | 'jobs';
 
 /** A page of the daemon's web view, as values: the same render gives the full page and its live updates. */
 export interface Page {
@@ -157,7 +157,7 @@ export function formatMs(ms: number): string {
 }
 
 /** An ISO time as `2026-12-04 16:55:02 UTC` (the server's; the page has no script to localise it). */
-export function formatTime(iso: string): string {
+function formatTime(iso: string): string {
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : iso;
 }
 
