@@ -290,7 +290,7 @@ describe('jobsPage', () => {
       ['Finished', 2],
     ] as const)
       expect(html).toContain(`>${heading} <span class="meta">(${n})</span></h2>`);
-    expect(html).toContain('<a href="/apps/prod%2Fetl">prod/etl</a>');
+    expect(html).toContain('<a href="/apps/prod/etl">prod/etl</a>');
     expect(html).toContain('<th scope="col">Job</th>');
     expect(html).toContain('<span class="state state-bad">failed</span>');
     expect(html).toContain('<span class="state state-idle">queued</span>');
@@ -329,6 +329,6 @@ describe('jobsPage', () => {
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(/onerror=alert\(1\)>"/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
-    expect(html).toContain(`href="/apps/${encodeURIComponent(`${hostile}/app`).replace(/'/g, '&#39;')}"`);
+    expect(html).toContain(`href="/apps/${encodeURIComponent(hostile).replace(/'/g, '&#39;')}/app"`);
   });
 });
