@@ -153,7 +153,6 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
         : 'This replica is on standby: no replica holds the lease yet.';
     };
     const web = opts.listen === undefined ? undefined : webView(opts, { source, client, redactor, clock, log, standby });
-    if (web) closers.push(() => web.close());
     const watcher = new Watcher({
       source,
       client,
@@ -227,6 +226,8 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
         ...(web ? { web } : {}),
       });
       closers.push(() => server.close());
+      // Closed first (closers run last to first): the server's close waits for the open event streams to end.
+      if (web) closers.push(() => web.close());
       opts.onListening?.(server.url);
       log.log('info', 'listening', { url: server.url });
     }

@@ -237,13 +237,25 @@ describe('kubemin watch', { timeout: 180_000 }, () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'shop'));
     writeFileSync(join(dir, 'shop', 'kubemin.yaml'), app('shop', ns));
-    const d = startDaemon({ dir, intervalMs: 3_600_000 });
+    const d = startDaemon({ dir, intervalMs: 3_600_000, listen: '127.0.0.1:0' });
     await until('shop applied', d, () => ended(d, 'shop').length === 1);
+    // A browser following the app's page while it is applied again.
+    const stream = await fetch(`${d.url()}/events?page=${encodeURIComponent('/apps/shop')}`);
+    const reader = stream.body!.getReader();
+    let events = '';
+    void (async () => {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) events += Buffer.from(r.value).toString('utf8');
+    })().catch(() => undefined);
     writeFileSync(join(dir, 'shop', 'kubemin.yaml'), app('shop', ns, 'ghcr.io/acme/web:2.0'));
     await until('shop applied again', d, () => ended(d, 'shop').length === 2);
     expect(ended(d, 'shop')[1]!.result.outcome).toBe('applied');
     const live = await cluster.kubectlJson<any>(['get', 'deployment/web', '-n', ns]);
     expect(live.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:2.0');
+    // The page heard of the second apply (its start time; the states in between may come together when the apply is quick).
+    const second = ended(d, 'shop')[1]!.result.startedAt;
+    await until('the page told of the second apply', d, () => events.includes(`datetime=\\"${second}\\"`) && events.includes('state state-ok\\">applied'));
+    // Stopping does not wait for the browser to go away: the daemon ends its event streams.
+    await d.stop();
   });
 });
 
