@@ -121,7 +121,8 @@ export function renderPage(page: Page, opts: PageOptions = {}): string {
     '<header class="bar">',
     '<a class="brand" href="/">kubemin</a>',
     `<nav aria-label="Sections"><ul>${NAV.map((n) => `<li><a href="${n.href}"${n.section === page.section ? ' aria-current="page"' : ''}>${n.text}</a></li>`).join('')}</ul></nav>`,
-    opts.events ? '<span id="connection" role="status">Live updates: connecting…</span>' : '',
+    // Filled by the script: without it, the page says nothing of live updates it does not get.
+    opts.events ? '<span id="connection" role="status"></span>' : '',
     '</header>',
     '<main id="main">',
     crumbs,
