@@ -51,8 +51,11 @@ function failureOf(r: StatusReport): string {
 
 function phasesCell(r: StatusReport): string {
   if (!r.phases.length) return NONE;
+  // The apply's failure is said in the outcome's cell: a phase lists its other reasons only.
+  const said = r.outcome !== 'applied' && r.lastFailure?.commit === r.commit ? r.lastFailure.message : undefined;
   const items = r.phases.map((p) => {
-    const reasons = p.outcome !== 'ready' && p.reasons.length ? `<ul>${p.reasons.map((why) => `<li class="cause">${text(why)}</li>`).join('')}</ul>` : '';
+    const others = p.reasons.filter((why) => why !== said);
+    const reasons = p.outcome !== 'ready' && others.length ? `<ul>${others.map((why) => `<li class="cause">${text(why)}</li>`).join('')}</ul>` : '';
     return `<li>${text(p.phase)}: ${ms(p.durationMs)}, ${badge(p.outcome)}${reasons}</li>`;
   });
   return `<ol class="plain">${items.join('')}</ol>`;

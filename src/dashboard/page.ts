@@ -63,6 +63,9 @@ table { border-collapse: collapse; width: 100%; margin-top: .5rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
 th[scope="row"] { font-weight: normal; }
+time, td > code { white-space: nowrap; }
+.plain time { white-space: normal; }
+.plain code { overflow-wrap: anywhere; }
 ul.plain, ol.plain { margin: 0; padding-left: 1.1rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 label.filter { display: block; margin: .75rem 0; }

@@ -134,6 +134,18 @@ describe('historyFragment', () => {
     expect(newest).toContain('<th scope="row"><code title="3333333ccccccccccccccccccccccccccccccccc">3333333</code></th>');
   });
 
+  it('says the failure once: a phase reason that is the failure itself is not repeated under the phase', () => {
+    const why = 'Job shop/migrate (kubemin.yaml:16): BackoffLimitExceeded';
+    const once: StatusReport = {
+      ...failed,
+      phases: [{ phase: '02-migrate', outcome: 'failed', durationMs: 1000, attempts: 1, objects: [], reasons: [why, 'Pod shop/other: pending'] }],
+      lastFailure: { commit: failed.commit, at: failed.finishedAt, phase: '02-migrate', message: why },
+    };
+    const row = historyFragment('shop', [once], new Map()).html;
+    expect(row.split(why)).toHaveLength(2);
+    expect(row).toContain('<ul><li class="cause">Pod shop/other: pending</li></ul>');
+  });
+
   it('escapes every text: commit subjects, authors, keys, phases, reasons, Jobs', () => {
     const evil = '<script>alert(1)</script>';
     const hostile: StatusReport = {
