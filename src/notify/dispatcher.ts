@@ -49,6 +49,8 @@ export interface DispatcherOptions {
 }
 
 const DEFAULT_QUEUE_SIZE = 1000;
+/** Ids of the last notifications taken: one told again is not sent again. */
+const SEEN_IDS = 10_000;
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, initialDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000 };
 
 interface NotifyMetrics {
@@ -64,12 +66,15 @@ export function createDispatcher(sinks: readonly RoutedSink[], opts: DispatcherO
   const retry = { ...DEFAULT_RETRY, ...opts.retry };
   const queues = sinks.map((s) => new SinkQueue(s, { ...opts, retry, metrics, closing: closing.signal }));
   let closed = false;
+  const seen = new RecentIds(SEEN_IDS);
   return {
     notify(n) {
       if (closed) {
-        opts.log('warn', 'notification after the notifier was closed: not sent', { kind: n.kind, app: n.key });
+        opts.log('warn', 'notification after the notifier was closed: not sent', { kind: n.kind, app: opts.scrub(n.key) });
         return;
       }
+      // The same event told again (a status report that fails to push each round) is sent once.
+      if (!seen.add(n.id)) return;
       for (const q of queues) {
         try {
           if (routeMatches(q.routed.route, n)) q.push(n);
@@ -208,6 +213,20 @@ class SinkQueue {
 
   private fields(n: Notification): Record<string, string> {
     return { sink: this.routed.sink.name, type: this.routed.sink.type, kind: n.kind, app: this.opts.scrub(n.key), id: n.id };
+  }
+}
+
+/** The last `max` ids, oldest forgotten first. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+
+  /** False when the id is already there. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
+    return true;
   }
 }
 

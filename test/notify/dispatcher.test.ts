@@ -214,3 +214,15 @@ sinks:
     for (const secret of [token, hmac, 'slackTokenPart123', dbPassword, deadUrl]) expect(printed).not.toContain(secret);
   });
 });
+
+describe('the same event told twice', () => {
+  it('is sent once: its id was seen', async () => {
+    const { notifier } = notifierFrom(webhook(`${server.url}/hook`), {});
+    notifier.notify(failed());
+    notifier.notify(failed());
+    notifier.notify(failed('2026-12-04T10:30:00.000Z'));
+    await notifier.close(5000);
+    expect(server.requests.map((r) => r.json.data.durations.totalMs)).toHaveLength(2);
+    expect(new Set(server.requests.map((r) => r.json.id)).size).toBe(2);
+  });
+});

@@ -130,3 +130,28 @@ describe('the other events', () => {
     expect(n.summary).toContain('push to https://x:***@git.example.com refused');
   });
 });
+
+describe('masking', () => {
+  it('every text of every event passes through scrub (ids, times, kinds, shas and numbers aside)', () => {
+    const mark = (t: string): string => `«${t}»`;
+    const marked = { ...ctx, scrub: mark };
+    const all = [
+      ...notificationsFromApply(failedJobResult(), marked),
+      ...notificationsFromApply(appliedResult(), { ...marked, trigger: 'drift' }),
+      notificationOfStart({ app: 'shop', environment: 'production', namespace: 'shop-prod', startedAt: '2026-12-04T10:00:00.000Z' }, marked),
+      notificationOfDrift({ app: 'shop', namespace: 'shop', objects: ['Deployment shop/web'] }, marked),
+      notificationOfPushFailure({ app: 'shop', namespace: 'shop', startedAt: '2026-12-04T10:00:00.000Z', cause: 'refused' }, marked),
+    ];
+    const unmasked: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+      if (typeof v === 'string') {
+        if (!(v.startsWith('«') && v.endsWith('»'))) unmasked.push(`${at}=${v}`);
+      } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${at}/${k}`);
+    };
+    for (const n of all) walk(n, n.kind);
+    const exempt = /\/(id|kind|time|outcome|trigger|sha|durations\/phases\/\d+\/outcome)$/;
+    expect(unmasked.filter((u) => !exempt.test(u.split('=')[0]!))).toEqual([]);
+    expect(unmasked.length).toBeGreaterThan(0);
+  });
+});
