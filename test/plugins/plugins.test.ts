@@ -230,7 +230,7 @@ describe('the commands', () => {
       /plugin "ai-eval" \(examples\/plugins\/ai-eval\/ai-eval.plugin.mjs\)\n    component types: ai-eval\n    traits: serviceMonitor\n    readiness: servicemonitor \(monitoring.coreos.com\/ServiceMonitor\)\n    used by: examples\/plugins\/ai-eval\/kubemin.yaml/,
     );
     // kubemin runs its built-in step types itself: not plan only.
-    expect(r.stdout).toMatch(/^    step types: deploy, gpu-preflight$/m);
+    expect(r.stdout).toMatch(/^    step types: deploy, gpu-preflight, webhook$/m);
     // The built-in plugin's readiness rules, each with its kinds.
     expect(r.stdout).toMatch(/^    readiness: deployment \(apps\/Deployment\), statefulset \(apps\/StatefulSet\), /m);
     expect(r.stdout).toMatch(/no kubemin.config \(built-ins only\):\n  plugin "kubemin" \(built-in\)/);
