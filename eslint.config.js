@@ -27,6 +27,9 @@ const CORE = [
   'src/import/**',
   'src/view/**',
   'src/dashboard/**',
+  'src/notify/notification.ts',
+  'src/notify/route.ts',
+  'src/notify/notices.ts',
 ];
 
 /** Edge folders the core may not import (it gets what they read as values, or a narrow interface type). */

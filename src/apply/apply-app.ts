@@ -16,7 +16,7 @@ import { executorTable } from './executors/index.js';
 import type { PhaseContext, PhaseRun, StepExecutor } from './executors/types.js';
 import { pruneObjects } from './prune.js';
 import { resetFailedJobs } from './reset-failed-jobs.js';
-import type { AppApplyResult, ApplyEvent, PhaseResult, PruneResult } from './types.js';
+import type { AppApplyResult, ApplyCommit, ApplyEvent, PhaseResult, PruneResult } from './types.js';
 import { DEFAULT_OBJECT_CONCURRENCY } from '../defaults.js';
 
 export interface ApplyOptions {
@@ -36,6 +36,8 @@ export interface ApplyOptions {
   /** Stops the apply: waits end, what was applied is recorded, the result says `interrupted`. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: ApplyEvent) => void;
+  /** The commit applied, for the steps that tell others (webhook). */
+  readonly commit?: ApplyCommit;
   readonly executors?: readonly StepExecutor[];
   readonly readinessRules?: readonly ReadinessRule[];
 }
@@ -187,6 +189,7 @@ export async function applyApp(app: CompiledApp, client: ClusterClient, opts: Ap
         clock,
         deadline: clock.now() + timeoutMs,
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.commit ? { commit: opts.commit } : {}),
         forceConflicts: opts.forceConflicts ?? false,
         skipPreflight: opts.skipPreflight ?? false,
         concurrency: opts.concurrency ?? DEFAULT_OBJECT_CONCURRENCY,

@@ -62,6 +62,13 @@ export interface PruneResult {
   readonly reason?: string;
 }
 
+/** The commit an apply is of, when the caller knows it (the watch daemon does; `kubemin apply --commit`). */
+export interface ApplyCommit {
+  readonly sha: string;
+  readonly subject?: string;
+  readonly author?: string;
+}
+
 /** The result of applying one app: what the CLI prints, `--output json` and the status reports hold. */
 export interface AppApplyResult {
   readonly app: string;

@@ -28,9 +28,9 @@ export const APPLY_KINDS: readonly NotificationKind[] = ['apply.started', 'apply
 export type NotificationOutcome = 'started' | 'succeeded' | 'failed' | 'rejected' | 'interrupted' | 'drifted' | 'corrected' | 'push-failed';
 
 /** Why the apply ran: a new commit, drift, a retry (the daemon), or a run of `kubemin apply`. */
-type NotificationTrigger = 'commit' | 'drift' | 'retry' | 'cli';
+export type NotificationTrigger = 'commit' | 'drift' | 'retry' | 'cli';
 
-interface NotificationCommit {
+export interface NotificationCommit {
   /** The full sha. */
   readonly sha: string;
   readonly subject?: string;
@@ -109,7 +109,7 @@ const OUTCOME: Record<NotificationKind, NotificationOutcome> = {
   'status.push-failed': 'push-failed',
 };
 
-interface AppFacts {
+export interface AppFacts {
   readonly app: string;
   readonly environment?: string;
   readonly namespace: string;

@@ -1,7 +1,15 @@
 import type { ApplyOptions } from '../apply/apply-app.js';
 import { applyApps } from '../apply/apply-apps.js';
 import { planFromDiff } from '../apply/plan-from-diff.js';
-import type { AppApplyResult } from '../apply/types.js';
+import type { AppApplyResult, ApplyCommit, ApplyEvent } from '../apply/types.js';
+import { Registry } from 'prom-client';
+import { formatText } from '../diagnostics/format-text.js';
+import { KubeminError } from '../errors/kubemin-error.js';
+import { loadNotifyConfig } from '../notify/config.js';
+import { createNotifier } from '../notify/create-notifier.js';
+import { Notices } from '../notify/notices.js';
+import { Redactor } from '../secrets/redactor.js';
+import { commitOf } from './commit-of.js';
 import { isBundleDir, readBundleDir } from '../files/bundle-dir/read-bundle-dir.js';
 import type { ConnectOptions } from '../cluster/http-client.js';
 import type { CompiledApp, CompileResult } from '../compile.js';
@@ -19,6 +27,14 @@ export interface ApplyRunOptions extends LoadOptions, ConnectOptions, Omit<Apply
   readonly dryRun?: boolean;
   /** Most apps applied at once (default 4; apps that share a namespace, or need a kind another defines, one after another). */
   readonly appConcurrency?: number;
+  /** A notifications config (`--notify`): each app's apply start and end are told to its sinks. */
+  readonly notify?: string;
+  /** Where the notifier says what it could not deliver (the CLI's stderr). */
+  readonly notifyLog?: (line: string) => void;
+  /** Tests: the notifier's HTTP client. */
+  readonly notifyFetch?: typeof fetch;
+  /** The commit applied (`--commit`; default GITHUB_SHA, else HEAD of the checkout), for notifications and webhook steps. */
+  readonly commitSha?: string;
 }
 
 export interface ApplyRunResult {
@@ -64,8 +80,39 @@ async function loadApps(opts: ApplyRunOptions): Promise<Loaded> {
  * would change.
  */
 export async function apply(opts: ApplyRunOptions): Promise<ApplyRunResult> {
-  const { compiled, apps, skipped, pluginsFor } = await loadApps(opts);
+  // Every secret value met (the specs', the notifications config's) is masked in the notices too.
+  const redactor = new Redactor();
+  const secrets = {
+    add: (v: string): void => {
+      redactor.add(v);
+      opts.secrets?.add(v);
+    },
+  };
+  // A notifications config with a mistake stops the run before anything is applied.
+  const notices = opts.notify === undefined ? undefined : loadApplyNotices(opts.notify, { ...opts, secrets }, redactor);
+  const { compiled, apps, skipped, pluginsFor } = await loadApps({ ...opts, secrets });
   if (!apps) return { ...(compiled ? { compiled } : {}), skipped, requests: 0 };
+  const commit =
+    opts.commit ?? (notices || opts.commitSha || process.env.GITHUB_SHA ? await commitOf(opts.cwd ?? process.cwd(), opts.commitSha, process.env) : undefined);
+  try {
+    return await applyTo(
+      apps,
+      { ...opts, ...(commit ? { commit } : {}) },
+      { compiled, skipped, pluginsFor },
+      notices && { notices, commit: commit ?? { sha: '' } },
+    );
+  } finally {
+    // Delivered before the command exits (for at most 10 s): a CI job's notices are not lost.
+    await notices?.close(10_000);
+  }
+}
+
+async function applyTo(
+  apps: CompiledApp[],
+  opts: ApplyRunOptions,
+  { compiled, skipped, pluginsFor }: Omit<Loaded, 'apps'>,
+  notify: { notices: Notices; commit: ApplyCommit } | undefined,
+): Promise<ApplyRunResult> {
   const targets = clusterTargets(apps, { ...(opts.context !== undefined ? { context: opts.context } : {}), verb: 'apply' });
   const { clients, close } = await connectTargets(targets, opts);
   try {
@@ -79,7 +126,8 @@ export async function apply(opts: ApplyRunOptions): Promise<ApplyRunResult> {
       }
       results.push(...apps.map((app) => planned.get(app)!));
     } else {
-      const { onEvent, ...rest } = opts;
+      const { onEvent: show, ...rest } = opts;
+      const onEvent = notify ? tell(notify.notices, notify.commit, show) : show;
       results.push(
         ...(await applyApps(apps, {
           clientOf: (app) => clientOf.get(app)!,
@@ -93,4 +141,42 @@ export async function apply(opts: ApplyRunOptions): Promise<ApplyRunResult> {
   } finally {
     close();
   }
+}
+
+/** The apply's events, told to the notices as well: each app's start and end. */
+function tell(notices: Notices, commit: ApplyCommit, next: ((e: ApplyEvent) => void) | undefined): (e: ApplyEvent) => void {
+  return (e) => {
+    if (e.type === 'app-start')
+      notices.started(
+        { app: e.app, ...(e.environment ? { environment: e.environment } : {}), namespace: e.namespace },
+        new Date().toISOString(),
+        commit,
+        'cli',
+      );
+    else if (e.type === 'app-end') notices.ended(e.result, commit, 'cli');
+    next?.(e);
+  };
+}
+
+/** The notifications config of `--notify`, loaded and checked; its secrets join the run's. */
+function loadApplyNotices(file: string, opts: ApplyRunOptions, redactor: Redactor): Notices {
+  const { config, diagnostics } = loadNotifyConfig(file, { env: process.env });
+  if (!config) throw new KubeminError(`--notify ${file}: the notifications config has problems:\n${formatText(diagnostics, undefined).trimEnd()}`);
+  for (const s of config.secrets) opts.secrets?.add(s);
+  const scrub = (t: string): string => redactor.scrub(t);
+  const notifier = createNotifier(config, {
+    registry: new Registry(),
+    // What could not be delivered is said (warnings and errors); deliveries are not.
+    log: (level, message, fields) => {
+      if (level !== 'warn' && level !== 'error') return;
+      const extra = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => ` ${k}=${String(v)}`)
+        .join('');
+      opts.notifyLog?.(scrub(`kubemin apply: notify: ${message}${extra}\n`));
+    },
+    scrub,
+    ...(opts.notifyFetch ? { fetch: opts.notifyFetch } : {}),
+  });
+  return new Notices(notifier, { scrub, webViewUrl: config.webViewUrl });
 }

@@ -18,6 +18,11 @@ import { startWatchServer } from '../watch/http-server.js';
 import { readJobs } from '../watch/web/read-jobs.js';
 import { readWebAuth, type WebAuth } from '../watch/web/web-auth.js';
 import { WebView } from '../watch/web/web-view.js';
+import { NotifyFeed } from '../watch/notify-feed.js';
+import { loadNotifyConfig } from '../notify/config.js';
+import { createNotifier } from '../notify/create-notifier.js';
+import { Notices } from '../notify/notices.js';
+import { formatText } from '../diagnostics/format-text.js';
 import { jobRows } from '../dashboard/jobs-model.js';
 import { jobsPage } from '../dashboard/jobs-page.js';
 import { RefusedLists } from '../cluster/live-objects.js';
@@ -52,6 +57,10 @@ export interface WatchRunOptions extends ConnectOptions {
   /** Credentials the web view asks for (see web-auth.ts); without them it is open. */
   readonly webTokenFile?: string;
   readonly webBasicAuthFile?: string;
+  /** A notifications config (`--notify`): who is told of applies, drift and failed status pushes. */
+  readonly notify?: string;
+  /** Tests: the notifier's HTTP client. */
+  readonly notifyFetch?: typeof fetch;
   readonly logFormat: LogFormat;
   readonly drift: DriftMode;
   readonly prune: boolean;
@@ -98,6 +107,8 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   const redactor = new Redactor();
   const log = createLogger({ format: opts.logFormat, write: (line) => opts.write(redactor.scrub(line)) });
   const metrics = new WatchMetrics();
+  // Read first: a notifications config with a mistake stops the daemon at once, with its file:line:col.
+  const notices = opts.notify === undefined ? undefined : loadNotices(opts.notify, { redactor, metrics, log, env: opts.env, fetch: opts.notifyFetch });
   // Loaded before anything else: a plugin that is missing or fails to load stops the daemon at once.
   const plugins = loadInstalledPlugins(opts.plugins ?? [], process.cwd());
   if (opts.plugins?.length)
@@ -113,7 +124,8 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
   const leaseName = opts.leaseName ?? defaultLeaseName(opts.env);
   // The daemon applies to this cluster, whatever cluster an environment names (see WatchScope.notices).
   const cluster: DaemonCluster = { context: kube.context, source: kube.inCluster ? 'in-cluster' : opts.context ? 'flag' : 'current-context' };
-  const closers: Array<() => Promise<void> | void> = [() => plugins.close(), () => client.close()];
+  // Closed last: the final status reports' notices are delivered (for at most 5 s) before the daemon exits.
+  const closers: Array<() => Promise<void> | void> = [() => notices?.close(5000), () => plugins.close(), () => client.close()];
   const ignoredConfigs = (revision: string, configs: string[]): void =>
     log.log('warn', "the repository's plugin config is not run: the daemon runs only plugins installed with it (kubemin watch --plugin <package-or-path>)", {
       revision: revision.slice(0, 12),
@@ -152,6 +164,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
         ? `This replica is on standby: ${holder} holds the lease and applies; its page shows the apps as they are now.`
         : 'This replica is on standby: no replica holds the lease yet.';
     };
+    const notifyFeed = notices ? new NotifyFeed(notices, () => clock.now()) : undefined;
     const web = opts.listen === undefined ? undefined : webView(opts, { source, client, redactor, clock, log, standby });
     const watcher = new Watcher({
       source,
@@ -175,6 +188,7 @@ export async function watchRepo(opts: WatchRunOptions): Promise<void> {
       scope: new WatchScope(opts.env, cluster),
       onEvent: (e) => {
         web?.feed(e);
+        notifyFeed?.feed(e);
         opts.onEvent?.(e);
       },
     });
@@ -294,4 +308,21 @@ function webView(
     log,
     footer: `kubemin watch: ${source.description}${opts.env ? `, environment ${opts.env}` : ''}. Read-only.`,
   });
+}
+
+/** The notifications config, loaded and checked (its secrets registered with the redactor), as Notices on the daemon's metrics. */
+function loadNotices(
+  file: string,
+  parts: { redactor: Redactor; metrics: WatchMetrics; log: Logger; env: string | undefined; fetch: typeof fetch | undefined },
+): Notices {
+  const { config, diagnostics } = loadNotifyConfig(file, { env: process.env });
+  if (!config) throw new KubeminError(`--notify ${file}: the notifications config has problems:\n${formatText(diagnostics, undefined).trimEnd()}`);
+  parts.redactor.addAll(config.secrets);
+  const notifier = createNotifier(config, {
+    registry: parts.metrics.registry,
+    log: (level, message, fields) => parts.log.log(level, `notify: ${message}`, fields),
+    scrub: (t) => parts.redactor.scrub(t),
+    ...(parts.fetch ? { fetch: parts.fetch } : {}),
+  });
+  return new Notices(notifier, { scrub: (t) => parts.redactor.scrub(t), webViewUrl: config.webViewUrl, environment: parts.env });
 }

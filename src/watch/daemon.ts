@@ -1,11 +1,11 @@
 import { applyApp, type ApplyOptions } from '../apply/apply-app.js';
 import type { Clock } from '../apply/clock.js';
-import type { AppApplyResult, ApplyEvent } from '../apply/types.js';
+import type { AppApplyResult, ApplyCommit, ApplyEvent } from '../apply/types.js';
 import { emitApp } from '../bundle/emit-bundle.js';
 import { mapBounded } from '../cluster/bounded.js';
 import { LiveObjects, RefusedLists } from '../cluster/live-objects.js';
 import type { ClusterClient } from '../cluster/types.js';
-import { refKey, refOf } from '../k8s/object-ref.js';
+import { formatRef, refKey, refOf } from '../k8s/object-ref.js';
 import type { CompiledApp } from '../compile.js';
 import { diffApps } from '../cluster/diff-apps.js';
 import type { Registry } from '../plugins/registry.js';
@@ -50,10 +50,21 @@ export interface WatchOptions {
 /** What the daemon does, for tests and benchmarks (logs say the same for people). `app` is the app's key (WatchScope.key). */
 export type WatchEvent =
   | { readonly type: 'round'; readonly revision: string }
-  | { readonly type: 'apply-start'; readonly app: string; readonly revision: string; readonly trigger: ApplyTrigger; readonly at: number }
+  | {
+      readonly type: 'apply-start';
+      readonly app: string;
+      readonly revision: string;
+      /** The revision's subject and author, when the source tells. */
+      readonly commit: ApplyCommit;
+      readonly trigger: ApplyTrigger;
+      readonly at: number;
+    }
   | { readonly type: 'apply-end'; readonly app: string; readonly result: AppApplyResult; readonly report: StatusReport }
   | { readonly type: 'status-written'; readonly app: string; readonly report: StatusReport }
-  | { readonly type: 'drift'; readonly app: string; readonly objects: number }
+  /** Live objects differ from the app's bundle (`refs`: `Kind ns/name` of each, sorted). */
+  | { readonly type: 'drift'; readonly app: string; readonly objects: number; readonly refs: readonly string[] }
+  /** A status report could not be pushed after every retry (it is kept and tried again next round). */
+  | { readonly type: 'status-push-failed'; readonly app: string; readonly report: StatusReport; readonly error: string }
   /** A new revision compiled: the apps this daemon applies, each with its last status report (from git). */
   | {
       readonly type: 'revision';
@@ -293,7 +304,7 @@ export class Watcher {
       this.opts.metrics.drift.set(this.scope.labels(current.app), drifted.length);
       this.opts.onEvent?.({ type: 'drift-checked', app: current.key, objects: drifted.length });
       if (!drifted.length) continue;
-      this.opts.onEvent?.({ type: 'drift', app: current.key, objects: drifted.length });
+      this.opts.onEvent?.({ type: 'drift', app: current.key, objects: drifted.length, refs: drifted.map((o) => formatRef(o.ref)).sort() });
       this.opts.log.log('warn', this.opts.drift === 'apply' ? 'drift: applying again' : 'drift', {
         ...this.scope.labels(current.app),
         objects: drifted.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`).join(','),
@@ -327,7 +338,8 @@ export class Watcher {
     const { log, metrics, source } = this.opts;
     const key = current.key;
     const labels = this.scope.labels(current.app);
-    this.opts.onEvent?.({ type: 'apply-start', app: key, revision, trigger, at: this.opts.clock.now() });
+    const commit = await this.commitOf(revision);
+    this.opts.onEvent?.({ type: 'apply-start', app: key, revision, commit, trigger, at: this.opts.clock.now() });
     log.log('info', 'applying', { ...labels, revision: revision.slice(0, 12), trigger });
     let result: AppApplyResult;
     // The app's Jobs are counted as the apply reads them finished (job metrics); its phases under way are a gauge.
@@ -347,6 +359,7 @@ export class Watcher {
         prune: this.opts.prune,
         forceConflicts: true,
         signal,
+        commit,
         clock: this.opts.clock,
         onEvent,
       });
@@ -395,6 +408,12 @@ export class Watcher {
     this.opts.onEvent?.({ type: 'apply-end', app: key, result, report });
   }
 
+  /** A revision with its subject and author when the source can tell (git can; a failure leaves the sha alone). */
+  private async commitOf(revision: string): Promise<ApplyCommit> {
+    const info = await this.opts.source.revisionInfo(revision).catch(() => undefined);
+    return info ? { sha: revision, subject: info.subject, author: info.authorName } : { sha: revision };
+  }
+
   /** Writes the reports not written yet, oldest first; at the first that fails, it and the rest stay for the next round. */
   private async writeStatuses(): Promise<void> {
     while (this.unwritten.length) {
@@ -408,6 +427,7 @@ export class Watcher {
           pending: this.unwritten.length,
           error: (err as Error).message,
         });
+        this.opts.onEvent?.({ type: 'status-push-failed', app: statusKey(report), report, error: (err as Error).message });
         return;
       }
       this.unwritten.shift();

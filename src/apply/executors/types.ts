@@ -4,7 +4,7 @@ import type { ClusterClient } from '../../cluster/types.js';
 import type { K8sObject } from '../../k8s/types.js';
 import type { ReadinessRule } from '../../readiness/types.js';
 import type { Clock } from '../clock.js';
-import type { ObjectResult, PhaseOutcome } from '../types.js';
+import type { ApplyCommit, ObjectResult, PhaseOutcome } from '../types.js';
 
 /** What an executor may use while it runs one phase. */
 export interface PhaseContext {
@@ -14,6 +14,8 @@ export interface PhaseContext {
   /** Give up waiting then (the clock's milliseconds). */
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /** The commit applied, when known. */
+  readonly commit?: ApplyCommit;
   readonly forceConflicts: boolean;
   readonly skipPreflight: boolean;
   /**

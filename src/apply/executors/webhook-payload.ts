@@ -4,16 +4,11 @@ import type { JsonValue } from '../../bundle/yaml-emit.js';
 import { emitApp } from '../../bundle/emit-bundle.js';
 import { appKey } from '../../environments/app-key.js';
 import type { WebhookParams } from '../../plan/step-types/webhook.js';
+import type { ApplyCommit } from '../types.js';
 
 /** The CloudEvents type of the event a webhook step sends. */
 const PHASE_REACHED = 'dev.kubemin.phase.reached';
 
-/** The commit the apply is of, when the caller knows it (the watch daemon does; an apply of a directory may not). */
-interface WebhookCommit {
-  readonly sha: string;
-  readonly subject?: string;
-  readonly author?: string;
-}
 
 interface PayloadInput {
   readonly app: CompiledApp;
@@ -21,7 +16,7 @@ interface PayloadInput {
   readonly params: WebhookParams;
   /** When the phase was reached (the apply's clock). */
   readonly time: number;
-  readonly commit?: WebhookCommit;
+  readonly commit?: ApplyCommit | undefined;
 }
 
 /** What the receiver is sent: a CloudEvent 1.0 in structured mode (JSON), with `body` at its top level. */

@@ -44,7 +44,7 @@ async function callWebhook(phase: BundlePhase, params: WebhookParams, ctx: Phase
   const fromSecrets = await readSecretHeaders(params.headersFrom ?? [], ctx, local);
   if (typeof fromSecrets === 'string') return end('failed', `${what}: ${fromSecrets}`);
 
-  const { idempotencyKey, event } = webhookPayload({ app: ctx.app, phase, params, time: started });
+  const { idempotencyKey, event } = webhookPayload({ app: ctx.app, phase, params, time: started, commit: ctx.commit });
   const headers: Record<string, string> = {
     accept: 'application/json',
     'user-agent': 'kubemin',

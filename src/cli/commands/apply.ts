@@ -17,6 +17,8 @@ interface ApplyFlags {
   forceConflicts?: boolean;
   skipPreflight?: boolean;
   pollInterval: string;
+  notify?: string;
+  commit?: string;
   output: ApplyOutput;
 }
 
@@ -50,6 +52,8 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--force-conflicts', 'take over fields owned by other field managers instead of failing')
     .option('--skip-preflight', 'do not check GPUs before phases that ask for them')
     .option('--poll-interval <duration>', 'how often to look again after an API error, and at objects not ready when RBAC forbids watching them', '1s')
+    .option('--notify <file>', 'tell people and systems when each app starts and ends: a notifications config (README, "Notifications")')
+    .option('--commit <sha>', 'the commit applied, for notifications and webhook steps (default: GITHUB_SHA, else HEAD of the checkout)')
     .addOption(outputOption(OUTPUT_FORMATS))
     .action(async (paths: string[], opts: ApplyFlags) => {
       const timeoutMs = opts.timeout === undefined ? undefined : parseDuration(opts.timeout);
@@ -87,6 +91,8 @@ export function applyCommand(io: Io, setExit: (code: number) => void): Command {
           signal,
           ...(progress ? { onEvent: progress.onEvent } : {}),
           ...(io.secrets ? { secrets: io.secrets } : {}),
+          ...(opts.notify ? { notify: opts.notify, notifyLog: io.stderr } : {}),
+          ...(opts.commit ? { commitSha: opts.commit } : {}),
         });
       } finally {
         progress?.stop();

@@ -21,6 +21,7 @@ interface WatchFlags {
   webhookSecretFile?: string;
   webTokenFile?: string;
   webBasicAuthFile?: string;
+  notify?: string;
   gitAuthor: string;
   gitTokenEnv?: string;
   gitTokenFile?: string;
@@ -76,6 +77,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--webhook-secret-file <file>', "require GitHub's X-Hub-Signature-256 on /hooks/git, with the secret in this file")
     .option('--web-token-file <file>', 'the web view asks for Authorization: Bearer <the first line of this file>')
     .option('--web-basic-auth-file <file>', 'the web view asks for HTTP basic credentials: the first line of this file, user:password')
+    .option('--notify <file>', 'tell people and systems of applies, drift and failed status pushes: a notifications config (README, "Notifications")')
     .option('--git-author <author>', 'author of status commits', 'kubemin <kubemin@localhost>')
     .option('--git-token-env <name>', 'https token from this environment variable')
     .option('--git-token-file <file>', 'https token from this file')
@@ -147,6 +149,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
         ['--webhook-secret-file', opts.webhookSecretFile],
         ['--web-token-file', opts.webTokenFile],
         ['--web-basic-auth-file', opts.webBasicAuthFile],
+        ['--notify', opts.notify],
         ['--git-token-file', opts.gitTokenFile],
         ['--ssh-key-file', opts.sshKeyFile],
       ] as const) {
@@ -181,6 +184,7 @@ export function watchCommand(io: Io, setExit: (code: number) => void): Command {
           ...(opts.webhookSecretFile ? { webhookSecretFile: opts.webhookSecretFile } : {}),
           ...(opts.webTokenFile ? { webTokenFile: opts.webTokenFile } : {}),
           ...(opts.webBasicAuthFile ? { webBasicAuthFile: opts.webBasicAuthFile } : {}),
+          ...(opts.notify ? { notify: opts.notify } : {}),
           logFormat: opts.logFormat,
           drift: opts.drift,
           prune: opts.prune,

@@ -120,6 +120,7 @@ export class WebView {
         return;
       case 'round':
       case 'drift':
+      case 'status-push-failed':
         return;
     }
     this.askCommits();

@@ -174,7 +174,7 @@ describe("the daemon's web view server", () => {
     await until(() => fragmentIds(stream.text()).length === 3, 'the first fragments');
     expect(fragmentIds(stream.text())).toEqual(['app-summary', 'app-graph', 'app-phases']);
     const phase = app.phases[1]!.name;
-    view.feed({ type: 'apply-start', app: 'shop', revision: SHA, trigger: 'commit', at: Date.now() });
+    view.feed({ type: 'apply-start', app: 'shop', revision: SHA, commit: { sha: SHA }, trigger: 'commit', at: Date.now() });
     view.feed({ type: 'apply-progress', app: 'shop', event: { type: 'phase-start', app: 'shop', phase, index: 2, objects: 1, attempt: 1 } });
     await until(() => stream.text().includes('applying'), 'the phase applying');
     // The commit's subject (it holds the secret value) is asked of git when the commit is shown: it arrives masked.
