@@ -32,6 +32,10 @@ export function specSecrets(parsed: ParsedFile, registry: Pick<Registry, 'compon
   for (const { index, value } of docs) {
     if (value === null || typeof value !== 'object') continue;
     const pointers = sensitivePointers(value, registry);
+    // A URL with a password in it (refused where a spec may hold URLs: webhook steps) is masked whole in code frames.
+    const withPasswords = urlPasswords(value, '');
+    for (const { password } of withPasswords) values.push(password);
+    pointers.push(...withPasswords.map((u) => u.pointer));
     // The innermost values only, so that keys stay readable in code frames.
     const leaves = pointers.filter((p) => !pointers.some((q) => q.startsWith(p + '/')));
     if (!leaves.length) continue;
@@ -63,4 +67,25 @@ function writtenLines(raw: string): string[] {
     if (glued) out.push(glued[1]!.replace(/^["']|["']$/g, ''));
   }
   return out;
+}
+
+/** `scheme://user:password@host...` */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:([^/?#@\s]+)@/i;
+
+/** The strings of a spec value that are URLs with a password, and the password (as written, and decoded). */
+function urlPasswords(value: unknown, pointer: string): Array<{ pointer: string; password: string }> {
+  if (typeof value === 'string') {
+    const m = URL_WITH_PASSWORD.exec(value);
+    if (!m) return [];
+    const written = m[1]!;
+    let decoded = written;
+    try {
+      decoded = decodeURIComponent(written);
+    } catch {
+      // as written
+    }
+    return [...new Set([written, decoded])].map((password) => ({ pointer, password }));
+  }
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => urlPasswords(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`));
 }

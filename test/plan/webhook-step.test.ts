@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitApp } from '../../src/bundle/emit-bundle.js';
 import { compile } from '../../src/compile.js';
 import { builtinRegistry } from '../../src/plugins/builtin.js';
 import { buildEditorSchema } from '../../src/spec/editor-schema.js';
 import { codes } from '../helpers/spec.js';
+import { cli, tempDir } from '../helpers/cli.js';
 
 /** A spec as it is written, so that diagnostics have lines and columns to check. */
 const spec = (step: string): string => `apiVersion: kubemin.dev/v1alpha1
@@ -75,6 +77,22 @@ describe('the webhook step type', () => {
     expect(d.hint).toContain('headersFrom');
     expect(JSON.stringify(d)).not.toContain('hunter2secret');
     expect(r.apps).toEqual([]);
+  });
+
+  it('kubemin validate shows that line masked in its code frame: the password is in no output', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'kubemin.yaml'),
+      spec(`      - name: approve
+        type: webhook
+        url: https://bot:hunter2secret@ci.example.com/hooks`),
+    );
+    for (const format of ['text', 'json', 'github']) {
+      const r = await cli(['validate', '.', '--format', format], dir);
+      expect(r.code).toBe(1);
+      expect(`${r.stdout}${r.stderr}`).toContain('webhook-url-credentials');
+      expect(`${r.stdout}${r.stderr}`).not.toContain('hunter2secret');
+    }
   });
 
   it('checks the form of the fields through the schema: scheme, durations, header names, wait, retries', () => {
