@@ -11,6 +11,8 @@
  * daemon holding 100 apps at rest: memory and CPU of 30 minutes of drift checks (watch-idle.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +150,43 @@ async function measure(ctx: SectionContext, cluster: TestCluster, dir: string, n
     } finally {
       await hooked.close();
     }
+
+    // ---- the same with a notification sink that never answers (issue 17: it must hold nothing up)
+    const hanging = await hangingServer();
+    const notifyFile = join(dir, 'notify.yaml');
+    await writeFile(
+      notifyFile,
+      ['apiVersion: kubemin.dev/v1alpha1', 'kind: Notifications', 'sinks:', '  - name: stuck', '    type: webhook', `    url: ${hanging.url}/never`, ''].join(
+        '\n',
+      ),
+    );
+    const notifying = startDaemon(cluster, {
+      repo: remote,
+      workDir: join(dir, 'work-notify'),
+      intervalMs: 3_600_000,
+      listen: '127.0.0.1:0',
+      notify: notifyFile,
+    });
+    const withSink: Sample[] = [];
+    try {
+      await notifying.waitFor('the notifying daemon to fetch', (e): e is Of<'round'> => e.type === 'round');
+      const url = notifying.url();
+      if (!url) throw new BenchError(`the daemon is not listening; its log:\n${notifying.logTail()}`);
+      for (let r = 0; r < WARMUP + RUNS; r++) {
+        const sample = await pushAndTime(notifying, seed, specFile, ns, ++version, fail, undefined, async () => {
+          const h0 = performance.now();
+          const res = await fetch(`${url}/hooks/git`, { method: 'POST', body: '{}' });
+          await res.text();
+          return performance.now() - h0;
+        });
+        if (!sample) break;
+        if (r >= WARMUP) withSink.push(sample);
+      }
+    } finally {
+      await notifying.close();
+      hanging.close();
+    }
+    reportHangingSink(samples, withSink, hanging.requests());
 
     // ---- polling: a second daemon, no webhook, pushes spread over its interval
     const polling = startDaemon(cluster, { repo: remote, workDir: join(dir, 'work-poll'), intervalMs: POLL_INTERVAL_MS });
@@ -382,6 +421,45 @@ function report(samples: readonly Sample[], polled: readonly Sample[], firstAppl
     runs: written.length,
     load,
   });
+}
+
+/** Push -> status commit with and without a notification sink that never answers: the ratio should be 1. */
+function reportHangingSink(without: readonly Sample[], withSink: readonly Sample[], requests: number): void {
+  if (!without.length || !withSink.length) return;
+  const a = median(without.map((s) => s.written));
+  const b = median(withSink.map((s) => s.written));
+  console.log(
+    `  notifications: with a sink that never answers (it received ${requests} requests, none answered), push -> status-written median ${fmtMs(b)} ms ` +
+      `against ${fmtMs(a)} ms without: ${(b / a).toFixed(2)}x (delivery is in the background; 1.00x is no slowdown)`,
+  );
+  recordFigure({
+    id: 'watch.push-to-status-written.hanging-sink',
+    section: 'watch',
+    what: 'kubemin watch --notify with a sink that never answers, webhook: git push -> status commit pushed',
+    unit: 'ms',
+    value: b,
+    runs: withSink.length,
+    load: [loadavg()[0]!, loadavg()[0]!],
+  });
+}
+
+/** An HTTP server that reads every request and never answers it. */
+async function hangingServer(): Promise<{ url: string; requests: () => number; close: () => void }> {
+  let requests = 0;
+  const server = createServer((req) => {
+    requests++;
+    req.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => requests,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------- the daemon
