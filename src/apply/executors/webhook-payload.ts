@@ -9,7 +9,6 @@ import type { ApplyCommit } from '../types.js';
 /** The CloudEvents type of the event a webhook step sends. */
 const PHASE_REACHED = 'dev.kubemin.phase.reached';
 
-
 interface PayloadInput {
   readonly app: CompiledApp;
   readonly phase: BundlePhase;
