@@ -71,7 +71,9 @@ describe('waitForReady from watches', { timeout: 120_000 }, () => {
     expect(calls.filter((c) => c === 'watch Pod').length).toBeLessThanOrEqual(1);
     expect(calls.filter((c) => c === 'watch ReplicaSet').length).toBeLessThanOrEqual(1);
     expect(calls.every((c) => c.startsWith('watch ') || c.startsWith('listVersioned '))).toBe(true);
-    expect(client.requests - before).toBe(calls.length);
+    // No request but those calls: a watch asked for as the wait ended may be stopped before its request is sent.
+    expect(client.requests - before).toBeLessThanOrEqual(calls.length);
+    expect(client.requests - before).toBeGreaterThanOrEqual(calls.filter((c) => c.startsWith('listVersioned ')).length + 1);
     expect(progress.at(-1)).toBe(2);
   });
 
