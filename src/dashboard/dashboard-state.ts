@@ -4,15 +4,11 @@ import type { AppApplyResult, ApplyEvent, PhaseOutcome, PhaseResult } from '../a
 import { appKey } from '../environments/app-key.js';
 import { formatRef } from '../k8s/object-ref.js';
 import { viewModel, type AppView } from '../view/view-model.js';
+import type { RevisionInfo } from '../watch/source.js';
 import type { ApplyTrigger, StatusReport } from '../watch/status-report.js';
 
-/** A commit as the pages show it. */
-export interface CommitInfo {
-  readonly subject: string;
-  readonly authorName: string;
-  /** Committer time. */
-  readonly time: Date;
-}
+/** A commit as the pages show it: what the daemon's source tells of a revision. */
+export type CommitInfo = Pick<RevisionInfo, 'subject' | 'authorName' | 'time'>;
 
 /** Where a phase stands: before and during an apply, then how it ended (PhaseOutcome). */
 export type PhaseStatus = 'waiting' | 'applying' | 'waiting-for-ready' | PhaseOutcome;

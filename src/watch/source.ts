@@ -1,15 +1,10 @@
 import type { FileReference, ReadFiles } from '../load/referenced-files.js';
 import type { SourceFile } from '../load/source.js';
+import type { CommitInfo } from './git/repo.js';
 import type { StatusReport } from './status-report.js';
 
-/** Who made a revision, when, and its subject line. */
-export interface RevisionInfo {
-  readonly subject: string;
-  readonly authorName: string;
-  readonly authorEmail: string;
-  /** When it was made (committer time). */
-  readonly time: Date;
-}
+/** Who made a revision, when, and its subject line (a commit's, for git). */
+export type RevisionInfo = CommitInfo;
 
 /**
  * Where the daemon gets specs and keeps status reports: a git repository (git-source.ts) or, for
