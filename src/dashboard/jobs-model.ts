@@ -25,6 +25,8 @@ export interface JobsInput {
   readonly pods: readonly K8sObject[];
   /** The apps' CronJobs: a run shows its cron job's schedule. */
   readonly cronJobs?: readonly K8sObject[];
+  /** FailedCreate events of Jobs without pods: pods refused at admission (PodSecurity, a webhook), or not creatable yet (a quota). */
+  readonly events?: readonly K8sObject[];
 }
 
 /**
@@ -108,7 +110,7 @@ export function jobRows(input: JobsInput, now: number): JobRow[] {
     if (m.labels?.[LABEL.managedBy] !== 'kubemin') continue;
     const app = apps.get(`${m.namespace ?? ''}/${m.labels[LABEL.instance] ?? ''}`);
     if (!app) continue;
-    rows.push(jobRow(app, job, podsOf(job, input.pods), schedules, now));
+    rows.push(jobRow(app, job, podsOf(job, input.pods), eventsOf(job, input.events ?? []), schedules, now));
   }
   return rows.sort(
     (a, b) =>
@@ -122,6 +124,16 @@ export function jobRows(input: JobsInput, now: number): JobRow[] {
 
 const newest = (r: JobRow): number => ms(r.finished) ?? ms(r.started) ?? ms(r.created) ?? 0;
 
+/** The Job's events (by its uid, else its name). */
+function eventsOf(job: K8sObject, events: readonly K8sObject[]): K8sObject[] {
+  const { uid, name, namespace } = meta(job);
+  return events.filter((e) => {
+    const about = (e as K8sObject & { involvedObject?: { kind?: string; name?: string; uid?: string } }).involvedObject;
+    if (e.metadata.namespace !== namespace || about?.kind !== 'Job') return false;
+    return uid ? about.uid === uid : about.name === name;
+  });
+}
+
 /** The Job's pods: owned by it (by uid), else labelled with its uid or, for objects without uids, its name. */
 function podsOf(job: K8sObject, pods: readonly K8sObject[]): K8sObject[] {
   const { uid, name, namespace } = meta(job);
@@ -133,12 +145,19 @@ function podsOf(job: K8sObject, pods: readonly K8sObject[]): K8sObject[] {
   });
 }
 
-function jobRow(app: JobsApp, job: K8sObject, pods: readonly K8sObject[], schedules: ReadonlyMap<string, string | undefined>, now: number): JobRow {
+function jobRow(
+  app: JobsApp,
+  job: K8sObject,
+  pods: readonly K8sObject[],
+  events: readonly K8sObject[],
+  schedules: ReadonlyMap<string, string | undefined>,
+  now: number,
+): JobRow {
   const m = meta(job);
   const s = statusOf(job);
   const cronJob = m.ownerReferences?.find((o) => o.kind === 'CronJob' && o.controller !== false)?.name;
   const schedule = cronJob ? schedules.get(`${m.namespace ?? ''}/${cronJob}`) : undefined;
-  const { state, reason, finished } = stateOf(job, pods);
+  const { state, reason, finished } = stateOf(job, pods, events);
   const created = m.creationTimestamp;
   const started = typeof s.startTime === 'string' ? s.startTime : undefined;
   const from = state === 'queued' ? ms(created) : (ms(started) ?? ms(created));
@@ -166,14 +185,14 @@ function jobRow(app: JobsApp, job: K8sObject, pods: readonly K8sObject[], schedu
 const lastTransition = (c: unknown): string | undefined => (c as { lastTransitionTime?: string } | undefined)?.lastTransitionTime;
 
 /** The Job's state, why, and when it finished: its conditions first, then kubemin's readiness of it and its pods. */
-function stateOf(job: K8sObject, pods: readonly K8sObject[]): { state: JobState; reason?: string; finished?: string } {
+function stateOf(job: K8sObject, pods: readonly K8sObject[], events: readonly K8sObject[]): { state: JobState; reason?: string; finished?: string } {
   const complete = condition(job, 'Complete');
   if (complete?.status === 'True') {
     const at = statusOf(job).completionTime;
     return { state: 'succeeded', finished: typeof at === 'string' ? at : lastTransition(complete) };
   }
-  // Events are not read: a refusal at admission shows as a Job that has no pod yet.
-  const readiness = jobReadiness.check(job, [pods, []]);
+  // With its FailedCreate events, kubemin's readiness fails a Job whose pods are refused at admission.
+  const readiness = jobReadiness.check(job, [pods, events]);
   const live = pods.filter((p) => !meta(p).deletionTimestamp);
   const failure = [condition(job, 'FailureTarget'), condition(job, 'Failed')].find((c) => c?.status === 'True');
   if (failure) {
@@ -199,7 +218,9 @@ function stateOf(job: K8sObject, pods: readonly K8sObject[]): { state: JobState;
   const s = statusOf(job);
   // Between retries (a failed pod gone, the next not created yet), or pods not listed yet.
   if ((s.active ?? 0) > 0 || (s.failed ?? 0) > 0 || (s.succeeded ?? 0) > 0) return { state: 'running', ...(retry ? { reason: retry } : {}) };
-  return { state: 'queued', reason: 'no pod created yet' };
+  // Not refused, but not creatable yet (a quota, a ServiceAccount to come): readiness quotes why.
+  const blocked = /pods cannot be created yet: (.*)$/.exec(readiness.message)?.[1];
+  return { state: 'queued', reason: blocked ? `pods cannot be created yet: ${blocked}` : 'no pod created yet' };
 }
 
 /** What the scheduler said about the first of these pods (by name) it has not placed. */

@@ -165,6 +165,36 @@ describe('jobRows', () => {
     ]);
   });
 
+  it('a Job whose pods are refused at admission is failed with the refusal; one whose pods cannot be created yet is queued with why', () => {
+    const refused = job({ name: 'strict-33333333', created: 3, status: { active: 0 } });
+    const quota = job({ name: 'quota-44444444', created: 2 });
+    const event = (of: K8sObject, message: string, minutesBefore: number): K8sObject =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${of.metadata.name}.1`, namespace: 'shop', creationTimestamp: at(minutesBefore) },
+        involvedObject: { kind: 'Job', name: of.metadata.name, uid: (of.metadata as { uid: string }).uid },
+        reason: 'FailedCreate',
+        message,
+        lastTimestamp: at(minutesBefore),
+      }) as K8sObject;
+    const events = [
+      event(refused, 'Error creating: pods "strict-33333333-x" is forbidden: violates PodSecurity "restricted:latest": privileged', 1),
+      event(quota, 'Error creating: pods "quota-44444444-y" is forbidden: exceeded quota: small, requested: cpu=1, used: cpu=2, limited: cpu=2', 1),
+    ];
+    const out = jobRows({ apps: APPS, jobs: [refused, quota], pods: [], events }, NOW);
+    expect(out.map((r) => [r.name, r.state, r.reason])).toEqual([
+      [
+        'quota-44444444',
+        'queued',
+        'pods cannot be created yet: pods "quota-44444444-y" is forbidden: exceeded quota: small, requested: cpu=1, used: cpu=2, limited: cpu=2',
+      ],
+      ['strict-33333333', 'failed', expect.stringContaining('its pods are refused: pods "strict-33333333-x" is forbidden: violates PodSecurity')],
+    ]);
+    // Another Job's events are not this one's.
+    expect(jobRows({ apps: APPS, jobs: [refused], pods: [], events: [events[1]!] }, NOW)[0]!.reason).toBe('no pod created yet');
+  });
+
   it('a Complete Job succeeded: finished at its completion time, its duration from its start', () => {
     expect(rows([done])).toEqual([expect.objectContaining({ state: 'succeeded', started: at(29), finished: at(27), durationMs: 2 * 60_000, attempts: 1 })]);
   });

@@ -9,6 +9,8 @@ export interface JobsRead {
   readonly jobs: K8sObject[];
   readonly pods: K8sObject[];
   readonly cronJobs: K8sObject[];
+  /** FailedCreate events of the Jobs that have no pod (read only in the namespaces that have such a Job). */
+  readonly events: K8sObject[];
   /** One line per LIST that failed (RBAC refused it, the server did not answer): the view says so. */
   readonly problems: string[];
 }
@@ -43,7 +45,8 @@ const CRON_JOBS: Kind = { apiVersion: 'batch/v1', kind: 'CronJob', plural: 'Cron
 /**
  * The Jobs, Job pods and CronJobs of the apps, selected by kubemin's labels (managed-by, and the
  * apps' instance label): per kind, one LIST across namespaces when the apps are in two or more,
- * else (or when that LIST is refused or fails) one LIST per namespace. Never throws: a namespace
+ * else (or when that LIST is refused or fails) one LIST per namespace; and the FailedCreate events
+ * of the namespaces where a running Job has no pod. Never throws: a namespace
  * whose LIST fails is a line of `problems`, and the rest is read.
  */
 export async function readJobs(client: ClusterClient, apps: readonly JobsApp[], opts: ReadJobsOptions = {}): Promise<JobsRead> {
@@ -78,7 +81,20 @@ export async function readJobs(client: ClusterClient, apps: readonly JobsApp[], 
   };
 
   const [jobs, pods, cronJobs] = await Promise.all([readKind(JOBS), readKind(PODS), readKind(CRON_JOBS)]);
-  return { jobs, pods, cronJobs, problems: problems.sort() };
+  // A Job running without any pod may have them refused at admission: its FailedCreate events say why.
+  const owners = new Set(pods.flatMap((p) => (p.metadata as { ownerReferences?: Array<{ uid?: string }> }).ownerReferences?.map((o) => o.uid) ?? []));
+  const podless = [
+    ...new Set(jobs.filter((j) => unfinished(j) && !owners.has((j.metadata as { uid?: string }).uid)).map((j) => j.metadata.namespace ?? '')),
+  ].sort();
+  const events = await mapBounded(podless, concurrency, async (ns) => {
+    try {
+      return await client.list('v1', 'Event', { namespace: ns, fieldSelector: 'involvedObject.kind=Job,reason=FailedCreate' });
+    } catch (err) {
+      problems.push(`cannot list Events in namespace ${ns}: ${describe(err)}`);
+      return [];
+    }
+  });
+  return { jobs, pods, cronJobs, events: events.flat(), problems: problems.sort() };
 }
 
 /** The kind's objects of these apps in every namespace; undefined when refused (remembered) or failed. */
@@ -124,4 +140,11 @@ function describe(err: unknown): string {
   const reason = (err as { reason?: string }).reason;
   const message = err instanceof Error ? err.message : String(err);
   return reason && reason !== 'Other' && !message.startsWith(reason) ? `${reason}: ${message}` : message;
+}
+
+/** A Job neither complete nor failed, nor suspended. */
+function unfinished(job: K8sObject): boolean {
+  const conditions = (job as K8sObject & { status?: { conditions?: Array<{ type?: string; status?: string }> } }).status?.conditions ?? [];
+  const suspended = (job as K8sObject & { spec?: { suspend?: boolean } }).spec?.suspend === true;
+  return !suspended && !conditions.some((c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed' || c.type === 'FailureTarget'));
 }

@@ -111,6 +111,33 @@ describe('readJobs on the cluster', { timeout: 180_000 }, () => {
     expect(html).not.toContain('by-hand');
   });
 
+  it('a Job whose pods Pod Security refuses is failed with the API server’s refusal (its FailedCreate event), not queued', async () => {
+    const ns = await cluster.newNamespace('jobs-psa');
+    await cluster.kubectl(['label', 'namespace', ns, 'pod-security.kubernetes.io/enforce=restricted']);
+    // Made by hand with kubemin's labels: kubemin itself renders pods that meet restricted.
+    const labels = { 'app.kubernetes.io/instance': 'batch', 'app.kubernetes.io/name': 'priv', 'app.kubernetes.io/managed-by': 'kubemin' };
+    const privileged = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'priv', namespace: ns, labels },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          metadata: { labels },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox:1.36', securityContext: { privileged: true } }] },
+        },
+      },
+    };
+    const dir = tempDir();
+    writeFileSync(join(dir, 'job.yaml'), emitYaml(privileged as never));
+    await cluster.kubectl(['apply', '-f', join(dir, 'job.yaml')]);
+    const apps: JobsApp[] = [{ key: 'batch', app: 'batch', namespace: ns }];
+    const { rows, problems } = await rowsWhen(await client(), apps, (r) => r.some((x) => x.state === 'failed'));
+    expect(problems).toEqual([]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.reason).toMatch(/its pods are refused: .*forbidden: violates PodSecurity "restricted:latest": privileged/);
+  });
+
   it('a namespace RBAC does not let it list is a problem line, the others are read; the refused LIST across namespaces is not sent again', async () => {
     const [mine, theirs] = [await cluster.newNamespace('jobs-rbac'), await cluster.newNamespace('jobs-rbac-other')];
     await apply(repo(mine, { etl: [{ name: 'migrate', type: 'job', image: 'ghcr.io/acme/migrate:1' }] }));

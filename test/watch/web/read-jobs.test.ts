@@ -9,6 +9,7 @@ interface Call {
   kind: string;
   namespace?: string;
   labelSelector?: string;
+  fieldSelector?: string;
 }
 
 function fakeClient(answer: (kind: string, opts: ListOptions) => K8sObject[]): { client: ClusterClient; calls: Call[] } {
@@ -19,6 +20,7 @@ function fakeClient(answer: (kind: string, opts: ListOptions) => K8sObject[]): {
         kind,
         ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
         ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+        ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
       });
       return answer(kind, opts);
     },
@@ -26,10 +28,17 @@ function fakeClient(answer: (kind: string, opts: ListOptions) => K8sObject[]): {
   return { client, calls };
 }
 
+/** An object of the kind; a Pod is owned by the Job of its name (so that Job has a pod: no Event LIST for it). */
 const obj = (kind: string, namespace: string, name: string, instance: string): K8sObject => ({
-  apiVersion: kind === 'Pod' ? 'v1' : 'batch/v1',
+  apiVersion: kind === 'Pod' || kind === 'Event' ? 'v1' : 'batch/v1',
   kind,
-  metadata: { name, namespace, labels: { 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/managed-by': 'kubemin' } },
+  metadata: {
+    name,
+    namespace,
+    uid: `${kind}-${namespace}-${name}`,
+    labels: { 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/managed-by': 'kubemin' },
+    ...(kind === 'Pod' ? { ownerReferences: [{ kind: 'Job', name, uid: `Job-${namespace}-${name}` }] } : {}),
+  } as K8sObject['metadata'],
 });
 
 describe('readJobs', () => {
@@ -83,7 +92,26 @@ describe('readJobs', () => {
 
   it('no apps: no LIST', async () => {
     const { client, calls } = fakeClient(() => []);
-    expect(await readJobs(client, [])).toEqual({ jobs: [], pods: [], cronJobs: [], problems: [] });
+    expect(await readJobs(client, [])).toEqual({ jobs: [], pods: [], cronJobs: [], events: [], problems: [] });
     expect(calls).toEqual([]);
+  });
+
+  it('a running Job without a pod: its namespace’s FailedCreate events of Jobs are read (pods refused at admission say why)', async () => {
+    const { client, calls } = fakeClient((kind, opts) => {
+      if (kind === 'Pod') return [];
+      if (kind === 'Event' && opts.namespace === 'b') throw new ClusterError(undefined, 'Forbidden', 'events is forbidden');
+      if (opts.namespace === undefined) return [obj(kind, 'a', 'j', 'one'), obj(kind, 'b', 'j', 'two')];
+      return [obj(kind, opts.namespace, 'j', opts.namespace === 'b' ? 'two' : 'one')];
+    });
+    const read = await readJobs(client, [
+      { key: 'one', app: 'one', namespace: 'a' },
+      { key: 'two', app: 'two', namespace: 'b' },
+    ]);
+    expect(calls.filter((c) => c.kind === 'Event')).toEqual([
+      { kind: 'Event', namespace: 'a', fieldSelector: 'involvedObject.kind=Job,reason=FailedCreate' },
+      { kind: 'Event', namespace: 'b', fieldSelector: 'involvedObject.kind=Job,reason=FailedCreate' },
+    ]);
+    expect(read.events.map((e) => e.metadata.namespace)).toEqual(['a']);
+    expect(read.problems).toEqual(['cannot list Events in namespace b: Forbidden: events is forbidden']);
   });
 });
