@@ -248,6 +248,9 @@ describe('deploy/kubemin.yaml on the test cluster', () => {
       ['watch', 'pods', '-n', app],
       ['watch', 'replicasets.apps', '-n', app],
       ['watch', 'events', '-n', app],
+      // The web view's Jobs page: Jobs, their pods and the CronJobs across the apps' namespaces.
+      ['list', 'jobs.batch', '--all-namespaces'],
+      ['list', 'cronjobs.batch', '--all-namespaces'],
       ['create', 'leases.coordination.k8s.io', '-n', ns],
       ['get', `leases.coordination.k8s.io/${DEFAULT_LEASE_NAME}`, '-n', ns],
       ['update', `leases.coordination.k8s.io/${DEFAULT_LEASE_NAME}`, '-n', ns],
