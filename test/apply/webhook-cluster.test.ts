@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { cli, tempDir } from '../helpers/cli.js';
 
 const cluster = testCluster();
 const TOKEN = 'Bearer cluster-tok-5e4d3c2b1a';
+const HMAC_KEY = 'cluster-whsec-7a6b5c4d3e';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -29,15 +31,18 @@ interface Seen {
   readonly url: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
+  /** The body's bytes as received. */
+  readonly raw: Buffer;
 }
 
 async function serve(handle: (req: Seen, res: ServerResponse) => Promise<void> | void): Promise<{ base: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => void (body += d.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => void chunks.push(d));
     req.on('end', () => {
-      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const raw = Buffer.concat(chunks);
+      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), raw };
       seen.push(s);
       Promise.resolve(handle(s, res)).catch((err: Error) => {
         res.writeHead(500);
@@ -90,16 +95,20 @@ const names = async (ns: string, kind: string): Promise<string[]> =>
     .filter((n: string) => !n.startsWith('kubemin-inventory'));
 
 describe('kubemin apply with a webhook step', { timeout: 180_000 }, () => {
-  it("calls the webhook after the config phase is ready and before the web phase is applied, with a header from the app's Secret", async () => {
+  it("calls the webhook after the config phase is ready and before the web phase is applied, with a header from the app's Secret, signed with its key", async () => {
     const ns = await cluster.newNamespace('webhook');
-    await cluster.kubectl(['create', 'secret', 'generic', 'ci-token', '-n', ns, `--from-literal=header=${TOKEN}`]);
+    await cluster.kubectl(['create', 'secret', 'generic', 'ci-token', '-n', ns, `--from-literal=header=${TOKEN}`, `--from-literal=hmac=${HMAC_KEY}`]);
     const seenInCluster: Array<{ configMaps: string[]; deployments: string[] }> = [];
     const { base, seen } = await serve(async (_req, res) => {
       seenInCluster.push({ configMaps: await names(ns, 'configmaps'), deployments: await names(ns, 'deployments') });
       res.writeHead(204);
       res.end();
     });
-    const text = spec(ns, { url: `${base}/hooks/kubemin`, headersFrom: [{ name: 'Authorization', secretKeyRef: { name: 'ci-token', key: 'header' } }] });
+    const text = spec(ns, {
+      url: `${base}/hooks/kubemin`,
+      headersFrom: [{ name: 'Authorization', secretKeyRef: { name: 'ci-token', key: 'header' } }],
+      signatureFrom: { secretKeyRef: { name: 'ci-token', key: 'hmac' } },
+    });
 
     const { code, result, stderr } = await apply(text);
     expect(stderr).toBe('');
@@ -108,6 +117,7 @@ describe('kubemin apply with a webhook step', { timeout: 180_000 }, () => {
     expect(seen).toHaveLength(1);
     expect(seenInCluster).toEqual([{ configMaps: ['settings'], deployments: [] }]);
     expect(seen[0]!.headers.authorization).toBe(TOKEN);
+    expect(seen[0]!.headers['x-kubemin-signature-256']).toBe(`sha256=${createHmac('sha256', HMAC_KEY).update(seen[0]!.raw).digest('hex')}`);
     const event = JSON.parse(seen[0]!.body);
     expect(event).toMatchObject({
       type: 'dev.kubemin.phase.reached',
@@ -116,6 +126,7 @@ describe('kubemin apply with a webhook step', { timeout: 180_000 }, () => {
       data: { app: 'shop', namespace: ns, phase: { index: 2, name: 'approve' }, previousPhases: [{ name: 'config', outcome: 'ready' }] },
     });
     expect(JSON.stringify(result)).not.toContain('cluster-tok-5e4d3c2b1a');
+    expect(JSON.stringify(result)).not.toContain(HMAC_KEY);
     // Applied: the web phase's objects exist now.
     expect(await names(ns, 'deployments')).toEqual(['web']);
   });

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,6 +23,8 @@ interface Seen {
   readonly url: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
+  /** The body's bytes as received. */
+  readonly raw: Buffer;
 }
 
 type Handler = (req: Seen, res: ServerResponse, n: number) => void;
@@ -38,10 +41,11 @@ afterEach(async () => {
 async function serve(handle: Handler): Promise<{ base: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => void (body += d.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => void chunks.push(d));
     req.on('end', () => {
-      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const raw = Buffer.concat(chunks);
+      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), raw };
       seen.push(s);
       handle(s, res, seen.length);
     });
@@ -285,6 +289,74 @@ describe('webhook step, headersFrom', () => {
     const wrongKey = await runPhase(app, phase, { client: secretsClient({ 'shop/ci-token': { token: TOKEN } }) });
     expect(wrongKey.run.reasons).toEqual([`webhook POST ${base}/hook: header Authorization: the Secret shop/ci-token has no key "header"`]);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('webhook step, signatureFrom', () => {
+  const HMAC_KEY = 'whsec-4f3e2d1c0b9a8877';
+  const signatureFrom = { secretKeyRef: { name: 'hook-signing', key: 'hmac' } };
+
+  /** What a receiver does: HMAC-SHA256 of the raw body under the shared key, compared in constant time. */
+  const verifies = (req: Seen, key = HMAC_KEY): boolean => {
+    const expected = Buffer.from(`sha256=${createHmac('sha256', key).update(req.raw).digest('hex')}`);
+    const got = Buffer.from(String(req.headers['x-kubemin-signature-256']));
+    return got.length === expected.length && timingSafeEqual(got, expected);
+  };
+
+  it('signs the exact bytes sent with the key from the Secret, and a retry after a 500 sends the same bytes with the same valid signature', async () => {
+    const { base, seen } = await serve((_req, res, n) => (n === 1 ? answer(res, 500, 'try again') : answer(res, 204)));
+    // Not ASCII: the signature is of the UTF-8 bytes, not of the characters.
+    const { app, phase } = appWith({ url: `${base}/hook`, signatureFrom, body: { note: 'grüße ✓' } });
+    const gets: ObjectRef[] = [];
+    const { run, sleeps } = await runPhase(app, phase, { client: secretsClient({ 'shop/hook-signing': { hmac: `${HMAC_KEY}\n` } }, gets) });
+    expect(run).toEqual({ outcome: 'ready', objects: [], reasons: [] });
+    expect(gets).toEqual([{ apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'hook-signing' }]);
+    expect(sleeps).toEqual([1000]);
+    expect(seen).toHaveLength(2);
+    expect(JSON.parse(seen[0]!.body).note).toBe('grüße ✓');
+    expect(seen[0]!.headers['x-kubemin-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(seen.map((s) => verifies(s))).toEqual([true, true]);
+    expect(seen[1]!.raw.equals(seen[0]!.raw)).toBe(true);
+    expect(seen[1]!.headers['x-kubemin-signature-256']).toBe(seen[0]!.headers['x-kubemin-signature-256']);
+    // The key itself, with or without its newline, is a signature a receiver must refuse.
+    expect(verifies(seen[0]!, `${HMAC_KEY}\n`)).toBe(false);
+    expect(JSON.stringify(seen.map((s) => [s.headers, s.body]))).not.toContain(HMAC_KEY);
+  });
+
+  it('masks the key where the answer quotes it back', async () => {
+    const { base } = await serve((_req, res) => answer(res, 403, `bad signature, expected a key like ${HMAC_KEY}`));
+    const { app, phase } = appWith({ url: `${base}/hook`, signatureFrom, retries: 0 });
+    const { run } = await runPhase(app, phase, { client: secretsClient({ 'shop/hook-signing': { hmac: HMAC_KEY } }) });
+    expect(run.reasons).toEqual([`webhook POST ${base}/hook answered 403: bad signature, expected a key like ***`]);
+  });
+
+  it('fails before sending anything when the Secret or its key is missing, naming them and not the value', async () => {
+    const { base, seen } = await serve((_req, res) => answer(res, 200));
+    const { app, phase } = appWith({ url: `${base}/hook`, signatureFrom });
+    const noSecret = await runPhase(app, phase);
+    expect(noSecret.run).toEqual({
+      outcome: 'failed',
+      objects: [],
+      reasons: [`webhook POST ${base}/hook: signatureFrom: there is no Secret shop/hook-signing`],
+    });
+    const wrongKey = await runPhase(app, phase, { client: secretsClient({ 'shop/hook-signing': { token: HMAC_KEY } }) });
+    expect(wrongKey.run.outcome).toBe('failed');
+    expect(wrongKey.run.reasons).toEqual([`webhook POST ${base}/hook: signatureFrom: the Secret shop/hook-signing has no key "hmac"`]);
+    const empty = await runPhase(app, phase, { client: secretsClient({ 'shop/hook-signing': { hmac: ' \n' } }) });
+    expect(empty.run.reasons).toEqual([`webhook POST ${base}/hook: signatureFrom: key "hmac" of the Secret shop/hook-signing is empty`]);
+    expect(seen).toEqual([]);
+  });
+
+  it('signs the POST but not the polls of wait: callback (a GET has no body to sign)', async () => {
+    const { base, seen } = await serve((req, res) =>
+      req.method === 'POST' ? answer(res, 202, '', { Location: '/status/1' }) : answer(res, 200, JSON.stringify({ status: 'succeeded' })),
+    );
+    const { app, phase } = appWith({ url: `${base}/hook`, signatureFrom, wait: 'callback', pollInterval: '10ms' });
+    const { run } = await runPhase(app, phase, { client: secretsClient({ 'shop/hook-signing': { hmac: HMAC_KEY } }) });
+    expect(run.outcome).toBe('ready');
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['POST /hook', 'GET /status/1']);
+    expect(verifies(seen[0]!)).toBe(true);
+    expect(seen[1]!.headers['x-kubemin-signature-256']).toBeUndefined();
   });
 });
 

@@ -43,6 +43,8 @@ describe('the webhook step type', () => {
         headersFrom:
           - name: Authorization
             secretKeyRef: { name: ci-token, key: header }
+        signatureFrom:
+          secretKeyRef: { name: hook-signing, key: hmac }
         wait: callback
         timeout: 30m`),
     );
@@ -57,12 +59,18 @@ describe('the webhook step type', () => {
       url: 'https://ci.example.com/hooks/kubemin?team=shop',
       method: 'POST',
       headersFrom: [{ name: 'Authorization', secretKeyRef: { name: 'ci-token', key: 'header' } }],
+      signatureFrom: { secretKeyRef: { name: 'hook-signing', key: 'hmac' } },
       wait: 'callback',
       retries: 2,
     });
-    // plan.json carries them (never a Secret's value: there is none to carry).
+    // plan.json carries them (never a Secret's value: there is none to carry), signatureFrom as where the key is read.
     const plan = emitApp(r.apps[0]!).planDocument;
-    expect(plan.phases[1]).toMatchObject({ type: 'webhook', components: [], objects: [], params: { wait: 'callback' } });
+    expect(plan.phases[1]).toMatchObject({
+      type: 'webhook',
+      components: [],
+      objects: [],
+      params: { wait: 'callback', signatureFrom: { secretKeyRef: { name: 'hook-signing', key: 'hmac' } } },
+    });
   });
 
   it('refuses a URL with a user name and password at its line and column, without repeating them', () => {
@@ -140,6 +148,46 @@ describe('the webhook step type', () => {
     expect(r.diagnostics[1]!.related).toEqual([expect.objectContaining({ message: 'first set here', line: 22, col: 57 })]);
   });
 
+  it('refuses signatureFrom with method GET (no body to sign) at its line and column, and a signature header set by hand besides', () => {
+    const r = compileText(
+      spec(`      - name: approve
+        type: webhook
+        url: https://ci.example.com/hooks
+        method: GET
+        headers: { X-Kubemin-Signature-256: sha256=abc }
+        signatureFrom:
+          secretKeyRef: { name: hook-signing, key: hmac }`),
+    );
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code}`)).toEqual([
+      'kubemin.yaml:24:9 duplicate-header',
+      'kubemin.yaml:24:9 webhook-signature-without-body',
+    ]);
+    expect(r.diagnostics[0]!.related).toEqual([expect.objectContaining({ message: 'first set here', line: 23, col: 45 })]);
+    expect(r.diagnostics[1]!.message).toContain('method GET sends none');
+    expect(r.apps).toEqual([]);
+    const post = compileText(
+      spec(`      - name: approve
+        type: webhook
+        url: https://ci.example.com/hooks
+        signatureFrom:
+          secretKeyRef: { name: hook-signing, key: hmac }`),
+    );
+    expect(post.diagnostics).toEqual([]);
+  });
+
+  it('checks the form of signatureFrom through the schema', () => {
+    const r = compileText(
+      spec(`      - name: approve
+        type: webhook
+        url: https://ci.example.com/hooks
+        signatureFrom:
+          secretKeyRef: { name: Hook_Signing }
+          value: whsec-abc`),
+    );
+    expect(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual(['23:11 missing-field', '23:33 invalid-value', '24:11 unknown-field']);
+    expect(JSON.stringify(r.diagnostics)).not.toContain('whsec-abc');
+  });
+
   it('is in the schemas editors get, with every field described', () => {
     const schema = buildEditorSchema(builtinRegistry);
     const step = schema.$defs?.['step.webhook'];
@@ -151,6 +199,7 @@ describe('the webhook step type', () => {
       'method',
       'headers',
       'headersFrom',
+      'signatureFrom',
       'body',
       'wait',
       'pollInterval',

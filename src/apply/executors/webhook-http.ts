@@ -11,7 +11,8 @@ export interface HttpRequest {
   readonly method: string;
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /** Sent as is: the same bytes on every try (a signature of them stays valid). */
+  readonly body?: Uint8Array;
 }
 
 /** How one request ended: an answer (any status), or none. */

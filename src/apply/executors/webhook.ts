@@ -1,7 +1,8 @@
+import { createHmac } from 'node:crypto';
 import type { BundlePhase } from '../../compile.js';
 import { ClusterError } from '../../cluster/types.js';
 import { formatDuration, parseDuration } from '../../k8s/formats/duration.js';
-import type { WebhookHeaderFrom, WebhookParams } from '../../plan/step-types/webhook.js';
+import { WEBHOOK_SIGNATURE_HEADER, type WebhookHeaderFrom, type WebhookParams, type WebhookSecretKeyRef } from '../../plan/step-types/webhook.js';
 import { Redactor } from '../../secrets/redactor.js';
 import type { PhaseContext, PhaseRun, StepExecutor } from './types.js';
 import { backoffMs, excerpt, retryableStatus, retryAfterMs, sendOnce, sendWithRetries, shownUrl, type HttpResult } from './webhook-http.js';
@@ -43,6 +44,8 @@ async function callWebhook(phase: BundlePhase, params: WebhookParams, ctx: Phase
 
   const fromSecrets = await readSecretHeaders(params.headersFrom ?? [], ctx, local);
   if (typeof fromSecrets === 'string') return end('failed', `${what}: ${fromSecrets}`);
+  const signingKey = params.signatureFrom ? await readSecretKey(params.signatureFrom.secretKeyRef, 'signatureFrom', ctx, local) : undefined;
+  if (typeof signingKey === 'object') return end('failed', `${what}: ${signingKey.error}`);
 
   const { idempotencyKey, event } = webhookPayload({ app: ctx.app, phase, params, time: started, commit: ctx.commit });
   const headers: Record<string, string> = {
@@ -52,10 +55,14 @@ async function callWebhook(phase: BundlePhase, params: WebhookParams, ctx: Phase
     ...(params.method !== 'GET' ? { 'content-type': 'application/cloudevents+json; charset=utf-8' } : {}),
   };
   for (const [name, value] of Object.entries({ ...params.headers, ...fromSecrets })) headers[name.toLowerCase()] = value;
+  // The body is encoded once: the signature is of the very bytes sent, and every retry sends them again with it.
+  const body = params.method !== 'GET' ? Buffer.from(JSON.stringify(event), 'utf8') : undefined;
+  // signatureFrom with GET is refused by the plan (nothing to sign); a bundle that has it anyway gets no signature.
+  if (signingKey !== undefined && body !== undefined) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signature(signingKey, body);
 
   ctx.progress(0, 1, `${what} to answer`);
   const answer = await sendWithRetries(
-    { method: params.method, url, headers, ...(params.method !== 'GET' ? { body: JSON.stringify(event) } : {}) },
+    { method: params.method, url, headers, ...(body !== undefined ? { body } : {}) },
     {
       clock: ctx.clock,
       deadline: ctx.deadline,
@@ -193,9 +200,9 @@ function decisionOf(text: string): Decision | string {
   return { status: s, ...(typeof message === 'string' && message ? { message } : {}) };
 }
 
-/** The headers for a GET: no content-type, there is no content. */
+/** The headers for a GET: no content-type, there is no content, and no signature of a content. */
 function withoutBody(headers: Record<string, string>): Record<string, string> {
-  const { 'content-type': _type, ...rest } = headers;
+  const { 'content-type': _type, [WEBHOOK_SIGNATURE_HEADER.toLowerCase()]: _signature, ...rest } = headers;
   return rest;
 }
 
@@ -211,27 +218,44 @@ function describeStatus(status: number): string {
 async function readSecretHeaders(list: readonly WebhookHeaderFrom[], ctx: PhaseContext, local: Redactor): Promise<Record<string, string> | string> {
   const out: Record<string, string> = {};
   for (const h of list) {
-    const { name, key } = h.secretKeyRef;
-    const where = `Secret ${ctx.app.namespace}/${name}`;
-    let secret;
-    try {
-      secret = await ctx.client.get({ apiVersion: 'v1', kind: 'Secret', namespace: ctx.app.namespace, name });
-    } catch (err) {
-      const reason = err instanceof ClusterError ? `${err.reason}: ` : '';
-      return `header ${h.name}: the ${where} could not be read: ${reason}${(err as Error).message}`;
-    }
-    if (!secret) return `header ${h.name}: there is no ${where}`;
-    const encoded = (secret as { data?: Record<string, string> }).data?.[key];
-    if (encoded === undefined) return `header ${h.name}: the ${where} has no key "${key}"`;
-    const raw = Buffer.from(encoded, 'base64').toString('utf8');
-    const value = raw.trim();
-    local.add(raw);
-    local.add(value);
+    const value = await readSecretKey(h.secretKeyRef, `header ${h.name}`, ctx, local);
+    if (typeof value !== 'string') return value.error;
     const credential = /^\S+\s+(\S{8,})$/.exec(value)?.[1];
     if (credential) local.add(credential);
-    if (!value) return `header ${h.name}: key "${key}" of the ${where} is empty`;
-    if (/[\r\n\0]/.test(value)) return `header ${h.name}: key "${key}" of the ${where} holds a line break: not a header value`;
+    if (/[\r\n\0]/.test(value))
+      return `header ${h.name}: key "${h.secretKeyRef.key}" of the Secret ${ctx.app.namespace}/${h.secretKeyRef.name} holds a line break: not a header value`;
     out[h.name] = value;
   }
   return out;
+}
+
+/**
+ * The value of a Secret key in the app's namespace, surrounding blanks and a final newline
+ * dropped, registered with `local` (as read and as used) so that no message shows it; or why it
+ * could not be read, naming the Secret and the key (`what`: what it is for, e.g. "header X").
+ */
+async function readSecretKey(ref: WebhookSecretKeyRef, what: string, ctx: PhaseContext, local: Redactor): Promise<string | { readonly error: string }> {
+  const { name, key } = ref;
+  const where = `Secret ${ctx.app.namespace}/${name}`;
+  let secret;
+  try {
+    secret = await ctx.client.get({ apiVersion: 'v1', kind: 'Secret', namespace: ctx.app.namespace, name });
+  } catch (err) {
+    const reason = err instanceof ClusterError ? `${err.reason}: ` : '';
+    return { error: `${what}: the ${where} could not be read: ${reason}${(err as Error).message}` };
+  }
+  if (!secret) return { error: `${what}: there is no ${where}` };
+  const encoded = (secret as { data?: Record<string, string> }).data?.[key];
+  if (encoded === undefined) return { error: `${what}: the ${where} has no key "${key}"` };
+  const raw = Buffer.from(encoded, 'base64').toString('utf8');
+  const value = raw.trim();
+  local.add(raw);
+  local.add(value);
+  if (!value) return { error: `${what}: key "${key}" of the ${where} is empty` };
+  return value;
+}
+
+/** `sha256=<hex of HMAC-SHA256(key, body)>`: the notification webhook sink's scheme, GitHub's X-Hub-Signature-256. */
+function signature(key: string, body: Buffer): string {
+  return `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 }

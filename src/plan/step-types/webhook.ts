@@ -8,11 +8,25 @@ import type { StepPlanContext, StepTypeDef } from '../types.js';
 /** How a webhook step waits: for the request's own 2xx answer, or for a decision it polls for. */
 type WebhookWait = 'response' | 'callback';
 
+/** A key of a Secret in the app's namespace, read at apply time. */
+export interface WebhookSecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
 /** A header whose value is read from a Secret of the app's namespace at apply time. */
 export interface WebhookHeaderFrom {
   readonly name: string;
-  readonly secretKeyRef: { readonly name: string; readonly key: string };
+  readonly secretKeyRef: WebhookSecretKeyRef;
 }
+
+/** Where the HMAC-SHA256 key that signs the request body is read from at apply time. */
+export interface WebhookSignatureFrom {
+  readonly secretKeyRef: WebhookSecretKeyRef;
+}
+
+/** The header of the body's signature, as the notification webhook sink's (and GitHub's X-Hub-Signature-256). */
+export const WEBHOOK_SIGNATURE_HEADER = 'X-Kubemin-Signature-256';
 
 /** The phase parameters of a webhook step (plan.json `params`): never a secret value, only where to read them. */
 export interface WebhookParams {
@@ -20,6 +34,7 @@ export interface WebhookParams {
   readonly method: 'POST' | 'PUT' | 'PATCH' | 'GET';
   readonly headers?: Readonly<Record<string, string>>;
   readonly headersFrom?: readonly WebhookHeaderFrom[];
+  readonly signatureFrom?: WebhookSignatureFrom;
   readonly body?: Readonly<Record<string, JsonValue>>;
   readonly wait: WebhookWait;
   readonly pollInterval?: string;
@@ -33,6 +48,20 @@ const WEBHOOK_EVENT_FIELDS: readonly string[] = ['specversion', 'id', 'source', 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
 const DEFAULT_RETRIES = 2;
+
+/** The schema of a `secretKeyRef`: a key of a Secret in the app's namespace. */
+function secretKeyRef(description: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'key'],
+    description,
+    properties: {
+      name: { ...dnsSubdomain, description: "The Secret, in the app's namespace." },
+      key: { type: 'string', format: 'config-key', description: 'The key in the Secret.' },
+    },
+  };
+}
 
 /**
  * A call to another system when its phase is reached: `kubemin apply` (and `kubemin watch`) sends
@@ -72,17 +101,19 @@ export const webhook: StepTypeDef = {
         required: ['name', 'secretKeyRef'],
         properties: {
           name: { type: 'string', format: 'http-header-name', description: 'The header name, e.g. Authorization.' },
-          secretKeyRef: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name', 'key'],
-            description: 'The Secret key holding the header\'s whole value (e.g. "Bearer abc..."); surrounding blanks and a final newline are dropped.',
-            properties: {
-              name: { ...dnsSubdomain, description: "The Secret, in the app's namespace." },
-              key: { type: 'string', format: 'config-key', description: 'The key in the Secret.' },
-            },
-          },
+          secretKeyRef: secretKeyRef(
+            'The Secret key holding the header\'s whole value (e.g. "Bearer abc..."); surrounding blanks and a final newline are dropped.',
+          ),
         },
+      },
+    },
+    signatureFrom: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['secretKeyRef'],
+      description: `Signs the request so that the receiver can check it comes from kubemin: header ${WEBHOOK_SIGNATURE_HEADER}: sha256=<hex of HMAC-SHA256 of the body sent>, as GitHub's X-Hub-Signature-256, with a key read from a Secret of the app's namespace when the phase is reached (never written to the bundle or printed). Not with method GET: it sends no body to sign.`,
+      properties: {
+        secretKeyRef: secretKeyRef('The Secret key holding the HMAC key; surrounding blanks and a final newline are dropped.'),
       },
     },
     body: {
@@ -110,7 +141,7 @@ export const webhook: StepTypeDef = {
   required: ['url'],
   plan(step, ctx) {
     const params = webhookParams(step);
-    const diagnostics = [...checkUrl(params.url, ctx), ...checkHeaders(params, ctx), ...checkBody(params, ctx)];
+    const diagnostics = [...checkUrl(params.url, ctx), ...checkHeaders(params, ctx), ...checkSignature(params, ctx), ...checkBody(params, ctx)];
     return { phases: [{ name: step.name, mode: 'serial', components: [], params: params as unknown as Record<string, JsonValue> }], diagnostics };
   },
 };
@@ -122,6 +153,7 @@ function webhookParams(step: StepSpec): WebhookParams {
     method: (step.method as WebhookParams['method'] | undefined) ?? 'POST',
     ...(step.headers !== undefined ? { headers: step.headers as Record<string, string> } : {}),
     ...(step.headersFrom !== undefined ? { headersFrom: step.headersFrom as WebhookHeaderFrom[] } : {}),
+    ...(step.signatureFrom !== undefined ? { signatureFrom: step.signatureFrom as WebhookSignatureFrom } : {}),
     ...(step.body !== undefined ? { body: step.body as Record<string, JsonValue> } : {}),
     wait: (step.wait as WebhookWait | undefined) ?? 'response',
     ...(step.pollInterval !== undefined ? { pollInterval: String(step.pollInterval) } : {}),
@@ -158,16 +190,17 @@ function checkUrl(url: string, ctx: StepPlanContext): PendingDiagnostic[] {
 function checkHeaders(params: WebhookParams, ctx: StepPlanContext): PendingDiagnostic[] {
   const out: PendingDiagnostic[] = [];
   const seen = new Map<string, string>();
-  const note = (name: string, pointer: string): void => {
+  const note = (name: string, pointer: string, atKey = false): void => {
     const first = seen.get(name.toLowerCase());
     if (first !== undefined)
       out.push({
         severity: 'error',
         code: 'duplicate-header',
         message: `header "${name}" is set twice`,
-        hint: 'set each header once, in headers or in headersFrom',
+        hint: `set each header once, in headers or in headersFrom (signatureFrom sets ${WEBHOOK_SIGNATURE_HEADER})`,
         pointer,
         related: [{ message: 'first set here', pointer: first }],
+        ...(atKey ? { atKey } : {}),
       });
     else seen.set(name.toLowerCase(), pointer);
   };
@@ -185,7 +218,28 @@ function checkHeaders(params: WebhookParams, ctx: StepPlanContext): PendingDiagn
     note(name, pointer);
   }
   (params.headersFrom ?? []).forEach((h, i) => note(h.name, joinPointer(ctx.pointer, 'headersFrom', i, 'name')));
+  if (params.signatureFrom) note(WEBHOOK_SIGNATURE_HEADER, joinPointer(ctx.pointer, 'signatureFrom'), true);
   return out;
+}
+
+/**
+ * signatureFrom with method GET is refused rather than signing the empty body: a receiver checks
+ * the signature to trust what the request says, and a GET says nothing. Its signature would be
+ * the same for every call (HMAC of ""), a fixed token anyone who saw one request could replay,
+ * while the receiver believes the call is authenticated. A fixed token belongs in headersFrom.
+ */
+function checkSignature(params: WebhookParams, ctx: StepPlanContext): PendingDiagnostic[] {
+  if (!params.signatureFrom || params.method !== 'GET') return [];
+  return [
+    {
+      severity: 'error',
+      code: 'webhook-signature-without-body',
+      message: `"signatureFrom" signs the request body, and method GET sends none: the ${WEBHOOK_SIGNATURE_HEADER} header would be the same for every call`,
+      hint: 'use method POST (the default), PUT or PATCH to send a signed CloudEvent, or send a token with headersFrom',
+      pointer: joinPointer(ctx.pointer, 'signatureFrom'),
+      atKey: true,
+    },
+  ];
 }
 
 function checkBody(params: WebhookParams, ctx: StepPlanContext): PendingDiagnostic[] {
