@@ -173,7 +173,7 @@ describe('jobRows', () => {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name: `${of.metadata.name}.1`, namespace: 'shop', creationTimestamp: at(minutesBefore) },
-        involvedObject: { kind: 'Job', name: of.metadata.name, uid: (of.metadata as { uid: string }).uid },
+        involvedObject: { kind: 'Job', name: of.metadata.name, uid: (of.metadata as unknown as { uid: string }).uid },
         reason: 'FailedCreate',
         message,
         lastTimestamp: at(minutesBefore),
