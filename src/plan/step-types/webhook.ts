@@ -21,7 +21,7 @@ export interface WebhookHeaderFrom {
 }
 
 /** Where the HMAC-SHA256 key that signs the request body is read from at apply time. */
-export interface WebhookSignatureFrom {
+interface WebhookSignatureFrom {
   readonly secretKeyRef: WebhookSecretKeyRef;
 }
 
