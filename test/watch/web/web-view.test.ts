@@ -137,6 +137,25 @@ describe("the daemon's web view server", () => {
     expect((await get(`${url}/nothing-here`)).status).toBe(404);
   });
 
+  it("an environment's variant is at /apps/<env>/<app> and /history/<env>/<app>, linked so from the list", async () => {
+    const r = compileApp(
+      {
+        components: [{ name: 'web', type: 'webservice', image: 'ghcr.io/acme/web:1', ports: [{ port: 8080 }] }],
+        environments: [{ name: 'prod', namespace: 'shop-prod' }],
+      },
+      { name: 'shop', namespace: 'shop' },
+    );
+    const app = r.apps.find((a) => a.environment === 'prod')!;
+    const { url, view } = await start();
+    view.feed({ type: 'revision', revision: SHA, apps: [{ key: 'prod/shop', app, last: undefined }] });
+    expect((await get(`${url}/`)).body).toContain('<a href="/apps/prod/shop">prod/shop</a>');
+    const page = await get(`${url}/apps/prod/shop`);
+    expect([page.status, page.body.includes('<h1>prod/shop</h1>'), page.body.includes('href="/history/prod/shop"')]).toEqual([200, true, true]);
+    expect((await get(`${url}/history/prod/shop`)).status).toBe(200);
+    expect((await get(`${url}/apps/prod%2Fshop`)).status).toBe(200);
+    expect((await get(`${url}/apps/shop`)).status).toBe(404);
+  });
+
   it('with credentials files, every page asks for them (basic or bearer); probes and metrics do not', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'basic'), 'ops:s3cret-pass\n');
