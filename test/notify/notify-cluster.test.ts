@@ -2,10 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { watchRepo } from '../../src/operations/watch.js';
-import type { WatchEvent } from '../../src/watch/daemon.js';
 import { testCluster } from '../cluster/cluster.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { runDaemon } from '../watch/daemon-fixture.js';
 import { RemoteFixture } from '../watch/git/remote-fixture.js';
 import { FAILING_MIGRATE_IMAGE, SECRET_VALUE, shopSpec } from '../watch/web/web-view-fixture.js';
 import { startRecordingServer, type RecordingServer } from './recording-server.js';
@@ -91,46 +90,12 @@ describe('kubemin watch --notify', { timeout: 240_000 }, () => {
     );
     const fx = new RemoteFixture();
     const first = fx.commit('shop', { 'apps/shop/kubemin.yaml': shopSpec(ns) });
-    const events: WatchEvent[] = [];
-    let logs = '';
-    const stop = new AbortController();
-    let url = '';
-    const done = watchRepo({
-      repo: fx.remote,
-      workDir: fx.workDir('daemon'),
-      branch: 'main',
-      path: 'apps',
-      author: { name: 'kubemin', email: 'kubemin@localhost' },
-      auth: {},
-      intervalMs: 3_600_000,
-      logFormat: 'text',
-      drift: 'report',
-      prune: true,
-      appConcurrency: 2,
-      leaderElection: false,
-      kubeconfig: cluster.kubeconfig,
-      pollMs: 200,
-      timeoutMs: 60_000,
-      listen: '127.0.0.1:0',
-      notify: join(dir, 'notify.yaml'),
-      signal: stop.signal,
-      write: (l) => void (logs += l),
-      onEvent: (e) => void events.push(e),
-      onListening: (u) => void (url = u),
-    });
-    done.catch((err: unknown) => void (logs += `daemon crashed: ${(err as Error).stack}\n`));
+    const d = runDaemon(fx, cluster.kubeconfig, { timeoutMs: 60_000, listen: '127.0.0.1:0', notify: join(dir, 'notify.yaml') });
+    const { events, logs } = d;
     try {
       const ended = (n: number): boolean => events.filter((e) => e.type === 'status-written' && e.app === 'shop').length >= n;
-      await until(
-        'the first apply reported',
-        () => logs,
-        () => ended(1),
-      );
-      await until(
-        'its events delivered',
-        () => logs,
-        () => cloudEvents(hook, 'dev.kubemin.apply.succeeded').length === 1,
-      );
+      await until('the first apply reported', logs, () => ended(1));
+      await until('its events delivered', logs, () => cloudEvents(hook, 'dev.kubemin.apply.succeeded').length === 1);
 
       // The webhook: CloudEvents, signed, field by field.
       const [started] = cloudEvents(hook, 'dev.kubemin.apply.started');
@@ -151,11 +116,7 @@ describe('kubemin watch --notify', { timeout: 240_000 }, () => {
       expect(succeeded.data.durations.phases.map((p: { phase: string }) => p.phase)).toEqual(['01-config', '02-migrate', '03-web']);
       expect(succeeded.id).not.toBe(started.id);
       // GitHub: pending, then success, on the applied commit, with the token.
-      await until(
-        'two commit statuses',
-        () => logs,
-        () => github.requests.length === 2,
-      );
+      await until('two commit statuses', logs, () => github.requests.length === 2);
       expect(github.requests.map((r) => [r.method, r.path, r.json.state, r.json.context, r.headers.authorization])).toEqual([
         ['POST', `/repos/acme/deploy/statuses/${first}`, 'pending', 'kubemin/shop', `Bearer ${GITHUB_TOKEN}`],
         ['POST', `/repos/acme/deploy/statuses/${first}`, 'success', 'kubemin/shop', `Bearer ${GITHUB_TOKEN}`],
@@ -165,17 +126,9 @@ describe('kubemin watch --notify', { timeout: 240_000 }, () => {
 
       // A second commit whose migration Job fails; its message quotes the Secret's value.
       const second = fx.commitOnRemoteTip(`migrate again (token was ${SECRET_VALUE})`, { 'apps/shop/kubemin.yaml': shopSpec(ns, FAILING_MIGRATE_IMAGE) });
-      expect((await fetch(`${url}/hooks/git`, { method: 'POST', body: '{}' })).status).toBe(202);
-      await until(
-        'the second apply reported',
-        () => logs,
-        () => ended(2),
-      );
-      const failed = await until(
-        'the failure delivered',
-        () => logs,
-        () => cloudEvents(hook, 'dev.kubemin.apply.failed')[0],
-      );
+      expect((await fetch(`${await d.url}/hooks/git`, { method: 'POST', body: '{}' })).status).toBe(202);
+      await until('the second apply reported', logs, () => ended(2));
+      const failed = await until('the failure delivered', logs, () => cloudEvents(hook, 'dev.kubemin.apply.failed')[0]);
       expect(failed.data.commit).toEqual({ sha: second, subject: 'migrate again (token was ***)', author: 'Seeder' });
       expect(failed.data.failure).toMatchObject({ phase: '02-migrate', source: expect.stringMatching(/^apps\/shop\/kubemin\.yaml:\d+$/) });
       expect(failed.data.failure.object).toMatch(new RegExp(`^Job ${ns}/migrate-[0-9a-f]+$`));
@@ -183,29 +136,20 @@ describe('kubemin watch --notify', { timeout: 240_000 }, () => {
       expect(failed.data.failure.reason).toBe('BackoffLimitExceeded');
       expect(failed.data.failure.cause).toContain('container migrate exited with code 1 (Error)');
       expect(failed.data.summary).toContain(failed.data.failure.source);
-      const slackMessage = await until(
-        'the Slack message',
-        () => logs,
-        () => slack.requests[0],
-      );
+      const slackMessage = await until('the Slack message', logs, () => slack.requests[0]);
       expect(slackMessage.path).toBe('/services/T000/B000/secretpart');
       expect(slackMessage.json.text).toContain('shop');
       expect(JSON.stringify(slackMessage.json.blocks)).toContain(failed.data.failure.source);
-      await until(
-        'the failure status',
-        () => logs,
-        () => github.requests.find((r) => r.json.state === 'failure'),
-      );
+      await until('the failure status', logs, () => github.requests.find((r) => r.json.state === 'failure'));
 
       // The stuck sink got its requests and never answered: the daemon applied and reported both commits all the same.
       expect(stuck.requests.length).toBeGreaterThanOrEqual(1);
       // No secret in the daemon's log nor in any request a sink received.
-      const everything = [logs, ...[hook, slack, github, stuck].flatMap((s) => s.requests.map((r) => r.body))].join('\n');
+      const everything = [logs(), ...[hook, slack, github, stuck].flatMap((s) => s.requests.map((r) => r.body))].join('\n');
       for (const secret of [SECRET_VALUE, HMAC_KEY, 'secretpart']) expect(everything).not.toContain(secret);
-      expect(logs).not.toContain(GITHUB_TOKEN);
+      expect(logs()).not.toContain(GITHUB_TOKEN);
     } finally {
-      stop.abort();
-      await done.catch(() => undefined);
+      await d.stop();
     }
   });
 });

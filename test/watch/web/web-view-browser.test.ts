@@ -4,7 +4,7 @@ import { get as httpGet, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { watchRepo } from '../../../src/operations/watch.js';
+import { runDaemon } from '../daemon-fixture.js';
 import type { WatchEvent } from '../../../src/watch/daemon.js';
 import { testCluster } from '../../cluster/cluster.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -103,49 +103,14 @@ function theScene(): Promise<Scene> {
     const first = fx.commit('shop and blog', { 'apps/shop/kubemin.yaml': shopSpec(name), 'apps/blog/kubemin.yaml': blogSpec(name) });
     const credentials = join(tempDir(), 'web-credentials');
     writeFileSync(credentials, `${USER}:${PASSWORD}\n`);
-    const events: WatchEvent[] = [];
-    let logs = '';
-    const stop = new AbortController();
-    let listening: (url: string) => void = () => undefined;
-    const url = new Promise<string>((resolve) => (listening = resolve));
-    const done = watchRepo({
-      repo: fx.remote,
-      workDir: fx.workDir('daemon'),
-      branch: 'main',
-      path: 'apps',
-      author: { name: 'kubemin', email: 'kubemin@localhost' },
-      auth: {},
-      // Only the first fetch and the webhook start rounds.
-      intervalMs: 3_600_000,
-      logFormat: 'text',
-      drift: 'report',
-      prune: true,
-      appConcurrency: 2,
-      leaderElection: false,
-      kubeconfig: cluster.kubeconfig,
-      pollMs: 200,
-      // A phase that hangs fails the test in a minute, not in the spec's 5.
-      timeoutMs: 60_000,
-      listen: '127.0.0.1:0',
-      webBasicAuthFile: credentials,
-      signal: stop.signal,
-      write: (l) => void (logs += l),
-      onEvent: (e) => void events.push(e),
-      onListening: (u) => listening(u),
-    });
-    done.catch((err: unknown) => void (logs += `daemon crashed: ${(err as Error).stack}\n`));
-    stopDaemon = async () => {
-      stop.abort();
-      await done.catch(() => undefined);
-    };
-    const base = await Promise.race([url, done.then(() => Promise.reject(new Error(`the daemon stopped before it listened:\n${logs}`)))]);
+    // A phase that hangs fails the test in a minute, not in the spec's 5.
+    const d = runDaemon(fx, cluster.kubeconfig, { timeoutMs: 60_000, listen: '127.0.0.1:0', webBasicAuthFile: credentials });
+    stopDaemon = d.stop;
+    const { events, logs } = d;
+    const base = await d.url;
     const streams = new Map(STREAMED.map((p) => [p, record(base, p)]));
     const written = (app: string) => events.some((e) => e.type === 'status-written' && e.app === app);
-    await until(
-      'both apps applied and their status reports pushed',
-      () => logs,
-      () => written('shop') && written('blog'),
-    );
+    await until('both apps applied and their status reports pushed', logs, () => written('shop') && written('blog'));
     // A drift round, so that the list says there is no drift rather than "not checked yet". The
     // webhook starts a round; one that finds a new revision (the daemon's own status commits)
     // compares nothing, the next on the same revision does.
@@ -155,20 +120,12 @@ function theScene(): Promise<Scene> {
     for (let i = 0; i < 5; i++) {
       const n = rounds().length;
       await hook(base);
-      const round = await until(
-        'the round the webhook started',
-        () => logs,
-        () => rounds()[n],
-      );
+      const round = await until('the round the webhook started', logs, () => rounds()[n]);
       if (round.revision === seen) break;
       seen = round.revision;
     }
-    await until(
-      'a drift round of both apps',
-      () => logs,
-      () => checked('shop') && checked('blog'),
-    );
-    return { url: base, ns: name, fx, first, events, logs: () => logs, streams };
+    await until('a drift round of both apps', logs, () => checked('shop') && checked('blog'));
+    return { url: base, ns: name, fx, first, events, logs, streams };
   })());
 }
 
