@@ -1,6 +1,6 @@
 import { APPLY_KINDS, describeFailure, type Notification, type NotificationKind } from '../notification.js';
 import { DeliveryError } from './http.js';
-import { githubHeaders, githubProperties, repoUrl, resolveGitHub, type GitHubSettings } from './github.js';
+import { githubApplyState, githubHeaders, githubProperties, repoUrl, resolveGitHub, type GitHubSettings } from './github.js';
 import { truncate, type SinkDefinition } from './types.js';
 
 interface DeploymentSettings extends GitHubSettings {
@@ -18,21 +18,8 @@ const DEFAULT_PRODUCTION = ['production', 'prod'];
 const REMEMBERED = 1000;
 
 function deploymentState(kind: NotificationKind): DeploymentState | undefined {
-  switch (kind) {
-    case 'apply.started':
-      return 'in_progress';
-    case 'apply.succeeded':
-      return 'success';
-    case 'apply.failed':
-    case 'apply.rejected':
-      return 'failure';
-    case 'apply.interrupted':
-      return 'error';
-    case 'drift.found':
-    case 'drift.corrected':
-    case 'status.push-failed':
-      return undefined;
-  }
+  const state = githubApplyState(kind);
+  return state === 'started' ? 'in_progress' : state;
 }
 
 /** The GitHub environment of an app: its environment, else its name. */

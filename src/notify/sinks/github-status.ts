@@ -1,26 +1,13 @@
 import { APPLY_KINDS, describeFailure, type Notification, type NotificationKind } from '../notification.js';
-import { githubHeaders, githubProperties, repoUrl, resolveGitHub, statusContext, type GitHubSettings } from './github.js';
+import { githubApplyState, githubHeaders, githubProperties, repoUrl, resolveGitHub, statusContext, type GitHubSettings } from './github.js';
 import { truncate, type SinkDefinition } from './types.js';
 
 type StatusState = 'pending' | 'success' | 'failure' | 'error';
 
 /** The commit status of an apply's event; undefined for the events that are not about an apply. */
 function commitStatusState(kind: NotificationKind): StatusState | undefined {
-  switch (kind) {
-    case 'apply.started':
-      return 'pending';
-    case 'apply.succeeded':
-      return 'success';
-    case 'apply.failed':
-    case 'apply.rejected':
-      return 'failure';
-    case 'apply.interrupted':
-      return 'error';
-    case 'drift.found':
-    case 'drift.corrected':
-    case 'status.push-failed':
-      return undefined;
-  }
+  const state = githubApplyState(kind);
+  return state === 'started' ? 'pending' : state;
 }
 
 /** The request body of `POST /repos/{owner}/{repo}/statuses/{sha}`. */

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../../spec/json-schema.js';
-import type { Notification } from '../notification.js';
+import type { Notification, NotificationKind } from '../notification.js';
 import { secretProperties, type ResolveContext } from './types.js';
 
 /** What the GitHub sinks share: the repository, the API and the token. */
@@ -43,4 +43,27 @@ export function repoUrl(settings: GitHubSettings, rest: string): string {
 /** `kubemin/<app>[/<env>]`: the context of a commit status. */
 export function statusContext(n: Pick<Notification, 'app' | 'environment'>): string {
   return n.environment ? `kubemin/${n.app}/${n.environment}` : `kubemin/${n.app}`;
+}
+
+/**
+ * How GitHub reads an apply's event (commit statuses and deployment statuses say the same four
+ * things, `started` being `pending` for one and `in_progress` for the other); undefined for the
+ * events that are not about an apply.
+ */
+export function githubApplyState(kind: NotificationKind): 'started' | 'success' | 'failure' | 'error' | undefined {
+  switch (kind) {
+    case 'apply.started':
+      return 'started';
+    case 'apply.succeeded':
+      return 'success';
+    case 'apply.failed':
+    case 'apply.rejected':
+      return 'failure';
+    case 'apply.interrupted':
+      return 'error';
+    case 'drift.found':
+    case 'drift.corrected':
+    case 'status.push-failed':
+      return undefined;
+  }
 }
