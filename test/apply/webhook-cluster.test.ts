@@ -1,13 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppApplyResult } from '../../src/apply/types.js';
 import { emitYaml } from '../../src/bundle/yaml-emit.js';
 import { testCluster } from '../cluster/cluster.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { serve } from './webhook-server.js';
 
 /**
  * A webhook step between two phases, applied by `kubemin apply` against the test cluster, calling
@@ -17,43 +16,6 @@ import { cli, tempDir } from '../helpers/cli.js';
 const cluster = testCluster();
 const TOKEN = 'Bearer cluster-tok-5e4d3c2b1a';
 const HMAC_KEY = 'cluster-whsec-7a6b5c4d3e';
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-  /** The body's bytes as received. */
-  readonly raw: Buffer;
-}
-
-async function serve(handle: (req: Seen, res: ServerResponse) => Promise<void> | void): Promise<{ base: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (d: Buffer) => void chunks.push(d));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), raw };
-      seen.push(s);
-      Promise.resolve(handle(s, res)).catch((err: Error) => {
-        res.writeHead(500);
-        res.end(`test server: ${err.message}`);
-      });
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
 
 /** config -> approve (the webhook) -> web. */
 function spec(ns: string, webhook: Record<string, unknown>): string {

@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/apply/clock.js';
 import type { PhaseContext, PhaseRun } from '../../src/apply/executors/types.js';
 import { webhookExecutor } from '../../src/apply/executors/webhook.js';
@@ -11,49 +10,13 @@ import type { ClusterClient } from '../../src/cluster/types.js';
 import type { ObjectRef } from '../../src/k8s/object-ref.js';
 import { appRedactor } from '../../src/secrets/register-secrets.js';
 import { compileApp } from '../helpers/spec.js';
+import { serve, type Seen } from './webhook-server.js';
 
 /**
  * The webhook executor against real HTTP servers on 127.0.0.1: what it sends, how it waits, how
  * it fails. The clock is real but for the waits between tries, which it records and shortens, so
  * that a test of three tries does not take seven seconds.
  */
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-  /** The body's bytes as received. */
-  readonly raw: Buffer;
-}
-
-type Handler = (req: Seen, res: ServerResponse, n: number) => void;
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
-
-/** A server on 127.0.0.1 that records each request and answers with `handle`. */
-async function serve(handle: Handler): Promise<{ base: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (d: Buffer) => void chunks.push(d));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), raw };
-      seen.push(s);
-      handle(s, res, seen.length);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
 
 const answer = (res: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void => {
   res.writeHead(status, headers);
@@ -259,9 +222,8 @@ describe('webhook step, wait: response', () => {
   });
 
   it('fails after its retries when nothing listens', async () => {
-    const { base } = await serve(() => undefined);
-    const closed = servers.pop()!;
-    await new Promise((r) => closed.close(r));
+    const { base, close } = await serve(() => undefined);
+    await close();
     const { app, phase } = appWith({ url: `${base}/hook`, retries: 1 });
     const { run, sleeps } = await runPhase(app, phase);
     expect(sleeps).toEqual([1000]);
