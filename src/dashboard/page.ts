@@ -1,4 +1,5 @@
 import { escapeHtml as esc } from '../view/escape-html.js';
+import { GRAPH_STYLE, htmlDocument } from '../view/html-document.js';
 
 /**
  * A part of a page that changes while the daemon works: its HTML is one element whose `id` is the
@@ -77,23 +78,12 @@ label.filter input { font: inherit; padding: .25rem .5rem; width: 20rem; max-wid
 .state-busy { color: #7d4e00; border-color: #bf8700; background: #fff8c5; } .state-busy::before { content: "◔"; }
 .state-idle { color: #3d444d; border-color: #8c959f; background: #f6f8fa; } .state-idle::before { content: "○"; }
 .cause { color: #a40e26; }
-figure { margin: 1rem 0; overflow-x: auto; }
-.graph text { font: 13px system-ui, sans-serif; fill: #1b1f24; }
-.graph text.title { font-weight: 600; }
 .phase rect { fill: #f6f8fa; stroke: #57606a; stroke-width: 1.5; }
-.phase rect.inner { fill: none; }
 .phase.type-other rect { stroke-dasharray: 6 3; }
 .phase.state-ok rect:first-child { fill: #dafbe1; stroke: #1a7f37; }
 .phase.state-bad rect:first-child { fill: #ffebe9; stroke: #cf222e; stroke-width: 3; }
 .phase.state-busy rect:first-child { fill: #fff8c5; stroke: #bf8700; stroke-width: 3; }
-.phase:focus { outline: none; }
 .phase:focus > rect:first-child, .phase:hover > rect:first-child, .phase.selected > rect:first-child { stroke: #1b1f24; stroke-width: 4; }
-.edge { fill: none; stroke: #57606a; stroke-width: 1.5; }
-.edge-depends-on { stroke-dasharray: 5 4; }
-.arrowhead { fill: #57606a; }
-ol.phases { padding-left: 0; list-style: none; }
-ol.phases > li { border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem 1rem; margin: .75rem 0; }
-ol.phases > li:target { border: 3px solid #1b1f24; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 footer { color: #57606a; font-size: .85rem; max-width: 76rem; margin: 0 auto; padding: 0 1.5rem 2rem; }
 `;
@@ -108,39 +98,29 @@ export function renderPage(page: Page, opts: PageOptions = {}): string {
   const crumbs = page.breadcrumbs?.length
     ? `<nav class="crumbs" aria-label="Breadcrumb"><ol>${page.breadcrumbs.map((c) => `<li><a href="${esc(c.href)}">${esc(c.text)}</a></li>`).join('')}<li aria-current="page">${esc(page.heading)}</li></ol></nav>`
     : '';
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    `<title>${esc(page.title)} · kubemin</title>`,
-    `<style>${STYLE}</style>`,
-    opts.events ? `<script src="${LIVE_SCRIPT_PATH}" defer></script>` : '',
-    '</head>',
-    `<body${opts.events ? ` data-events="${esc(opts.events)}"` : ''}>`,
-    '<a class="sr-only" href="#main">Skip to the content</a>',
-    '<header class="bar">',
-    '<a class="brand" href="/">kubemin</a>',
-    `<nav aria-label="Sections"><ul>${NAV.map((n) => `<li><a href="${n.href}"${n.section === page.section ? ' aria-current="page"' : ''}>${n.text}</a></li>`).join('')}</ul></nav>`,
-    // Filled by the script: without it, the page says nothing of live updates it does not get.
-    opts.events ? '<span id="connection" role="status"></span>' : '',
-    '</header>',
-    '<main id="main">',
-    crumbs,
-    `<h1>${esc(page.heading)}</h1>`,
-    page.intro ? `<p class="meta">${page.intro}</p>` : '',
-    ...page.fragments.map((f) => f.html),
-    '</main>',
-    opts.footer ? `<footer>${esc(opts.footer)}</footer>` : '',
-    '</body>',
-    '</html>',
-    '',
-  ]
-    .filter((l) => l !== '')
-    .join('\n')
-    .concat('\n');
+  return htmlDocument({
+    title: `${page.title} · kubemin`,
+    csp: CONTENT_SECURITY_POLICY,
+    style: STYLE + GRAPH_STYLE,
+    head: opts.events ? [`<script src="${LIVE_SCRIPT_PATH}" defer></script>`] : [],
+    bodyAttributes: opts.events ? ` data-events="${esc(opts.events)}"` : '',
+    body: [
+      '<a class="sr-only" href="#main">Skip to the content</a>',
+      '<header class="bar">',
+      '<a class="brand" href="/">kubemin</a>',
+      `<nav aria-label="Sections"><ul>${NAV.map((n) => `<li><a href="${n.href}"${n.section === page.section ? ' aria-current="page"' : ''}>${n.text}</a></li>`).join('')}</ul></nav>`,
+      // Filled by the script: without it, the page says nothing of live updates it does not get.
+      opts.events ? '<span id="connection" role="status"></span>' : '',
+      '</header>',
+      '<main id="main">',
+      crumbs,
+      `<h1>${esc(page.heading)}</h1>`,
+      page.intro ? `<p class="meta">${page.intro}</p>` : '',
+      ...page.fragments.map((f) => f.html),
+      '</main>',
+      opts.footer ? `<footer>${esc(opts.footer)}</footer>` : '',
+    ],
+  });
 }
 
 /** How a state reads: a word and a shape (✓ ✗ ◔ ○), never colour alone. */

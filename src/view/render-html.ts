@@ -1,4 +1,5 @@
 import { escapeHtml as esc } from './escape-html.js';
+import { GRAPH_STYLE, htmlDocument } from './html-document.js';
 import { layoutGraph } from './layout-graph.js';
 import { renderSvg } from './render-svg.js';
 import type { LiveApp, LiveObject } from './live-diff.js';
@@ -17,20 +18,9 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.35rem; border-top: 1px solid #d0d7de
 h3 { font-size: 1.1rem; } h4 { font-size: 1rem; margin: 0 0 .25rem; }
 .meta, .legend { color: #3d444d; }
 code { font-family: ui-monospace, monospace; font-size: .9em; }
-figure { margin: 1rem 0; overflow-x: auto; }
-.graph text { font: 13px system-ui, sans-serif; fill: #1b1f24; }
-.graph text.title { font-weight: 600; }
 .phase rect { fill: #ddf4ff; stroke: #0969da; stroke-width: 1.5; }
-.phase rect.inner { fill: none; }
 .phase.type-other rect { fill: #fff8c5; stroke: #9a6700; stroke-dasharray: 6 3; }
-.phase:focus { outline: none; }
 .phase:focus > rect:first-child, .phase:hover > rect:first-child { stroke: #1b1f24; stroke-width: 3.5; }
-.edge { fill: none; stroke: #57606a; stroke-width: 1.5; }
-.edge-depends-on { stroke-dasharray: 5 4; }
-.arrowhead { fill: #57606a; }
-ol.phases { padding-left: 0; list-style: none; }
-ol.phases > li { border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem 1rem; margin: .75rem 0; }
-ol.phases > li:target { border: 3px solid #1b1f24; }
 table { border-collapse: collapse; width: 100%; margin-top: .5rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
@@ -43,34 +33,23 @@ pre { font-size: .85em; overflow-x: auto; background: #f6f8fa; padding: .5rem; }
 export function renderHtml(apps: readonly AppView[], opts: HtmlOptions = {}): string {
   const title = `kubemin view${opts.env ? `: environment ${opts.env}` : ''}`;
   const count = apps.length === 1 ? '1 application' : `${apps.length} applications`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  return htmlDocument({
+    title,
     // Nothing may be loaded from elsewhere, even by a spec's text.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<header>',
-    `<h1>${esc(title)}</h1>`,
-    `<p class="meta">The plan of ${count}: the phases each is deployed in, in order, and the objects of each phase with the line of the spec they come from.</p>`,
-    '<p class="legend">In each graph a box is a phase, numbered in the order of the workflow; a box with a double border deploys its components in parallel, a dashed yellow one is a check (a step type other than deploy). A solid arrow is the order of the workflow, a dashed arrow a <code>dependsOn</code> between components of two phases that are not next to each other. Each box links to its phase in the list below the graph.</p>',
-    apps.length > 1 ? `<nav aria-label="Applications"><ul>${apps.map((a) => `<li><a href="#${a.id}">${esc(a.key)}</a></li>`).join('')}</ul></nav>` : '',
-    '</header>',
-    '<main>',
-    ...apps.map(renderApp),
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ]
-    .filter((l) => l !== '')
-    .join('\n')
-    .concat('\n');
+    csp: "default-src 'none'; style-src 'unsafe-inline'",
+    style: STYLE + GRAPH_STYLE,
+    body: [
+      '<header>',
+      `<h1>${esc(title)}</h1>`,
+      `<p class="meta">The plan of ${count}: the phases each is deployed in, in order, and the objects of each phase with the line of the spec they come from.</p>`,
+      '<p class="legend">In each graph a box is a phase, numbered in the order of the workflow; a box with a double border deploys its components in parallel, a dashed yellow one is a check (a step type other than deploy). A solid arrow is the order of the workflow, a dashed arrow a <code>dependsOn</code> between components of two phases that are not next to each other. Each box links to its phase in the list below the graph.</p>',
+      apps.length > 1 ? `<nav aria-label="Applications"><ul>${apps.map((a) => `<li><a href="#${a.id}">${esc(a.key)}</a></li>`).join('')}</ul></nav>` : '',
+      '</header>',
+      '<main>',
+      ...apps.map(renderApp),
+      '</main>',
+    ],
+  });
 }
 
 function renderApp(app: AppView): string {
