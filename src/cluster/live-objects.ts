@@ -1,5 +1,6 @@
 import type { K8sObject } from '../k8s/types.js';
 import { mapBounded } from './bounded.js';
+import { instanceSelectors } from './instance-selectors.js';
 import { type ClusterClient } from './types.js';
 import { refKey, type ObjectRef } from '../k8s/object-ref.js';
 
@@ -9,11 +10,6 @@ const kindKey = (r: ObjectRef): string => `${r.apiVersion}/${r.kind}`;
 const scopeKey = (r: ObjectRef): string => `${kindKey(r)}/${r.namespace ?? ''}`;
 /** An object within its kind: `namespace/name`. */
 const nameKey = (r: ObjectRef): string => `${r.namespace ?? ''}/${r.name}`;
-
-/** The label whose values select the objects of apps in a LIST across namespaces (every object kubemin renders has it). */
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-/** Most characters of the values in one LIST's label selector (the URL stays short; more apps take more LISTs). */
-const MAX_SELECTOR_CHARS = 4000;
 
 /** Why a scope was read object by object instead of listed. */
 export interface ListFallback {
@@ -178,20 +174,8 @@ export class LiveObjects {
 
   /** The kind's objects of these apps in every namespace, by `namespace/name`; undefined when a LIST failed (the reason in `fallbacks`). */
   private async listSelected(ref: ObjectRef, instances: readonly string[]): Promise<Map<string, K8sObject> | undefined> {
-    const chunks: string[][] = [[]];
-    let chars = 0;
-    for (const i of instances) {
-      if (chars + i.length > MAX_SELECTOR_CHARS && chunks.at(-1)!.length) {
-        chunks.push([]);
-        chars = 0;
-      }
-      chunks.at(-1)!.push(i);
-      chars += i.length + 1;
-    }
     return this.refusable(ref, '', async () => {
-      const lists = await Promise.all(
-        chunks.map((c) => this.client.list(ref.apiVersion, ref.kind, { labelSelector: `${INSTANCE_LABEL} in (${c.join(',')})` })),
-      );
+      const lists = await Promise.all(instanceSelectors(instances).map((labelSelector) => this.client.list(ref.apiVersion, ref.kind, { labelSelector })));
       return new Map(lists.flat().map((o) => [nameKey({ ...ref, namespace: o.metadata.namespace, name: o.metadata.name }), o]));
     });
   }

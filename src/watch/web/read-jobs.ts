@@ -1,4 +1,5 @@
 import { mapBounded } from '../../cluster/bounded.js';
+import { instanceSelectors } from '../../cluster/instance-selectors.js';
 import { RefusedLists } from '../../cluster/live-objects.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import type { JobsApp } from '../../dashboard/jobs-model.js';
@@ -27,8 +28,6 @@ export interface ReadJobsOptions {
 
 const INSTANCE = 'app.kubernetes.io/instance';
 const MANAGED = 'app.kubernetes.io/managed-by=kubemin';
-/** Most characters of the app names in one LIST's selector (the URL stays short; more apps take more LISTs). */
-const MAX_SELECTOR_CHARS = 4000;
 
 interface Kind {
   readonly apiVersion: string;
@@ -111,28 +110,14 @@ async function listAcross(client: ClusterClient, k: Kind, instances: readonly st
 
 async function listChunks(client: ClusterClient, k: Kind, instances: readonly string[], namespace?: string): Promise<K8sObject[]> {
   const lists = await Promise.all(
-    chunks(instances).map((c) =>
+    instanceSelectors(instances).map((instance) =>
       client.list(k.apiVersion, k.kind, {
         ...(namespace !== undefined ? { namespace } : {}),
-        labelSelector: [MANAGED, `${INSTANCE} in (${c.join(',')})`, ...(k.extra ? [k.extra] : [])].join(','),
+        labelSelector: [MANAGED, instance, ...(k.extra ? [k.extra] : [])].join(','),
       }),
     ),
   );
   return lists.flat();
-}
-
-function chunks(instances: readonly string[]): string[][] {
-  const out: string[][] = [[]];
-  let chars = 0;
-  for (const i of instances) {
-    if (chars + i.length > MAX_SELECTOR_CHARS && out.at(-1)!.length) {
-      out.push([]);
-      chars = 0;
-    }
-    out.at(-1)!.push(i);
-    chars += i.length + 1;
-  }
-  return out;
 }
 
 /** The error in one line: the API server's reason and message (forbidden by RBAC, unavailable...). */
