@@ -39,11 +39,17 @@ const HISTORY_LIMIT = 20;
 const MAX_STREAMS = 100;
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
+/** A read of the Jobs page serves every stream and page load within this long. */
+const JOBS_FRESH_MS = 1000;
 /** Changes within this window are sent together. */
 const BATCH_MS = 100;
 
 /** What a page's stream renders again on: any change of the daemon's state, a status report of one app, or a timer. */
-type Trigger = { readonly kind: 'state' } | { readonly kind: 'status'; readonly key: string } | { readonly kind: 'timer' };
+/**
+ * What a page's stream renders again on: a change of the daemon's state (of one app's, for an app's
+ * page: `key`), a status report of one app, or a timer.
+ */
+type Trigger = { readonly kind: 'state'; readonly key?: string } | { readonly kind: 'status'; readonly key: string } | { readonly kind: 'timer' };
 
 interface Stream {
   readonly res: ServerResponse;
@@ -77,6 +83,8 @@ export class WebView {
   private readonly state: DashboardState;
   private readonly streams = new Set<Stream>();
   private batch: NodeJS.Timeout | undefined;
+  private changedApps: Set<string> | 'all' = new Set();
+  private jobs: { readonly at: number; readonly page: Promise<Page> } | undefined;
   private jobsTimer: NodeJS.Timeout | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   /** Commits asked about (once each: a source that cannot tell is not asked again). */
@@ -124,7 +132,8 @@ export class WebView {
         return;
     }
     this.askCommits();
-    this.changed({ kind: 'state' });
+    // A new revision, or one refused, changes every page; the rest one app's.
+    this.changed(e.type === 'revision' || e.type === 'revision-rejected' ? { kind: 'state' } : { kind: 'state', key: e.app });
   }
 
   /** Serves a web view request; false when the path is not the web view's (/metrics, /healthz... are the server's). */
@@ -176,7 +185,7 @@ export class WebView {
   private route(path: string, query: URLSearchParams): Route | undefined {
     const state: Trigger = { kind: 'state' };
     if (path === '/') return { render: async () => appsPage(this.state, { q: query.get('q') ?? '', standby: this.opts.standby?.() }), trigger: state };
-    if (path === '/jobs') return { render: () => this.opts.jobs(this.state.apps()), trigger: { kind: 'timer' } };
+    if (path === '/jobs') return { render: () => this.jobsPage(), trigger: { kind: 'timer' } };
     const app = /^\/apps\/(.+)$/.exec(path);
     if (app) {
       const key = decodeKey(app[1]!);
@@ -185,7 +194,7 @@ export class WebView {
           const entry = key === undefined ? undefined : this.state.app(key);
           return entry && appPage(entry, (sha) => this.state.commit(sha));
         },
-        trigger: state,
+        trigger: key === undefined ? state : { kind: 'state', key },
       };
     }
     const history = /^\/history\/(.+)$/.exec(path);
@@ -195,6 +204,20 @@ export class WebView {
       return { render: () => this.historyPage(key), trigger: { kind: 'status', key } };
     }
     return undefined;
+  }
+
+  /** The Jobs page, read from the cluster once for every stream and load within JOBS_FRESH_MS (its LISTs are not sent per viewer). */
+  private jobsPage(): Promise<Page> {
+    const now = this.opts.clock.now();
+    if (!this.jobs || now - this.jobs.at >= JOBS_FRESH_MS) {
+      const page = this.opts.jobs(this.state.apps());
+      this.jobs = { at: now, page };
+      // A failed read is not kept: the next asks the cluster again.
+      page.catch(() => {
+        if (this.jobs?.page === page) this.jobs = undefined;
+      });
+    }
+    return this.jobs.page;
   }
 
   private async historyPage(key: string): Promise<Page | undefined> {
@@ -253,10 +276,16 @@ export class WebView {
       for (const s of due) void this.send(s);
       return;
     }
+    // The apps changed within the batch (`all` once a change concerns every page).
+    if (trigger.key === undefined) this.changedApps = 'all';
+    else if (this.changedApps !== 'all') this.changedApps.add(trigger.key);
     if (this.batch) return;
     this.batch = setTimeout(() => {
+      const apps = this.changedApps;
       this.batch = undefined;
-      for (const s of this.streams) if (s.trigger.kind === 'state') void this.send(s);
+      this.changedApps = new Set();
+      for (const s of this.streams)
+        if (s.trigger.kind === 'state' && (apps === 'all' || s.trigger.key === undefined || apps.has(s.trigger.key))) void this.send(s);
     }, BATCH_MS);
   }
 

@@ -22,7 +22,7 @@ import { compileApp } from '../../helpers/spec.js';
 const SECRET = 'zebra-Secret-77';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
-function shop(): CompiledApp {
+function shopApp(): CompiledApp {
   const r = compileApp(
     {
       components: [
@@ -50,16 +50,27 @@ afterEach(async () => {
   server = view = undefined;
 });
 
+/** What the web view asked for: the texts it scrubbed (every fragment rendered for a stream passes there), the Jobs reads. */
+const asked = { scrubbed: [] as string[], jobReads: 0 };
+
 async function start(auth: WebAuthFiles = {}): Promise<{ url: string; view: WebView }> {
   const redactor = new Redactor().addAll([SECRET]);
+  asked.scrubbed = [];
+  asked.jobReads = 0;
   const log = createLogger({ format: 'text', write: () => undefined });
   view = new WebView({
-    scrub: (t) => redactor.scrub(t),
+    scrub: (t) => {
+      asked.scrubbed.push(t);
+      return redactor.scrub(t);
+    },
     scrubJson: (v) => redactor.scrubJson(v),
     revisionInfo: async (sha) =>
       sha === SHA ? { subject: `rotate ${SECRET}`, authorName: 'Ann', authorEmail: 'ann@example.com', time: new Date(0) } : undefined,
     history: async () => [],
-    jobs: async () => ({ title: 'Jobs', section: 'jobs', heading: 'Jobs', fragments: [{ id: 'jobs', html: '<div id="jobs">none</div>' }] }),
+    jobs: async () => {
+      asked.jobReads++;
+      return { title: 'Jobs', section: 'jobs', heading: 'Jobs', fragments: [{ id: 'jobs', html: '<div id="jobs">none</div>' }] };
+    },
     ...(readWebAuth(auth) ? { auth: readWebAuth(auth)! } : {}),
     clock: systemClock,
     log,
@@ -118,7 +129,7 @@ const fragmentIds = (text: string): string[] => [...text.matchAll(/^data: (.*)$/
 describe("the daemon's web view server", () => {
   it('serves the apps, an app, its script; GET only; unknown apps are 404; /metrics and /healthz still answer', async () => {
     const { url, view } = await start();
-    view.feed({ type: 'revision', revision: SHA, apps: [{ key: 'shop', app: shop(), last: undefined }] });
+    view.feed({ type: 'revision', revision: SHA, apps: [{ key: 'shop', app: shopApp(), last: undefined }] });
     const list = await get(`${url}/`);
     expect(list.status).toBe(200);
     expect(list.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -185,7 +196,7 @@ describe("the daemon's web view server", () => {
 
   it('the event stream sends the fragments that changed, and only those; no secret value in pages or stream', async () => {
     const { url, view } = await start();
-    const app = shop();
+    const app = shopApp();
     view.feed({ type: 'revision', revision: SHA, apps: [{ key: 'shop', app, last: undefined }] });
     const stream = openStream(`${url}/events?page=${encodeURIComponent('/apps/shop')}`);
     await stream.ready;
@@ -216,5 +227,37 @@ describe("the daemon's web view server", () => {
     expect(pages[0]!.body).toContain('kubemin.yaml:4:7: bad value ***');
     for (const text of [stream.text(), ...pages.map((p) => p.body)]) expect(text).not.toContain(SECRET);
     expect(stream.text()).toContain('***');
+  });
+
+  it("an app's changes render again only the streams of its page and the apps list; the Jobs page is read once for its streams and loads together", async () => {
+    const { url, view } = await start();
+    const shop = shopApp();
+    const blog = { ...shopApp(), name: 'blog', namespace: 'blog' };
+    view.feed({
+      type: 'revision',
+      revision: SHA,
+      apps: [
+        { key: 'shop', app: shop, last: undefined },
+        { key: 'blog', app: blog, last: undefined },
+      ],
+    });
+    const streams = ['/apps/shop', '/apps/blog'].map((p) => openStream(`${url}/events?page=${encodeURIComponent(p)}`));
+    await Promise.all(streams.map((s) => s.ready));
+    await until(() => streams.every((s) => fragmentIds(s.text()).length === 3), 'the first fragments');
+    // The revision's own batch of renders (every page) is over before the count starts.
+    await new Promise((r) => setTimeout(r, 300));
+    asked.scrubbed = [];
+    view.feed({ type: 'apply-start', app: 'shop', revision: SHA, commit: { sha: SHA }, trigger: 'commit', at: Date.now() });
+    await until(() => fragmentIds(streams[0]!.text()).length > 3, "shop's page told");
+    const graphsOf = (app: string): number => asked.scrubbed.filter((t) => t.includes(`aria-label="Workflow of ${app}:`) && t.startsWith('<figure')).length;
+    expect(graphsOf('shop')).toBe(1);
+    expect(graphsOf('blog')).toBe(0);
+
+    const jobs = ['/jobs', '/jobs'].map((p) => openStream(`${url}/events?page=${encodeURIComponent(p)}`));
+    await Promise.all(jobs.map((s) => s.ready));
+    await until(() => jobs.every((s) => fragmentIds(s.text()).length === 1), 'the Jobs pages');
+    expect((await get(`${url}/jobs`)).status).toBe(200);
+    for (const s of [...streams, ...jobs]) s.close();
+    expect(asked.jobReads).toBe(1);
   });
 });
