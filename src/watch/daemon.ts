@@ -62,7 +62,7 @@ export type WatchEvent =
   | { readonly type: 'apply-end'; readonly app: string; readonly result: AppApplyResult; readonly report: StatusReport }
   | { readonly type: 'status-written'; readonly app: string; readonly report: StatusReport }
   /** Live objects differ from the app's bundle (`refs`: `Kind ns/name` of each, sorted). */
-  | { readonly type: 'drift'; readonly app: string; readonly objects: number; readonly refs: readonly string[] }
+  | { readonly type: 'drift'; readonly app: string; readonly refs: readonly string[] }
   /** A status report could not be pushed after every retry (it is kept and tried again next round). */
   | { readonly type: 'status-push-failed'; readonly app: string; readonly report: StatusReport; readonly error: string }
   /** A new revision compiled: the apps this daemon applies, each with its last status report (from git). */
@@ -304,7 +304,7 @@ export class Watcher {
       this.opts.metrics.drift.set(this.scope.labels(current.app), drifted.length);
       this.opts.onEvent?.({ type: 'drift-checked', app: current.key, objects: drifted.length });
       if (!drifted.length) continue;
-      this.opts.onEvent?.({ type: 'drift', app: current.key, objects: drifted.length, refs: drifted.map((o) => formatRef(o.ref)).sort() });
+      this.opts.onEvent?.({ type: 'drift', app: current.key, refs: drifted.map((o) => formatRef(o.ref)).sort() });
       this.opts.log.log('warn', this.opts.drift === 'apply' ? 'drift: applying again' : 'drift', {
         ...this.scope.labels(current.app),
         objects: drifted.map((o) => `${o.ref.kind}/${o.ref.name}:${o.action}`).join(','),

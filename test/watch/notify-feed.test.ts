@@ -58,7 +58,7 @@ describe('the daemon events as notifications', () => {
     f.feed({ type: 'revision', revision: SHA2, apps: [{ key: 'shop', app, last: report }] });
     const drift = (refs: string[]): void => {
       f.feed({ type: 'drift-checked', app: 'shop', objects: refs.length });
-      if (refs.length) f.feed({ type: 'drift', app: 'shop', objects: refs.length, refs });
+      if (refs.length) f.feed({ type: 'drift', app: 'shop', refs });
     };
     drift(['Deployment shop/web']);
     drift(['Deployment shop/web']);

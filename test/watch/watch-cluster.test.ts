@@ -198,7 +198,7 @@ describe('kubemin watch', { timeout: 180_000 }, () => {
     const reporter = startDaemon({ repo: fx.remote, workDir: fx.workDir('reporter'), drift: 'report' });
     await until('a round', reporter, () => reporter.events.some((e) => e.type === 'round'));
     await cluster.kubectl(['-n', ns, 'set', 'image', 'deployment/web', 'web=ghcr.io/acme/web:hotfix']);
-    await until('drift reported', reporter, () => reporter.events.some((e) => e.type === 'drift' && e.app === 'shop' && e.objects === 1));
+    await until('drift reported', reporter, () => reporter.events.some((e) => e.type === 'drift' && e.app === 'shop' && e.refs.length === 1));
     expect(reporter.events.some((e) => e.type === 'apply-start')).toBe(false); // its status says the bundle is applied: nothing to do
     expect(reporter.logs()).toMatch(/warn  drift app=shop objects=Deployment\/web:update/);
   });
